@@ -1,0 +1,1 @@
+"""Vesalius chiro pack."""

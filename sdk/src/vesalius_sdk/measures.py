@@ -1,0 +1,211 @@
+"""Outcome measures: items, a published scoring rule, and the worked examples that prove it.
+
+Responses are given in the published item order, in the numbers of the published scoring
+sheet (ODI 0-5 per item, DASH 1-5, LEFS 0-4, RMDQ 0/1, ...), ``None`` for an item not
+answered. :meth:`OutcomeMeasure.score` checks the responses' shape
+(:class:`ResponseError` names the item) and then calls the measure's ``scorer``, a small pure
+function that returns a :class:`Score`. A measure that cannot be scored by its rule (too many
+items missing) returns ``Score(value=None, complete=False, reason=...)``: that is a result,
+not an error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from ._base import Frozen, KeyId, Label, ShortId, unique
+
+Direction = Literal["higher-is-better", "higher-is-worse"]
+Responses = tuple[int | None, ...]
+
+
+class ResponseError(ValueError):
+    """Responses of the wrong shape: wrong count, or a value outside an item's range.
+
+    ``item`` is the 1-based item number (``None`` when the count is wrong).
+    """
+
+    def __init__(self, message: str, item: int | None = None) -> None:
+        super().__init__(message)
+        self.item = item
+
+
+class MeasureItem(Frozen):
+    """One item of a measure. ``label`` is our own short label.
+
+    ``text`` is the published item wording, set only where the measure's licence allows it
+    to ship. ``anchors`` are our own short labels of some response values.
+    """
+
+    id: KeyId
+    label: Label
+    minimum: int = 0
+    maximum: int
+    optional: bool = False
+    text: str | None = None
+    anchors: Mapping[int, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _range(self) -> MeasureItem:
+        if self.minimum >= self.maximum:
+            raise ValueError(f"item {self.id!r}: minimum must be below maximum")
+        return self
+
+
+class Band(Frozen):
+    """An interpretation band: ``minimum <= value <= maximum`` reads as ``label``."""
+
+    minimum: float
+    maximum: float
+    label: Label
+
+
+class Score(Frozen):
+    """The result of scoring one set of responses.
+
+    ``value`` is ``None`` when the rule cannot score the responses, and ``reason`` says why.
+    ``complete`` is true when every non-optional item was answered (a value may still be
+    given for incomplete responses where the rule allows it, with ``reason`` saying how).
+    ``subscores`` carries any secondary numbers (raw totals, subscales).
+    """
+
+    value: float | None
+    minimum: float
+    maximum: float
+    direction: Direction
+    unit: str | None = None
+    band: str | None = None
+    complete: bool = True
+    reason: str | None = None
+    subscores: Mapping[str, float | None] = Field(default_factory=dict)
+
+
+class WorkedExample(Frozen):
+    """A set of responses and the score its published source gives. The test kit checks it."""
+
+    responses: Responses
+    value: float | None
+    band: str | None = None
+    complete: bool | None = None
+    source: Annotated[str, Field(min_length=5)]
+    subscores: Mapping[str, float | None] = Field(default_factory=dict)
+
+
+Scorer = Callable[["OutcomeMeasure", Responses], Score]
+
+
+class OutcomeMeasure(Frozen):
+    """A measure contributed by a pack. ``id`` is its common short id (``odi``, ``ndi``).
+
+    ``scorer(measure, responses)`` receives responses already checked for shape; it uses
+    the helpers in :mod:`vesalius_sdk.scoring` and the measure's ``bands``.
+    ``mcid`` is the minimal clinically important difference in the units of ``value``.
+    ``licence`` is shown wherever the measure is; say there whether item text ships.
+    """
+
+    id: ShortId
+    title: Label
+    version: Annotated[str, Field(min_length=1, max_length=32)] = "1"
+    items: tuple[MeasureItem, ...] = Field(min_length=1)
+    scorer: Scorer = Field(exclude=True)
+    direction: Direction
+    minimum: float
+    maximum: float
+    unit: str | None = None
+    bands: tuple[Band, ...] = ()
+    mcid: float | None = Field(default=None, ge=0)
+    mcid_source: str | None = None
+    licence: Annotated[str, Field(min_length=10)]
+    item_text_included: bool = False
+    loinc: Annotated[str, Field(pattern=r"^\d{1,7}-\d$")] | None = None
+    source: str | None = None
+    instructions: str | None = None
+    examples: tuple[WorkedExample, ...] = ()
+    disciplines: tuple[ShortId, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OutcomeMeasure:
+        unique([i.id for i in self.items], f"item of measure {self.id!r}")
+        if self.item_text_included != any(i.text for i in self.items):
+            raise ValueError(
+                f"measure {self.id!r}: item_text_included must say whether items carry text"
+            )
+        if self.mcid is not None and not self.mcid_source:
+            raise ValueError(f"measure {self.id!r}: give mcid_source with mcid")
+        return self
+
+    def check_responses(self, responses: Sequence[int | None]) -> Responses:
+        """Responses in item order, shorter lists padded where the missing items are optional.
+
+        Raises :class:`ResponseError` naming the count or the item that is wrong.
+        """
+        values = list(responses)
+        n = len(self.items)
+        if len(values) > n or (
+            len(values) < n and not all(i.optional for i in self.items[len(values):])
+        ):
+            required = sum(1 for i in self.items if not i.optional)
+            expected = f"{n}" if required == n else f"{required} to {n}"
+            raise ResponseError(f"{self.id} takes {expected} responses, got {len(values)}")
+        values += [None] * (n - len(values))
+        for number, (item, value) in enumerate(zip(self.items, values, strict=True), start=1):
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int):
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                    values[number - 1] = value
+                else:
+                    raise ResponseError(
+                        f"{self.id} item {number} ({item.id}): {value!r} is not a whole number",
+                        number,
+                    )
+            if not item.minimum <= value <= item.maximum:
+                raise ResponseError(
+                    f"{self.id} item {number} ({item.id}): {value} is outside "
+                    f"{item.minimum}-{item.maximum}",
+                    number,
+                )
+        return tuple(values)
+
+    def score(self, responses: Sequence[int | None]) -> Score:
+        """Check the responses' shape, then score them by the published rule."""
+        return self.scorer(self, self.check_responses(responses))
+
+    def band_for(self, value: float | None) -> str | None:
+        """The label of the band ``value`` falls in (first match), or ``None``."""
+        if value is None:
+            return None
+        for band in self.bands:
+            if band.minimum <= value <= band.maximum:
+                return band.label
+        return None
+
+    def result(self, value: float | None, **kwargs: object) -> Score:
+        """A :class:`Score` with this measure's range, direction, unit and band filled in."""
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"{self.id}: score is not a finite number")
+        fields: dict[str, object] = {
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "direction": self.direction,
+            "unit": self.unit,
+            "band": self.band_for(value),
+        }
+        fields.update(kwargs)
+        return Score(value=value, **fields)  # type: ignore[arg-type]
+
+    def not_scorable(self, reason: str, **kwargs: object) -> Score:
+        """The result for responses the published rule cannot score."""
+        return self.result(None, complete=False, reason=reason, **kwargs)
+
+    def reached_mcid(self, before: float, after: float) -> bool | None:
+        """Whether the change from ``before`` to ``after`` is an improvement of at least MCID."""
+        if self.mcid is None:
+            return None
+        change = after - before if self.direction == "higher-is-better" else before - after
+        return change >= self.mcid
