@@ -1,0 +1,226 @@
+"""Building the registry: register each pack, collect, merge, check references.
+
+A pack that fails anywhere is disabled with a reason and the rest keep working; in strict
+mode (``VESALIUS_STRICT_PLUGINS=1``, on in the test kit) the first failure raises instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from typing import Any
+
+import pluggy
+from vesalius_sdk import ChartField, hookspecs
+
+from .collect import Contributions, ContributionError, collect
+from .loading import Candidate, default_candidates, entry_point_candidates
+from .registry import PackInfo, Registry
+
+SPEC_NAMES = tuple(hookspecs.__all__)
+
+
+class PluginLoadError(RuntimeError):
+    """Raised in strict mode: a pack could not be loaded. ``reasons`` maps pack to reason."""
+
+    def __init__(self, reasons: dict[str, str]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(f"pack {p!r}: {r}" for p, r in reasons.items()))
+
+
+def env_list(name: str) -> set[str]:
+    return {part.strip() for part in os.environ.get(name, "").split(",") if part.strip()}
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _unknown_hooks(pm: pluggy.PluginManager, plugin: Any) -> str | None:
+    for caller in pm.get_hookcallers(plugin) or []:
+        if caller.spec is not None:
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and not impl.optionalhook:
+                close = difflib.get_close_matches(caller.name, SPEC_NAMES, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                return f"unknown hook {caller.name!r}{hint}"
+    return None
+
+
+def _register(pm: pluggy.PluginManager, candidate: Candidate) -> str | None:
+    """Register one pack with pluggy; the reason it cannot be, or ``None``."""
+    try:
+        pm.register(candidate.plugin, name=candidate.name)
+    except Exception as exc:  # PluginValidationError, or a name already taken
+        if pm.get_plugin(candidate.name) is candidate.plugin:
+            pm.unregister(name=candidate.name)
+        return f"hook signature error: {exc}"
+    reason = _unknown_hooks(pm, candidate.plugin)
+    if reason:
+        pm.unregister(name=candidate.name)
+        return reason
+    candidate.hooks = sorted(c.name for c in pm.get_hookcallers(candidate.plugin) or [])
+    return None
+
+
+KINDS = ("discipline", "template", "chart", "measure", "billing_code")
+
+
+def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, str]) -> tuple[
+    dict[str, dict[str, Any]], dict[str, dict[str, str]]
+]:
+    """Merge packs in order; a pack that reuses another's id is failed, naming both."""
+    items: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
+    owners: dict[str, dict[str, str]] = {k: {} for k in KINDS}
+    for pack in order:
+        if pack in failed:
+            continue
+        conflict = None
+        for kind in KINDS:
+            for item in found[pack].items[kind]:
+                key = item.code if kind == "billing_code" else item.id
+                if key not in items[kind]:
+                    continue
+                other = owners[kind][key]
+                if kind == "billing_code":
+                    theirs = items[kind][key]
+                    if (theirs.timed, theirs.unit_minutes) == (item.timed, item.unit_minutes):
+                        continue  # one CPT code, two packs' words for it: fine
+                    conflict = (f"billing code {key} is registered by pack {other!r} with "
+                                f"different timing")
+                else:
+                    label = kind.replace("_", " ")
+                    conflict = f"{label} id {key!r} is already registered by pack {other!r}"
+                break
+            if conflict:
+                break
+        if conflict:
+            failed[pack] = conflict
+            continue
+        for kind in KINDS:
+            for item in found[pack].items[kind]:
+                key = item.code if kind == "billing_code" else item.id
+                if key not in items[kind]:
+                    items[kind][key] = item
+                    owners[kind][key] = pack
+    return items, owners
+
+
+def _references(order: list[str], found: dict[str, Contributions],
+                items: dict[str, dict[str, Any]], failed: dict[str, str]
+                ) -> dict[str, dict[str, str]]:
+    """Check template references; fail packs whose required references are missing.
+
+    Returns the notices of optional fields whose chart or measure is missing.
+    """
+    unavailable: dict[str, dict[str, str]] = {}
+    for pack in order:
+        if pack in failed:
+            continue
+        for template in found[pack].items["template"]:
+            if template.discipline not in items["discipline"]:
+                failed[pack] = (f"template {template.id!r} names unknown discipline "
+                                f"{template.discipline!r}")
+                break
+            for path, ref in template.references():
+                if isinstance(ref, ChartField):
+                    kind, target, provider = "chart", ref.chart, ref.chart.split(".", 1)[0]
+                else:
+                    kind, target, provider = "measure", ref.measure, ref.pack or pack
+                if target in items[kind]:
+                    continue
+                if ref.required:
+                    failed[pack] = (f"template {template.id!r} field {path!r} requires {kind} "
+                                    f"{target!r}, which no enabled pack provides")
+                    break
+                unavailable.setdefault(template.id, {})[path] = (
+                    f"{kind.capitalize()} {target!r} is unavailable: install or enable the "
+                    f"{provider!r} pack to use this field."
+                )
+            if pack in failed:
+                break
+    return unavailable
+
+
+def build_registry(
+    *,
+    disabled: Iterable[str] = (),
+    strict: bool | None = None,
+    extra_plugins: Iterable[tuple[str, Any]] = (),
+    entry_points: bool = True,
+) -> Registry:
+    """Find, check and register every pack; return the registry of the enabled ones.
+
+    :param disabled: pack names not to load (added to ``VESALIUS_DISABLED_PLUGINS``).
+    :param strict: raise :class:`PluginLoadError` instead of disabling a failing pack
+        (default: ``VESALIUS_STRICT_PLUGINS``).
+    :param extra_plugins: ``(name, module_or_object)`` pairs registered like packs (tests).
+    :param entry_points: also load installed packs from the ``vesalius.plugins`` group.
+    """
+    strict = env_flag("VESALIUS_STRICT_PLUGINS") if strict is None else strict
+    disabled_names = set(disabled) | env_list("VESALIUS_DISABLED_PLUGINS")
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+
+    candidates = default_candidates()
+    for name, plugin in extra_plugins:
+        reason = "disabled by configuration" if name in disabled_names else None
+        candidates.append(Candidate(name=name, plugin=None if reason else plugin, reason=reason))
+    if entry_points:
+        candidates += entry_point_candidates(disabled_names)
+
+    failed: dict[str, str] = {c.name: c.reason for c in candidates if c.reason}
+    found: dict[str, Contributions] = {}
+    order: list[str] = []
+    for candidate in candidates:
+        if candidate.reason:
+            continue
+        if candidate.name in order:
+            failed.setdefault(candidate.name, "pack name is already taken")
+            continue
+        reason = _register(pm, candidate)
+        if reason is None:
+            try:
+                found[candidate.name] = collect(pm, candidate.name)
+            except ContributionError as exc:
+                reason = f"invalid contribution: {exc}"
+        if reason:
+            candidate.reason = failed[candidate.name] = reason
+            continue
+        order.append(candidate.name)
+
+    # Merging and reference checks repeat until stable: disabling one pack may remove a
+    # chart or measure that another pack's required field needs.
+    while True:
+        before = len(failed)
+        items, owners = _merge(order, found, failed)
+        unavailable = _references(order, found, items, failed)
+        if len(failed) == before:
+            break
+
+    user_disabled = {"disabled by configuration"}
+    errors = {p: r for p, r in failed.items() if r not in user_disabled}
+    if strict and errors:
+        raise PluginLoadError(errors)
+    for pack in failed:
+        if pm.get_plugin(pack) is not None:
+            pm.unregister(name=pack)
+
+    infos = []
+    for candidate in candidates:
+        enabled = candidate.name in order and candidate.name not in failed
+        infos.append(PackInfo(
+            name=candidate.name,
+            distribution=candidate.distribution,
+            version=candidate.version,
+            status="enabled" if enabled else "disabled",
+            reason=None if enabled else failed.get(candidate.name, candidate.reason),
+            counts=found[candidate.name].counts() if enabled else {},
+            hooks=tuple(candidate.hooks) if enabled else (),
+            requires_sdk=candidate.requires_sdk,
+            default=candidate.default,
+        ))
+    web = [(p, w) for p in order if p not in failed for w in found[p].items["web_addition"]]
+    return Registry(pm, infos, owners, items, unavailable, web)

@@ -1,0 +1,208 @@
+"""The immutable registry of everything the enabled packs contribute, and its hook calls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+import pluggy
+from pydantic import BaseModel
+from vesalius_sdk import (
+    AppointmentStatusChange,
+    BillingCode,
+    ChargeLine,
+    ChartDefinition,
+    Discipline,
+    NoteContext,
+    NoteProblem,
+    NoteTemplate,
+    OutcomeMeasure,
+    Score,
+    WebAddition,
+)
+from vesalius_sdk.documents import DocumentError, document_model, missing_required
+
+log = logging.getLogger("vesalius.plugins")
+
+
+class PackError(RuntimeError):
+    """A pack's hook failed or returned something unacceptable while the clinic ran."""
+
+    def __init__(self, pack: str, hook: str, message: str) -> None:
+        super().__init__(f"pack {pack!r}, hook {hook}: {message}")
+        self.pack = pack
+        self.hook = hook
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """One pack as ``vesalius plugins list`` and the admin page show it."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    status: str  # "enabled" or "disabled"
+    reason: str | None = None
+    counts: Mapping[str, int] = field(default_factory=dict)
+    hooks: tuple[str, ...] = ()
+    requires_sdk: str | None = None
+    default: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "distribution": self.distribution,
+            "version": self.version,
+            "status": self.status,
+            "reason": self.reason,
+            "contributions": {
+                key: self.counts.get(key, 0)
+                for key in ("templates", "charts", "measures", "billing_codes")
+            },
+            "disciplines": self.counts.get("disciplines", 0),
+            "hooks": list(self.hooks),
+            "requires_sdk": self.requires_sdk,
+        }
+
+
+def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+class Registry:
+    """Lookups by id of what enabled packs contribute, and calls into their behaviour hooks.
+
+    Built once by :func:`vesalius.plugins.build_registry`; never changed afterwards.
+    """
+
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        packs: Iterable[PackInfo],
+        owners: Mapping[str, Mapping[str, str]],
+        items: Mapping[str, Mapping[str, Any]],
+        unavailable: Mapping[str, Mapping[str, str]],
+        web_additions: Iterable[tuple[str, WebAddition]],
+    ) -> None:
+        self._pm = pm
+        self.packs: tuple[PackInfo, ...] = tuple(packs)
+        self._owners = {kind: _frozen(dict(ids)) for kind, ids in owners.items()}
+        self.disciplines: Mapping[str, Discipline] = _frozen(dict(items["discipline"]))
+        self.templates: Mapping[str, NoteTemplate] = _frozen(dict(items["template"]))
+        self.charts: Mapping[str, ChartDefinition] = _frozen(dict(items["chart"]))
+        self.measures: Mapping[str, OutcomeMeasure] = _frozen(dict(items["measure"]))
+        self.billing_codes: Mapping[str, BillingCode] = _frozen(dict(items["billing_code"]))
+        self._unavailable = {t: _frozen(dict(f)) for t, f in unavailable.items()}
+        self.web_additions: tuple[tuple[str, WebAddition], ...] = tuple(web_additions)
+        self.document_model = cache(self._document_model)
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def pack(self, name: str) -> PackInfo:
+        for info in self.packs:
+            if info.name == name:
+                return info
+        raise KeyError(f"no pack named {name!r}")
+
+    @property
+    def enabled(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.packs if p.status == "enabled")
+
+    def owner(self, kind: str, id: str) -> str:
+        """The pack that contributed ``id`` of ``kind`` (template, chart, measure, ...)."""
+        try:
+            return self._owners[kind][id]
+        except KeyError:
+            raise KeyError(f"no {kind} {id!r} is registered") from None
+
+    def template(self, template_id: str) -> NoteTemplate:
+        try:
+            return self.templates[template_id]
+        except KeyError:
+            raise KeyError(f"no note template {template_id!r} is registered") from None
+
+    def unavailable_fields(self, template_id: str) -> Mapping[str, str]:
+        """Fields of the template whose chart or measure is missing: path -> notice."""
+        return self._unavailable.get(template_id, MappingProxyType({}))
+
+    # -- documents and measures --------------------------------------------------------
+
+    def _document_model(self, template_id: str) -> type[BaseModel]:
+        return document_model(self.template(template_id), self.charts, self.measures)
+
+    def validate_document(self, template_id: str, document: Any) -> dict[str, Any]:
+        """The document checked against its template; raises ``DocumentError`` naming fields."""
+        from vesalius_sdk.documents import validate_document
+
+        return validate_document(self.document_model(template_id), document)
+
+    def score(self, measure_id: str, responses: Iterable[int | None]) -> Score:
+        """Score responses by the measure's published rule (``ResponseError`` on bad shape)."""
+        try:
+            measure = self.measures[measure_id]
+        except KeyError:
+            raise KeyError(f"no measure {measure_id!r} is registered") from None
+        try:
+            return measure.score(list(responses))
+        except (ValueError, TypeError) as exc:
+            from vesalius_sdk import ResponseError
+
+            if isinstance(exc, ResponseError):
+                raise
+            raise PackError(self.owner("measure", measure_id), "scorer", str(exc)) from exc
+
+    # -- behaviour hooks ---------------------------------------------------------------
+
+    def _call_owner(self, hook: str, pack: str, **kwargs: Any) -> Any:
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+            if impl.plugin_name == pack:
+                try:
+                    return impl.function(**{a: kwargs[a] for a in impl.argnames})
+                except Exception as exc:  # fail closed, naming the pack and the hook
+                    raise PackError(pack, hook, f"{type(exc).__name__}: {exc}") from exc
+        return None
+
+    def problems_before_signing(self, note: NoteContext) -> list[NoteProblem]:
+        """Everything that stops ``note`` from being signed (empty: it may be signed)."""
+        template = self.template(note.template_id)
+        try:
+            document = self.validate_document(note.template_id, note.document)
+        except DocumentError as exc:
+            return list(exc.problems)
+        problems = missing_required(template, document, self.unavailable_fields(template.id))
+        pack = self.owner("template", template.id)
+        found = self._call_owner("validate_note", pack, note=note) or []
+        for problem in found:
+            if not isinstance(problem, NoteProblem):
+                raise PackError(pack, "validate_note", "must return NoteProblem objects")
+            problems.append(problem)
+        return problems
+
+    def charge_lines(self, note: NoteContext) -> list[ChargeLine]:
+        """The owner pack's charge lines for ``note``; only registered codes may be billed."""
+        pack = self.owner("template", note.template_id)
+        lines = list(self._call_owner("charge_lines", pack, note=note) or [])
+        for line in lines:
+            if not isinstance(line, ChargeLine):
+                raise PackError(pack, "charge_lines", "must return ChargeLine objects")
+            if line.code not in self.billing_codes:
+                raise PackError(pack, "charge_lines", f"code {line.code} is not registered")
+        return lines
+
+    def _notify(self, hook: str, **kwargs: Any) -> None:
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+            try:
+                impl.function(**{a: kwargs[a] for a in impl.argnames})
+            except Exception as exc:  # events fail soft; log no clinical content
+                log.error("pack %r, hook %s failed: %s", impl.plugin_name, hook,
+                          type(exc).__name__)
+
+    def note_signed(self, note: NoteContext) -> None:
+        self._notify("note_signed", note=note)
+
+    def appointment_status_changed(self, change: AppointmentStatusChange) -> None:
+        self._notify("appointment_status_changed", change=change)
