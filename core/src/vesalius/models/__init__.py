@@ -1,0 +1,18 @@
+"""The core's tables, one module per aggregate. Importing this registers them all."""
+
+from .auth import ApiToken, AuditEvent
+from .billing import Claim, ClaimLine, Invoice, InvoiceLine, Payment, PaymentAllocation
+from .cases import Case
+from .notes import MeasureResult, Note, NoteAddendum
+from .patients import Consent, Patient
+from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .scheduling import Appointment, AppointmentSeries, Service, WaitlistEntry
+from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
+
+__all__ = [
+    "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "Case", "Claim", "ClaimLine",
+    "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
+    "Location", "MeasureResult", "Note", "NoteAddendum", "Patient", "Payer", "Payment",
+    "PaymentAllocation", "Practitioner", "Room", "Service", "TimeOff", "User",
+    "WaitlistEntry", "WorkingHours",
+]
