@@ -25,7 +25,8 @@ AppointmentStatus = Literal[
 class PayerContext(Frozen):
     """Who pays for the case, and the billing rules that payer asks for.
 
-    ``timed_method`` chooses the unit rule for timed codes (:func:`~vesalius_sdk.billing.timed_units`).
+    ``timed_method`` chooses the unit rule for timed codes
+    (:func:`~vesalius_sdk.billing.timed_units`).
     ``modifiers`` lists modifiers this payer wants where they apply (``AT`` on active
     chiropractic treatment, say): a charge rule adds one only where its own rule applies.
     """

@@ -243,7 +243,7 @@ def missing_required(template: NoteTemplate, document: Mapping[str, Any],
     problems = []
     for path, field in template.iter_fields():
         section, _, key = path.partition(".")
-        if field.required and path not in unavailable:
-            if _empty((document.get(section) or {}).get(key)):
-                problems.append(NoteProblem(field=path, message=f"{field.label} is required"))
+        value = (document.get(section) or {}).get(key)
+        if field.required and path not in unavailable and _empty(value):
+            problems.append(NoteProblem(field=path, message=f"{field.label} is required"))
     return problems

@@ -40,16 +40,16 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 __all__ = [
-    "register_disciplines",
-    "register_note_templates",
-    "register_charts",
-    "register_measures",
-    "register_billing_codes",
-    "validate_note",
+    "appointment_status_changed",
     "charge_lines",
     "note_signed",
-    "appointment_status_changed",
+    "register_billing_codes",
+    "register_charts",
+    "register_disciplines",
+    "register_measures",
+    "register_note_templates",
     "register_web_additions",
+    "validate_note",
 ]
 
 # ---------------------------------------------------------------------------------------

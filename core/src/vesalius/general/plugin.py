@@ -14,7 +14,7 @@ from vesalius_sdk import (
     hookimpl,
 )
 
-from . import chart, charges, measures, templates
+from . import charges, chart, measures, templates
 
 
 @hookimpl

@@ -14,7 +14,7 @@ from typing import Any
 import pluggy
 from vesalius_sdk import ChartField, hookspecs
 
-from .collect import Contributions, ContributionError, collect
+from .collect import ContributionError, Contributions, collect
 from .loading import Candidate, default_candidates, entry_point_candidates
 from .registry import PackInfo, Registry
 

@@ -74,12 +74,14 @@ def _error(exc: BaseException) -> str:
 
 
 def default_candidates() -> list[Candidate]:
-    found = []
-    for name, module in DEFAULT_PLUGINS:
-        found.append(Candidate(name=name, distribution="vesalius", default=True,
-                               version=metadata.version("vesalius"),
-                               plugin=importlib.import_module(module)))
-    return found
+    core = metadata.distribution("vesalius")
+    req = sdk_requirement(core)
+    return [
+        Candidate(name=name, distribution="vesalius", default=True, version=core.version,
+                  requires_sdk=str(req.specifier) if req else None,
+                  plugin=importlib.import_module(module))
+        for name, module in DEFAULT_PLUGINS
+    ]
 
 
 def entry_point_candidates(disabled: set[str]) -> list[Candidate]:

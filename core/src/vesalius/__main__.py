@@ -1,0 +1,5 @@
+"""``python -m vesalius``: the same as the ``vesalius`` command."""
+
+from .cli import main
+
+main()
