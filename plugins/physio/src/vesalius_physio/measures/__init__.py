@@ -1,0 +1,18 @@
+"""The outcome measures this pack owns, one module per measure.
+
+Each module holds the items (our own short labels, plus the published wording only where
+the licence table of CLINICAL.md says it is free), the published scoring rule as a small
+pure function, and the worked examples that prove the rule. NPRS, VAS and PSFS are not here:
+the core's default pack ``general`` provides them and our templates refer to them.
+"""
+
+from vesalius_sdk import OutcomeMeasure
+
+from .lefs import LEFS
+from .odi import ODI
+from .quickdash import QUICKDASH
+from .spadi import SPADI
+
+MEASURES: tuple[OutcomeMeasure, ...] = (ODI, LEFS, QUICKDASH, SPADI)
+
+__all__ = ["LEFS", "MEASURES", "ODI", "QUICKDASH", "SPADI"]

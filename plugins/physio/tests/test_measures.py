@@ -1,0 +1,148 @@
+"""Each measure against the worked examples of its published source and its missing-item rule.
+
+Sources are those of /work/shared/CLINICAL.md part 1 (cited per test).
+"""
+
+import pytest
+from vesalius_physio.measures import LEFS, MEASURES, ODI, QUICKDASH, SPADI
+from vesalius_sdk import ResponseError
+
+EXAMPLES = [(m, e) for m in MEASURES for e in m.examples]
+
+
+@pytest.mark.parametrize(("measure", "example"), EXAMPLES,
+                         ids=[f"{m.id}-{i}" for i, (m, _) in enumerate(EXAMPLES)])
+def test_worked_examples_score_as_their_source_says(measure, example):
+    score = measure.score(example.responses)
+    assert score.value == example.value
+    if example.complete is not None:
+        assert score.complete is example.complete
+    if example.band is not None:
+        assert score.band == example.band
+    for key, value in example.subscores.items():
+        assert score.subscores[key] == value
+
+
+def test_every_measure_has_examples_with_sources_and_a_not_scorable_one():
+    for measure in MEASURES:
+        assert measure.examples, measure.id
+        assert all(len(e.source) > 20 for e in measure.examples)
+        assert any(e.value is None for e in measure.examples), measure.id
+        assert measure.mcid is not None and measure.mcid_source
+
+
+# --- ODI: CLINICAL.md 1.1, Fairbank scoring sheet (idcafe.net) -------------------------
+
+
+def test_odi_all_answered_is_sum_over_fifty():
+    # "16 (total scored) / 50 (total possible score) x 100 = 32%"
+    assert ODI.score([2, 1, 3, 2, 2, 1, 2, 1, 1, 1]).value == 32.0
+
+
+def test_odi_one_section_missing_reduces_the_denominator_by_five():
+    # "If one section is missed or not applicable ... 16 / 45 x 100 = 35.5%" (truncated)
+    score = ODI.score([2, 1, 3, 2, 2, 1, 2, None, 2, 1])
+    assert score.value == pytest.approx(100 * 16 / 45, abs=0.005)
+    assert score.complete  # sex life is "if applicable"
+
+
+def test_odi_two_sections_missing_is_not_scorable():
+    # awell-score convention quoted in CLINICAL.md 1.1: fewer than 9 answered is not scored
+    score = ODI.score([2, 1, None, 2, 2, 1, 2, None, 2, 1])
+    assert score.value is None and not score.complete and "at most one" in score.reason
+
+
+def test_odi_bands_follow_fairbank_at_the_edges():
+    assert ODI.band_for(20) == "minimal disability"
+    assert ODI.band_for(20.5) == "moderate disability"
+    assert ODI.band_for(100) == "bed-bound, or exaggerating symptoms"
+    assert ODI.score([5] * 10).value == 100.0 and ODI.score([0] * 10).value == 0.0
+
+
+def test_odi_rejects_values_outside_zero_to_five():
+    with pytest.raises(ResponseError) as info:
+        ODI.score([6, 1, 3, 2, 2, 1, 2, 1, 1, 1])
+    assert info.value.item == 1
+
+
+def test_odi_mcid_is_ten_points_of_improvement():
+    assert ODI.reached_mcid(42, 32) is True
+    assert ODI.reached_mcid(42, 34) is False
+
+
+# --- LEFS: CLINICAL.md 1.5, Binkley 1999 ------------------------------------------------
+
+
+def test_lefs_is_the_sum_of_twenty_items_higher_is_better():
+    score = LEFS.score([3] * 20)
+    assert (score.value, score.subscores["percent_of_maximum"]) == (60.0, 75.0)
+    assert score.direction == "higher-is-better"
+    assert LEFS.reached_mcid(51, 60) is True and LEFS.reached_mcid(52, 60) is False
+
+
+def test_lefs_prorates_up_to_two_missing_and_refuses_three():
+    # Our documented policy: CLINICAL.md 1.5 found no published missing-item rule.
+    one_missing = LEFS.score([4] * 19 + [None])
+    assert one_missing.value == 80.0 and not one_missing.complete
+    assert LEFS.score([2] * 17 + [None] * 3).value is None
+
+
+def test_lefs_ships_item_text_because_its_licence_is_free():
+    assert LEFS.item_text_included and all(i.text for i in LEFS.items)
+    assert len(LEFS.items) == 20
+
+
+# --- QuickDASH: CLINICAL.md 1.4, IWH formula ---------------------------------------------
+
+
+def test_quickdash_formula_and_its_one_missing_item_rule():
+    assert QUICKDASH.score([2, 3, 2, 1, 2, 2, 3, 2, 2, 3, 2]).value == 29.55
+    assert QUICKDASH.score([2, 3, 2, 1, 2, 2, 3, 2, 2, 3, None]).value == 30.0
+    assert QUICKDASH.score([2, 3, 2, 1, 2, 2, 3, 2, 2, None, None]).value is None
+
+
+def test_quickdash_extremes_and_range():
+    assert QUICKDASH.score([1] * 11).value == 0.0
+    assert QUICKDASH.score([5] * 11).value == 100.0
+    with pytest.raises(ResponseError):
+        QUICKDASH.score([0] + [1] * 10)
+
+
+def test_quickdash_modules_need_all_four_items():
+    # CLINICAL.md 1.3: "Optional modules need all 4 items".
+    score = QUICKDASH.score([3] * 11 + [5, 5, 5, 5] + [1, 1, 1, None])
+    assert score.value == 50.0
+    assert score.subscores == {"work": 100.0, "sports": None}
+
+
+def test_quickdash_ships_no_item_text():
+    assert not QUICKDASH.item_text_included
+    assert not any(i.text for i in QUICKDASH.items)
+    assert "licence" in QUICKDASH.licence.lower()
+
+
+# --- SPADI: CLINICAL.md 1.14, Roach 1991 form -------------------------------------------
+
+
+def test_spadi_total_is_over_130_not_the_mean_of_subscales():
+    score = SPADI.score([7, 6, 8, 5, 4, 5, 6, 4, 3, 2, 7, 6, 5])
+    assert score.value == 52.31
+    assert score.value != (60.0 + 47.5) / 2  # the awell-score method gives 53.75
+
+
+def test_spadi_missing_items_come_off_each_denominator():
+    # "if 1 question missed divide by 40" (pain), "by 70" (disability), "by 120" (total)
+    score = SPADI.score([7, 6, None, 5, 4, 5, 6, 4, 3, 2, 7, 6, 5])
+    assert score.subscores["pain"] == round(100 * 22 / 40, 2)
+    assert score.value == round(100 * 60 / 120, 2)
+
+
+def test_spadi_two_missing_in_one_subscale_is_not_scorable():
+    score = SPADI.score([7, 6, 8, 5, 4, None, None, 4, 3, 2, 7, 6, 5])
+    assert score.value is None and score.subscores["disability"] is None
+    assert score.subscores["pain"] == 60.0
+
+
+def test_item_text_ships_only_where_the_licence_table_says_free():
+    shipped = {m.id for m in MEASURES if m.item_text_included}
+    assert shipped == {"lefs", "spadi"}
