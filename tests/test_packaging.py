@@ -1,0 +1,51 @@
+"""Each pack installs as a wheel beside only the core and the SDK, and is enabled there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import Venv
+
+PACKS = ["physio", "chiro", "osteo", "podiatry", "acupuncture"]
+
+
+@pytest.fixture(scope="module")
+def core_env(wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Venv:
+    venv = Venv(tmp_path_factory.mktemp("venv") / "env")
+    venv.install(wheels["vesalius-sdk"], wheels["vesalius"])
+    return venv
+
+
+def packs(venv: Venv) -> dict[str, dict]:
+    out = venv.run("vesalius", "plugins", "list", "--json").stdout
+    return {p["name"]: p for p in json.loads(out)}
+
+
+def test_core_alone_runs_with_its_default_pack(core_env: Venv):
+    assert {n: p["status"] for n, p in packs(core_env).items()} == {"general": "enabled"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pack", PACKS)
+def test_pack_wheel_installs_beside_the_core_alone(core_env: Venv, wheels, pack: str):
+    core_env.install(wheels[f"vesalius-{pack}"])
+    try:
+        found = packs(core_env)
+        assert set(found) == {"general", pack}
+        assert found[pack]["status"] == "enabled", found[pack]["reason"]
+        assert found[pack]["distribution"] == f"vesalius-{pack}"
+        counts = found[pack]["contributions"]
+        assert counts["templates"] >= 1 and counts["billing_codes"] >= 1
+        # Its templates work alone; fields needing other packs are reported unavailable.
+        templates = json.loads(core_env.run("vesalius", "templates", "list", "--json").stdout)
+        for template in (t for t in templates if t["pack"] == pack):
+            shown = json.loads(core_env.run("vesalius", "templates", "show", template["id"],
+                                            "--json").stdout)
+            for path, notice in shown["unavailable"].items():
+                assert "install or enable the" in notice, (path, notice)
+    finally:
+        core_env.uninstall(f"vesalius-{pack}")
+    assert set(packs(core_env)) == {"general"}
