@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db.base import Base
 from ._common import created_at, updated_at
 
+#: Binary ordering on PostgreSQL too, so that prefix search is an index range scan.
+SearchKey = String(254).with_variant(String(254, collation="C"), "postgresql")
+
 
 class Patient(Base):
     __tablename__ = "patients"
@@ -51,10 +54,10 @@ class Patient(Base):
     admin_note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Normalised search keys, kept by the service: lower-case names, phone digits.
-    family_name_key: Mapped[str] = mapped_column(String(100))
-    given_name_key: Mapped[str] = mapped_column(String(100))
-    phone_key: Mapped[str | None] = mapped_column(String(40))
-    email_key: Mapped[str | None] = mapped_column(String(254))
+    family_name_key: Mapped[str] = mapped_column(SearchKey)
+    given_name_key: Mapped[str] = mapped_column(SearchKey)
+    phone_key: Mapped[str | None] = mapped_column(SearchKey)
+    email_key: Mapped[str | None] = mapped_column(SearchKey)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

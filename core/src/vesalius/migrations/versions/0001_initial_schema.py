@@ -1,8 +1,8 @@
-"""initial schema
+"""Initial schema: every core table and index (generated from vesalius.models).
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 05:25:49.002132
+Create Date: 2026-11-27 05:30:00
 """
 from alembic import op
 import sqlalchemy as sa
@@ -75,10 +75,10 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=20), nullable=True),
     sa.Column('admin_note', sa.Text(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('family_name_key', sa.String(length=100), nullable=False),
-    sa.Column('given_name_key', sa.String(length=100), nullable=False),
-    sa.Column('phone_key', sa.String(length=40), nullable=True),
-    sa.Column('email_key', sa.String(length=254), nullable=True),
+    sa.Column('family_name_key', sa.String(length=254).with_variant(sa.String(length=254, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('given_name_key', sa.String(length=254).with_variant(sa.String(length=254, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('phone_key', sa.String(length=254).with_variant(sa.String(length=254, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('email_key', sa.String(length=254).with_variant(sa.String(length=254, collation='C'), 'postgresql'), nullable=True),
     sa.Column('created_at', vesalius.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', vesalius.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patients'))

@@ -1,0 +1,66 @@
+"""The one permission table: which roles may do what. Checked by every service call and
+every API route (deny by default: a permission not listed here is granted to nobody)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+OWNER, FRONT_DESK, PRACTITIONER, BILLING, PATIENT = (
+    "owner", "front-desk", "practitioner", "billing", "patient")
+ROLES = (OWNER, FRONT_DESK, PRACTITIONER, BILLING, PATIENT)
+STAFF = frozenset({OWNER, FRONT_DESK, PRACTITIONER, BILLING})
+EVERYONE = STAFF | {PATIENT}
+
+#: permission -> roles granted it. A patient's grants are limited to their own records by
+#: the patient-scope check (``Actor.require(..., patient_id=...)``).
+PERMISSIONS: Mapping[str, frozenset[str]] = {
+    # Patients and their cases.
+    "patients.read": EVERYONE,
+    "patients.search": STAFF,
+    "patients.create": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    "patients.update": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
+    "cases.read": EVERYONE,
+    "cases.write": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    # Scheduling.
+    "practitioners.read": EVERYONE,
+    "appointments.read": EVERYONE,
+    "appointments.book": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
+    "appointments.change": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    "appointments.cancel": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
+    "calendar.read": STAFF,
+    "availability.read": EVERYONE,
+    "waitlist.read": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    "waitlist.write": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    # Clinical records.
+    "notes.read": frozenset({OWNER, PRACTITIONER}),
+    "notes.write": frozenset({OWNER, PRACTITIONER}),
+    "notes.sign": frozenset({OWNER, PRACTITIONER}),
+    "measures.read": frozenset({OWNER, PRACTITIONER, PATIENT}),
+    "measures.record": frozenset({OWNER, PRACTITIONER, PATIENT}),
+    "measures.score": EVERYONE,
+    "templates.read": STAFF,
+    # Money.
+    "billing.read": frozenset({OWNER, FRONT_DESK, BILLING, PATIENT}),
+    "billing.write": frozenset({OWNER, FRONT_DESK, BILLING}),
+    "claims.read": frozenset({OWNER, BILLING}),
+    "claims.write": frozenset({OWNER, BILLING}),
+    "reports.read": frozenset({OWNER, BILLING}),
+    # Administration.
+    "settings.read": STAFF,
+    "settings.write": frozenset({OWNER}),
+    "users.manage": frozenset({OWNER}),
+    "audit.read": frozenset({OWNER}),
+}
+
+
+def allowed(role: str, permission: str) -> bool:
+    """True when ``role`` holds ``permission``; unknown permissions are denied."""
+    return role in PERMISSIONS.get(permission, frozenset())
+
+
+def normalise_role(role: str) -> str:
+    """Accept ``front_desk`` / ``Front Desk`` for ``front-desk``; raise on unknown roles."""
+    value = role.strip().lower().replace("_", "-").replace(" ", "-")
+    if value not in ROLES:
+        raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    return value

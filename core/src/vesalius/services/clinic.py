@@ -1,0 +1,101 @@
+"""Appointment types ("services"): discipline, duration, buffer, default codes, price."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.types import money
+from ..models import Service
+from . import audit
+from .actor import Actor
+from .common import Input, changes, get
+from .practitioners import check_disciplines
+
+
+class ServiceIn(Input):
+    name: str = Field(min_length=1, max_length=200)
+    discipline: str
+    duration_minutes: int = Field(ge=5, le=24 * 60)
+    buffer_minutes: int = Field(default=0, ge=0, le=240)
+    default_codes: list[str] = Field(default_factory=list)
+    price: Decimal = Field(default=Decimal("0.00"), ge=0, max_digits=12, decimal_places=2)
+    late_cancel_fee: Decimal = Field(default=Decimal("0.00"), ge=0, max_digits=12,
+                                     decimal_places=2)
+    online_bookable: bool = True
+
+    @field_validator("price", "late_cancel_fee", mode="before")
+    @classmethod
+    def _no_float(cls, value: object) -> object:
+        if isinstance(value, float):
+            raise ValueError("money is never a float: send a string such as \"85.00\"")
+        return value
+
+    @field_validator("discipline")
+    @classmethod
+    def _discipline(cls, value: str) -> str:
+        return check_disciplines([value])[0]
+
+
+class ServiceUpdate(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    duration_minutes: int | None = Field(default=None, ge=5, le=24 * 60)
+    buffer_minutes: int | None = Field(default=None, ge=0, le=240)
+    default_codes: list[str] | None = None
+    price: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    late_cancel_fee: Decimal | None = Field(default=None, ge=0, max_digits=12,
+                                            decimal_places=2)
+    online_bookable: bool | None = None
+    active: bool | None = None
+
+    _no_float = field_validator("price", "late_cancel_fee", mode="before")(
+        ServiceIn._no_float.__func__  # type: ignore[attr-defined]
+    )
+
+
+def create_service(session: Session, actor: Actor, data: ServiceIn) -> Service:
+    actor.require("settings.write")
+    service = Service(**data.model_dump())
+    service.price = money(data.price)
+    session.add(service)
+    session.flush()
+    audit.record(session, actor, "create", "service", service.id)
+    return service
+
+
+def update_service(session: Session, actor: Actor, service_id: int,
+                   data: ServiceUpdate) -> Service:
+    actor.require("settings.write")
+    service = get(session, Service, service_id, "service")
+    changed = changes(service, data.model_dump(exclude_unset=True))
+    if changed:
+        audit.record(session, actor, "update", "service", service.id,
+                     detail="fields: " + ", ".join(sorted(changed)))
+    return service
+
+
+def list_services(session: Session, actor: Actor, *, discipline: str | None = None,
+                  include_inactive: bool = False) -> list[Service]:
+    actor.require("availability.read")
+    query = select(Service).order_by(Service.discipline, Service.name)
+    if discipline:
+        query = query.where(Service.discipline == discipline)
+    if not include_inactive:
+        query = query.where(Service.active.is_(True))
+    return list(session.scalars(query))
+
+
+def find_service(session: Session, actor: Actor, ref: str | int) -> Service:
+    """A service by id or by exact name (the availability query accepts either)."""
+    actor.require("availability.read")
+    if isinstance(ref, int) or str(ref).isdigit():
+        return get(session, Service, int(ref), "service", field="service")
+    service = session.scalar(select(Service).where(Service.name == ref))
+    if service is None:
+        from ..errors import Invalid
+
+        raise Invalid(f"no service named {ref!r}", field="service")
+    return service

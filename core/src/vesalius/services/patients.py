@@ -1,0 +1,218 @@
+"""Patients: registration, details, consents, and search."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, field_validator
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from ..errors import Invalid
+from ..models import Consent, Patient
+from . import audit
+from .actor import Actor
+from .common import Input, changes, get
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CONSENT_KINDS = ("treatment", "privacy-notice", "email", "sms", "telehealth", "research",
+                 "photos", "share-with-referrer")
+
+
+class PatientFields(Input):
+    preferred_name: str | None = Field(default=None, max_length=100)
+    birth_date: date | None = None
+    sex: Literal["female", "male", "other", "unknown"] | None = None
+    gender_identity: str | None = Field(default=None, max_length=50)
+    pronouns: str | None = Field(default=None, max_length=30)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    mobile: str | None = Field(default=None, max_length=40)
+    address_line1: str | None = Field(default=None, max_length=200)
+    address_line2: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    region: str | None = Field(default=None, max_length=100)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    emergency_contact_name: str | None = Field(default=None, max_length=200)
+    emergency_contact_phone: str | None = Field(default=None, max_length=40)
+    emergency_contact_relationship: str | None = Field(default=None, max_length=50)
+    preferred_contact: Literal["email", "sms", "phone", "post"] = "email"
+    reminders_email: bool = True
+    reminders_sms: bool = False
+    marketing_opt_in: bool = False
+    language: str | None = Field(default=None, max_length=20)
+    admin_note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _not_future(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError("birth date is in the future")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value and not EMAIL.fullmatch(value):
+            raise ValueError("not an e-mail address")
+        return value or None
+
+    @field_validator("phone", "mobile", "emergency_contact_phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"[0-9+()\-. ]{3,40}", value):
+            raise ValueError("a phone number has digits, spaces and + ( ) - . only")
+        return value or None
+
+
+class PatientIn(PatientFields):
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+
+
+class PatientUpdate(PatientFields):
+    """A partial update: only the fields sent are changed."""
+
+    given_name: str | None = Field(default=None, min_length=1, max_length=100)
+    family_name: str | None = Field(default=None, min_length=1, max_length=100)
+    preferred_contact: Literal["email", "sms", "phone", "post"] | None = None  # type: ignore[assignment]
+    reminders_email: bool | None = None  # type: ignore[assignment]
+    reminders_sms: bool | None = None  # type: ignore[assignment]
+    marketing_opt_in: bool | None = None  # type: ignore[assignment]
+    active: bool | None = None
+
+
+class ConsentIn(Input):
+    kind: Literal[CONSENT_KINDS]  # type: ignore[valid-type]
+    granted: bool
+    note: str | None = Field(default=None, max_length=500)
+
+
+def name_key(value: str) -> str:
+    return " ".join(value.lower().split())
+
+
+def phone_key(value: str | None) -> str | None:
+    digits = re.sub(r"\D", "", value or "")
+    return digits or None
+
+
+def _keys(patient: Patient) -> None:
+    patient.family_name_key = name_key(patient.family_name)
+    patient.given_name_key = name_key(patient.preferred_name or patient.given_name)
+    patient.phone_key = phone_key(patient.mobile or patient.phone)
+    patient.email_key = patient.email.lower() if patient.email else None
+
+
+def create(session: Session, actor: Actor, data: PatientIn) -> Patient:
+    actor.require("patients.create")
+    patient = Patient(**data.model_dump())
+    _keys(patient)
+    session.add(patient)
+    session.flush()
+    audit.record(session, actor, "create", "patient", patient.id, patient.id)
+    return patient
+
+
+def read(session: Session, actor: Actor, patient_id: int) -> Patient:
+    actor.require("patients.read", patient_id=patient_id)
+    patient = get(session, Patient, patient_id, "patient")
+    audit.record(session, actor, "read", "patient", patient.id, patient.id)
+    return patient
+
+
+def update(session: Session, actor: Actor, patient_id: int, data: PatientUpdate) -> Patient:
+    actor.require("patients.update", patient_id=patient_id)
+    patient = get(session, Patient, patient_id, "patient")
+    values = data.model_dump(exclude_unset=True)
+    if actor.is_patient:  # a patient keeps their contact details up to date, nothing else
+        values.pop("admin_note", None)
+        values.pop("active", None)
+    for required in ("given_name", "family_name"):
+        if required in values and values[required] is None:
+            raise Invalid("this field cannot be emptied", field=required)
+    changed = changes(patient, values)
+    if changed:
+        _keys(patient)
+        session.flush()
+        audit.record(session, actor, "update", "patient", patient.id, patient.id,
+                     detail="fields: " + ", ".join(sorted(changed)))
+    return patient
+
+
+def add_consent(session: Session, actor: Actor, patient_id: int, data: ConsentIn) -> Consent:
+    actor.require("patients.update", patient_id=patient_id)
+    get(session, Patient, patient_id, "patient")
+    consent = Consent(patient_id=patient_id, kind=data.kind, granted=data.granted,
+                      note=data.note, recorded_by=actor.user_id)
+    session.add(consent)
+    session.flush()
+    audit.record(session, actor, "create", "consent", consent.id, patient_id,
+                 detail=f"{data.kind}: {'granted' if data.granted else 'withdrawn'}")
+    return consent
+
+
+def consents_in_force(patient: Patient) -> dict[str, bool]:
+    """The latest answer per consent kind."""
+    current: dict[str, bool] = {}
+    for consent in patient.consents:  # ordered by time
+        current[consent.kind] = consent.granted
+    return current
+
+
+def _prefix(column, value: str):  # type: ignore[no-untyped-def]
+    """``column`` starts with ``value``, as an index range scan on both engines (LIKE is
+    not index-assisted on PostgreSQL without a special operator class)."""
+    successor = value[:-1] + chr(ord(value[-1]) + 1)
+    return and_(column >= value, column < successor)
+
+
+def search(session: Session, actor: Actor, q: str = "", *, limit: int = 25,
+           offset: int = 0, include_inactive: bool = False) -> list[Patient]:
+    """Patients by name prefix ("smi", "jane smi", "smith, ja"), phone digits, e-mail or
+    date of birth (YYYY-MM-DD); ordered by family then given name. One query."""
+    actor.require("patients.search")
+    limit = max(1, min(limit, 200))
+    query = select(Patient)
+    q = q.strip()
+    if q:
+        query = query.where(_criteria(q))
+    if not include_inactive:
+        query = query.where(Patient.active.is_(True))
+    query = query.order_by(Patient.family_name_key, Patient.given_name_key, Patient.id)
+    patients = list(session.scalars(query.limit(limit).offset(offset)))
+    audit.record_many(session, actor, "read", "patient", [(p.id, p.id) for p in patients],
+                      detail="search")
+    return patients
+
+
+def _criteria(q: str):  # type: ignore[no-untyped-def]
+    try:
+        return Patient.birth_date == date.fromisoformat(q)
+    except ValueError:
+        pass
+    if "@" in q:
+        return _prefix(Patient.email_key, q.lower())
+    digits = phone_key(q)
+    if digits and len(digits) >= 3 and re.fullmatch(r"[0-9+()\-. ]+", q):
+        return _prefix(Patient.phone_key, digits)
+    if "," in q:  # "Smith, Ja"
+        family, _, given = q.partition(",")
+        parts = [name_key(family), name_key(given)]
+    else:
+        parts = name_key(q).split(" ", 1)
+    if len(parts) == 1 or not parts[1]:
+        word = parts[0]
+        return or_(_prefix(Patient.family_name_key, word),
+                   _prefix(Patient.given_name_key, word))
+    first, second = parts
+    if "," in q:
+        return and_(Patient.family_name_key == first, _prefix(Patient.given_name_key, second))
+    # "jane smi": given then family; also "smith jane" the other way round.
+    return or_(
+        and_(Patient.given_name_key == first, _prefix(Patient.family_name_key, second)),
+        and_(Patient.family_name_key == first, _prefix(Patient.given_name_key, second)),
+    )

@@ -1,0 +1,423 @@
+"""Booking, rescheduling, cancelling, the appointment state machine, and calendar lists.
+
+Double booking is stopped by the database (an exclusion constraint on PostgreSQL, a trigger
+inside SQLite's ``BEGIN IMMEDIATE`` write lock); the check here only words the conflict
+for people. Either way a clash is a :class:`~vesalius.errors.Conflict` (HTTP 409).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+
+from pydantic import Field
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+from vesalius_sdk import AppointmentStatusChange
+
+from ..db.types import utcnow
+from ..errors import Conflict, Forbidden, Invalid
+from ..models import (
+    Appointment,
+    Case,
+    Location,
+    Patient,
+    Practitioner,
+    Room,
+    Service,
+)
+from ..models.scheduling import ACTIVE_STATUSES, FREED_STATUSES, STATUSES
+from ..plugins import get_registry
+from . import audit
+from .actor import Actor
+from .common import Input, aware, clinic_timezone, get
+from .events import after_commit
+
+MAX_LENGTH = timedelta(hours=24)
+
+#: The state machine: the moves a clinic makes, and nothing else. Completed, cancelled,
+#: late-cancelled and no-show are final (a mistaken cancellation is rebooked).
+TRANSITIONS: Mapping[str, frozenset[str]] = {
+    "booked": frozenset({"confirmed", "arrived", "cancelled", "late-cancelled", "no-show"}),
+    "confirmed": frozenset({"booked", "arrived", "cancelled", "late-cancelled", "no-show"}),
+    "arrived": frozenset({"in-session", "completed", "booked"}),
+    "in-session": frozenset({"completed"}),
+    "completed": frozenset(),
+    "cancelled": frozenset(),
+    "late-cancelled": frozenset(),
+    "no-show": frozenset(),
+}
+#: Statuses in which the time, practitioner or room may still be changed.
+MOVABLE = frozenset({"booked", "confirmed"})
+
+Status = Literal["booked", "confirmed", "arrived", "in-session", "completed", "cancelled",
+                 "late-cancelled", "no-show"]
+
+
+def late_cancel_window() -> timedelta:
+    """A cancellation this close to the start is a late cancellation (policy, hours)."""
+    return timedelta(hours=float(os.environ.get("VESALIUS_LATE_CANCEL_HOURS", "24")))
+
+
+class BookingIn(Input):
+    patient_id: int
+    practitioner_id: int
+    start: datetime
+    end: datetime | None = None
+    case_id: int | None = None
+    service_id: int | None = None
+    room_id: int | None = None
+    location_id: int | None = None
+    booking_note: str | None = Field(default=None, max_length=500)
+    status: Literal["booked", "confirmed"] = "booked"
+
+
+class RescheduleIn(Input):
+    start: datetime
+    end: datetime | None = None
+    practitioner_id: int | None = None
+    room_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A resolved booking: who, when, where."""
+
+    patient_id: int
+    practitioner_id: int
+    start: datetime
+    end: datetime
+    case_id: int | None
+    service_id: int | None
+    location_id: int | None
+    room_id: int | None
+
+
+def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
+    """Check a booking request and fill in its end, location and discipline checks."""
+    actor.require("appointments.book", patient_id=data.patient_id)
+    get(session, Patient, data.patient_id, "patient", field="patient_id")
+    practitioner = get(session, Practitioner, data.practitioner_id, "practitioner",
+                       field="practitioner_id")
+    if not practitioner.active:
+        raise Invalid("the practitioner is not taking bookings", field="practitioner_id")
+    start = aware(data.start, "start")
+    service = None
+    if data.service_id is not None:
+        service = get(session, Service, data.service_id, "service", field="service_id")
+        if not service.active:
+            raise Invalid("the service is no longer offered", field="service_id")
+        if (service.discipline not in practitioner.disciplines
+                and service.discipline != "general"):
+            raise Invalid(f"{practitioner.display_name} does not offer {service.discipline}",
+                          field="service_id")
+    if actor.is_patient and (service is None or not service.online_bookable):
+        raise Forbidden("patients book online-bookable services only")
+    if data.end is not None:
+        end = aware(data.end, "end")
+    elif service is not None:
+        end = start + timedelta(minutes=service.duration_minutes)
+    else:
+        raise Invalid("give an end time or a service", field="end")
+    if end <= start:
+        raise Invalid("the appointment must end after it starts", field="end")
+    if end - start > MAX_LENGTH:
+        raise Invalid("an appointment lasts at most 24 hours", field="end")
+    if data.case_id is not None:
+        case = get(session, Case, data.case_id, "case", field="case_id")
+        if case.patient_id != data.patient_id:
+            raise Invalid("the case belongs to another patient", field="case_id")
+        if case.status != "open":
+            raise Invalid("the case is closed", field="case_id")
+    location_id = data.location_id
+    if data.room_id is not None:
+        room = get(session, Room, data.room_id, "room", field="room_id")
+        if location_id is not None and room.location_id != location_id:
+            raise Invalid("the room is at another location", field="room_id")
+        location_id = room.location_id
+    if location_id is None:
+        location_id = practitioner.default_location_id
+    if location_id is not None:
+        get(session, Location, location_id, "location", field="location_id")
+    return Slot(data.patient_id, data.practitioner_id, start, end, data.case_id,
+                data.service_id, location_id, data.room_id)
+
+
+def _clash(session: Session, slot: Slot, ignore_id: int | None = None) -> str | None:
+    """Words for the first booking that overlaps ``slot``, or None (a courtesy check; the
+    database decides)."""
+    overlap = and_(Appointment.start_at < slot.end, Appointment.end_at > slot.start,
+                   Appointment.start_at >= slot.start - MAX_LENGTH,
+                   Appointment.status.in_(ACTIVE_STATUSES))
+    if ignore_id is not None:
+        overlap = and_(overlap, Appointment.id != ignore_id)
+    who = Appointment.practitioner_id == slot.practitioner_id
+    if slot.room_id is not None:
+        who = who | (Appointment.room_id == slot.room_id)
+    other = session.scalar(select(Appointment).where(overlap, who).limit(1))
+    if other is None:
+        return None
+    if other.practitioner_id == slot.practitioner_id:
+        return (f"the practitioner is already booked from {other.start_at:%Y-%m-%d %H:%M} to "
+                f"{other.end_at:%H:%M} UTC (appointment {other.id})")
+    return (f"the room is already booked from {other.start_at:%Y-%m-%d %H:%M} to "
+            f"{other.end_at:%H:%M} UTC (appointment {other.id})")
+
+
+def conflict_from(error: IntegrityError) -> Conflict:
+    text = str(error.orig)
+    if "room" in text:
+        return Conflict("the room is already booked at that time", field="room_id")
+    if "overlap" in text or "exclusion" in text:
+        return Conflict("the practitioner is already booked at that time", field="start")
+    return Conflict("the booking clashes with the database's rules: " + text.splitlines()[0])
+
+
+def flush_booking(session: Session) -> None:
+    """Flush, turning the database's overlap refusal into a Conflict."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise conflict_from(exc) from None
+
+
+def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked",
+           series_id: int | None = None, booking_note: str | None = None) -> Appointment:
+    message = _clash(session, slot)
+    if message:
+        raise Conflict(message, field="start")
+    appointment = Appointment(
+        patient_id=slot.patient_id, practitioner_id=slot.practitioner_id,
+        case_id=slot.case_id, service_id=slot.service_id, location_id=slot.location_id,
+        room_id=slot.room_id, start_at=slot.start, end_at=slot.end, status=status,
+        status_changed_at=utcnow(), series_id=series_id, booking_note=booking_note,
+        created_by=actor.user_id,
+    )
+    session.add(appointment)
+    flush_booking(session)
+    audit.record(session, actor, "create", "appointment", appointment.id, slot.patient_id,
+                 detail=f"status {status}")
+    _announce(session, appointment, None, status)
+    return appointment
+
+
+def book(session: Session, actor: Actor, data: BookingIn) -> Appointment:
+    """Book one appointment; :class:`Conflict` when the practitioner or room is taken."""
+    slot = resolve(session, actor, data)
+    return insert(session, actor, slot, status=data.status, booking_note=data.booking_note)
+
+
+def _announce(session: Session, appointment: Appointment, old: str | None, new: str) -> None:
+    case = session.get(Case, appointment.case_id) if appointment.case_id else None
+    change = AppointmentStatusChange(
+        appointment_id=str(appointment.id),
+        case_id=str(case.id) if case else None,
+        discipline=case.discipline if case else None,
+        old_status=old, new_status=new, at=utcnow(),  # type: ignore[arg-type]
+    )
+    after_commit(session, lambda: get_registry().appointment_status_changed(change))
+
+
+def read(session: Session, actor: Actor, appointment_id: int) -> Appointment:
+    appointment = get(session, Appointment, appointment_id, "appointment")
+    actor.require("appointments.read", patient_id=appointment.patient_id)
+    audit.record(session, actor, "read", "appointment", appointment.id, appointment.patient_id)
+    return appointment
+
+
+def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
+               reason: str | None = None) -> Appointment:
+    """Move an appointment along the state machine; :class:`Conflict` for a move it does
+    not allow. Cancelling needs a reason."""
+    appointment = get(session, Appointment, appointment_id, "appointment")
+    cancelling = status in FREED_STATUSES and status != "no-show"
+    permission = "appointments.cancel" if cancelling else "appointments.change"
+    actor.require(permission, patient_id=appointment.patient_id)
+    if status not in STATUSES:
+        raise Invalid(f"unknown status {status!r}: use one of {', '.join(STATUSES)}",
+                      field="status")
+    old = appointment.status
+    if status == old:
+        return appointment
+    if status not in TRANSITIONS[old]:
+        allowed = ", ".join(sorted(TRANSITIONS[old])) or "none (it is final)"
+        raise Conflict(f"an appointment that is {old} cannot become {status}; "
+                       f"allowed: {allowed}", field="status")
+    if cancelling and not (reason and reason.strip()):
+        raise Invalid("give a reason for the cancellation", field="reason")
+    if actor.is_patient and status == "cancelled" and (
+        appointment.start_at - utcnow() < late_cancel_window()
+    ):
+        status = "late-cancelled"  # a patient cancelling late is a late cancellation
+    appointment.status = status
+    appointment.status_changed_at = utcnow()
+    if cancelling:
+        appointment.cancel_reason = reason.strip()[:300] if reason else None
+    flush_booking(session)  # "arrived -> booked" frees nothing, but keep the DB the judge
+    audit.record(session, actor, "status", "appointment", appointment.id,
+                 appointment.patient_id, detail=f"{old} -> {status}")
+    _announce(session, appointment, old, status)
+    if status in ("late-cancelled", "no-show"):
+        from .billing import draft_fee_invoice
+
+        draft_fee_invoice(session, actor, appointment)
+    return appointment
+
+
+def cancel(session: Session, actor: Actor, appointment_id: int, reason: str,
+           at: datetime | None = None) -> Appointment:
+    """Cancel, as a late cancellation when inside the policy window before the start."""
+    appointment = get(session, Appointment, appointment_id, "appointment")
+    now = at or utcnow()
+    late = appointment.start_at - now < late_cancel_window()
+    return set_status(session, actor, appointment_id,
+                      "late-cancelled" if late else "cancelled", reason)
+
+
+def reschedule(session: Session, actor: Actor, appointment_id: int,
+               data: RescheduleIn) -> Appointment:
+    """Move a booked or confirmed appointment (keeping its length unless ``end`` is given)."""
+    appointment = get(session, Appointment, appointment_id, "appointment")
+    actor.require("appointments.change", patient_id=appointment.patient_id)
+    if appointment.status not in MOVABLE:
+        raise Conflict(f"an appointment that is {appointment.status} cannot be moved",
+                       field="start")
+    start = aware(data.start, "start")
+    end = aware(data.end, "end") if data.end else start + (appointment.end_at -
+                                                           appointment.start_at)
+    if end <= start or end - start > MAX_LENGTH:
+        raise Invalid("the appointment must end after it starts, within 24 hours",
+                      field="end")
+    practitioner_id = data.practitioner_id or appointment.practitioner_id
+    if data.practitioner_id is not None:
+        practitioner = get(session, Practitioner, practitioner_id, "practitioner",
+                           field="practitioner_id")
+        if not practitioner.active:
+            raise Invalid("the practitioner is not taking bookings", field="practitioner_id")
+    room_id = data.room_id if data.room_id is not None else appointment.room_id
+    location_id = appointment.location_id
+    if data.room_id is not None:
+        location_id = get(session, Room, room_id, "room", field="room_id").location_id
+    return move(session, actor, appointment,
+                Slot(appointment.patient_id, practitioner_id, start, end, appointment.case_id,
+                     appointment.service_id, location_id, room_id))
+
+
+def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot) -> Appointment:
+    message = _clash(session, slot, ignore_id=appointment.id)
+    if message:
+        raise Conflict(message, field="start")
+    before = appointment.start_at
+    appointment.start_at, appointment.end_at = slot.start, slot.end
+    appointment.practitioner_id, appointment.room_id = slot.practitioner_id, slot.room_id
+    appointment.location_id = slot.location_id
+    flush_booking(session)
+    audit.record(session, actor, "reschedule", "appointment", appointment.id,
+                 appointment.patient_id,
+                 detail=f"{before:%Y-%m-%dT%H:%M}Z -> {slot.start:%Y-%m-%dT%H:%M}Z")
+    return appointment
+
+
+def list_appointments(session: Session, actor: Actor, *, patient_id: int | None = None,
+                      case_id: int | None = None, practitioner_id: int | None = None,
+                      start: datetime | None = None, end: datetime | None = None,
+                      status: str | None = None, limit: int = 200) -> list[Appointment]:
+    """Appointments by patient, case, practitioner and time; a patient sees only theirs."""
+    if actor.is_patient:
+        patient_id = actor.patient_id
+    if patient_id is None and case_id is None:
+        actor.require("calendar.read")
+    elif patient_id is not None:
+        actor.require("appointments.read", patient_id=patient_id)
+    query = select(Appointment)
+    if case_id is not None:
+        case = get(session, Case, case_id, "case")
+        actor.require("appointments.read", patient_id=case.patient_id)
+        query = query.where(Appointment.case_id == case_id)
+    if patient_id is not None:
+        query = query.where(Appointment.patient_id == patient_id)
+    if practitioner_id is not None:
+        query = query.where(Appointment.practitioner_id == practitioner_id)
+    if start is not None:
+        query = query.where(Appointment.end_at > aware(start, "from"))
+        query = query.where(Appointment.start_at >= aware(start, "from") - MAX_LENGTH)
+    if end is not None:
+        query = query.where(Appointment.start_at < aware(end, "to"))
+    if status is not None:
+        query = query.where(Appointment.status == status)
+    found = list(session.scalars(query.order_by(Appointment.start_at, Appointment.id)
+                                 .limit(max(1, min(limit, 1000)))))
+    audit.record_many(session, actor, "read", "appointment",
+                      [(a.id, a.patient_id) for a in found])
+    return found
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One row of a day list: the appointment with the names the calendar shows."""
+
+    id: int
+    start: datetime
+    end: datetime
+    status: str
+    patient_id: int
+    patient_name: str
+    practitioner_id: int
+    practitioner_name: str
+    case_id: int | None
+    service_id: int | None
+    service_name: str | None
+    location_id: int | None
+    room_id: int | None
+    room_name: str | None
+    series_id: int | None
+    booking_note: str | None
+
+
+def day_list(session: Session, actor: Actor, day: date, *, location_id: int | None = None,
+             practitioner_ids: list[int] | None = None, days: int = 1,
+             include_cancelled: bool = True) -> list[CalendarEntry]:
+    """The calendar of a location (or practitioners) for ``days`` local days from ``day``:
+    one indexed query, whatever the size of the database."""
+    actor.require("calendar.read")
+    zone = clinic_timezone(
+        session.scalar(select(Location.timezone).where(Location.id == location_id))
+        if location_id is not None else None
+    )
+    start = datetime.combine(day, time(0), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=max(1, min(days, 31))), time(0),
+                           zone).astimezone(UTC)
+    svc, room = aliased(Service), aliased(Room)
+    query = (
+        select(Appointment, Patient.given_name, Patient.preferred_name, Patient.family_name,
+               Practitioner.display_name, svc.name, room.name)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
+        .outerjoin(svc, svc.id == Appointment.service_id)
+        .outerjoin(room, room.id == Appointment.room_id)
+        .where(Appointment.start_at >= start, Appointment.start_at < end)
+        .order_by(Appointment.start_at, Practitioner.display_name, Appointment.id)
+    )
+    if location_id is not None:
+        query = query.where(Appointment.location_id == location_id)
+    if practitioner_ids:
+        query = query.where(Appointment.practitioner_id.in_(practitioner_ids))
+    if not include_cancelled:
+        query = query.where(Appointment.status.in_(ACTIVE_STATUSES))
+    entries = [
+        CalendarEntry(
+            id=a.id, start=a.start_at, end=a.end_at, status=a.status, patient_id=a.patient_id,
+            patient_name=f"{preferred or given} {family}", practitioner_id=a.practitioner_id,
+            practitioner_name=pname, case_id=a.case_id, service_id=a.service_id,
+            service_name=sname, location_id=a.location_id, room_id=a.room_id,
+            room_name=rname, series_id=a.series_id, booking_note=a.booking_note,
+        )
+        for a, given, preferred, family, pname, sname, rname in session.execute(query)
+    ]
+    audit.record_many(session, actor, "read", "appointment",
+                      [(e.id, e.patient_id) for e in entries], detail="day list")
+    return entries
