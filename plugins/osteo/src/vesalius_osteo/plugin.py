@@ -1,1 +1,66 @@
-"""Hook implementations of the osteo pack."""
+"""Hook implementations of the osteopathy pack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from vesalius_sdk import (
+    BillingCode,
+    ChargeLine,
+    ChartDefinition,
+    Discipline,
+    NoteContext,
+    NoteProblem,
+    NoteTemplate,
+    OutcomeMeasure,
+    hookimpl,
+)
+
+from . import billing, charts, measures, templates, validation
+
+DISCIPLINE = Discipline(
+    id="osteo",
+    title="Osteopathy",
+    description="Osteopathic assessment and treatment: body chart of the ten regions with "
+                "TART findings and techniques, STarT Back, OMT billing by regions.",
+    practitioner_title="Osteopath",
+)
+
+
+@hookimpl
+def register_disciplines(register: Callable[[Discipline], None]) -> None:
+    register(DISCIPLINE)
+
+
+@hookimpl
+def register_note_templates(register: Callable[[NoteTemplate], None]) -> None:
+    for template in templates.ALL:
+        register(template)
+
+
+@hookimpl
+def register_charts(register: Callable[[ChartDefinition], None]) -> None:
+    for chart in charts.ALL:
+        register(chart)
+
+
+@hookimpl
+def register_measures(register: Callable[[OutcomeMeasure], None]) -> None:
+    for measure in measures.ALL:
+        register(measure)
+
+
+@hookimpl
+def register_billing_codes(register: Callable[[BillingCode], None]) -> None:
+    for code in billing.CODES:
+        register(code)
+
+
+@hookimpl
+def charge_lines(note: NoteContext) -> list[ChargeLine]:
+    return billing.charge_lines(note)
+
+
+@hookimpl
+def validate_note(note: NoteContext) -> list[NoteProblem]:
+    return validation.validate(note)

@@ -1,0 +1,201 @@
+"""Osteopathic note templates: initial assessment and treatment note.
+
+The body chart (``osteo.body``) carries the somatic dysfunction findings (TART) by region
+and the techniques applied; the charge rule bills OMT from the technique marks. Outcome
+measures of other packs (ODI from physio, NDI from chiro, MYMOP2 from acupuncture) are
+optional fields: without their pack the host shows them as unavailable and the rest works.
+"""
+
+from __future__ import annotations
+
+from vesalius_sdk import (
+    BooleanField,
+    ChartField,
+    ChoiceField,
+    CodesField,
+    DateField,
+    LongTextField,
+    MeasureField,
+    MultiChoiceField,
+    NoteTemplate,
+    Option,
+    ScaleField,
+    Section,
+    TableField,
+    TextField,
+)
+
+from .charts.body import TECHNIQUES
+from .regions import LABEL, REGIONS
+
+
+def _options(*values: str) -> tuple[Option, ...]:
+    return tuple(Option(value=v, label=v.replace("-", " ").capitalize()) for v in values)
+
+
+SIDES = _options("left", "right", "bilateral", "midline")
+BODY_REGIONS = tuple(Option(value=r, label=LABEL[r]) for r in REGIONS)
+TECHNIQUE_OPTIONS = tuple(Option(value=m.id, label=m.label) for m in TECHNIQUES)
+RED_FLAGS = (
+    Option(value="cauda-equina", label="Bladder or bowel change, saddle numbness"),
+    Option(value="progressive-neuro", label="Progressive neurological deficit"),
+    Option(value="weight-loss", label="Unexplained weight loss"),
+    Option(value="fever-infection", label="Fever or suspected infection"),
+    Option(value="cancer-history", label="History of cancer"),
+    Option(value="major-trauma", label="Significant trauma"),
+    Option(value="osteoporosis", label="Osteoporosis or long-term steroids"),
+    Option(value="night-pain", label="Unremitting night pain"),
+    Option(value="cervical-arterial", label="Dizziness, diplopia, dysarthria, dysphagia, "
+                                            "drop attacks, nystagmus, nausea"),
+    Option(value="chest-abdominal", label="Chest pain, breathlessness or abdominal signs "
+                                          "not explained mechanically"),
+)
+RESPONSE = _options("tolerated-well", "immediate-improvement", "no-change",
+                    "post-treatment-soreness", "adverse-reaction")
+
+
+def _measures() -> tuple[MeasureField, ...]:
+    return (
+        MeasureField(id="start_back", label="Keele STarT Back (low back pain)",
+                     measure="start-back"),
+        MeasureField(id="odi", label="Oswestry Disability Index", measure="odi",
+                     pack="physio"),
+        MeasureField(id="ndi", label="Neck Disability Index", measure="ndi", pack="chiro"),
+        MeasureField(id="mymop2", label="MYMOP2", measure="mymop2", pack="acupuncture"),
+    )
+
+
+def _body(label: str, help_text: str) -> ChartField:
+    return ChartField(id="body", label=label, chart="osteo.body", help=help_text)
+
+
+def _treatment(consent_label: str) -> tuple:
+    return (
+        BooleanField(id="consent", label=consent_label, required=True,
+                     help="Risks, benefits and alternatives explained; the patient agreed."),
+        LongTextField(id="treatment", label="Treatment given",
+                      help="Regions and techniques are marked on the body chart; add dosage, "
+                           "positions and what the chart does not say."),
+        ChoiceField(id="response", label="Response to treatment", options=RESPONSE),
+        LongTextField(id="adverse_details", label="Adverse reaction: what happened and what "
+                                                  "was done"),
+        LongTextField(id="advice", label="Advice and exercises"),
+    )
+
+
+INITIAL_ASSESSMENT = NoteTemplate(
+    id="osteo.initial-assessment",
+    title="Osteopathic initial assessment",
+    discipline="osteo",
+    kind="initial",
+    description="Case history, whole-body structural examination, findings by region on "
+                "the body chart, working diagnosis, plan, and treatment on the day.",
+    sections=(
+        Section(id="history", title="Case history", fields=(
+            LongTextField(id="presenting_complaint", label="Presenting complaint",
+                          required=True),
+            LongTextField(id="complaint_history", label="History of the complaint",
+                          help="Onset, mechanism, course, pattern over the day, radiation."),
+            DateField(id="onset", label="Date of onset"),
+            ScaleField(id="pain_now", label="Pain now", low_label="No pain",
+                       high_label="Worst imaginable"),
+            TextField(id="aggravating", label="Aggravating factors"),
+            TextField(id="easing", label="Easing factors"),
+            MultiChoiceField(id="red_flags", label="Red flags present", options=RED_FLAGS),
+            LongTextField(id="red_flag_action", label="Action on red flags",
+                          help="Referral or management; needed when a red flag is ticked."),
+            LongTextField(id="medical_history", label="Past medical history, surgery, trauma"),
+            TextField(id="medications", label="Medications"),
+            LongTextField(id="systems_review", label="Systems review",
+                          help="Cardiovascular, respiratory, digestive, urogenital, "
+                               "neurological, endocrine."),
+            LongTextField(id="social", label="Occupation, activity, sleep, stress"),
+            LongTextField(id="goals", label="Patient's goals"),
+        )),
+        Section(id="outcomes", title="Outcome measures", fields=_measures()),
+        Section(id="examination", title="Structural examination", fields=(
+            LongTextField(id="observation", label="Standing observation",
+                          help="Posture, spinal curves, levels of shoulders and pelvis."),
+            TextField(id="gait", label="Gait"),
+            TableField(id="movements", label="Active movements", columns=(
+                ChoiceField(id="region", label="Region", options=BODY_REGIONS),
+                TextField(id="movement", label="Movement", max_length=80),
+                ChoiceField(id="range", label="Range",
+                            options=_options("full", "reduced", "increased")),
+                BooleanField(id="pain", label="Painful"),
+                TextField(id="notes", label="Notes", max_length=300),
+            ), max_rows=40),
+            TableField(id="tests", label="Special tests", columns=(
+                TextField(id="test", label="Test", max_length=80),
+                ChoiceField(id="side", label="Side", options=SIDES),
+                ChoiceField(id="result", label="Result",
+                            options=_options("positive", "negative", "equivocal")),
+                TextField(id="notes", label="Notes", max_length=300),
+            ), max_rows=40),
+            LongTextField(id="neuro", label="Neurological and vascular screen",
+                          help="Reflexes, sensation, power; pulses and blood pressure where "
+                               "relevant."),
+        )),
+        Section(id="findings", title="Findings by region", fields=(
+            _body("Somatic dysfunction and treatment",
+                  "Mark tissue texture change, asymmetry, restriction and tenderness where "
+                  "found; mark each technique where it was applied today."),
+            LongTextField(id="palpation", label="Palpation notes"),
+        )),
+        Section(id="diagnosis", title="Working diagnosis", fields=(
+            CodesField(id="codes", label="Diagnosis (ICD-10)", required=True,
+                       help="Somatic dysfunction by region: M99.00 head, M99.01 cervical, "
+                            "M99.02 thoracic, M99.03 lumbar, M99.04 sacral, M99.05 pelvic, "
+                            "M99.06 lower extremity, M99.07 upper extremity, M99.08 rib cage, "
+                            "M99.09 abdomen; then the presenting condition."),
+            LongTextField(id="working_diagnosis", label="Working diagnosis", required=True),
+            LongTextField(id="differential", label="Differential diagnosis"),
+        )),
+        Section(id="plan", title="Plan", fields=(
+            LongTextField(id="plan", label="Treatment plan"),
+            MultiChoiceField(id="techniques", label="Techniques planned",
+                             options=TECHNIQUE_OPTIONS),
+            TextField(id="frequency", label="Frequency and number of sessions"),
+            DateField(id="review", label="Review due"),
+            LongTextField(id="referral", label="Referral or liaison"),
+        )),
+        Section(id="treatment", title="Treatment today",
+                fields=_treatment("Consent to examination and treatment obtained")),
+    ),
+)
+
+TREATMENT = NoteTemplate(
+    id="osteo.treatment",
+    title="Osteopathic treatment note",
+    discipline="osteo",
+    kind="treatment",
+    description="Progress since the last visit, findings and techniques by region on the "
+                "body chart, response and advice.",
+    sections=(
+        Section(id="subjective", title="Since the last visit", fields=(
+            ChoiceField(id="progress", label="Progress",
+                        options=_options("better", "same", "worse", "new-complaint")),
+            ScaleField(id="pain_now", label="Pain now", low_label="No pain",
+                       high_label="Worst imaginable"),
+            LongTextField(id="report", label="Patient report"),
+            LongTextField(id="health_changes", label="Changes in health or medication"),
+        )),
+        Section(id="findings", title="Findings and treatment by region", fields=(
+            _body("Somatic dysfunction and treatment",
+                  "Mark TART findings and every technique applied, by region."),
+            LongTextField(id="notes", label="Examination notes"),
+        )),
+        Section(id="treatment", title="Treatment",
+                fields=_treatment("Consent to today's treatment confirmed")),
+        Section(id="outcomes", title="Outcome measures", fields=_measures()),
+        Section(id="plan", title="Plan", fields=(
+            ChoiceField(id="status", label="Status",
+                        options=_options("improving", "plateau", "worsening", "resolved")),
+            LongTextField(id="plan", label="Plan"),
+            TextField(id="next_visit", label="Next visit"),
+        )),
+    ),
+)
+
+ALL = (INITIAL_ASSESSMENT, TREATMENT)
+BY_ID = {t.id: t for t in ALL}
