@@ -79,3 +79,16 @@ def clinic_setup(session: Session, actor: Actor) -> dict[str, object]:
 
 def later(minutes: int) -> timedelta:
     return timedelta(minutes=minutes)
+
+
+def visit_document(history: str = "Sore back after lifting, improving.", pain: int = 6,
+                   procedures: list[dict[str, object]] | None = None,
+                   diagnosis: list[str] | None = None) -> dict[str, object]:
+    document: dict[str, object] = {
+        "subjective": {"history": history, "pain": {"responses": [pain]}},
+        "plan": {"procedures": procedures if procedures is not None else [
+            {"code": "97110", "minutes": 23}, {"code": "97140", "minutes": 10}]},
+    }
+    if diagnosis is not None:
+        document["assessment"] = {"diagnosis": diagnosis}
+    return document

@@ -89,3 +89,12 @@ def charge_lines(note: NoteContext) -> list[ChargeLine]:
     lines += [ChargeLine(code=c, units=n, minutes=timed[c], modifiers=modifiers)
               for c, n in units.items()]
     return lines
+
+
+#: Ids of notes whose signing this pack heard of (``note_signed`` runs after commit).
+SIGNED: list[str] = []
+
+
+@hookimpl
+def note_signed(note: NoteContext) -> None:
+    SIGNED.append(note.id or "")

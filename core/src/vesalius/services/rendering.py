@@ -1,0 +1,125 @@
+"""The signed snapshot of a note: HTML drawn from the template and the document once, at
+signing, and stored, so the note stays readable after its pack is upgraded or removed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+from vesalius_sdk import (
+    BooleanField,
+    ChartField,
+    ChartMark,
+    ChoiceField,
+    CodesField,
+    MeasureField,
+    MultiChoiceField,
+    NoteTemplate,
+    NumberField,
+    ProceduresField,
+    ScaleField,
+    Score,
+    TableField,
+)
+
+from ..plugins import Registry
+
+
+def _text(value: Any) -> Markup:
+    return Markup("<br>").join(escape(str(value)).split("\n"))
+
+
+def _options(field: ChoiceField | MultiChoiceField) -> dict[str, str]:
+    return {o.value: o.label for o in field.options}
+
+
+def _value(field: Any, value: Any, registry: Registry, scores: Mapping[str, Score]) -> Markup:
+    if isinstance(field, BooleanField):
+        return Markup("Yes" if value else "No")
+    if isinstance(field, NumberField):
+        return escape(f"{value:g}" if isinstance(value, float) else str(value)) + (
+            escape(f" {field.unit}") if field.unit else Markup(""))
+    if isinstance(field, ChoiceField):
+        return escape(_options(field).get(value, str(value)))
+    if isinstance(field, MultiChoiceField):
+        labels = _options(field)
+        return escape(", ".join(labels.get(v, str(v)) for v in value))
+    if isinstance(field, ScaleField):
+        return escape(f"{value} / {field.maximum}")
+    if isinstance(field, CodesField):
+        return escape(", ".join(value))
+    if isinstance(field, TableField):
+        head = "".join(f"<th>{escape(c.label)}</th>" for c in field.columns)
+        rows = "".join(
+            "<tr>" + "".join(
+                f"<td>{'' if row.get(c.id) is None else _value(c, row[c.id], registry, scores)}"
+                "</td>" for c in field.columns) + "</tr>"
+            for row in value)
+        return Markup(f'<table class="note-table"><tr>{head}</tr>{rows}</table>')
+    if isinstance(field, ChartField):
+        chart = registry.charts.get(field.chart)
+        marks = [ChartMark.model_validate(m) for m in value]
+        listing = "".join(
+            f"<li>{escape(m.type)} at {escape(_region_label(chart, m.region))}"
+            + (f" ({escape(', '.join(f'{k} {v}' for k, v in m.attributes.items()))})"
+               if m.attributes else "") + "</li>"
+            for m in marks)
+        svg = Markup(chart.render(marks)) if chart is not None else Markup("")
+        return Markup(f'<div class="note-chart">{svg}<ul>{listing}</ul></div>')
+    if isinstance(field, MeasureField):
+        score = scores.get(field.measure)
+        measure = registry.measures.get(field.measure)
+        title = measure.title if measure else field.measure
+        if score is None or score.value is None:
+            reason = score.reason if score else "not scored"
+            return escape(f"{title}: {reason}")
+        band = f" ({score.band})" if score.band else ""
+        unit = f" {score.unit}" if score.unit else ""
+        return escape(f"{title}: {score.value:g}{unit}{band}")
+    if isinstance(field, ProceduresField):
+        rows = "".join(
+            f"<tr><td>{escape(e['code'])}</td><td>{escape(e.get('minutes') or '')}</td>"
+            f"<td>{escape(e.get('units') or '')}</td>"
+            f"<td>{escape(' '.join(e.get('modifiers') or []))}</td>"
+            f"<td>{escape(e.get('site') or '')}</td></tr>"
+            for e in value)
+        return Markup('<table class="note-procedures"><tr><th>Code</th><th>Minutes</th>'
+                      f'<th>Units</th><th>Modifiers</th><th>Site</th></tr>{rows}</table>')
+    return _text(value)
+
+
+def _region_label(chart: Any, region_id: str) -> str:
+    if chart is None:
+        return region_id
+    region = chart.region_index.get(region_id)
+    return region.label if region else region_id
+
+
+def render_note(template: NoteTemplate, document: Mapping[str, Any], *, registry: Registry,
+                scores: Mapping[str, Score], date_of_service: date, pack: str,
+                pack_version: str | None, practitioner: str | None) -> str:
+    """The note as HTML: header, then every filled field under its section."""
+    parts = [
+        f'<article class="note" data-template="{escape(template.id)}" '
+        f'data-template-version="{template.version}">',
+        f"<header><h1>{escape(template.title)}</h1><p>Date of service "
+        f"{date_of_service.isoformat()}"
+        + (f" &middot; {escape(practitioner)}" if practitioner else "")
+        + f" &middot; template {escape(template.id)} v{template.version}, pack "
+        f"{escape(pack)} {escape(pack_version or '')}</p></header>",
+    ]
+    for section in template.sections:
+        values = document.get(section.id) or {}
+        filled = [(f, values[f.id]) for f in section.fields
+                  if values.get(f.id) not in (None, "", [])]
+        if not filled:
+            continue
+        parts.append(f'<section id="{escape(section.id)}"><h2>{escape(section.title)}</h2><dl>')
+        for field, value in filled:
+            parts.append(f"<dt>{escape(field.label)}</dt>"
+                         f"<dd>{_value(field, value, registry, scores)}</dd>")
+        parts.append("</dl></section>")
+    parts.append("</article>")
+    return "".join(parts)

@@ -1,0 +1,175 @@
+"""Billing worklist and reports: bounded, indexed queries whatever the data size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..db.types import money
+from ..models import (
+    Appointment,
+    Case,
+    ClaimLine,
+    Invoice,
+    InvoiceLine,
+    MeasureResult,
+    Note,
+    Patient,
+    Practitioner,
+)
+from . import audit
+from .actor import Actor
+from .common import get
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A finished visit with charges that still need an invoice issued or a claim made."""
+
+    appointment_id: int
+    start: datetime
+    patient_id: int
+    patient_name: str
+    practitioner_id: int
+    practitioner_name: str
+    case_id: int | None
+    note_id: int
+    invoice_id: int
+    invoice_status: str
+    total: Decimal
+    insurer_portion: Decimal
+    #: "issue-invoice" or "make-claim".
+    action: str
+
+
+def ready_to_bill(session: Session, actor: Actor, *, practitioner_id: int | None = None,
+                  limit: int = 200, offset: int = 0) -> list[WorkItem]:
+    """Completed appointments with a signed note whose charges are not yet invoiced (the
+    draft invoice is not issued) or, for a payer's case, not yet claimed. One query."""
+    actor.require("billing.write")
+    unclaimed = exists().where(
+        InvoiceLine.invoice_id == Invoice.id, InvoiceLine.insurer_amount > 0,
+        ~exists().where(ClaimLine.invoice_line_id == InvoiceLine.id))
+    query = (
+        select(Appointment.id, Appointment.start_at, Patient.id, Patient.given_name,
+               Patient.preferred_name, Patient.family_name, Practitioner.id,
+               Practitioner.display_name, Appointment.case_id, Note.id, Invoice.id,
+               Invoice.status, Invoice.total, Invoice.insurer_portion)
+        .join(Note, and_(Note.appointment_id == Appointment.id, Note.status == "signed"))
+        .join(Invoice, Invoice.note_id == Note.id)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
+        .where(Appointment.status == "completed",
+               or_(Invoice.status == "draft",
+                   and_(Invoice.status == "issued", Invoice.payer_id.is_not(None),
+                        unclaimed)))
+        .order_by(Appointment.start_at, Appointment.id)
+        .limit(max(1, min(limit, 1000))).offset(offset)
+    )
+    if practitioner_id is not None:
+        query = query.where(Appointment.practitioner_id == practitioner_id)
+    items = [
+        WorkItem(aid, start, pid, f"{preferred or given} {family}", prid, pname, case_id,
+                 note_id, invoice_id, status, money(total), money(insurer),
+                 "issue-invoice" if status == "draft" else "make-claim")
+        for (aid, start, pid, given, preferred, family, prid, pname, case_id, note_id,
+             invoice_id, status, total, insurer) in session.execute(query)
+    ]
+    audit.record_many(session, actor, "read", "worklist",
+                      [(i.invoice_id, i.patient_id) for i in items])
+    return items
+
+
+@dataclass(frozen=True)
+class RevenueRow:
+    practitioner_id: int
+    practitioner_name: str
+    month: str  # YYYY-MM
+    invoiced: Decimal
+    visits: int
+
+
+def revenue_by_practitioner(session: Session, actor: Actor, start: date,
+                            end: date) -> list[RevenueRow]:
+    """Issued invoice totals per practitioner per month of service in [start, end). One
+    grouped query over the (status, date of service) index."""
+    actor.require("reports.read")
+    if session.get_bind().dialect.name == "sqlite":
+        month = func.strftime("%Y-%m", Invoice.date_of_service)
+    else:
+        month = func.to_char(Invoice.date_of_service, "YYYY-MM")
+    rows = session.execute(
+        select(Invoice.practitioner_id, cast(month, String), func.sum(Invoice.total),
+               func.count(Invoice.id))
+        .where(Invoice.status == "issued", Invoice.date_of_service >= start,
+               Invoice.date_of_service < end)
+        .group_by(Invoice.practitioner_id, cast(month, String))
+    ).all()
+    names = dict(session.execute(select(Practitioner.id, Practitioner.display_name)).all())
+    out = [RevenueRow(pid, names.get(pid, "(none)"), m, money(Decimal(total or 0)
+                                                              if not isinstance(total, Decimal)
+                                                              else total), n)
+           for pid, m, total, n in rows if pid is not None]
+    return sorted(out, key=lambda r: (r.month, r.practitioner_name))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: date
+    kind: str  # appointment, note, measure, invoice
+    id: int
+    summary: str
+
+
+def case_timeline(session: Session, actor: Actor, case_id: int) -> list[TimelineEvent]:
+    """Everything in a case in date order: appointments, notes, measures, invoices.
+    Four queries, whatever the case's length."""
+    case = get(session, Case, case_id, "case")
+    actor.require("cases.read", patient_id=case.patient_id)
+    events: list[TimelineEvent] = []
+    for aid, start, status in session.execute(
+            select(Appointment.id, Appointment.start_at, Appointment.status)
+            .where(Appointment.case_id == case_id)):
+        events.append(TimelineEvent(start.date(), "appointment", aid, status))
+    if actor.can("notes.read"):
+        for nid, dos, status, template in session.execute(
+                select(Note.id, Note.date_of_service, Note.status, Note.template_id)
+                .where(Note.case_id == case_id)):
+            events.append(TimelineEvent(dos, "note", nid, f"{template} ({status})"))
+    if actor.can("measures.read"):
+        for mid, taken, measure, value in session.execute(
+                select(MeasureResult.id, MeasureResult.taken_on, MeasureResult.measure_id,
+                       MeasureResult.value).where(MeasureResult.case_id == case_id)):
+            events.append(TimelineEvent(taken, "measure", mid,
+                                        f"{measure} {'' if value is None else f'{value:g}'}"))
+    if actor.can("billing.read"):
+        for iid, dos, status, total in session.execute(
+                select(Invoice.id, Invoice.date_of_service, Invoice.status, Invoice.total)
+                .where(Invoice.case_id == case_id)):
+            events.append(TimelineEvent(dos, "invoice", iid, f"{status} {money(total)}"))
+    order = {"appointment": 0, "note": 1, "measure": 2, "invoice": 3}
+    events.sort(key=lambda e: (e.at, order[e.kind], e.id))
+    audit.record(session, actor, "read", "case-timeline", case.id, case.patient_id)
+    return events
+
+
+def no_show_rate(session: Session, actor: Actor, start: date, end: date) -> dict[int, float]:
+    """Share of each practitioner's appointments in [start, end) that were no-shows."""
+    actor.require("reports.read")
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    from datetime import UTC, time
+
+    lo, hi = datetime.combine(start, time(0), UTC), datetime.combine(end, time(0), UTC)
+    for pid, status, n in session.execute(
+            select(Appointment.practitioner_id, Appointment.status, func.count())
+            .where(Appointment.start_at >= lo, Appointment.start_at < hi)
+            .group_by(Appointment.practitioner_id, Appointment.status)):
+        totals[pid][0] += n
+        if status == "no-show":
+            totals[pid][1] += n
+    return {pid: (ns / total if total else 0.0) for pid, (total, ns) in totals.items()}
