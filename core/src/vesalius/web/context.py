@@ -1,0 +1,106 @@
+"""Per-request context of the web pages: the database session, the actor, the registry.
+
+The database session is one unit of work per request: committed after the view returned
+(so audit rows of reads are kept), rolled back when the view raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app, g, request, session
+from sqlalchemy.orm import Session
+
+from ..services.actor import Actor
+from ..services.common import clinic_timezone
+
+if TYPE_CHECKING:
+    from ..db import Database
+    from ..models import User
+    from ..plugins import Registry
+
+
+@dataclass
+class WebState:
+    """What :func:`vesalius.web.init_app` keeps on the app."""
+
+    db: Database
+    #: Pack name -> False when the clinic switched it off (cached, refreshed on change).
+    registry: Registry | None = None
+    registry_stamp: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def state() -> WebState:
+    return current_app.extensions["vesalius.web"]  # type: ignore[no-any-return]
+
+
+def database() -> Database:
+    return state().db
+
+
+def db() -> Session:
+    """This request's database session (opened on first use)."""
+    if "_vdb" not in g:
+        g._vdb = state().db.sessions()
+    return g._vdb  # type: ignore[no-any-return]
+
+
+def rollback() -> None:
+    """Drop what this request wrote so far (a form is shown again with its errors)."""
+    if "_vdb" in g:
+        g._vdb.rollback()
+
+
+def finish_request(exc: BaseException | None) -> None:
+    vdb = g.pop("_vdb", None)
+    if vdb is None:
+        return
+    try:
+        if exc is None:
+            vdb.commit()
+        else:
+            vdb.rollback()
+    finally:
+        vdb.close()
+
+
+def current_user() -> User | None:
+    return getattr(session, "user", None)
+
+
+def actor() -> Actor:
+    """Who is asking; an anonymous request never reaches a view that needs one."""
+    if "_actor" not in g:
+        user = current_user()
+        if user is None:
+            raise RuntimeError("no signed-in user")  # the before_request check prevents it
+        g._actor = Actor(user_id=user.id, role=user.role, patient_id=user.patient_id,
+                         practitioner_id=getattr(session, "practitioner_id", None),
+                         ip=request.remote_addr,
+                         user_agent=(request.user_agent.string or "")[:200] or None)
+    return g._actor  # type: ignore[no-any-return]
+
+
+def registry() -> Registry:
+    from .packs import clinic_registry
+
+    return clinic_registry()
+
+
+def clinic_tz() -> tzinfo:
+    """The clinic's time zone: the first active location's, else VESALIUS_TIMEZONE."""
+    cached = state().extras.get("tz")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    from sqlalchemy import select
+
+    from ..models import Location
+
+    name = db().scalar(select(Location.timezone).where(Location.active.is_(True))
+                       .order_by(Location.id).limit(1))
+    tz = clinic_timezone(name)
+    state().extras["tz"] = tz
+    return tz

@@ -1,0 +1,1 @@
+"""The web layer's own migration stream (version table ``alembic_version_web``)."""

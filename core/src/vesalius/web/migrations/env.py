@@ -1,0 +1,27 @@
+"""Alembic environment of the web tables; runs on a connection handed over by
+:mod:`vesalius.web.schema`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from vesalius.web.models import WebBase
+
+config = context.config
+
+
+def run() -> None:
+    connection = config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=WebBase.metadata,
+        version_table="alembic_version_web",
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        user_module_prefix="vesalius.db.types.",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()
