@@ -35,13 +35,16 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 class Venv:
     """A fresh virtual environment made with uv, and commands run inside it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, pip: bool = False) -> None:
+        """``pip=True`` seeds pip into it, for tests of what a clinic's admin would type."""
         self.path = path
-        subprocess.run([uv(), "venv", "--quiet", "--python", sys.executable, str(path)],
+        seed = ["--seed"] if pip else []
+        subprocess.run([uv(), "venv", "--quiet", *seed, "--python", sys.executable, str(path)],
                        check=True, capture_output=True)
         self.python = path / "bin" / "python"
 
-    def install(self, *wheels: Path) -> None:
+    def install(self, *wheels: Path | str) -> None:
+        """Install wheels (or requirement strings such as "pytest") with uv."""
         subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(self.python),
                         *map(str, wheels)], check=True, capture_output=True)
 
@@ -49,7 +52,10 @@ class Venv:
         subprocess.run([uv(), "pip", "uninstall", "--quiet", "--python", str(self.python),
                         *names], check=True, capture_output=True)
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {"PATH": f"{self.path / 'bin'}:/usr/bin:/bin", "HOME": str(self.path)}
-        return subprocess.run([str(self.path / "bin" / args[0]), *args[1:]], env=env,
+    def run(self, *args: str, check: bool = True, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a command of the venv's ``bin/`` with a minimal environment (plus ``env``)."""
+        base = {"PATH": f"{self.path / 'bin'}:/usr/bin:/bin", "HOME": str(self.path)}
+        return subprocess.run([str(self.path / "bin" / args[0]), *args[1:]],
+                              env={**base, **(env or {})}, cwd=cwd,
                               capture_output=True, text=True, check=check)

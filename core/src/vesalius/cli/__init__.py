@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "vesalius.cli.measures",
     "vesalius.cli.charts",
     "vesalius.cli.templates",
+    "vesalius.cli.new_pack",
 )
 
 
