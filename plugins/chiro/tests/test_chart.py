@@ -111,3 +111,15 @@ def test_subluxation_without_listing_is_allowed_and_adjusted_needs_a_technique()
     assert SPINE.check_mark(_mark("C5", "adjusted")) == ["adjusted: technique is required"]
     problems = SPINE.check_mark(_mark("C5", "adjusted", technique="karate"))
     assert problems and "technique must be one of" in problems[0]
+
+
+def test_every_mark_type_on_every_region_renders_valid_svg() -> None:
+    marks = []
+    for kind in SPINE.mark_types:
+        required = {a.id: a.options[0] for a in kind.attributes if a.required}
+        marks += [ChartMark(region=r.id, type=kind.id, attributes=required)
+                  for r in SPINE.regions]
+    assert all(SPINE.check_mark(m) == [] for m in marks)
+    root = ET.fromstring(SPINE.render(marks))
+    marked = [el for el in root.iter() if el.get("class") == "region marked"]
+    assert len(marked) == len(ALL_IDS)

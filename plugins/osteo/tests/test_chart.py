@@ -52,3 +52,12 @@ def test_marks_are_checked() -> None:
     assert BODY.check_mark(ChartMark(region="lumbar", type="acupuncture"))
     assert BODY.check_mark(ChartMark(region="lumbar", type="hvla",
                                      attributes={"response": "cured"}))
+
+
+def test_every_mark_type_on_every_region_renders_valid_svg() -> None:
+    marks = [ChartMark(region=r.id, type=kind.id) for kind in BODY.mark_types
+             for r in BODY.regions]
+    assert all(BODY.check_mark(m) == [] for m in marks)
+    root = ET.fromstring(BODY.render(marks))
+    marked = [el for el in root.iter() if el.get("class") == "region marked"]
+    assert len(marked) == len(IDS)

@@ -17,19 +17,12 @@ from vesalius_sdk import (
 )
 
 from . import billing, charts, measures, templates, validation
-
-DISCIPLINE = Discipline(
-    id="chiro",
-    title="Chiropractic",
-    description="Spinal and extraspinal adjustment: spine chart with Gonstead listings, CMT "
-                "billing by regions, NDI, Bournemouth and Roland-Morris.",
-    practitioner_title="Chiropractor",
-)
+from .discipline import CHIRO
 
 
 @hookimpl
 def register_disciplines(register: Callable[[Discipline], None]) -> None:
-    register(DISCIPLINE)
+    register(CHIRO)
 
 
 @hookimpl

@@ -17,19 +17,12 @@ from vesalius_sdk import (
 )
 
 from . import billing, charts, measures, templates, validation
-
-DISCIPLINE = Discipline(
-    id="osteo",
-    title="Osteopathy",
-    description="Osteopathic assessment and treatment: body chart of the ten regions with "
-                "TART findings and techniques, STarT Back, OMT billing by regions.",
-    practitioner_title="Osteopath",
-)
+from .discipline import OSTEO
 
 
 @hookimpl
 def register_disciplines(register: Callable[[Discipline], None]) -> None:
-    register(DISCIPLINE)
+    register(OSTEO)
 
 
 @hookimpl

@@ -227,7 +227,7 @@ def rib_outline(start: Point, side: int, length: float, drop: float,
 def back_outline() -> str:
     """A faint outline of the neck, shoulders and trunk behind the skeleton."""
     return (
-        f"M{_f(MID - 30)},66 C{_f(MID - 30)},104 {_f(MID - 60)},118 {_f(MID - 118)},132 "
+        f"M{_f(MID - 30)},72 C{_f(MID - 30)},104 {_f(MID - 60)},118 {_f(MID - 118)},132 "
         f"C{_f(MID - 158)},144 {_f(MID - 166)},168 {_f(MID - 160)},210 "
         f"C{_f(MID - 150)},300 {_f(MID - 140)},360 {_f(MID - 140)},430 "
         f"C{_f(MID - 142)},480 {_f(MID - 160)},540 {_f(MID - 158)},600 "
@@ -237,7 +237,7 @@ def back_outline() -> str:
         f"C{_f(MID + 160)},540 {_f(MID + 142)},480 {_f(MID + 140)},430 "
         f"C{_f(MID + 140)},360 {_f(MID + 150)},300 {_f(MID + 160)},210 "
         f"C{_f(MID + 166)},168 {_f(MID + 158)},144 {_f(MID + 118)},132 "
-        f"C{_f(MID + 60)},118 {_f(MID + 30)},104 {_f(MID + 30)},66"
+        f"C{_f(MID + 60)},118 {_f(MID + 30)},104 {_f(MID + 30)},72"
     )
 
 
