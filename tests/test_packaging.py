@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import Venv
 
-PACKS = ["physio", "chiro", "osteo", "podiatry", "acupuncture"]
+PACKS = ["physio", "chiro", "osteo", "podiatry", "acupuncture", "massage"]
 
 
 @pytest.fixture(scope="module")

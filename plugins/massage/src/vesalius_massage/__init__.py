@@ -1,0 +1,1 @@
+"""Vesalius discipline pack: Massage therapy."""
