@@ -285,7 +285,7 @@ def front_rib_cage() -> tuple[str, Point]:
 def front_rib_details() -> list[str]:
     """Sternum and a few rib lines over the chest."""
     lines = [f"M{_fp(0, 122)} L{_fp(0, 186)}"]
-    for i, y in enumerate((134, 152, 170, 190, 208)):
+    for i, y in enumerate((134, 152, 170, 188)):
         reach = 50 - abs(i - 1) * 2
         for side in (-1, 1):
             lines.append(f"M{_fp(4, y, side)} Q{_fp(reach * 0.6, y - 6, side)} "
@@ -295,13 +295,13 @@ def front_rib_details() -> list[str]:
 
 def front_abdomen() -> tuple[str, Point]:
     d = (
-        f"M{_fp(0, 190)} Q{_fp(8, 198)} {_fp(22, 224)} "
-        f"C{_fp(36, 238)} {_fp(50, 238)} {_fp(58, 228)} "
+        f"M{_fp(0, 188)} Q{_fp(8, 196)} {_fp(22, 222)} "
+        f"C{_fp(36, 236)} {_fp(50, 236)} {_fp(58, 226)} "
         f"C{_fp(58, 260)} {_fp(58, 300)} {_fp(56, 322)} "
         f"Q{_fp(0, 334)} {_fp(56, 322, -1)} "
-        f"C{_fp(58, 300, -1)} {_fp(58, 260, -1)} {_fp(58, 228, -1)} "
-        f"C{_fp(50, 238, -1)} {_fp(36, 238, -1)} {_fp(22, 224, -1)} "
-        f"Q{_fp(8, 198, -1)} {_fp(0, 190)} Z"
+        f"C{_fp(58, 300, -1)} {_fp(58, 260, -1)} {_fp(58, 226, -1)} "
+        f"C{_fp(50, 236, -1)} {_fp(36, 236, -1)} {_fp(22, 222, -1)} "
+        f"Q{_fp(8, 196, -1)} {_fp(0, 188)} Z"
     )
     return d, (FRONT_MID, 272)
 

@@ -112,7 +112,7 @@ TECHNIQUES = (
              color="#117a65", attributes=(_SIDE, _RESPONSE)),
     MarkType(id="counterstrain", label="Counterstrain", abbreviation="CS", symbol="diamond",
              color="#1f618d", attributes=(_SIDE, _RESPONSE)),
-    MarkType(id="myofascial-release", label="Myofascial release", abbreviation="MFR",
+    MarkType(id="myofascial-release", label="Myofascial release", abbreviation="MF",
              symbol="diamond", color="#2874a6", attributes=(_SIDE, _RESPONSE)),
     MarkType(id="cranial", label="Cranial (osteopathy in the cranial field)",
              abbreviation="CR", symbol="diamond", color="#6c3483",
@@ -121,7 +121,7 @@ TECHNIQUES = (
              color="#a04000", attributes=(_SIDE, _RESPONSE)),
     MarkType(id="lymphatic", label="Lymphatic", abbreviation="LY", symbol="diamond",
              color="#148f77", attributes=(_SIDE, _RESPONSE)),
-    MarkType(id="articulatory", label="Articulatory", abbreviation="ART", symbol="diamond",
+    MarkType(id="articulatory", label="Articulatory", abbreviation="AR", symbol="diamond",
              color="#196f3d", attributes=(_SIDE, _RESPONSE)),
 )
 TECHNIQUE_IDS = tuple(m.id for m in TECHNIQUES)
