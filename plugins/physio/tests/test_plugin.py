@@ -1,0 +1,29 @@
+"""The hook implementations register each contribution once, and the host sees them."""
+
+from vesalius_physio import plugin
+
+
+def collect(hook):
+    items = []
+    hook(items.append)
+    return items
+
+
+def test_registration_hooks_hand_over_frozen_contributions():
+    assert [d.id for d in collect(plugin.register_disciplines)] == ["physio"]
+    templates = collect(plugin.register_note_templates)
+    assert all(t.id.startswith("physio.") for t in templates) and len(templates) == 5
+    assert [c.id for c in collect(plugin.register_charts)] == ["physio.body"]
+    assert [m.id for m in collect(plugin.register_measures)] == [
+        "odi", "lefs", "quickdash", "spadi"]
+    assert len(collect(plugin.register_billing_codes)) == 25
+
+
+def test_the_host_registry_enables_the_pack(vesalius_registry):
+    registry = vesalius_registry("physio")
+    info = registry.pack("physio")
+    assert info.status == "enabled"
+    assert registry.owner("chart", "physio.body") == "physio"
+    assert registry.owner("measure", "odi") == "physio"
+    # The core's NPRS and PSFS (pack "general") resolve for our measure fields.
+    assert registry.unavailable_fields("physio.initial-assessment") == {}
