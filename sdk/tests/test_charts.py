@@ -137,3 +137,19 @@ def test_definition_consistency_errors():
 ])
 def test_attribute_checks(attr, value, problem):
     assert attr.check(value) == problem
+
+
+def test_region_fill_and_three_letter_abbreviations():
+    chart = ChartDefinition(
+        id="t.feet", title="Feet",
+        views=[ChartView(id="plantar", title="Plantar", width=100, height=100,
+                         region_fill="#f4efe9")],
+        regions=[Region(id="heel", label="Heel", view="plantar", shape=Circle(cx=50, cy=50,
+                                                                             r=10))],
+        mark_types=[MarkType(id="ipk", label="Keratosis", abbreviation="IPK")],
+    )
+    root = ET.fromstring(chart.render([ChartMark(region="heel", type="ipk")]))
+    heel = next(e for e in root.iter() if e.get("id") == "heel")
+    assert heel.get("fill") == "#f4efe9"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "IPK" in texts

@@ -129,6 +129,9 @@ class ChartView(Frozen):
     width: Number = Field(gt=0)
     height: Number = Field(gt=0)
     decorations: tuple[Decoration, ...] = ()
+    #: Fill colour of this view's regions; ``None`` draws them transparent over the
+    #: decorations (a silhouette drawn as an outline decoration shows through).
+    region_fill: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
 
 
 class MarkAttribute(Frozen):

@@ -57,7 +57,12 @@ class MeasureItem(Frozen):
 
 
 class Band(Frozen):
-    """An interpretation band: ``minimum <= value <= maximum`` reads as ``label``."""
+    """An interpretation band: ``minimum <= value <= maximum`` reads as ``label``.
+
+    Both ends are inclusive and a measure's bands are tried in order, the first match
+    winning: for bands that meet at a value (``0-20`` then ``20-40``), the earlier band
+    takes the shared value.
+    """
 
     minimum: float
     maximum: float

@@ -59,8 +59,9 @@ def _symbol(dwg: svgwrite.Drawing, kind: MarkType, x: float, y: float, r: float)
             )
     if kind.symbol != "cross":
         group.add(
-            dwg.text(kind.abbreviation[:2], insert=(x, y + r * 0.4), text_anchor="middle",
-                     font_size=f"{r * 1.1:.1f}px", font_family="sans-serif",
+            dwg.text(kind.abbreviation, insert=(x, y + r * 0.4), text_anchor="middle",
+                     font_size=f"{r * (1.1 if len(kind.abbreviation) < 3 else 0.8):.1f}px",
+                     font_family="sans-serif",
                      fill="white" if kind.symbol != "ring" else kind.color)
         )
     return group
@@ -121,8 +122,9 @@ def render_chart(
         overlay = dwg.g(class_="marks")
         for region in (r for r in chart.regions if r.view == view.id):
             element = _shape(dwg, region.shape, id=region.id, class_="region",
-                             fill="#ffffff", fill_opacity=0.01, stroke="#9b8f83",
-                             stroke_width=0.7)
+                             fill=view.region_fill or "#ffffff",
+                             fill_opacity=1 if view.region_fill else 0.01,
+                             stroke="#9b8f83", stroke_width=0.7)
             element.attribs["data-region"] = region.id
             element.attribs["data-label"] = region.label
             element.set_desc(title=region.label)
