@@ -64,6 +64,13 @@ def test_an_untimed_code_recorded_twice_is_a_duplicate(note):
         "97010 is recorded 2 times; an untimed code is billed once per visit"]
 
 
+def test_unattended_stimulation_is_not_recorded_under_both_codes(note):
+    document = {"treatment": {"procedures": [{"code": "97014", "units": 1},
+                                             {"code": "G0283", "units": 1}]}}
+    assert [p.message for p in validate_note(note("physio.follow-up", document))] == [
+        "97014 and G0283 are one service: record one of them"]
+
+
 def test_one_evaluation_code_matching_the_complexity(note, initial_document):
     procedures = initial_document["treatment"]["procedures"]
     procedures.append({"code": "97163", "units": 1})

@@ -14,6 +14,8 @@ from vesalius_sdk import MeasureField, NoteContext, NoteProblem, NoteTemplate
 from .billing import BY_CODE, EVALUATION_CODES, procedure_entries
 from .templates import EXERCISE_PROGRAMME, INITIAL
 
+#: Codes for one and the same service (unattended e-stim: CPT 97014, Medicare's G0283).
+SAME_SERVICE = (frozenset({"97014", "G0283"}),)
 #: The evaluation code that goes with each complexity of the initial assessment.
 CODE_FOR_COMPLEXITY = dict(zip(("low", "moderate", "high"), EVALUATION_CODES, strict=True))
 
@@ -51,6 +53,10 @@ def _procedures(note: NoteContext, template: NoteTemplate) -> list[NoteProblem]:
         if count > 1:
             found.append(NoteProblem(field=field_path, message=f"{code} is recorded {count} "
                                      "times; an untimed code is billed once per visit"))
+    for codes in SAME_SERVICE:
+        if codes <= untimed.keys():
+            found.append(NoteProblem(field=field_path, message=f"{' and '.join(sorted(codes))} "
+                                     "are one service: record one of them"))
     if len(set(evaluations)) > 1:
         found.append(NoteProblem(field=field_path, message="only one evaluation code per "
                                  f"visit, not {' and '.join(sorted(set(evaluations)))}"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Literal
 
 from vesalius_sdk import (
     ChartDefinition,
@@ -42,6 +43,9 @@ from .geometry import (
     place,
     rounded,
 )
+
+Side = Literal["left", "right", "midline"]
+Symbol = Literal["dot", "ring", "cross", "square", "triangle", "diamond"]
 
 CHART_ID = "physio.body"
 WIDTH, HEIGHT = 260.0, 562.0
@@ -73,9 +77,14 @@ def _x(dx: float) -> float:
 NECK_TOP_X = _x(-13.0)
 NECK = Edge([(NECK_TOP_X, ellipse_y(*HEAD, NECK_TOP_X)), (_x(-13.5), 84.0),
              (_x(-16.0), NECK_BASE - 1)])
-SHOULDER_TOP = catmull_rom([(_x(-16.0), NECK_BASE - 1), (_x(-28.0), 100.0),
-                            (_x(-40.0), 104.5), (_x(-49.0), 107.5), (_x(-56.0), 112.0)])
-GROOVE = catmull_rom([(_x(-40.0), 104.5), (_x(-43.0), 122.0), (_x(-44.0), DELTOID_INNER)])
+# Where the groove between chest and shoulder (deltopectoral) meets the top of the shoulder.
+GROOVE_TOP = (_x(-40.0), 104.5)
+SHOULDER_TOP = catmull_rom([(_x(-16.0), NECK_BASE - 1), (_x(-28.0), 100.0), GROOVE_TOP,
+                            (_x(-49.0), 107.5), (_x(-56.0), 112.0)])
+GROOVE = catmull_rom([GROOVE_TOP, (_x(-43.0), 122.0), (_x(-44.0), DELTOID_INNER)])
+#: Index of the groove's top on the shoulder line: chest and shoulder part there.
+GROOVE_AT = min(range(len(SHOULDER_TOP)),
+                key=lambda i: math.dist(SHOULDER_TOP[i], GROOVE_TOP))
 MIDLINE = Edge([(CX, NECK_BASE), (CX, CROTCH)])
 SIDE = Edge([  # armpit, flank, waist, hip, outer thigh, knee, calf, ankle
     (_x(-44.0), DELTOID_INNER), (_x(-43.0), 160.0), (_x(-40.5), 185.0), (_x(-36.5), 212.0),
@@ -150,13 +159,12 @@ def _face() -> list[Point]:
 
 def _chest(bottom: float) -> list[Point]:
     """The chest (front) or the upper back (back): neck base to ``bottom``, midline out."""
-    return [(CX, NECK_BASE), *SHOULDER_TOP[:SHOULDER_TOP.index((_x(-40.0), 104.5)) + 1],
+    return [(CX, NECK_BASE), *SHOULDER_TOP[:GROOVE_AT + 1],
             *GROOVE[1:], *SIDE.between(DELTOID_INNER, bottom)[1:], (CX, bottom)]
 
 
 def _shoulder() -> list[Point]:
-    start = SHOULDER_TOP.index((_x(-40.0), 104.5))
-    return [*SHOULDER_TOP[start:], *ARM_OUTER.between(112.0, DELTOID_OUTER)[1:],
+    return [*SHOULDER_TOP[GROOVE_AT:], *ARM_OUTER.between(112.0, DELTOID_OUTER)[1:],
             *GROOVE[::-1][:-1]]
 
 
@@ -344,20 +352,22 @@ POSTERIOR_PARTS: dict[str, tuple[str, str, str]] = {
 
 
 def _polygon_region(region_id: str, label: str, view: str, points: list[Point],
-                    side: str, group: str) -> Region:
+                    side: Side, group: str) -> Region:
     shape = rounded(points)
+    x, y = centroid(shape)
     return Region(id=region_id, label=label, view=view, shape=Polygon(points=shape),
-                  side=side, group=group,  # type: ignore[arg-type]
-                  anchor=tuple(round(v, 1) for v in centroid(shape)))  # type: ignore[arg-type]
+                  side=side, group=group, anchor=(round(x, 1), round(y, 1)))
 
 
 def _sided(view: str, half: dict[str, list[Point]], parts: dict[str, tuple[str, str, str]],
-           viewer_left: str) -> list[Region]:
+           viewer_left: Side) -> list[Region]:
     """Both sides of every part; ``viewer_left`` is the patient's side drawn on the left."""
-    viewer_right = "left" if viewer_left == "right" else "right"
+    viewer_right: Side = "left" if viewer_left == "right" else "right"
     regions = []
     for key, (stem, label, group) in parts.items():
-        for side, points in ((viewer_left, half[key]), (viewer_right, mirror(half[key], CX))):
+        sides: tuple[tuple[Side, list[Point]], ...] = (
+            (viewer_left, half[key]), (viewer_right, mirror(half[key], CX)))
+        for side, points in sides:
             regions.append(_polygon_region(f"{stem}-{side}", label.format(side=side.title()),
                                            view, points, side, group))
     return regions
@@ -395,9 +405,9 @@ ATTRIBUTES = (
 )
 
 
-def _mark(mark_id: str, label: str, symbol: str, abbreviation: str, color: str) -> MarkType:
-    return MarkType(id=mark_id, label=label, symbol=symbol,  # type: ignore[arg-type]
-                    abbreviation=abbreviation, color=color, attributes=ATTRIBUTES)
+def _mark(mark_id: str, label: str, symbol: Symbol, abbreviation: str, color: str) -> MarkType:
+    return MarkType(id=mark_id, label=label, symbol=symbol, abbreviation=abbreviation,
+                    color=color, attributes=ATTRIBUTES)
 
 
 #: Symptom types of a pain drawing (Ransford-style, CLINICAL.md 3.1), each its own colour

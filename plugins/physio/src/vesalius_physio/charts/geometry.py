@@ -30,11 +30,12 @@ def catmull_rom(points: Sequence[Point], step: float = STEP) -> list[Point]:
         for k in range(1, n + 1):
             t = k / n
             t2, t3 = t * t, t * t * t
-            out.append(tuple(  # type: ignore[arg-type]
+            x, y = (
                 0.5 * (2 * b + (-a + c) * t + (2 * a - 5 * b + 4 * c - d) * t2
                        + (-a + 3 * b - 3 * c + d) * t3)
                 for a, b, c, d in zip(p0, p1, p2, p3, strict=True)
-            ))
+            )
+            out.append((x, y))
     return out
 
 
