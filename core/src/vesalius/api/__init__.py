@@ -1,0 +1,17 @@
+"""The JSON API under ``/api/v1``: bearer tokens, one permission table, pydantic requests
+and responses, and an OpenAPI document at ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import billing, clinical, openapi, people, scheduling  # noqa: F401  (register routes)
+from .framework import ENDPOINTS, bp, install_error_handlers
+
+__all__ = ["ENDPOINTS", "bp", "init_api"]
+
+
+def init_api(app: Flask) -> None:
+    """Mount the API blueprint and its JSON error pages on ``app``."""
+    app.register_blueprint(bp)
+    install_error_handlers(app)

@@ -1,0 +1,212 @@
+"""The JSON API's plumbing: one decorator declares a route with its permission, request and
+response models; the dispatcher authenticates the bearer token, checks the permission
+table, validates input (422 naming the field), runs the view in one unit of work, and turns
+every failure into ``{"error": ..., "field": ...}`` without a stack trace.
+
+The same declarations produce the OpenAPI document (:mod:`vesalius.api.openapi`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, get_args, get_origin
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..errors import Forbidden, ServiceError, Unauthorized
+from ..permissions import PERMISSIONS
+from ..services import audit, users
+from ..services.actor import Actor
+
+log = logging.getLogger("vesalius.api")
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@dataclass
+class Endpoint:
+    method: str
+    rule: str
+    view: Callable[..., Any]
+    permission: str | None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    path_params: tuple[str, ...] = field(default_factory=tuple)
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+@dataclass
+class Call:
+    """What a view receives: the request's session and actor, and its parsed input."""
+
+    session: Session
+    actor: Actor
+    body: Any = None
+    query: Any = None
+
+
+def database() -> Database:
+    return current_app.extensions["vesalius.db"]  # type: ignore[no-any-return]
+
+
+def route(method: str, rule: str, *, permission: str | None, body: type[BaseModel] | None = None,
+          query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
+          summary: str = "", tag: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare an API route. ``permission`` must be in the permission table (``None`` only
+    for the public OpenAPI document)."""
+    if permission is not None and permission not in PERMISSIONS:
+        raise ValueError(f"route {method} {rule}: unknown permission {permission!r}")
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        import re
+
+        endpoint = Endpoint(method, rule, view, permission, body, query, response, status,
+                            summary or (view.__doc__ or "").strip().split("\n")[0],
+                            (tag,) if tag else (),
+                            tuple(re.findall(r"<(?:\w+:)?(\w+)>", rule)))
+        ENDPOINTS.append(endpoint)
+
+        def flask_view(**path: Any) -> Response | tuple[Response, int]:
+            return dispatch(endpoint, path)
+
+        bp.add_url_rule(rule, endpoint=f"{view.__name__}_{method.lower()}",
+                        view_func=flask_view, methods=[method])
+        return view
+
+    return decorate
+
+
+def error(status: int, message: str, field: str | None = None,
+          details: list[dict[str, object]] | None = None) -> tuple[Response, int]:
+    body: dict[str, object] = {"error": message, "field": field}
+    if details:
+        body["details"] = details
+    response = jsonify(body)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vesalius"'
+    return response, status
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
+
+
+def _validation(exc: ValidationError) -> tuple[Response, int]:
+    problems = [{"field": _loc(tuple(e["loc"])),
+                 "message": e["msg"].removeprefix("Value error, ")}
+                for e in exc.errors(include_url=False)]
+    first = problems[0]
+    return error(422, f"{first['field']}: {first['message']}", str(first["field"]), problems)
+
+
+def _origin() -> tuple[str | None, str | None]:
+    return request.remote_addr, request.headers.get("User-Agent")
+
+
+def _token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send a bearer token: Authorization: Bearer <token>")
+    return token.strip()
+
+
+def _serialise(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_serialise(v) for v in value]
+    return value
+
+
+def _convert(response_model: Any, value: Any) -> Any:
+    """Validate a view's result against the declared response model (ORM rows included)."""
+    if response_model is None or isinstance(value, BaseModel):
+        return value
+    if get_origin(response_model) is list:
+        (item,) = get_args(response_model)
+        return [v if isinstance(v, BaseModel) else item.model_validate(v) for v in value]
+    return response_model.model_validate(value)
+
+
+def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Response, int]:
+    db = database()
+    ip, agent = _origin()
+    actor: Actor | None = None
+    try:
+        body = query = None
+        if endpoint.body is not None:
+            payload = request.get_json(silent=True)
+            if payload is None:
+                return error(422, "send a JSON object (Content-Type: application/json)",
+                             "body")
+            body = endpoint.body.model_validate(payload)
+        if endpoint.query is not None:
+            query = endpoint.query.model_validate(request.args.to_dict())
+        with db.session() as session:
+            if endpoint.permission is None:
+                actor = Actor.system("anonymous")
+            else:
+                actor = users.actor_for_token(session, _token(), ip, agent)
+                actor.require(endpoint.permission)
+            result = endpoint.view(Call(session, actor, body, query), **path)
+            payload = _serialise(_convert(endpoint.response, result))
+        if endpoint.status == 204:
+            return Response(status=204)
+        return jsonify(payload), endpoint.status
+    except ValidationError as exc:
+        return _validation(exc)
+    except Forbidden as exc:
+        if actor is not None:
+            _audit_denied(db, actor, endpoint)
+        return error(exc.status, exc.message, exc.field)
+    except ServiceError as exc:
+        return error(exc.status, exc.message, exc.field, exc.details or None)
+    except IntegrityError:
+        log.warning("integrity error on %s %s", endpoint.method, endpoint.rule)
+        return error(409, "the change conflicts with existing records")
+    except OperationalError as exc:
+        log.error("database unavailable on %s %s: %s", endpoint.method, endpoint.rule,
+                  type(exc.orig).__name__)
+        return error(503, "the database is busy or unavailable; try again")
+    except Exception:  # never a stack trace to the client
+        log.exception("unexpected error on %s %s", endpoint.method, endpoint.rule)
+        return error(500, "internal error")
+
+
+def _audit_denied(db: Database, actor: Actor, endpoint: Endpoint) -> None:
+    """A refused request is written down in its own transaction (the request's rolled back)."""
+    try:
+        with db.session() as session:
+            audit.record(session, actor, "denied", "api", None, actor.patient_id,
+                         detail=f"{endpoint.method} {endpoint.rule}"[:300], outcome="denied")
+    except Exception:  # the refusal stands even when the audit store is down
+        log.exception("could not audit a denied request")
+
+
+def install_error_handlers(app: Any) -> None:
+    """JSON 404/405 for unknown API paths; other paths keep the app's own handlers."""
+    from werkzeug.exceptions import HTTPException
+
+    def handle(exc: HTTPException) -> Any:
+        if request.path.startswith(bp.url_prefix or "/api/"):
+            return error(exc.code or 500, exc.description or exc.name)
+        return exc
+
+    for code in (404, 405):
+        app.register_error_handler(code, handle)

@@ -1,0 +1,218 @@
+"""Routes: cases, appointments (status, reschedule, series), calendar, availability,
+waitlist."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..services import availability, cases, clinic, recurrence, reports, scheduling, waitlist
+from ..services.common import Input
+from .framework import Call, route
+from .schemas import (
+    AppointmentOut,
+    CalendarEntryOut,
+    CaseOut,
+    SeriesOut,
+    SlotOut,
+    TimelineOut,
+    WaitlistOut,
+)
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+@route("POST", "/cases", permission="cases.write", body=cases.CaseIn, response=CaseOut,
+       status=201, tag="cases")
+def open_case(call: Call) -> object:
+    """Open a case (episode of care) for a patient."""
+    return cases.open_case(call.session, call.actor, call.body)
+
+
+@route("GET", "/cases/<int:case_id>", permission="cases.read", response=CaseOut, tag="cases")
+def read_case(call: Call, case_id: int) -> object:
+    """One case."""
+    return cases.read(call.session, call.actor, case_id)
+
+
+@route("PATCH", "/cases/<int:case_id>", permission="cases.write", body=cases.CaseUpdate,
+       response=CaseOut, tag="cases")
+def update_case(call: Call, case_id: int) -> object:
+    """Change a case: referral, diagnosis codes, payer and coverage, authorisation."""
+    return cases.update(call.session, call.actor, case_id, call.body)
+
+
+class CloseIn(Input):
+    reason: str | None = Field(default=None, max_length=200)
+
+
+@route("POST", "/cases/<int:case_id>/close", permission="cases.write", body=CloseIn,
+       response=CaseOut, tag="cases")
+def close_case(call: Call, case_id: int) -> object:
+    """Close (discharge) a case."""
+    return cases.close(call.session, call.actor, case_id, call.body.reason)
+
+
+@route("GET", "/cases/<int:case_id>/timeline", permission="cases.read",
+       response=list[TimelineOut], tag="cases")
+def case_timeline(call: Call, case_id: int) -> object:
+    """Appointments, notes, measures and invoices of the case in date order."""
+    return reports.case_timeline(call.session, call.actor, case_id)
+
+
+@route("POST", "/appointments", permission="appointments.book", body=scheduling.BookingIn,
+       response=AppointmentOut, status=201, tag="appointments")
+def book(call: Call) -> object:
+    """Book an appointment; 409 when the practitioner or room is taken."""
+    return scheduling.book(call.session, call.actor, call.body)
+
+
+class AppointmentQuery(Query):
+    patient_id: int | None = None
+    case_id: int | None = None
+    practitioner_id: int | None = None
+    start: datetime | None = Field(default=None, alias="from")
+    end: datetime | None = Field(default=None, alias="to")
+    status: str | None = None
+    limit: int = Field(default=200, ge=1, le=1000)
+
+
+@route("GET", "/appointments", permission="appointments.read", query=AppointmentQuery,
+       response=list[AppointmentOut], tag="appointments")
+def list_appointments(call: Call) -> object:
+    """Appointments by patient, case, practitioner, time (``from``/``to``) and status."""
+    q = call.query
+    return scheduling.list_appointments(
+        call.session, call.actor, patient_id=q.patient_id, case_id=q.case_id,
+        practitioner_id=q.practitioner_id, start=q.start, end=q.end, status=q.status,
+        limit=q.limit)
+
+
+@route("GET", "/appointments/<int:appointment_id>", permission="appointments.read",
+       response=AppointmentOut, tag="appointments")
+def read_appointment(call: Call, appointment_id: int) -> object:
+    """One appointment."""
+    return scheduling.read(call.session, call.actor, appointment_id)
+
+
+class StatusIn(Input):
+    status: scheduling.Status
+    reason: str | None = Field(default=None, max_length=300)
+
+
+@route("POST", "/appointments/<int:appointment_id>/status", permission="appointments.read",
+       body=StatusIn, response=AppointmentOut, tag="appointments")
+def set_status(call: Call, appointment_id: int) -> object:
+    """Move along the state machine; 409 for a move it does not allow."""
+    return scheduling.set_status(call.session, call.actor, appointment_id, call.body.status,
+                                 call.body.reason)
+
+
+@route("POST", "/appointments/<int:appointment_id>/reschedule",
+       permission="appointments.change", body=scheduling.RescheduleIn,
+       response=AppointmentOut, tag="appointments")
+def reschedule(call: Call, appointment_id: int) -> object:
+    """Move a booked or confirmed appointment; 409 on overlap."""
+    return scheduling.reschedule(call.session, call.actor, appointment_id, call.body)
+
+
+@route("POST", "/appointment-series", permission="appointments.book",
+       body=recurrence.SeriesBookingIn, response=SeriesOut, status=201, tag="appointments")
+def book_series(call: Call) -> object:
+    """Book a recurring series (all or nothing unless ``skip_conflicts``)."""
+    booked, skipped = recurrence.book_series(call.session, call.actor, call.body)
+    return SeriesOut(appointments=[AppointmentOut.model_validate(a) for a in booked],
+                     skipped=skipped)
+
+
+@route("PATCH", "/appointments/<int:appointment_id>/series",
+       permission="appointments.change", body=recurrence.SeriesEditIn,
+       response=list[AppointmentOut], tag="appointments")
+def edit_series(call: Call, appointment_id: int) -> object:
+    """Change one occurrence, it and the following ones, or all (``scope``)."""
+    return recurrence.edit_series(call.session, call.actor, appointment_id, call.body)
+
+
+class SeriesCancelIn(Input):
+    scope: recurrence.Scope = "one"
+    reason: str = Field(min_length=1, max_length=300)
+
+
+@route("POST", "/appointments/<int:appointment_id>/series/cancel",
+       permission="appointments.cancel", body=SeriesCancelIn,
+       response=list[AppointmentOut], tag="appointments")
+def cancel_series(call: Call, appointment_id: int) -> object:
+    """Cancel one occurrence, it and the following ones, or all."""
+    return recurrence.cancel_series(call.session, call.actor, appointment_id,
+                                    call.body.scope, call.body.reason)
+
+
+class CalendarQuery(Query):
+    day: date = Field(alias="date")
+    location_id: int | None = None
+    practitioner_id: int | None = None
+    days: int = Field(default=1, ge=1, le=31)
+
+
+@route("GET", "/calendar", permission="calendar.read", query=CalendarQuery,
+       response=list[CalendarEntryOut], tag="appointments")
+def calendar(call: Call) -> object:
+    """The day list of a location or practitioner (``?date=YYYY-MM-DD&location_id=``)."""
+    q = call.query
+    return scheduling.day_list(
+        call.session, call.actor, q.day, location_id=q.location_id,
+        practitioner_ids=[q.practitioner_id] if q.practitioner_id else None, days=q.days)
+
+
+class AvailabilityQuery(Query):
+    service: str
+    start: datetime = Field(alias="from")
+    end: datetime = Field(alias="to")
+    limit: int = Field(default=10, ge=1, le=100)
+    practitioner_id: int | None = None
+    location_id: int | None = None
+
+
+@route("GET", "/availability", permission="availability.read", query=AvailabilityQuery,
+       response=list[SlotOut], tag="appointments")
+def find_availability(call: Call) -> object:
+    """The next free slots for a service (id or name) across practitioners."""
+    q = call.query
+    service = clinic.find_service(call.session, call.actor, q.service)
+    return availability.find_slots(
+        call.session, call.actor, service, q.start, q.end, limit=q.limit,
+        practitioner_ids=[q.practitioner_id] if q.practitioner_id else None,
+        location_id=q.location_id)
+
+
+@route("GET", "/waitlist", permission="waitlist.read", response=list[WaitlistOut],
+       tag="appointments")
+def list_waitlist(call: Call) -> object:
+    """Patients waiting, oldest first."""
+    return waitlist.waiting(call.session, call.actor)
+
+
+@route("POST", "/waitlist", permission="waitlist.write", body=waitlist.WaitlistIn,
+       response=WaitlistOut, status=201, tag="appointments")
+def add_waitlist(call: Call) -> object:
+    """Put a patient on the waitlist."""
+    return waitlist.add(call.session, call.actor, call.body)
+
+
+class WaitlistBookIn(Input):
+    practitioner_id: int
+    start: datetime
+    end: datetime | None = None
+    room_id: int | None = None
+
+
+@route("POST", "/waitlist/<int:entry_id>/book", permission="waitlist.write",
+       body=WaitlistBookIn, response=AppointmentOut, status=201, tag="appointments")
+def book_from_waitlist(call: Call, entry_id: int) -> object:
+    """Book a waiting patient into a slot."""
+    b = call.body
+    return waitlist.book_from(call.session, call.actor, entry_id, b.practitioner_id, b.start,
+                              b.end, b.room_id)
