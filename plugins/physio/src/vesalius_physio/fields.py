@@ -349,6 +349,7 @@ RESPONSE = LongTextField(id="response", label="Response to treatment")
 EXERCISE_OPTIONS = tuple(
     Option(value=e.id, label=f"{e.name} ({REGIONS[e.region].lower()})") for e in LIBRARY
 )
+EXERCISE_FREQUENCIES = options(*((v, text.capitalize()) for v, text in FREQUENCIES.items()))
 EXERCISE_SIDES = options(("right", "Right"), ("left", "Left"), ("both", "Both"))
 
 EXERCISE_TABLE = TableField(
@@ -366,7 +367,7 @@ EXERCISE_TABLE = TableField(
         TextField(id="load", label="Load", max_length=60,
                   help="'2 kg', 'red band', 'body weight'"),
         ChoiceField(id="frequency", label="Frequency",
-                    options=options(*FREQUENCIES.items())),
+                    options=EXERCISE_FREQUENCIES),
         TextField(id="progression", label="Progression", max_length=300),
     ),
 )

@@ -284,7 +284,7 @@ def _anterior_details() -> tuple[Decoration, ...]:
                             (CX - 42, 150.0)])
     kneecap = [Decoration(shape=Ellipse(cx=x, cy=400.0, rx=6.0, ry=8.0), role="detail")
                for x in (CX - 24.5, CX + 24.5)]
-    toes = []
+    toes: list[Decoration] = []
     for x in (CX - 30.0, CX - 25.5, CX - 21.0, CX - 17.0):
         toes += _both([(x, 550.5), (x, 554.0)])
     return (*face, *_both(clavicle), *_both(pectoral),
