@@ -13,4 +13,6 @@ def test_pack_is_enabled_with_its_contributions(vesalius_registry):
     assert info.status == "enabled", info.reason
     assert info.distribution == "vesalius-massage"
     assert registry.owner("template", "massage.treatment") == "massage"
+    assert registry.owner("template", "massage.intake") == "massage"
+    assert registry.owner("chart", "massage.muscles") == "massage"
     assert registry.owner("measure", "pgic") == "massage"

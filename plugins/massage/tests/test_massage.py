@@ -1,12 +1,24 @@
-"""The massage pack's own rules, each against its published source."""
+"""The massage pack's rules, each against its source: the measure's worked examples, the
+charge rule against the CMS 8-minute rule, the screen and the signing rules."""
 
 from __future__ import annotations
 
-import pytest
-from vesalius_massage.measures import PGIC
-from vesalius_sdk import PayerContext
+import xml.etree.ElementTree as ET
 
-TEMPLATE = "massage.treatment"
+import pytest
+from vesalius_massage.areas import AREA_IDS
+from vesalius_massage.charts import MUSCLES
+from vesalius_massage.measures import PGIC
+from vesalius_massage.screen import ITEMS, required_decision
+from vesalius_sdk import ChartMark, PayerContext
+
+INTAKE = "massage.intake"
+TREATMENT = "massage.treatment"
+
+
+@pytest.fixture
+def registry(vesalius_registry):
+    return vesalius_registry("massage")
 
 
 @pytest.mark.parametrize("example", PGIC.examples, ids=lambda e: e.source)
@@ -22,45 +34,176 @@ def test_pgic_refuses_a_rating_off_the_scale():
         PGIC.score([8])
 
 
-def treated(minutes: int, findings: str = "Tight") -> dict:
+# -- the charge rule --------------------------------------------------------------------
+
+
+def treatment(*rows: tuple[str, str, int], rescreened: bool = True) -> dict:
     return {
-        "subjective": {"complaint": "Low back ache after gardening"},
-        "objective": {"findings": findings} if findings else {},
-        "plan": {"procedures": [{"code": "97140", "minutes": minutes}]},
+        "subjective": {"complaint": "Tight shoulders from desk work", "rescreened": rescreened},
+        "treatment": {"pressure": "firm", "sequence": [
+            {"area": area, "technique": technique, "minutes": minutes}
+            for area, technique, minutes in rows]},
     }
 
 
-@pytest.mark.parametrize(("minutes", "units"), [(7, 0), (8, 1), (22, 1), (23, 2), (38, 3)])
-def test_charge_rule_follows_the_cms_8_minute_rule(vesalius_registry, make_note, minutes,
-                                                   units):
-    """CMS Claims Processing Manual 100-04, ch. 5, section 20.2: 8-22 minutes is one unit,
-    23-37 two, 38-52 three; under 8 minutes nothing is billed."""
-    registry = vesalius_registry("massage")
-    lines = registry.charge_lines(make_note(TEMPLATE, treated(minutes)))
-    assert [(line.code, line.units) for line in lines] == ([("97140", units)] if units else [])
+def billed(registry, make_note, *rows, method="cms") -> list[tuple[str, int]]:
+    note = make_note(TREATMENT, treatment(*rows), payer=PayerContext(timed_method=method))
+    return [(line.code, line.units) for line in registry.charge_lines(note)]
 
 
-def test_charge_rule_per_code_payer(vesalius_registry, make_note):
-    """The AMA rule of eights counts each code on its own: 7 minutes bills nothing either."""
-    registry = vesalius_registry("massage")
-    note = make_note(TEMPLATE, treated(37), payer=PayerContext(timed_method="per-code"))
-    assert [(line.code, line.units) for line in registry.charge_lines(note)] == [("97140", 2)]
+def test_cms_example_3_with_massage_codes(registry, make_note):
+    """CLINICAL.md 2.3, CMS example 3: 33 + 7 minutes is 40, three units; the code with the
+    larger remainder (7 minutes) gets the third unit. Under the per-code rule of eights the
+    7 minutes bill nothing (CLINICAL.md 2.3, payer variant)."""
+    rows = (("upper-back", "swedish", 33), ("neck", "myofascial-release", 7))
+    assert billed(registry, make_note, *rows) == [("97124", 2), ("97140", 1)]
+    assert billed(registry, make_note, *rows, method="per-code") == [("97124", 2)]
 
 
-def test_billed_treatment_needs_findings(vesalius_registry, make_note):
-    registry = vesalius_registry("massage")
-    unsupported = make_note(TEMPLATE, treated(20, findings=""))
-    assert [(p.field, p.message) for p in registry.problems_before_signing(unsupported)] == [
-        ("objective.findings", "Document the findings that the treatment addressed")]
-    assert registry.problems_before_signing(make_note(TEMPLATE, treated(20))) == []
+def test_cms_example_1_with_massage_codes(registry, make_note):
+    """CLINICAL.md 2.3, CMS example 1: 24 + 23 minutes is 47, three units, 2 and 1."""
+    rows = (("low-back", "deep-tissue", 24), ("hips-gluteals", "trigger-point", 23))
+    assert billed(registry, make_note, *rows) == [("97124", 2), ("97140", 1)]
 
 
-def test_chart_marks_are_checked(vesalius_registry, make_note):
-    registry = vesalius_registry("massage")
-    chart = registry.charts["massage.back"]
-    mark = {"region": "low-back-left", "type": "tender", "attributes": {"level": 6}}
-    note = make_note(TEMPLATE, {"objective": {"back": [mark]}})
-    assert note.value("objective.back")[0]["region"] == "low-back-left"
-    assert "low-back-left" in chart.render([])
-    with pytest.raises(ValueError, match="level must be at most 10"):
-        make_note(TEMPLATE, {"objective": {"back": [{**mark, "attributes": {"level": 11}}]}})
+def test_rows_of_one_code_add_up(registry, make_note):
+    """Swedish, deep tissue and sports massage are all 97124: 20 + 10 + 8 = 38 minutes is
+    three units (CLINICAL.md 2.3 table: 38-52 minutes)."""
+    rows = (("upper-back", "swedish", 20), ("thighs", "sports", 10),
+            ("lower-legs", "deep-tissue", 8))
+    assert billed(registry, make_note, *rows) == [("97124", 3)]
+
+
+def test_under_eight_minutes_bills_nothing(registry, make_note):
+    """CLINICAL.md 2.3: a single timed service under 8 minutes is not billed."""
+    assert billed(registry, make_note, ("feet", "lymphatic-drainage", 7)) == []
+
+
+def test_lymphatic_drainage_and_myofascial_release_are_manual_therapy(registry, make_note):
+    rows = (("arms-hands", "lymphatic-drainage", 15), ("shoulders", "myofascial-release", 15))
+    assert billed(registry, make_note, *rows) == [("97140", 2)]
+
+
+# -- signing rules ----------------------------------------------------------------------
+
+
+def problems(registry, make_note, template, document):
+    return [(p.field, p.message)
+            for p in registry.problems_before_signing(make_note(template, document))]
+
+
+def screen(**yes: bool) -> dict:
+    answers = {item.id: False for item in ITEMS}
+    answers.update(yes)
+    return answers
+
+
+def intake(decision: str, modifications: str = "", consent: bool = True, **yes) -> dict:
+    answers = {**screen(**yes), "decision": decision}
+    if modifications:
+        answers["modifications"] = modifications
+    return {"reason": {"complaint": "Neck and shoulder tension"}, "screen": answers,
+            "consent": {"informed_consent": consent, "date": "2026-11-02"}}
+
+
+def test_a_clear_screen_may_proceed(registry, make_note):
+    assert problems(registry, make_note, INTAKE, intake("proceed")) == []
+
+
+def test_fever_postpones(registry, make_note):
+    found = problems(registry, make_note, INTAKE, intake("proceed-modified", "lighter",
+                                                          fever=True))
+    assert found == [("screen.decision", "The screen calls for 'Postpone massage' (Fever, or "
+                                         "an acute infectious illness (cold, flu))")]
+
+
+def test_a_blood_clot_needs_clearance_then_modifications(registry, make_note):
+    document = intake("proceed-modified", "No work on the left leg", blood_clot=True)
+    assert problems(registry, make_note, INTAKE, document)[0][0] == "screen.decision"
+    document["screen"]["clearance"] = True
+    assert problems(registry, make_note, INTAKE, document) == []
+
+
+def test_a_local_contraindication_needs_the_modifications_written(registry, make_note):
+    assert problems(registry, make_note, INTAKE, intake("proceed", varicose_veins=True)) == [
+        ("screen.decision", "The screen calls for 'Proceed with modifications' (Varicose "
+                            "veins)")]
+    assert problems(registry, make_note, INTAKE,
+                    intake("proceed-modified", varicose_veins=True)) == [
+        ("screen.modifications", "Say which modifications will be made")]
+
+
+def test_consent_is_needed_and_every_screen_item_answered(registry, make_note):
+    document = intake("proceed", consent=False)
+    del document["screen"]["fever"]
+    found = problems(registry, make_note, INTAKE, document)
+    assert ("consent.informed_consent",
+            "Treatment needs the client's informed consent") in found
+    assert ("screen.fever", "Fever, or an acute infectious illness (cold, flu) is required"
+            ) in found
+
+
+def test_required_decision_orders_the_answers():
+    assert required_decision(screen()) == "proceed"
+    assert required_decision(screen(pregnancy=True)) == "proceed-modified"
+    assert required_decision(screen(pregnancy=True, cardiac=True)) == "refer"
+    assert required_decision(screen(cardiac=True), cleared=True) == "proceed-modified"
+    assert required_decision(screen(cardiac=True, intoxicated=True), cleared=True) == "postpone"
+
+
+def test_treatment_needs_a_rescreen_and_complete_rows(registry, make_note):
+    document = treatment(("neck", "swedish", 10), rescreened=False)
+    del document["treatment"]["sequence"][0]["technique"]
+    assert problems(registry, make_note, TREATMENT, document) == [
+        ("subjective.rescreened", "Check health changes and contraindications before "
+                                  "treating"),
+        ("treatment.sequence[0].technique", "Row 1 needs its technique"),
+    ]
+    assert problems(registry, make_note, TREATMENT, treatment(("neck", "swedish", 10))) == []
+
+
+def test_a_technique_outside_the_list_names_the_cell(make_note):
+    from vesalius_sdk import DocumentError
+
+    with pytest.raises(DocumentError) as error:
+        make_note(TREATMENT, treatment(("neck", "hot-stones", 10)))
+    assert error.value.problems[0].field == "treatment.sequence[0].technique"
+
+
+# -- the muscle map ---------------------------------------------------------------------
+
+
+def test_every_muscle_group_belongs_to_a_logged_area_and_pairs_have_both_sides():
+    assert {r.group for r in MUSCLES.regions} <= AREA_IDS
+    ids = {r.id for r in MUSCLES.regions}
+    for region in MUSCLES.regions:
+        if region.side == "left":
+            assert region.id.removesuffix("-left") + "-right" in ids
+    assert {"upper-trapezius-left", "quadratus-lumborum-right", "rectus-abdominis"} <= ids
+
+
+@pytest.mark.parametrize(("mark", "problem"), [
+    ({"type": "tension", "attributes": {"grade": "moderate"}}, None),
+    ({"type": "tension", "attributes": {}}, "tension: grade is required"),
+    ({"type": "trigger-point", "attributes": {"kind": "active", "referral": True,
+                                             "twitch": False}}, None),
+    ({"type": "trigger-point", "attributes": {"kind": "dormant"}},
+     "trigger-point: kind must be one of active, latent"),
+    ({"type": "tenderness", "attributes": {"grade": 3}}, None),
+    ({"type": "tenderness", "attributes": {"grade": 5}}, "tenderness: grade must be at most 4"),
+])
+def test_marks_for_tension_trigger_points_and_tenderness(mark, problem):
+    found = MUSCLES.check_mark(ChartMark(region="upper-trapezius-left", **mark))
+    assert found == ([problem] if problem else [])
+
+
+def test_marked_map_renders_with_each_region_once():
+    marks = [ChartMark(region="upper-trapezius-left", type="trigger-point",
+                       attributes={"kind": "active"}),
+             ChartMark(region="piriformis-right", type="tenderness", attributes={"grade": 2})]
+    root = ET.fromstring(MUSCLES.render(marks))
+    regions = [e.get("id") for e in root.iter() if e.get("class", "").startswith("region")]
+    assert sorted(regions) == sorted(r.id for r in MUSCLES.regions)
+    marked = {e.get("data-region") for e in root.iter()
+              if e.get("class", "").startswith("mark ") and e.get("data-region")}
+    assert marked == {"upper-trapezius-left", "piriformis-right"}

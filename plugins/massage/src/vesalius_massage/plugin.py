@@ -17,7 +17,7 @@ from vesalius_sdk import (
     hookimpl,
 )
 
-from . import billing, charts, discipline, measures, templates
+from . import billing, charts, discipline, measures, templates, validation
 
 
 @hookimpl
@@ -27,12 +27,13 @@ def register_disciplines(register: Callable[[Discipline], None]) -> None:
 
 @hookimpl
 def register_note_templates(register: Callable[[NoteTemplate], None]) -> None:
-    register(templates.TREATMENT)
+    for template in templates.TEMPLATES:
+        register(template)
 
 
 @hookimpl
 def register_charts(register: Callable[[ChartDefinition], None]) -> None:
-    register(charts.BACK)
+    register(charts.MUSCLES)
 
 
 @hookimpl
@@ -53,4 +54,4 @@ def charge_lines(note: NoteContext) -> list[ChargeLine]:
 
 @hookimpl
 def validate_note(note: NoteContext) -> list[NoteProblem]:
-    return templates.problems(note)
+    return validation.problems(note)
