@@ -16,6 +16,7 @@ from .schemas import (
     InvoiceLineOut,
     InvoiceOut,
     PaymentOut,
+    ProblemOut,
     RevenueOut,
     WorkItemOut,
 )
@@ -116,7 +117,7 @@ def refund(call: Call, payment_id: int) -> object:
 
 def claim_out(claim: object, problems: list[claims.ClaimProblem]) -> ClaimOut:
     out = ClaimOut.model_validate(claim)
-    return out.model_copy(update={"problems": [{"field": p.field, "message": p.message}
+    return out.model_copy(update={"problems": [ProblemOut(field=p.field, message=p.message)
                                                for p in problems]})
 
 

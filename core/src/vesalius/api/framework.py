@@ -163,7 +163,9 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
                 actor = Actor.system("anonymous")
             else:
                 actor = users.actor_for_token(session, _token(), ip, agent)
-                actor.require(endpoint.permission)
+                if not actor.can(endpoint.permission):  # role check; services check scope
+                    raise Forbidden(f"your role ({actor.role}) may not do this "
+                                    f"({endpoint.permission})")
             result = endpoint.view(Call(session, actor, body, query), **path)
             payload = _serialise(_convert(endpoint.response, result))
         if endpoint.status == 204:

@@ -4,8 +4,9 @@ waitlist."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..services import availability, cases, clinic, recurrence, reports, scheduling, waitlist
 from ..services.common import Input
@@ -19,6 +20,18 @@ from .schemas import (
     TimelineOut,
     WaitlistOut,
 )
+
+
+def _plus(value: object) -> object:
+    """An unencoded "+" in a query string arrives as a space: "10:00:00 01:00" means +01:00."""
+    if isinstance(value, str) and " " in value.strip():
+        head, _, tail = value.strip().rpartition(" ")
+        return f"{head}+{tail}"
+    return value
+
+
+#: A query-string datetime that forgives an unencoded "+" in the offset.
+QueryTime = Annotated[datetime, BeforeValidator(_plus)]
 
 
 class Query(BaseModel):
@@ -74,8 +87,8 @@ class AppointmentQuery(Query):
     patient_id: int | None = None
     case_id: int | None = None
     practitioner_id: int | None = None
-    start: datetime | None = Field(default=None, alias="from")
-    end: datetime | None = Field(default=None, alias="to")
+    start: QueryTime | None = Field(default=None, alias="from")
+    end: QueryTime | None = Field(default=None, alias="to")
     status: str | None = None
     limit: int = Field(default=200, ge=1, le=1000)
 
@@ -169,8 +182,8 @@ def calendar(call: Call) -> object:
 
 class AvailabilityQuery(Query):
     service: str
-    start: datetime = Field(alias="from")
-    end: datetime = Field(alias="to")
+    start: QueryTime = Field(alias="from")
+    end: QueryTime = Field(alias="to")
     limit: int = Field(default=10, ge=1, le=100)
     practitioner_id: int | None = None
     location_id: int | None = None

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from vesalius_sdk import ChargeLine
 
 from ..db.types import money
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Forbidden, Invalid
 from ..models import (
     Appointment,
     Case,
@@ -264,6 +264,8 @@ def list_invoices(session: Session, actor: Actor, *, case_id: int | None = None,
                   limit: int = 200) -> list[InvoiceView]:
     """Invoices with their lines and what is paid: three queries whatever their number."""
     if actor.is_patient:
+        if patient_id not in (None, actor.patient_id):
+            raise Forbidden("this record belongs to another patient")
         patient_id = actor.patient_id
     query = select(Invoice).options(selectinload(Invoice.lines))
     if case_id is not None:

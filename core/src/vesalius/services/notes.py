@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from vesalius_sdk import (
     CaseContext,
+    CodesField,
     DocumentError,
     MeasureField,
     NoteContext,
@@ -256,6 +257,7 @@ def sign(session: Session, actor: Actor, note_id: int) -> tuple[Note, Invoice | 
             responses=list(note.document[section][key]["responses"]), value=score.value,
             band=score.band, complete=score.complete, subscores=dict(score.subscores),
             recorded_by=note.signed_by))
+    _diagnoses_to_case(session, actor, template, note, case)
     invoice = billing.draft_invoice(
         session, actor, case=case, lines=lines, date_of_service=note.date_of_service,
         appointment_id=note.appointment_id, note_id=note.id,
@@ -269,6 +271,22 @@ def sign(session: Session, actor: Actor, note_id: int) -> tuple[Note, Invoice | 
     signed_context = context(session, note, case, scores, signed_at=now)
     after_commit(session, lambda: registry.note_signed(signed_context))
     return note, invoice
+
+
+def _diagnoses_to_case(session: Session, actor: Actor, template: Any, note: Note,
+                       case: Case) -> None:
+    """ICD-10 codes charted in the note join the case's diagnosis codes (primary first,
+    at most 12), so billing never re-types them."""
+    found: list[str] = []
+    for path, field in template.iter_fields():
+        if isinstance(field, CodesField) and field.system.startswith("ICD-10"):
+            section, _, key = path.partition(".")
+            found += (note.document.get(section) or {}).get(key) or []
+    added = [code for code in dict.fromkeys(found) if code not in case.diagnosis_codes]
+    if added:
+        case.diagnosis_codes = (list(case.diagnosis_codes) + added)[:12]
+        audit.record(session, actor, "update", "case", case.id, case.patient_id,
+                     detail=f"diagnosis codes from note {note.id}")
 
 
 def render(registry: Registry, template: Any, note: Note, scores: dict[str, Score],

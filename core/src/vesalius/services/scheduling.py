@@ -328,6 +328,8 @@ def list_appointments(session: Session, actor: Actor, *, patient_id: int | None 
                       status: str | None = None, limit: int = 200) -> list[Appointment]:
     """Appointments by patient, case, practitioner and time; a patient sees only theirs."""
     if actor.is_patient:
+        if patient_id not in (None, actor.patient_id):
+            raise Forbidden("this record belongs to another patient")
         patient_id = actor.patient_id
     if patient_id is None and case_id is None:
         actor.require("calendar.read")
