@@ -362,8 +362,9 @@ def test_the_kit_is_a_pytest_plugin_of_any_project(tmp_path: Path):
             assert vesalius_packs == ()
 
         @pytest.mark.vesalius_packs("general")
-        def test_clinic_app(clinic_app):
+        def test_clinic_app(clinic_app, clinic_client):
             assert clinic_app.testing
+            assert clinic_client.get("/api/v1/openapi.json").status_code == 200
 
         def test_conforms():
             from vesalius_sdk.testing import assert_pack_conforms

@@ -630,10 +630,9 @@ def clinic_app(vesalius_packs: tuple[str, ...]) -> Iterator[Any]:
     except ImportError:
         pytest.skip("the Vesalius core's web app (vesalius.app) is not installed")
     registry = strict_registry(*vesalius_packs)
-    host.set_registry(registry)
+    host.set_registry(registry)  # the app and its API read the process's registry
     try:
-        yield create_app({"TESTING": True, "VESALIUS_DATABASE_URL": "sqlite://",
-                          "DATABASE_URL": "sqlite://"})
+        yield create_app("sqlite://", config={"TESTING": True})
     finally:
         host.reset_registry()
 
