@@ -163,3 +163,28 @@ def test_template_ids_and_duplicates_are_checked():
                      sections=[Section(id="s", title="S", fields=[TextField(id="a", label="A")])])
     assert TEMPLATE.field("objective.rom").kind == "table"
     assert [p for p, _ in TEMPLATE.references()] == ["objective.chart", "objective.two"]
+
+
+def test_procedures_with_billing_codes_need_minutes_only_for_timed_codes():
+    from vesalius_sdk import BillingCode
+
+    codes = {"97110": BillingCode(code="97110", label="Exercise", timed=True),
+             "97140": BillingCode(code="97140", label="Manual", timed=True),
+             "97010": BillingCode(code="97010", label="Packs")}
+    template = TEMPLATE.model_copy(update={"sections": (Section(id="plan", title="P", fields=[
+        ProceduresField(id="procedures", label="Procedures")]),)})
+    model = document_model(template, billing_codes=codes)
+    assert validate_document(model, {"plan": {"procedures": [{"code": "97010"}]}})
+    with pytest.raises(DocumentError, match="give minutes for 97110"):
+        validate_document(model, {"plan": {"procedures": [{"code": "97110", "units": 2}]}})
+    with pytest.raises(DocumentError, match="code 99999 is not a registered code"):
+        validate_document(model, {"plan": {"procedures": [{"code": "99999", "units": 1}]}})
+
+
+def test_table_rows_prefill_names_only_columns():
+    rom = TEMPLATE.field("objective.rom")
+    filled = rom.model_copy(update={"rows": ({"joint": "knee", "side": "left"},)})
+    assert filled.rows[0]["joint"] == "knee"
+    with pytest.raises(ValidationError, match="row 1: unknown column 'angle'"):
+        TableField(id="t", label="T", columns=[TextField(id="joint", label="Joint")],
+                   rows=[{"angle": 3}])

@@ -399,3 +399,53 @@ def test_payer_method_reaches_the_charge_rule():
 
 def test_get_registry_is_built_once(site):
     assert get_registry() is get_registry()
+
+
+def test_hook_register_printouts():
+    from vesalius_sdk import Printout
+
+    def handout(note):
+        return f"<p>{len(note.document)} sections</p>"
+
+    def broken(note):
+        raise KeyError("secret")
+
+    class Printing:
+        @hookimpl
+        def register_printouts(self, register):
+            register(Printout(id="prn.handout", title="Handout", templates=("general.soap",),
+                              render=handout))
+            register(Printout(id="prn.broken", title="Broken", templates=("general.soap",),
+                              render=broken, audience="clinician"))
+
+    class Misnamed:
+        @hookimpl
+        def register_printouts(self, register):
+            register(Printout(id="other.x", title="X", templates=("general.soap",),
+                              render=handout))
+
+    registry = build_registry(entry_points=False, extra_plugins=[
+        ("prn", Printing()), ("mis", Misnamed())])
+    assert [p.id for p in registry.printouts_for("general.soap")] == ["prn.handout",
+                                                                     "prn.broken"]
+    assert registry.render_printout("prn.handout", note("general.soap", {"plan": {}})) == (
+        "<p>1 sections</p>")
+    with pytest.raises(PackError, match=r"pack 'prn', hook register_printouts: render failed"):
+        registry.render_printout("prn.broken", note("general.soap", {}))
+    with pytest.raises(KeyError):
+        registry.render_printout("prn.handout", note("other.visit", {}))
+    assert statuses(registry)["mis"][0] == "disabled"
+    assert registry.pack("prn").counts["printouts"] == 2
+
+
+def test_registry_documents_know_billing_codes(make_pack):
+    make_pack("good")
+    registry = build_registry()
+    # Timed-ness comes from the registered code: 99990 is untimed, so no minutes are needed.
+    document = {"plan": {"procedures": [{"code": "99990"}]}}
+    assert registry.validate_document("general.soap", document)["plan"]["procedures"][0][
+        "code"] == "99990"
+    from vesalius_sdk import DocumentError
+    with pytest.raises(DocumentError, match="code 12345 is not a registered code"):
+        registry.validate_document("general.soap",
+                                   {"plan": {"procedures": [{"code": "12345", "units": 1}]}})

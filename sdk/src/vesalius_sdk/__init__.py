@@ -41,6 +41,7 @@ from .measures import (
     Score,
     WorkedExample,
 )
+from .printouts import Printout
 from .templates import (
     BooleanField,
     ChartField,
@@ -72,7 +73,8 @@ __all__ = [
     "Circle", "CodesField", "DateField", "Decoration", "Discipline", "DocumentError",
     "Ellipse", "LongTextField", "MarkAttribute", "MarkType", "MeasureField", "MeasureItem",
     "MultiChoiceField", "NoteContext", "NoteProblem", "NoteTemplate", "NumberField", "Option",
-    "OutcomeMeasure", "Path", "PayerContext", "Polygon", "ProceduresField", "Rect", "Region",
+    "OutcomeMeasure", "Path", "PayerContext", "Polygon", "Printout", "ProceduresField", "Rect",
+    "Region",
     "ResponseError", "ScaleField", "Score", "Section", "TableField", "TextField", "WebAddition",
     "WorkedExample", "__version__", "document_model", "hookimpl", "missing_required",
     "timed_units", "validate_document",

@@ -49,6 +49,9 @@ class CaseContext(Frozen):
     payer: PayerContext = Field(default_factory=PayerContext)
     #: Visits already made in this case before this one (0 for the first visit).
     visits_before: int = 0
+    #: The first score of each measure recorded in this case (the intake baseline), by
+    #: measure id: what a discharge or re-assessment rule compares with.
+    baseline_scores: Mapping[str, Score] = Field(default_factory=dict)
 
 
 class NoteContext(Frozen):

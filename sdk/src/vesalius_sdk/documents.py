@@ -24,6 +24,7 @@ from pydantic import (
     create_model,
 )
 
+from .billing import BillingCode
 from .charts import ChartDefinition, ChartMark
 from .context import NoteProblem
 from .measures import OutcomeMeasure, ResponseError
@@ -91,7 +92,8 @@ def _icd10(code: str) -> str:
 
 
 def _value_type(field: NoteField, charts: Mapping[str, ChartDefinition],
-                measures: Mapping[str, OutcomeMeasure]) -> Any:
+                measures: Mapping[str, OutcomeMeasure],
+                codes: Mapping[str, BillingCode] | None = None) -> Any:
     """The python type (with constraints) of one field's value."""
     if isinstance(field, TextField | LongTextField):
         return Annotated[str, Field(max_length=field.max_length)]
@@ -120,7 +122,8 @@ def _value_type(field: NoteField, charts: Mapping[str, ChartDefinition],
         row = create_model(  # type: ignore[call-overload]
             f"Row_{field.id}",
             __base__=_Strict,
-            **{c.id: (_value_type(c, charts, measures) | None, None) for c in field.columns},
+            **{c.id: (_value_type(c, charts, measures, codes) | None, None)
+               for c in field.columns},
         )
         return Annotated[list[row], Field(max_length=field.max_rows)]  # type: ignore[valid-type]
     if isinstance(field, ChartField):
@@ -156,7 +159,14 @@ def _value_type(field: NoteField, charts: Mapping[str, ChartDefinition],
             for i, entry in enumerate(entries):
                 if allowed and entry.code not in allowed:
                     raise ValueError(f"entry {i + 1}: code {entry.code} is not offered here")
-                if field.record == "minutes" and entry.minutes is None and entry.units is None:
+                if codes is not None and entry.code not in codes:
+                    raise ValueError(f"entry {i + 1}: code {entry.code} is not a registered code")
+                # Without the code list every entry needs minutes or units; with it, only a
+                # timed code needs its minutes (an untimed one is a single service).
+                timed = codes[entry.code].timed if codes is not None else True
+                if field.record == "minutes" and timed and entry.minutes is None and (
+                    codes is not None or entry.units is None
+                ):
                     raise ValueError(f"entry {i + 1}: give minutes for {entry.code}")
             return entries
 
@@ -168,11 +178,14 @@ def document_model(
     template: NoteTemplate,
     charts: Mapping[str, ChartDefinition] | None = None,
     measures: Mapping[str, OutcomeMeasure] | None = None,
+    billing_codes: Mapping[str, BillingCode] | None = None,
 ) -> type[BaseModel]:
     """A pydantic model of ``template``'s documents; every field may be empty (a draft).
 
     ``charts`` and ``measures`` are the registered contributions by id: marks and responses
     are checked against them. A field that refers to one not given accepts what is stored.
+    ``billing_codes`` (by code), when given, limits procedures to registered codes and asks
+    minutes only of timed codes.
     """
     charts = charts or {}
     measures = measures or {}
@@ -182,7 +195,7 @@ def document_model(
             f"Section_{section.id}",
             __base__=_Strict,
             **{
-                f.id: (_value_type(f, charts, measures) | None, None)
+                f.id: (_value_type(f, charts, measures, billing_codes) | None, None)
                 for f in section.fields
             },
         )

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .context import AppointmentStatusChange, NoteContext, NoteProblem
     from .disciplines import Discipline
     from .measures import OutcomeMeasure
+    from .printouts import Printout
     from .templates import NoteTemplate
     from .web import WebAddition
 
@@ -48,6 +49,7 @@ __all__ = [
     "register_disciplines",
     "register_measures",
     "register_note_templates",
+    "register_printouts",
     "register_web_additions",
     "validate_note",
 ]
@@ -131,6 +133,20 @@ def register_web_additions(register: Callable[[WebAddition], None]) -> None:
     the blueprint sets ``vesalius_permission`` to another permission name).
 
     :param register: takes one :class:`~vesalius_sdk.WebAddition`.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_printouts(register: Callable[[Printout], None]) -> None:
+    """Register printable documents made from notes (handouts, letters, programmes).
+
+    The host offers each printout on notes made from its ``templates`` and calls its
+    ``render(note)`` for the page body; it adds the page frame, the permission checks and
+    the audit. Printout ids are namespaced by the pack (``physio.home-programme``).
+
+    :param register: takes one :class:`~vesalius_sdk.Printout`.
 
     .. versionadded:: 0.1
     """

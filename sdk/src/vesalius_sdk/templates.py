@@ -10,6 +10,7 @@ can be signed (:func:`vesalius_sdk.documents.missing_required`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
@@ -132,17 +133,27 @@ ColumnField = Annotated[
 class TableField(_FieldBase):
     """Rows of typed columns: a range-of-motion table, strength grades, special tests.
 
-    ``rows`` pre-fills the first column(s) of a table that has fixed rows (for example the
-    movements of a joint); the document is still a list of row objects keyed by column id.
+    ``rows`` pre-fills a new note's table with fixed rows (for example the movements of a
+    joint: ``({"joint": "knee", "movement": "flexion"}, ...)``); the document is still a list
+    of row objects keyed by column id, and the practitioner may add or remove rows.
     """
 
     kind: Literal["table"] = "table"
     columns: tuple[ColumnField, ...] = Field(min_length=1)
     max_rows: int = Field(default=100, ge=1, le=1000)
+    rows: tuple[Mapping[str, str | int | float | bool], ...] = ()
 
     @model_validator(mode="after")
     def _unique(self) -> TableField:
         unique([c.id for c in self.columns], f"column of table {self.id!r}")
+        columns = {c.id for c in self.columns}
+        for n, row in enumerate(self.rows, start=1):
+            unknown = set(row) - columns
+            if unknown:
+                first = sorted(unknown)[0]
+                raise ValueError(f"table {self.id!r} row {n}: unknown column {first!r}")
+        if len(self.rows) > self.max_rows:
+            raise ValueError(f"table {self.id!r}: more rows than max_rows")
         return self
 
 
@@ -175,7 +186,8 @@ class ProceduresField(_FieldBase):
 
     This is what a charge rule reads. ``codes`` limits the entries to a pack's billing codes
     (empty: any registered code); ``record`` says whether the practitioner records minutes
-    (timed therapy codes) or units/counts (nails, regions).
+    (timed therapy codes) or units/counts (nails, regions). With ``record="minutes"`` a
+    timed code needs its minutes; an untimed code may be listed alone (one unit).
     """
 
     kind: Literal["procedures"] = "procedures"

@@ -23,6 +23,7 @@ def list_plugins(as_json: bool) -> None:
         return
     emit_table(
         ("NAME", "VERSION", "STATUS", "TEMPLATES", "CHARTS", "MEASURES", "CODES", "REASON"),
-        [(p["name"], p["version"], p["status"], *p["contributions"].values(), p["reason"] or "")
-         for p in packs],
+        [(p["name"], p["version"], p["status"],
+          *(p["contributions"][k] for k in ("templates", "charts", "measures", "billing_codes")),
+          p["reason"] or "") for p in packs],
     )

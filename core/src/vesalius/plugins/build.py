@@ -65,7 +65,7 @@ def _register(pm: pluggy.PluginManager, candidate: Candidate) -> str | None:
     return None
 
 
-KINDS = ("discipline", "template", "chart", "measure", "billing_code")
+KINDS = ("discipline", "template", "chart", "measure", "billing_code", "printout")
 
 
 def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, str]) -> tuple[

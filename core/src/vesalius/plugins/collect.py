@@ -17,6 +17,7 @@ from vesalius_sdk import (
     Discipline,
     NoteTemplate,
     OutcomeMeasure,
+    Printout,
     WebAddition,
 )
 
@@ -28,6 +29,7 @@ REGISTRATION_HOOKS: dict[str, tuple[str, type]] = {
     "register_measures": ("measure", OutcomeMeasure),
     "register_billing_codes": ("billing_code", BillingCode),
     "register_web_additions": ("web_addition", WebAddition),
+    "register_printouts": ("printout", Printout),
 }
 
 
@@ -54,6 +56,7 @@ class Contributions:
             "measures": len(self.items["measure"]),
             "billing_codes": len(self.items["billing_code"]),
             "disciplines": len(self.items["discipline"]),
+            "printouts": len(self.items["printout"]),
         }
 
 
@@ -77,7 +80,7 @@ def _register_callback(pack: str, hook: str, model: type, into: list[Any]) -> Ca
 
 
 def _check(pack: str, kind: str, item: Any) -> None:
-    if kind in ("template", "chart") and not item.id.startswith(f"{pack}."):
+    if kind in ("template", "chart", "printout") and not item.id.startswith(f"{pack}."):
         raise ContributionError(f"{kind} id {item.id!r} must start with the pack name '{pack}.'")
     if kind == "web_addition":
         name = getattr(item.blueprint, "name", None)

@@ -21,6 +21,7 @@ from vesalius_sdk import (
     NoteProblem,
     NoteTemplate,
     OutcomeMeasure,
+    Printout,
     Score,
     WebAddition,
 )
@@ -61,7 +62,7 @@ class PackInfo:
             "reason": self.reason,
             "contributions": {
                 key: self.counts.get(key, 0)
-                for key in ("templates", "charts", "measures", "billing_codes")
+                for key in ("templates", "charts", "measures", "billing_codes", "printouts")
             },
             "disciplines": self.counts.get("disciplines", 0),
             "hooks": list(self.hooks),
@@ -96,6 +97,7 @@ class Registry:
         self.charts: Mapping[str, ChartDefinition] = _frozen(dict(items["chart"]))
         self.measures: Mapping[str, OutcomeMeasure] = _frozen(dict(items["measure"]))
         self.billing_codes: Mapping[str, BillingCode] = _frozen(dict(items["billing_code"]))
+        self.printouts: Mapping[str, Printout] = _frozen(dict(items["printout"]))
         self._unavailable = {t: _frozen(dict(f)) for t, f in unavailable.items()}
         self.web_additions: tuple[tuple[str, WebAddition], ...] = tuple(web_additions)
         self.document_model = cache(self._document_model)
@@ -132,7 +134,8 @@ class Registry:
     # -- documents and measures --------------------------------------------------------
 
     def _document_model(self, template_id: str) -> type[BaseModel]:
-        return document_model(self.template(template_id), self.charts, self.measures)
+        return document_model(self.template(template_id), self.charts, self.measures,
+                              self.billing_codes)
 
     def validate_document(self, template_id: str, document: Any) -> dict[str, Any]:
         """The document checked against its template; raises ``DocumentError`` naming fields."""
@@ -154,6 +157,27 @@ class Registry:
             if isinstance(exc, ResponseError):
                 raise
             raise PackError(self.owner("measure", measure_id), "scorer", str(exc)) from exc
+
+    # -- printouts ----------------------------------------------------------------------
+
+    def printouts_for(self, template_id: str) -> list[Printout]:
+        """The printouts offered on notes made from ``template_id``."""
+        return [p for p in self.printouts.values() if template_id in p.templates]
+
+    def render_printout(self, printout_id: str, note: NoteContext) -> str:
+        """The printout's HTML body for ``note``; ``PackError`` naming the pack on failure."""
+        printout = self.printouts[printout_id]
+        if note.template_id not in printout.templates:
+            raise KeyError(f"printout {printout_id!r} does not print {note.template_id!r} notes")
+        try:
+            html = printout.render(note)
+        except Exception as exc:  # the page shows a placeholder; the error names the pack
+            raise PackError(self.owner("printout", printout_id), "register_printouts",
+                            f"render failed: {type(exc).__name__}") from exc
+        if not isinstance(html, str):
+            raise PackError(self.owner("printout", printout_id), "register_printouts",
+                            "render must return a str")
+        return html
 
     # -- behaviour hooks ---------------------------------------------------------------
 
