@@ -27,3 +27,17 @@ def test_the_host_registry_enables_the_pack(vesalius_registry):
     assert registry.owner("measure", "odi") == "physio"
     # The core's NPRS and PSFS (pack "general") resolve for our measure fields.
     assert registry.unavailable_fields("physio.initial-assessment") == {}
+
+
+def test_home_programme_printout_is_offered_on_exercise_programmes(vesalius_registry, make_note):
+    registry = vesalius_registry("physio")
+    assert [p.id for p in registry.printouts_for("physio.exercise-programme")] == [
+        "physio.home-programme"]
+    template = registry.templates["physio.exercise-programme"]
+    from vesalius_sdk.testing import example_document
+
+    note = make_note(template, registry.validate_document(
+        template.id, example_document(template, registry)))
+    html = registry.render_printout("physio.home-programme", note)
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "<script" not in html.lower()

@@ -142,9 +142,9 @@ def register_web_additions(register: Callable[[WebAddition], None]) -> None:
 def register_printouts(register: Callable[[Printout], None]) -> None:
     """Register printable documents made from notes (handouts, letters, programmes).
 
-    The host offers each printout on notes made from its ``templates`` and calls its
-    ``render(note)`` for the page body; it adds the page frame, the permission checks and
-    the audit. Printout ids are namespaced by the pack (``physio.home-programme``).
+    The host offers each printout on notes made from its ``templates`` and serves the page
+    its ``render(note)`` returns behind the host's permission checks and audit. Printout
+    ids are namespaced by the pack (``physio.home-programme``).
 
     :param register: takes one :class:`~vesalius_sdk.Printout`.
 

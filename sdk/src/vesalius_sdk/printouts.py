@@ -10,8 +10,9 @@ from pydantic import Field
 from ._base import Frozen, Label, NamespacedId
 from .context import NoteContext
 
-#: ``render(note) -> html``: an HTML fragment (the body of the page). Escape what comes from
-#: the note (render with jinja2's autoescape); the host adds the page around it and prints.
+#: ``render(note) -> html``: a complete, self-contained HTML page with its own print CSS.
+#: Escape what comes from the note (render with jinja2's autoescape); the host serves it as
+#: is, behind its login, permission checks, audit and security headers.
 PrintoutRenderer = Callable[[NoteContext], str]
 
 

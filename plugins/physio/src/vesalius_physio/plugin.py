@@ -14,12 +14,14 @@ from vesalius_sdk import (
     NoteProblem,
     NoteTemplate,
     OutcomeMeasure,
+    Printout,
     hookimpl,
 )
 
 from . import billing, validation
 from .charts import CHARTS
 from .discipline import PHYSIO
+from .exercises.programme import render_home_programme
 from .measures import MEASURES
 from .templates import BY_ID, TEMPLATES
 
@@ -61,3 +63,13 @@ def validate_note(note: NoteContext) -> list[NoteProblem]:
 @hookimpl
 def charge_lines(note: NoteContext) -> list[ChargeLine]:
     return billing.charge_lines(note, BY_ID[note.template_id])
+
+
+@hookimpl
+def register_printouts(register: Callable[[Printout], None]) -> None:
+    register(Printout(
+        id="physio.home-programme",
+        title="Home exercise programme",
+        templates=("physio.exercise-programme",),
+        render=lambda note: render_home_programme(note.document),
+    ))
