@@ -28,4 +28,8 @@ def create_app(database_url: str | None = None, *, upgrade: bool = True,
         ensure_schema(db.engine)
     app.extensions["vesalius.db"] = db
     init_api(app)
+    if app.config.get("VESALIUS_WEB", True):  # the pages; the API alone when False
+        from .web import init_app as init_web
+
+        init_web(app, db, ensure_schema=upgrade)
     return app

@@ -232,6 +232,18 @@ def install(app: Flask) -> None:
         status = exc.code or 500
         return _error(status, messages.get(status, exc.description or "Something went wrong."))
 
+    # The API answers its own 404/405 in JSON; every other path gets the page below.
+    for code in (404, 405):
+        previous = dict(app.error_handler_spec.get(None, {}).get(code, {}))
+
+        def page_or_api(exc: HTTPException, _previous: dict[Any, Any] = previous) -> Any:
+            if request.blueprint in _self_authenticating() or request.path.startswith("/api/"):
+                handler = next(iter(_previous.values()), None)
+                return handler(exc) if handler else exc
+            return _http(exc)
+
+        app.register_error_handler(code, page_or_api)
+
     @app.errorhandler(Exception)
     def _crash(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):

@@ -1,0 +1,598 @@
+"""Front desk: the day and week calendar, booking, the appointment's actions, the waitlist.
+
+The grid is laid out here (presentation): 5-minute rows in the location's time zone, a
+column per practitioner or room (day) or per day (week), working hours shaded open, and
+every empty 15-minute cell a link that books it. The data comes from the scheduling
+services in a fixed number of queries whatever the size of the clinic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ..errors import ServiceError
+from ..models import Location, Practitioner, Room, Service, WorkingHours
+from ..services import cases as case_service
+from ..services import clinic, practitioners, scheduling, waitlist
+from ..services.common import clinic_timezone
+from .context import actor, db
+from .forms import FormError, clean, parse, service_errors
+from .security import requires, wants_json
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+
+ROW_MINUTES = 5
+SLOT_MINUTES = 15
+DEFAULT_OPEN = (time(8), time(18))
+SHOWN = ("booked", "confirmed", "arrived", "in-session", "completed")
+
+
+@dataclass
+class Block:
+    entry: scheduling.CalendarEntry
+    row: int
+    span: int
+
+
+@dataclass
+class Cell:
+    row: int
+    start: datetime
+    open: bool
+    hour: bool
+
+
+@dataclass
+class Column:
+    key: str
+    title: str
+    subtitle: str = ""
+    practitioner_id: int | None = None
+    room_id: int | None = None
+    day: date | None = None
+    cells: list[Cell] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+
+def _day_arg(name: str = "date") -> date:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return datetime.now(_zone(None)).date()
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _zone(location: Location | None) -> tzinfo:
+    return clinic_timezone(location.timezone if location else None)
+
+
+def _location(locations: list[Location]) -> Location | None:
+    wanted = _int_arg("location")
+    for loc in locations:
+        if loc.id == wanted:
+            return loc
+    return locations[0] if locations else None
+
+
+def _open_spans(hours: list[WorkingHours], day: date, location_id: int | None
+                ) -> list[tuple[time, time]]:
+    """Working time of one practitioner on ``day`` at the location: work minus breaks."""
+    valid = [h for h in hours if h.weekday == day.weekday()
+             and (location_id is None or h.location_id == location_id)
+             and (h.valid_from is None or h.valid_from <= day)
+             and (h.valid_to is None or day <= h.valid_to)]
+    spans = [(h.start_time, h.end_time) for h in valid if h.kind == "work"]
+    for brk in (h for h in valid if h.kind == "break"):
+        cut: list[tuple[time, time]] = []
+        for start, end in spans:
+            if brk.end_time <= start or brk.start_time >= end:
+                cut.append((start, end))
+                continue
+            if start < brk.start_time:
+                cut.append((start, brk.start_time))
+            if brk.end_time < end:
+                cut.append((brk.end_time, end))
+        spans = cut
+    return spans
+
+
+def _bounds(spans: list[tuple[time, time]], entries: list[Any], zone: tzinfo) -> tuple[int, int]:
+    """First and last hour shown: working hours and bookings, at least 8 to 18."""
+    first, last = DEFAULT_OPEN[0].hour, DEFAULT_OPEN[1].hour
+    for start, end in spans:
+        first = min(first, start.hour)
+        last = max(last, end.hour + (1 if end.minute else 0))
+    for entry in entries:
+        local_start, local_end = entry.start.astimezone(zone), entry.end.astimezone(zone)
+        first = min(first, local_start.hour)
+        last = max(last, local_end.hour + (1 if local_end.minute else 0)
+                   if local_end.date() == local_start.date() else 24)
+    return first, min(last, 24)
+
+
+def _cells(day: date, zone: tzinfo, first: int, last: int,
+           spans: list[tuple[time, time]]) -> list[Cell]:
+    cells = []
+    minutes = first * 60
+    while minutes < last * 60:
+        clock = time(minutes // 60, minutes % 60)
+        start = datetime.combine(day, clock, zone)
+        is_open = any(a <= clock < b for a, b in spans)
+        cells.append(Cell(row=(minutes - first * 60) // ROW_MINUTES + 1,
+                          start=start.astimezone(UTC), open=is_open, hour=minutes % 60 == 45))
+        minutes += SLOT_MINUTES
+    return cells
+
+
+def _block(entry: scheduling.CalendarEntry, day: date, zone: tzinfo, first: int,
+           last: int) -> Block | None:
+    grid_start = datetime.combine(day, time(first), zone)
+    grid_end = grid_start + timedelta(hours=last - first)
+    start, end = max(entry.start, grid_start), min(entry.end, grid_end)
+    if end <= start:
+        return None
+    row = int((start - grid_start).total_seconds() // 60 // ROW_MINUTES) + 1
+    span = max(2, int(-(-(end - start).total_seconds() // 60 // ROW_MINUTES)))
+    return Block(entry=entry, row=row, span=min(span, (last - first) * 12 - row + 1))
+
+
+def _times(first: int, last: int) -> list[tuple[int, str]]:
+    return [((h - first) * 12 + 1, f"{h:02d}:00") for h in range(first, last)]
+
+
+@bp.route("/")
+@requires("calendar.read")
+def day() -> str:
+    session = db()
+    who = actor()
+    the_day = _day_arg()
+    locations = practitioners.list_locations(session, who)
+    location = _location(locations)
+    zone = _zone(location)
+    by_room = request.args.get("by") == "room"
+    staff = practitioners.list_practitioners(session, who)
+    wanted = [int(p) for p in request.args.getlist("practitioner") if p.isdigit()]
+    if wanted:
+        staff = [p for p in staff if p.id in wanted]
+    hours = practitioners.hours_of(session, [p.id for p in staff])
+    by_practitioner: dict[int, list[WorkingHours]] = defaultdict(list)
+    for h in hours:
+        by_practitioner[h.practitioner_id].append(h)
+    location_id = location.id if location else None
+    if location is not None and not wanted:
+        # Show who works here that day, and anyone with a booking here.
+        working = {h.practitioner_id for h in hours if h.location_id == location_id}
+        staff = [p for p in staff if p.id in working or p.default_location_id == location_id
+                 or not by_practitioner.get(p.id)]
+    entries = scheduling.day_list(session, who, the_day, location_id=location_id,
+                                  practitioner_ids=[p.id for p in staff] if wanted else None)
+    shown = [e for e in entries if e.status in SHOWN]
+    spans = {p.id: _open_spans(by_practitioner[p.id], the_day, location_id) for p in staff}
+    first, last = _bounds([s for v in spans.values() for s in v], shown, zone)
+    columns: list[Column] = []
+    if by_room and location is not None:
+        any_open = [s for v in spans.values() for s in v] or [DEFAULT_OPEN]
+        for room in [r for r in location.rooms if r.active]:
+            col = Column(key=f"room-{room.id}", title=room.name, room_id=room.id,
+                         day=the_day)
+            col.cells = _cells(the_day, zone, first, last, any_open)
+            columns.append(col)
+        index = {c.room_id: c for c in columns}
+    else:
+        for p in staff:
+            col = Column(key=f"p-{p.id}", title=p.display_name,
+                         subtitle=", ".join(p.disciplines), practitioner_id=p.id, day=the_day)
+            col.cells = _cells(the_day, zone, first, last, spans[p.id])
+            columns.append(col)
+        index = {c.practitioner_id: c for c in columns}
+    for entry in shown:
+        col = index.get(entry.room_id if by_room else entry.practitioner_id)
+        block = _block(entry, the_day, zone, first, last) if col else None
+        if col is not None and block is not None:
+            col.blocks.append(block)
+    freed = [e for e in entries if e.status not in SHOWN]
+    return render_template(
+        "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
+        rows=(last - first) * 12, locations=locations, location=location, by_room=by_room,
+        freed=freed, prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1),
+        today=datetime.now(zone).date(), counts=_counts(entries), practitioners=staff,
+        zone=zone)
+
+
+def _counts(entries: list[scheduling.CalendarEntry]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        counts[entry.status] += 1
+    return dict(counts)
+
+
+@bp.route("/week")
+@requires("calendar.read")
+def week() -> str:
+    session = db()
+    who = actor()
+    locations = practitioners.list_locations(session, who)
+    location = _location(locations)
+    zone = _zone(location)
+    start = _day_arg()
+    start -= timedelta(days=start.weekday())
+    staff = practitioners.list_practitioners(session, who)
+    chosen = _int_arg("practitioner") or (who.practitioner_id if who.practitioner_id
+                                          else (staff[0].id if staff else None))
+    practitioner = next((p for p in staff if p.id == chosen), None)
+    columns: list[Column] = []
+    times: list[tuple[int, str]] = []
+    rows = 0
+    if practitioner is not None:
+        hours = practitioners.hours_of(session, [practitioner.id])
+        location_id = location.id if location else None
+        entries = [e for e in scheduling.day_list(
+            session, who, start, practitioner_ids=[practitioner.id], days=7)
+            if e.status in SHOWN]
+        days = [start + timedelta(days=i) for i in range(7)]
+        spans = {d: _open_spans(hours, d, location_id) for d in days}
+        first, last = _bounds([s for v in spans.values() for s in v], entries, zone)
+        by_day: dict[date, list[Any]] = defaultdict(list)
+        for entry in entries:
+            by_day[entry.start.astimezone(zone).date()].append(entry)
+        for d in days:
+            col = Column(key=f"d-{d}", title=d.strftime("%a %d"), subtitle=d.strftime("%b"),
+                         practitioner_id=practitioner.id, day=d)
+            col.cells = _cells(d, zone, first, last, spans[d])
+            col.blocks = [b for e in by_day[d] if (b := _block(e, d, zone, first, last))]
+            columns.append(col)
+        times, rows = _times(first, last), (last - first) * 12
+    return render_template(
+        "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
+        practitioners=staff, practitioner=practitioner, locations=locations, location=location,
+        prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
+        today=datetime.now(zone).date())
+
+
+# -- booking ---------------------------------------------------------------------------
+
+
+def _local_start(day_text: str | None, clock_text: str | None, zone: tzinfo) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(day_text or ""),
+                                time.fromisoformat(clock_text or ""), zone)
+    except ValueError:
+        raise FormError({"start": "Give a date and a time."}) from None
+
+
+def _booking_choices(practitioner_id: int | None) -> dict[str, Any]:
+    session = db()
+    who = actor()
+    staff = practitioners.list_practitioners(session, who)
+    services = clinic.list_services(session, who)
+    locations = practitioners.list_locations(session, who)
+    return {"practitioners": staff, "services": services, "locations": locations}
+
+
+@bp.route("/book", methods=["GET", "POST"])
+@requires("appointments.book")
+def book() -> str | Response | tuple[str, int]:
+    zone = clinic_timezone(_first_zone())
+    errors: dict[str, str] = {}
+    message = None
+    form: dict[str, Any] = {}
+    if request.method == "GET":
+        start_arg = request.args.get("start")
+        try:
+            start = datetime.fromisoformat(start_arg).astimezone(zone) if start_arg \
+                else datetime.now(zone).replace(minute=0, second=0, microsecond=0) \
+                + timedelta(hours=1)
+        except ValueError:
+            start = datetime.now(zone).replace(minute=0, second=0, microsecond=0)
+        form = {"practitioner_id": request.args.get("practitioner", ""),
+                "room_id": request.args.get("room", ""), "date": start.date().isoformat(),
+                "time": start.strftime("%H:%M"), "patient_id": request.args.get("patient", "")}
+        if form["patient_id"]:
+            _prefill_patient(form)
+    else:
+        form = request.form.to_dict()
+        try:
+            appointment = _book_from_form(form, zone)
+        except FormError as exc:
+            from .context import rollback
+
+            rollback()
+            errors, message = exc.errors, exc.message
+            if form.get("patient_id", "").isdigit():
+                _prefill_patient(form)
+        else:
+            flash("Booked.", "success")
+            local = appointment.start_at.astimezone(zone)
+            return redirect(url_for("calendar.day", date=local.date().isoformat(),
+                                    location=appointment.location_id or ""))
+    choices = _booking_choices(int(form["practitioner_id"]) if str(
+        form.get("practitioner_id", "")).isdigit() else None)
+    return render_template("calendar/book.html", form=form, errors=errors, message=message,
+                           **choices), (422 if errors else 200)
+
+
+def _first_zone() -> str | None:
+    from sqlalchemy import select
+
+    return db().scalar(select(Location.timezone).where(Location.active.is_(True))
+                       .order_by(Location.id).limit(1))
+
+
+def _prefill_patient(form: dict[str, Any]) -> None:
+    from ..services import patients
+
+    try:
+        patient = patients.read(db(), actor(), int(form["patient_id"]))
+    except ServiceError:
+        form["patient_id"] = ""
+        return
+    form["patient_label"] = f"{patient.display_name}" + (
+        f" · {patient.birth_date:%d %b %Y}" if patient.birth_date else "")
+    form["patient_cases"] = [
+        (c.id, f"{c.title} ({c.discipline})")
+        for c in case_service.of_patient(db(), actor(), patient.id, status="open")]
+
+
+def _book_from_form(form: dict[str, Any], zone: tzinfo) -> Any:
+    session = db()
+    who = actor()
+    data = clean(form, ("patient_id", "practitioner_id", "service_id", "room_id", "case_id",
+                        "booking_note"))
+    if not data.get("patient_id"):
+        raise FormError({"patient_id": "Choose a patient."})
+    start = _local_start(form.get("date"), form.get("time"), zone)
+    data["start"] = start
+    minutes = form.get("minutes", "").strip()
+    if minutes:
+        if not minutes.isdigit() or not 5 <= int(minutes) <= 24 * 60:
+            raise FormError({"minutes": "Give the length in minutes (5 or more)."})
+        data["end"] = start + timedelta(minutes=int(minutes))
+    elif not data.get("service_id"):
+        raise FormError({"service_id": "Choose a service, or give a length in minutes."})
+    if data.get("room_id"):
+        room = session.get(Room, int(data["room_id"]))
+        if room is None:
+            raise FormError({"room_id": "Unknown room."})
+        data["location_id"] = room.location_id
+    else:
+        practitioner = session.get(Practitioner, int(data["practitioner_id"] or 0))
+        if practitioner is not None:
+            data["location_id"] = practitioner.default_location_id
+    if data.get("case_id") == "new":
+        data["case_id"] = _new_case(form, data)
+    booking = parse(scheduling.BookingIn, {k: v for k, v in data.items() if v is not None})
+    try:
+        return scheduling.book(session, who, booking)
+    except ServiceError as exc:
+        raise service_errors(exc) from None
+
+
+def _new_case(form: dict[str, Any], data: dict[str, Any]) -> int:
+    """A booking that starts a new episode of care opens its case in the same step."""
+    session = db()
+    service = session.get(Service, int(data["service_id"])) if data.get("service_id") else None
+    practitioner = session.get(Practitioner, int(data.get("practitioner_id") or 0))
+    discipline = service.discipline if service else (
+        practitioner.disciplines[0] if practitioner and practitioner.disciplines else "general")
+    title = (form.get("case_title") or "").strip() or (service.name if service else "New case")
+    case_in = parse(case_service.CaseIn, {
+        "patient_id": data["patient_id"], "discipline": discipline, "title": title,
+        "primary_practitioner_id": practitioner.id if practitioner else None})
+    try:
+        return case_service.open_case(session, actor(), case_in).id
+    except ServiceError as exc:
+        raise service_errors(exc) from None
+
+
+# -- one appointment -------------------------------------------------------------------
+
+
+ACTIONS = (
+    ("confirmed", "Confirm", "secondary"),
+    ("arrived", "Check in", ""),
+    ("in-session", "Start session", "secondary"),
+    ("completed", "Complete", "secondary"),
+    ("booked", "Undo check-in", "secondary outline"),
+    ("no-show", "No-show", "contrast outline"),
+)
+
+
+@bp.route("/appointments/<int:appointment_id>")
+@requires("appointments.read")
+def appointment(appointment_id: int) -> str:
+    from ..services import patients
+
+    session = db()
+    who = actor()
+    appt = scheduling.read(session, who, appointment_id)
+    patient = patients.read(session, who, appt.patient_id)
+    zone = clinic_timezone(session.get(Location, appt.location_id).timezone
+                           if appt.location_id else _first_zone())
+    allowed = scheduling.TRANSITIONS[appt.status]
+    actions = [(s, label, style) for s, label, style in ACTIONS if s in allowed]
+    staff = practitioners.list_practitioners(session, who)
+    rooms = session.get(Location, appt.location_id).rooms if appt.location_id else []
+    case = case_service.read(session, who, appt.case_id) if appt.case_id else None
+    matches = waitlist.matches(session, who, appt) if appt.status in (
+        "cancelled", "late-cancelled", "no-show") and who.can("waitlist.read") else []
+    local = appt.start_at.astimezone(zone)
+    return render_template(
+        "calendar/appointment.html", appt=appt, patient=patient, actions=actions,
+        can_cancel=bool({"cancelled", "late-cancelled"} & allowed), case=case,
+        practitioner=session.get(Practitioner, appt.practitioner_id), staff=staff,
+        rooms=rooms, movable=appt.status in scheduling.MOVABLE, matches=matches,
+        local_date=local.date().isoformat(), local_time=local.strftime("%H:%M"),
+        minutes=int((appt.end_at - appt.start_at).total_seconds() // 60),
+        room=session.get(Room, appt.room_id) if appt.room_id else None)
+
+
+def _back(appt: Any) -> Response:
+    target = request.form.get("back")
+    if target == "day":
+        zone = clinic_timezone(_first_zone())
+        return redirect(url_for("calendar.day", date=appt.start_at.astimezone(zone).date()
+                                .isoformat(), location=appt.location_id or ""))
+    return redirect(url_for("calendar.appointment", appointment_id=appt.id))
+
+
+@bp.route("/appointments/<int:appointment_id>/status", methods=["POST"])
+@requires("appointments.change")
+def set_status(appointment_id: int) -> Response:
+    status = request.form.get("status", "")
+    try:
+        appt = scheduling.set_status(db(), actor(), appointment_id, status)
+    except ServiceError as exc:
+        from .context import rollback
+
+        rollback()
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("calendar.appointment", appointment_id=appointment_id))
+    flash({"arrived": "Checked in.", "confirmed": "Confirmed.", "no-show": "Marked no-show.",
+           "in-session": "Session started.", "completed": "Completed.",
+           "booked": "Check-in undone."}.get(appt.status, "Updated."), "success")
+    return _back(appt)
+
+
+@bp.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
+@requires("appointments.cancel")
+def cancel(appointment_id: int) -> Response:
+    reason = (request.form.get("reason") or "").strip()
+    try:
+        appt = scheduling.cancel(db(), actor(), appointment_id, reason)
+    except ServiceError as exc:
+        from .context import rollback
+
+        rollback()
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("calendar.appointment", appointment_id=appointment_id))
+    flash("Cancelled." if appt.status == "cancelled" else
+          "Cancelled inside the notice period: recorded as a late cancellation.", "success")
+    return redirect(url_for("calendar.appointment", appointment_id=appt.id))
+
+
+@bp.route("/appointments/<int:appointment_id>/reschedule", methods=["POST"])
+@requires("appointments.change")
+def reschedule(appointment_id: int) -> Response | tuple[Response, int]:
+    session = db()
+    appt_zone = clinic_timezone(_first_zone())
+    try:
+        if request.form.get("start_iso"):  # a dropped slot: its exact instant
+            try:
+                start = datetime.fromisoformat(request.form["start_iso"])
+            except ValueError:
+                raise FormError({"start": "Not a time."}) from None
+        else:
+            start = _local_start(request.form.get("date"), request.form.get("time"), appt_zone)
+        data: dict[str, Any] = {"start": start}
+        minutes = (request.form.get("minutes") or "").strip()
+        if minutes.isdigit():
+            data["end"] = start + timedelta(minutes=int(minutes))
+        for key in ("practitioner_id", "room_id"):
+            value = (request.form.get(key) or "").strip()
+            if value.isdigit():
+                data[key] = int(value)
+        appt = scheduling.reschedule(session, actor(), appointment_id,
+                                     parse(scheduling.RescheduleIn, data))
+    except (FormError, ServiceError) as exc:
+        from .context import rollback
+
+        rollback()
+        if isinstance(exc, ServiceError) and exc.status == 404:
+            abort(404)
+        message = exc.message
+        if wants_json():
+            return jsonify({"error": message}), (exc.status if isinstance(exc, ServiceError)
+                                                 else 422)
+        flash(message, "error")
+        return redirect(url_for("calendar.appointment", appointment_id=appointment_id))
+    if wants_json():
+        return jsonify({"id": appt.id, "start": appt.start_at.isoformat()})
+    flash("Moved.", "success")
+    return _back(appt)
+
+
+# -- waitlist --------------------------------------------------------------------------
+
+
+@bp.route("/waitlist")
+@requires("waitlist.read")
+def waitlist_page() -> str:
+    from .lookups import patients_by_id
+
+    session = db()
+    who = actor()
+    entries = waitlist.waiting(session, who)
+    names = patients_by_id(session, who, (e.patient_id for e in entries))
+    staff = {p.id: p for p in practitioners.list_practitioners(session, who)}
+    services = {s.id: s for s in clinic.list_services(session, who)}
+    return render_template("calendar/waitlist.html", entries=entries, patients=names,
+                           staff=staff, services=services, errors={}, form={})
+
+
+@bp.route("/waitlist", methods=["POST"])
+@requires("waitlist.write")
+def waitlist_add() -> Response:
+    data = clean(request.form, ("patient_id", "service_id", "practitioner_id", "earliest",
+                                "latest", "part_of_day", "note"), lists=("weekdays",))
+    data["weekdays"] = [int(d) for d in data.get("weekdays", []) if d.isdigit()]
+    try:
+        waitlist.add(db(), actor(), parse(waitlist.WaitlistIn,
+                                          {k: v for k, v in data.items() if v is not None}))
+    except (FormError, ServiceError) as exc:
+        from .context import rollback
+
+        rollback()
+        flash(exc.message if isinstance(exc, ServiceError) else
+              "; ".join(f"{k}: {v}" for k, v in exc.errors.items()), "error")
+    else:
+        flash("Added to the waitlist.", "success")
+    return redirect(url_for("calendar.waitlist_page"))
+
+
+@bp.route("/waitlist/<int:entry_id>/remove", methods=["POST"])
+@requires("waitlist.write")
+def waitlist_remove(entry_id: int) -> Response:
+    waitlist.remove(db(), actor(), entry_id)
+    flash("Taken off the waitlist.", "success")
+    return redirect(url_for("calendar.waitlist_page"))
+
+
+@bp.route("/waitlist/<int:entry_id>/book", methods=["POST"])
+@requires("waitlist.write")
+def waitlist_book(entry_id: int) -> Response:
+    """Offer a freed slot to a waiting patient: book them into it."""
+    session = db()
+    try:
+        start = datetime.fromisoformat(request.form.get("start", ""))
+        end = datetime.fromisoformat(request.form.get("end", ""))
+        practitioner_id = int(request.form.get("practitioner_id", ""))
+    except ValueError:
+        abort(400)
+    room = request.form.get("room_id", "")
+    try:
+        appt = waitlist.book_from(session, actor(), entry_id, practitioner_id, start, end,
+                                  int(room) if room.isdigit() else None)
+    except ServiceError as exc:
+        from .context import rollback
+
+        rollback()
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("calendar.waitlist_page"))
+    flash("Booked from the waitlist.", "success")
+    return redirect(url_for("calendar.appointment", appointment_id=appt.id))

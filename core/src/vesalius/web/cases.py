@@ -1,0 +1,102 @@
+"""A case: its timeline of visits and notes, outcome-measure trends (SVG with the MCID
+line), diagnoses, referral, payer and the authorised visits used."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ..errors import ServiceError
+from ..models import Practitioner
+from ..services import cases as case_service
+from ..services import outcomes, patients, payers, reports
+from .context import actor, db, registry, rollback
+from .forms import FormError, clean, parse, service_errors
+from .plots import trend
+from .security import requires
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("/<int:case_id>")
+@requires("cases.read")
+def case(case_id: int) -> str:
+    session, who = db(), actor()
+    found = case_service.read(session, who, case_id)
+    patient = patients.read(session, who, found.patient_id)
+    timeline = reports.case_timeline(session, who, case_id)
+    plots = []
+    if who.can("measures.read"):
+        measures = registry().measures
+        for t in outcomes.case_trends(session, who, case_id):
+            points = [(p.taken_on, p.value) for p in t.points if p.value is not None]
+            if not points:
+                continue
+            measure = measures.get(t.measure_id)
+            values = [v for _, v in points]
+            low = measure.minimum if measure else min(values)
+            high = measure.maximum if measure else max(values)
+            plots.append((t, trend(t.title, points, minimum=low, maximum=high, mcid=t.mcid,
+                                   direction=t.direction, unit=t.unit)))
+    used = case_service.visits_used(session, case_id)
+    practitioner = session.get(Practitioner, found.primary_practitioner_id) \
+        if found.primary_practitioner_id else None
+    payer_list = payers.list_payers(session, who) if who.can("settings.read") else []
+    return render_template("cases/case.html", case=found, patient=patient, timeline=timeline,
+                           plots=plots, visits_used=used, practitioner=practitioner,
+                           payers=payer_list,
+                           discipline=registry().disciplines.get(found.discipline))
+
+
+@bp.route("/<int:case_id>", methods=["POST"])
+@requires("cases.write")
+def update(case_id: int) -> Response:
+    data = clean(request.form, ("title", "referral_source", "referrer_name", "referral_date",
+                                "injury_date", "payer_id", "authorised_visits",
+                                "authorisation_number", "plan_of_care_start",
+                                "plan_of_care_end"))
+    data["diagnosis_codes"] = (request.form.get("diagnosis_codes") or "").replace(
+        ",", " ").split()
+    try:
+        case_service.update(db(), actor(), case_id, parse(case_service.CaseUpdate, data))
+    except (FormError, ServiceError) as exc:
+        rollback()
+        if isinstance(exc, ServiceError) and exc.status in (403, 404):
+            raise
+        failure = exc if isinstance(exc, FormError) else service_errors(exc)
+        flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in failure.errors.items())
+              if failure.errors else failure.message, "error")
+    else:
+        flash("Case saved.", "success")
+    return redirect(url_for("cases.case", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/close", methods=["POST"])
+@requires("cases.write")
+def close(case_id: int) -> Response:
+    try:
+        case_service.close(db(), actor(), case_id, (request.form.get("reason") or "")[:200]
+                           or None)
+    except ServiceError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message, "error")
+    else:
+        flash("Case closed.", "success")
+    return redirect(url_for("cases.case", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/reopen", methods=["POST"])
+@requires("cases.write")
+def reopen(case_id: int) -> Response:
+    try:
+        case_service.reopen(db(), actor(), case_id)
+    except ServiceError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message, "error")
+    else:
+        flash("Case reopened.", "success")
+    return redirect(url_for("cases.case", case_id=case_id))
