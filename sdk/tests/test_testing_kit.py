@@ -381,3 +381,34 @@ def test_the_kit_is_a_pytest_plugin_of_any_project(tmp_path: Path):
     except ImportError:  # no web app yet: the app fixture skips cleanly, naming why
         assert "2 passed, 1 skipped" in run.stdout, run.stdout
         assert "web app (vesalius.app) is not installed" in run.stdout
+
+
+PRINTOUT = '''
+from vesalius_sdk import Printout
+
+@hookimpl
+def register_printouts(register):
+    register(Printout(id="{name}.handout", title="Handout", templates=TEMPLATES,
+                      render=lambda note: RENDER))
+'''
+
+
+@pytest.mark.parametrize(("templates", "render", "fragment"), [
+    ('("{name}.visit",)', "'<html><body>' + note.value('notes.text', '') + '</body></html>'",
+     "the note's text is not escaped"),
+    ('("{name}.visit",)', "'just text'", "must return a whole HTML page"),
+    ('("{name}.visit", "other.visit")', "'<html></html>'",
+     "is offered on template other.visit, which no loaded pack registers"),
+])
+def test_printout_defects(make_pack, templates, render, fragment):
+    make_pack("printed", source() + PRINTOUT.replace("TEMPLATES", templates)
+              .replace("RENDER", render))
+    assert one_problem("printed", fragment).startswith("printout printed.handout: ")
+
+
+def test_an_escaping_printout_conforms(make_pack):
+    escaped = ("'<html><body>' + note.value('notes.text', '').replace('<', '&lt;') + "
+               "'</body></html>'")
+    make_pack("escaped", source() + PRINTOUT.replace("TEMPLATES", '("{name}.visit",)')
+              .replace("RENDER", escaped))
+    assert pack_problems("escaped") == []

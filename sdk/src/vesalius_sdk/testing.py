@@ -280,8 +280,8 @@ def _check_conflicts(pack: str, problems: list[str]) -> None:
 
 
 def _check_namespacing(own: Any, pack: str, problems: list[str]) -> None:
-    for kind in ("template", "chart"):
-        for item in own.items[kind]:
+    for kind in ("template", "chart", "printout"):
+        for item in own.items.get(kind, ()):
             if not item.id.startswith(f"{pack}."):
                 problems.append(f"{kind} id {item.id!r} is not namespaced by '{pack}.'")
 
@@ -353,6 +353,53 @@ def _check_templates(registry: Registry, pack: str, own: Any, problems: list[str
                         f"template {template.id}: the error for {path} names {fields}")
         _check_charge_rule(registry, pack, template, clean, own_codes, "a complete example",
                            problems)
+
+
+#: Markup put into every text field of a note: a printout must show it escaped.
+INJECTED = "<i>kit</i>"
+
+
+def _with_text(template: NoteTemplate, document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with :data:`INJECTED` in every text field and text column."""
+    out = {section: dict(values) for section, values in document.items()}
+    for path, field in template.iter_fields():
+        section, _, key = path.partition(".")
+        if key not in out.get(section, {}):
+            continue
+        if isinstance(field, TextField | LongTextField):
+            out[section][key] = INJECTED
+        elif isinstance(field, TableField):
+            texts = [c.id for c in field.columns if isinstance(c, TextField)]
+            out[section][key] = [{**row, **dict.fromkeys(texts, INJECTED)}
+                                 for row in out[section][key]]
+    return out
+
+
+def _check_printouts(registry: Registry, own: Any, problems: list[str]) -> None:
+    """Every printout renders a page for a complete note of each of its templates, with
+    the note's text escaped."""
+    own_codes = sorted(c.code for c in own.items["billing_code"])
+    for printout in own.items.get("printout", ()):
+        for template_id in printout.templates:
+            template = registry.templates.get(template_id)
+            if template is None:
+                problems.append(f"printout {printout.id}: is offered on template "
+                                f"{template_id}, which no loaded pack registers")
+                continue
+            document = _with_text(template, example_document(template, registry, own_codes))
+            try:
+                clean = registry.validate_document(template_id, document)
+                page = printout.render(make_note_context(template, clean))
+            except Exception as exc:
+                problems.append(f"printout {printout.id}: rendering a {template_id} note "
+                                f"failed: {exc}")
+                continue
+            if not isinstance(page, str) or "<html" not in page.lower():
+                problems.append(f"printout {printout.id}: render() must return a whole HTML "
+                                "page")
+            elif INJECTED in page:
+                problems.append(f"printout {printout.id}: the note's text is not escaped "
+                                f"(found {INJECTED} as markup)")
 
 
 def _svg(chart: ChartDefinition, marks: list[ChartMark], views: list[str] | None,
@@ -525,6 +572,7 @@ def pack_problems(name: str) -> list[str]:
     _check_charts(own, problems)
     _check_measures(own, problems)
     _check_billing(own, problems)
+    _check_printouts(registry, own, problems)
     _check_files(registry, name, problems)
     return problems
 
@@ -540,8 +588,9 @@ def assert_pack_conforms(name: str) -> None:
     well-formed SVG, whole and view by view, blank and with every mark type, with one
     element per region carrying the region's id and no duplicate ids; every measure scores
     each worked example to the declared value, band and subscores; billing codes are unique
-    and timed ones use 15-minute units; templates and static files live in folders named
-    after the pack.
+    and timed ones use 15-minute units; every printout renders a whole HTML page for a
+    complete note of each of its templates, with the note's text escaped; templates and
+    static files live in folders named after the pack.
     """
     problems = pack_problems(name)
     if problems:
