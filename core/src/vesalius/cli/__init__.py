@@ -15,6 +15,10 @@ COMMAND_MODULES = (
     "vesalius.cli.charts",
     "vesalius.cli.templates",
     "vesalius.cli.new_pack",
+    "vesalius.cli.db",
+    "vesalius.cli.users",
+    "vesalius.cli.serve",
+    "vesalius.cli.demo",
 )
 
 

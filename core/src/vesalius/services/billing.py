@@ -113,6 +113,30 @@ def draft_invoice(session: Session, actor: Actor, *, case: Case, lines: Sequence
     return invoice
 
 
+def draft_service_invoice(session: Session, actor: Actor, appointment: Appointment,
+                          note_id: int | None = None) -> Invoice | None:
+    """A visit whose note bills no codes is invoiced at its service's price (the usual way
+    of self-pay clinics), payable by the patient; none when the service has no price."""
+    service = session.get(Service, appointment.service_id) if appointment.service_id else None
+    if service is None or money(service.price) <= ZERO:
+        return None
+    price = money(service.price)
+    invoice = Invoice(patient_id=appointment.patient_id, case_id=appointment.case_id,
+                      appointment_id=appointment.id, note_id=note_id,
+                      practitioner_id=appointment.practitioner_id, status="draft",
+                      date_of_service=appointment.start_at.date(), total=price,
+                      patient_portion=price, insurer_portion=ZERO)
+    invoice.lines.append(InvoiceLine(position=0, code=f"SVC{service.id}"[:10],
+                                     description=service.name[:200], units=1,
+                                     unit_price=price, amount=price, patient_amount=price,
+                                     insurer_amount=ZERO))
+    session.add(invoice)
+    session.flush()
+    audit.record(session, actor, "create", "invoice", invoice.id, invoice.patient_id,
+                 detail="draft, service price")
+    return invoice
+
+
 def draft_fee_invoice(session: Session, actor: Actor, appointment: Appointment) -> Invoice | None:
     """The late-cancellation or no-show fee of the appointment's service, billed to the
     patient (insurers do not pay for missed visits); none when the service has no fee."""

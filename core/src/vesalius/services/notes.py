@@ -266,6 +266,8 @@ def sign(session: Session, actor: Actor, note_id: int) -> tuple[Note, Invoice | 
                  detail=f"{template.id} v{template.version}, {len(lines)} charge lines")
     appointment = session.get(Appointment, note.appointment_id) if note.appointment_id \
         else None
+    if invoice is None and appointment is not None:
+        invoice = billing.draft_service_invoice(session, actor, appointment, note_id=note.id)
     if appointment is not None and appointment.status in ("arrived", "in-session"):
         scheduling.set_status(session, actor, appointment.id, "completed")
     signed_context = context(session, note, case, scores, signed_at=now)
