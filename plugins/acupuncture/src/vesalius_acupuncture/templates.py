@@ -245,7 +245,9 @@ INTAKE = NoteTemplate(
                 ChoiceField(id="depth", label="Depth", options=options(
                     ("superficial", "Superficial"), ("middle", "Middle"),
                     ("deep", "Deep"))),
-            ), help="One row per position and quality; a position may have several."),
+            ), rows=tuple({"position": o.value} for o in PULSE_POSITIONS[:6]),
+               help="One row per position and quality; add rows for a position with "
+                    "several qualities."),
             LongTextField(id="notes", label="Pulse notes"),
         )),
         Section(id="diagnosis", title="Pattern differentiation", fields=(

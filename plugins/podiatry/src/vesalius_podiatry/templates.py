@@ -76,6 +76,14 @@ CONDITIONS = options(
     ("charcot", "Charcot neuroarthropathy"), ("venous-insufficiency", "Venous insufficiency"),
 )
 DIABETES = frozenset({"diabetes-type-1", "diabetes-type-2"})
+#: The ten sites commonly tested with the monofilament; the table starts with one row each.
+MONOFILAMENT_SITES = options(
+    ("hallux", "Plantar hallux"), ("digit-3", "Plantar 3rd toe"),
+    ("digit-5", "Plantar 5th toe"), ("met-head-1", "1st metatarsal head"),
+    ("met-head-3", "3rd metatarsal head"), ("met-head-5", "5th metatarsal head"),
+    ("midfoot-medial", "Medial midfoot"), ("midfoot-lateral", "Lateral midfoot"),
+    ("heel", "Plantar heel"), ("dorsum", "Dorsum, 1st web space"),
+)
 
 # ----------------------------------------------------------------------------------------
 # Shared sections.
@@ -197,19 +205,12 @@ INITIAL_ASSESSMENT = NoteTemplate(
         )),
         Section(id="neurological", title="Neurological", fields=(
             TableField(id="monofilament", label="10 g monofilament", max_rows=12, columns=(
-                ChoiceField(id="site", label="Site", options=options(
-                    ("hallux", "Plantar hallux"), ("digit-3", "Plantar 3rd toe"),
-                    ("digit-5", "Plantar 5th toe"), ("met-head-1", "1st metatarsal head"),
-                    ("met-head-3", "3rd metatarsal head"),
-                    ("met-head-5", "5th metatarsal head"),
-                    ("midfoot-medial", "Medial midfoot"),
-                    ("midfoot-lateral", "Lateral midfoot"), ("heel", "Plantar heel"),
-                    ("dorsum", "Dorsum, 1st web space"))),
+                ChoiceField(id="site", label="Site", options=MONOFILAMENT_SITES),
                 ChoiceField(id="left", label="Left", options=options(
                     ("felt", "Felt"), ("not-felt", "Not felt"))),
                 ChoiceField(id="right", label="Right", options=options(
                     ("felt", "Felt"), ("not-felt", "Not felt"))),
-            )),
+            ), rows=tuple({"site": o.value} for o in MONOFILAMENT_SITES)),
             *per_side("protective_sensation", "Protective sensation", options(
                 ("intact", "Intact"), ("lost", "Lost"))),
             *per_side("vibration", "Vibration (128 Hz tuning fork, hallux)", PRESENT),

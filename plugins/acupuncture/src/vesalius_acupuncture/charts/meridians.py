@@ -30,6 +30,7 @@ CHART_ID = "acupuncture.meridians"
 SCALE = 1.4  # model coordinates (300 x 800) -> drawing units
 VIEW_WIDTH, VIEW_HEIGHT = 300 * SCALE, 800 * SCALE
 POINT_RADIUS = 2.4
+POINT_FILL = "#ffffff"  # points show as dots over the lines
 
 SIDE = MarkAttribute(id="side", label="Side", kind="choice",
                      options=("left", "right", "bilateral"))
@@ -159,10 +160,13 @@ def build_chart() -> ChartDefinition:
     side += [_detail(d, closed=i < 2) for i, d in enumerate(body.SIDE_DETAILS)]
     views = (
         ChartView(id="front", title="Front", width=VIEW_WIDTH, height=VIEW_HEIGHT,
+                  region_fill=POINT_FILL,
                   decorations=tuple(front + lines["front"])),
         ChartView(id="back", title="Back", width=VIEW_WIDTH, height=VIEW_HEIGHT,
+                  region_fill=POINT_FILL,
                   decorations=tuple(back + lines["back"])),
         ChartView(id="side", title="Left side", width=VIEW_WIDTH, height=VIEW_HEIGHT,
+                  region_fill=POINT_FILL,
                   decorations=tuple(side + lines["side"])),
     )
     counts = ", ".join(f"{code} {n}" for code, (_, n) in MERIDIANS.items())
