@@ -13,6 +13,7 @@ from vesalius_sdk import (
     NoteProblem,
     NoteTemplate,
     OutcomeMeasure,
+    Printout,
     hookimpl,
 )
 
@@ -20,6 +21,7 @@ from . import billing, validation
 from .charts import FEET_CHART
 from .discipline import PODIATRY
 from .measures import MEASURES
+from .printouts import PRINTOUTS
 from .templates import TEMPLATES
 
 
@@ -59,3 +61,9 @@ def validate_note(note: NoteContext) -> list[NoteProblem]:
 @hookimpl
 def charge_lines(note: NoteContext) -> list[ChargeLine]:
     return billing.charge_lines(note)
+
+
+@hookimpl
+def register_printouts(register: Callable[[Printout], None]) -> None:
+    for printout in PRINTOUTS:
+        register(printout)
