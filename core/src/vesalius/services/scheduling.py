@@ -100,10 +100,19 @@ class Slot:
 def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
     """Check a booking request and fill in its end, location and discipline checks."""
     actor.require("appointments.book", patient_id=data.patient_id)
-    get(session, Patient, data.patient_id, "patient", field="patient_id")
-    practitioner = get(session, Practitioner, data.practitioner_id, "practitioner",
-                       field="practitioner_id")
-    if not practitioner.active:
+    # One statement for both: bookings are the busiest write of a clinic.
+    found = session.execute(
+        select(Practitioner.active, Practitioner.disciplines, Practitioner.display_name,
+               Practitioner.default_location_id,
+               select(Patient.id).where(Patient.id == data.patient_id).scalar_subquery())
+        .where(Practitioner.id == data.practitioner_id)).first()
+    if found is None:
+        raise Invalid(f"no practitioner with id {data.practitioner_id}",
+                      field="practitioner_id")
+    active, disciplines, display_name, default_location_id, patient_found = found
+    if patient_found is None:
+        raise Invalid(f"no patient with id {data.patient_id}", field="patient_id")
+    if not active:
         raise Invalid("the practitioner is not taking bookings", field="practitioner_id")
     start = aware(data.start, "start")
     service = None
@@ -111,9 +120,8 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
         service = get(session, Service, data.service_id, "service", field="service_id")
         if not service.active:
             raise Invalid("the service is no longer offered", field="service_id")
-        if (service.discipline not in practitioner.disciplines
-                and service.discipline != "general"):
-            raise Invalid(f"{practitioner.display_name} does not offer {service.discipline}",
+        if service.discipline not in disciplines and service.discipline != "general":
+            raise Invalid(f"{display_name} does not offer {service.discipline}",
                           field="service_id")
     if actor.is_patient and (service is None or not service.online_bookable):
         raise Forbidden("patients book online-bookable services only")
@@ -134,15 +142,15 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
         if case.status != "open":
             raise Invalid("the case is closed", field="case_id")
     location_id = data.location_id
+    if location_id is not None:
+        get(session, Location, location_id, "location", field="location_id")
     if data.room_id is not None:
         room = get(session, Room, data.room_id, "room", field="room_id")
         if location_id is not None and room.location_id != location_id:
             raise Invalid("the room is at another location", field="room_id")
         location_id = room.location_id
     if location_id is None:
-        location_id = practitioner.default_location_id
-    if location_id is not None:
-        get(session, Location, location_id, "location", field="location_id")
+        location_id = default_location_id
     return Slot(data.patient_id, data.practitioner_id, start, end, data.case_id,
                 data.service_id, location_id, data.room_id)
 
@@ -158,14 +166,15 @@ def _clash(session: Session, slot: Slot, ignore_id: int | None = None) -> str | 
     who = Appointment.practitioner_id == slot.practitioner_id
     if slot.room_id is not None:
         who = who | (Appointment.room_id == slot.room_id)
-    other = session.scalar(select(Appointment).where(overlap, who).limit(1))
+    other = session.execute(
+        select(Appointment.id, Appointment.practitioner_id, Appointment.start_at,
+               Appointment.end_at).where(overlap, who).limit(1)).first()
     if other is None:
         return None
-    if other.practitioner_id == slot.practitioner_id:
-        return (f"the practitioner is already booked from {other.start_at:%Y-%m-%d %H:%M} to "
-                f"{other.end_at:%H:%M} UTC (appointment {other.id})")
-    return (f"the room is already booked from {other.start_at:%Y-%m-%d %H:%M} to "
-            f"{other.end_at:%H:%M} UTC (appointment {other.id})")
+    other_id, practitioner_id, start_at, end_at = other
+    what = "practitioner" if practitioner_id == slot.practitioner_id else "room"
+    return (f"the {what} is already booked from {start_at:%Y-%m-%d %H:%M} to "
+            f"{end_at:%H:%M} UTC (appointment {other_id})")
 
 
 def conflict_from(error: IntegrityError) -> Conflict:

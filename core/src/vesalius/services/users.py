@@ -146,13 +146,14 @@ def actor_for_token(session: Session, token: str, ip: str | None = None,
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("invalid token")
     row = session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        select(ApiToken, User, Practitioner.id).join(User, User.id == ApiToken.user_id)
+        .outerjoin(Practitioner, Practitioner.user_id == User.id)
         .where(ApiToken.token_hash == _digest(token))
     ).first()
     now = utcnow()
     if row is None:
         raise Unauthorized("invalid token")
-    api_token, user = row
+    api_token, user, practitioner_id = row
     if api_token.revoked_at is not None or not user.active or (
         api_token.expires_at is not None and api_token.expires_at <= now
     ):
@@ -160,7 +161,9 @@ def actor_for_token(session: Session, token: str, ip: str | None = None,
     # Touch at most once a minute: a write per request would serialise readers on SQLite.
     if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
         api_token.last_used_at = now
-    return actor_for_user(session, user, ip, user_agent)
+    return Actor(user_id=user.id, role=user.role, patient_id=user.patient_id,
+                 practitioner_id=practitioner_id, ip=ip,
+                 user_agent=(user_agent or "")[:200] or None)
 
 
 def actor_for_user(session: Session, user: User, ip: str | None = None,
