@@ -26,6 +26,14 @@ from .schema import ensure_web_schema
 BLUEPRINTS = (
     "vesalius.web.home",
     "vesalius.web.auth",
+    "vesalius.web.calendar",
+    "vesalius.web.patients",
+    "vesalius.web.cases",
+    "vesalius.web.charting",
+    "vesalius.web.billing",
+    "vesalius.web.reports",
+    "vesalius.web.admin",
+    "vesalius.web.portal",
 )
 
 

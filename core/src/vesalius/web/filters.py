@@ -19,7 +19,7 @@ MENU = (
     ("Patients", "patients.search", "patients.search"),
     ("Waitlist", "calendar.waitlist", "waitlist.read"),
     ("Ready to bill", "billing.ready", "billing.write"),
-    ("Invoices", "billing.invoices", "billing.read"),
+    ("Invoices", "billing.invoices", "reports.read"),
     ("Claims", "billing.claims", "claims.read"),
     ("Reports", "reports.index", "reports.read"),
     ("Admin", "admin.index", "settings.write"),

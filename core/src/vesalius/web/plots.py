@@ -3,6 +3,7 @@ with the MCID threshold, and bar charts for the reports. Styled by app.css class
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -23,10 +24,19 @@ def _drawing(label: str) -> svgwrite.Drawing:
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 times a power of ten) covering [low, high]."""
     if high <= low:
         return [low]
-    step = (high - low) / (count - 1)
-    return [low + i * step for i in range(count)]
+    raw = (high - low) / (count - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
 
 
 def trend(title: str, points: Sequence[tuple[date, float]], *, minimum: float,
@@ -86,7 +96,7 @@ def bars(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
     for tick in _ticks(0, high):
         ty = TOP + plot_h - tick / high * plot_h
         dwg.add(dwg.line((LEFT, ty), (W - RIGHT, ty), class_="grid"))
-        text = f"{tick * 100:.0f}%" if percent else f"{tick:,.0f}"
+        text = f"{tick * 100:g}%" if percent else f"{tick:,g}"
         dwg.add(dwg.text(text, insert=(LEFT - 6, ty + 4), text_anchor="end"))
     n = max(len(items), 1)
     slot = plot_w / n
