@@ -153,3 +153,29 @@ def test_region_fill_and_three_letter_abbreviations():
     root = ET.fromstring(chart.render([ChartMark(region="heel", type="ipk")]))
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "IPK" in texts
+
+
+def test_aliases_any_case_are_stored_by_the_region_id():
+    from vesalius_sdk import document_model, validate_document
+    from vesalius_sdk.templates import ChartField, NoteTemplate, Section
+
+    chart = spine()
+    assert chart.region("ax").id == "C2" and chart.region("c1").id == "C1"
+    assert chart.check_mark(ChartMark(region="ax", type="tender")) == []
+    template = NoteTemplate(id="t.n", title="N", discipline="t", sections=[Section(
+        id="o", title="O", fields=[ChartField(id="spine", label="Spine", chart="t.spine")])])
+    model = document_model(template, {"t.spine": chart})
+    out = validate_document(model, {"o": {"spine": [{"region": "ax", "type": "tender"}]}})
+    assert out["o"]["spine"][0]["region"] == "C2"
+
+
+def test_decoration_colour_and_font_size():
+    chart = spine().model_copy(update={"views": (ChartView(
+        id="posterior", title="Back", width=100, height=200, decorations=(
+            Decoration(shape=Path(d="M0 0 L9 9"), role="line", color="#27ae60"),
+            Decoration(text="GV", at=(1, 1), role="label", font_size=5, color="#112233"))),
+        ChartView(id="side", title="Side", width=80, height=200))})
+    root = ET.fromstring(chart.render())
+    assert any(e.get("stroke") == "#27ae60" for e in root.iter(f"{SVG}path"))
+    label = next(e for e in root.iter(f"{SVG}text") if e.text == "GV")
+    assert (label.get("font-size"), label.get("fill")) == ("5px", "#112233")

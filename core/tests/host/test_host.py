@@ -449,3 +449,19 @@ def test_registry_documents_know_billing_codes(make_pack):
     with pytest.raises(DocumentError, match="code 12345 is not a registered code"):
         registry.validate_document("general.soap",
                                    {"plan": {"procedures": [{"code": "12345", "units": 1}]}})
+
+
+def test_printout_header_is_opt_in():
+    from vesalius_sdk import PrintHeader, Printout
+
+    class Named:
+        @hookimpl
+        def register_printouts(self, register):
+            register(Printout(id="nam.letter", title="Letter", templates=("general.soap",),
+                              render=lambda note, header: f"Dear {header.patient_name}"))
+
+    registry = build_registry(entry_points=False, extra_plugins=[("nam", Named())])
+    page = registry.render_printout("nam.letter", note("general.soap", {}),
+                                    PrintHeader(patient_name="Ada Example"))
+    assert page == "Dear Ada Example"
+    assert registry.render_printout("nam.letter", note("general.soap", {})) == "Dear None"

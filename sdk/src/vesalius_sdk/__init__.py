@@ -41,7 +41,7 @@ from .measures import (
     Score,
     WorkedExample,
 )
-from .printouts import Printout
+from .printouts import PrintHeader, Printout
 from .templates import (
     BooleanField,
     ChartField,
@@ -73,8 +73,8 @@ __all__ = [
     "Circle", "CodesField", "DateField", "Decoration", "Discipline", "DocumentError",
     "Ellipse", "LongTextField", "MarkAttribute", "MarkType", "MeasureField", "MeasureItem",
     "MultiChoiceField", "NoteContext", "NoteProblem", "NoteTemplate", "NumberField", "Option",
-    "OutcomeMeasure", "Path", "PayerContext", "Polygon", "Printout", "ProceduresField", "Rect",
-    "Region",
+    "OutcomeMeasure", "Path", "PayerContext", "Polygon", "PrintHeader", "Printout",
+    "ProceduresField", "Rect", "Region",
     "ResponseError", "ScaleField", "Score", "Section", "TableField", "TextField", "WebAddition",
     "WorkedExample", "__version__", "document_model", "hookimpl", "missing_required",
     "timed_units", "validate_document",

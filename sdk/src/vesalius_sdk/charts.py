@@ -111,6 +111,10 @@ class Decoration(Frozen):
     text: str | None = None
     at: tuple[Number, Number] | None = None
     role: Literal["outline", "line", "detail", "label"] = "outline"
+    #: Stroke colour of a shape, or colour of a text; ``None`` uses the role's colour.
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+    #: Font size of a text in chart units (default 9).
+    font_size: Number | None = Field(default=None, gt=0, le=72)
 
     @model_validator(mode="after")
     def _what(self) -> Decoration:
@@ -231,10 +235,34 @@ class ChartDefinition(Frozen):
 
     @cached_property
     def region_index(self) -> dict[str, Region]:
-        """Regions by id and by alias (case-sensitive ids, as stored)."""
+        """Regions by id and by alias, exact and case-insensitive (``ub40`` finds ``BL40``).
+
+        A lower-cased key that two regions share is left out: it would be ambiguous.
+        """
         index = {r.id: r for r in self.regions}
         index.update({a: r for r in self.regions for a in r.aliases})
+        folded: dict[str, Region | None] = {}
+        for key, region in index.items():
+            low = key.lower()
+            if low in folded and folded[low] is not region:
+                folded[low] = None
+            else:
+                folded[low] = region
+        for low, region in folded.items():
+            if region is not None:
+                index.setdefault(low, region)
         return index
+
+    def resolve(self, region_id: str) -> Region | None:
+        """The region for an id or alias in any letter case, or ``None``."""
+        return self.region_index.get(region_id) or self.region_index.get(region_id.lower())
+
+    def canonical(self, mark: ChartMark) -> ChartMark:
+        """``mark`` with its region given by the region's own id (aliases resolved)."""
+        region = self.resolve(mark.region)
+        if region is None or region.id == mark.region:
+            return mark
+        return mark.model_copy(update={"region": region.id})
 
     @cached_property
     def mark_index(self) -> dict[str, MarkType]:
@@ -242,15 +270,15 @@ class ChartDefinition(Frozen):
 
     def region(self, region_id: str) -> Region:
         """The region with this id or alias; ``KeyError`` naming it when unknown."""
-        try:
-            return self.region_index[region_id]
-        except KeyError:
-            raise KeyError(f"chart {self.id!r} has no region {region_id!r}") from None
+        region = self.resolve(region_id)
+        if region is None:
+            raise KeyError(f"chart {self.id!r} has no region {region_id!r}")
+        return region
 
     def check_mark(self, mark: ChartMark) -> list[str]:
         """Every problem with one mark, as sentences naming the region or attribute."""
         problems: list[str] = []
-        if mark.region not in self.region_index:
+        if self.resolve(mark.region) is None:
             problems.append(f"unknown region {mark.region!r} on chart {self.id!r}")
         kind = self.mark_index.get(mark.type)
         if kind is None:
@@ -269,7 +297,7 @@ class ChartDefinition(Frozen):
             if problem:
                 problems.append(f"{kind.id}: {attr.id} {problem}")
         if not problems and self.validator is not None:
-            problem = self.validator(self, mark)
+            problem = self.validator(self, self.canonical(mark))
             if problem:
                 problems.append(problem)
         return problems

@@ -136,7 +136,8 @@ def _value_type(field: NoteField, charts: Mapping[str, ChartDefinition],
                 problems = chart.check_mark(mark)
                 if problems:
                     raise ValueError(f"mark {i + 1}: {'; '.join(problems)}")
-            return marks
+            # Stored by the regions' own ids, whatever alias or case was typed.
+            return [chart.canonical(mark) for mark in marks]
 
         return Annotated[list[ChartMark], Field(max_length=500), AfterValidator(check_marks)]
     if isinstance(field, MeasureField):

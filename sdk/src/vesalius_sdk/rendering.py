@@ -97,7 +97,7 @@ def render_chart(
 
     by_region: dict[str, list[ChartMark]] = defaultdict(list)
     for mark in marks:
-        region = chart.region_index.get(mark.region)
+        region = chart.resolve(mark.region)
         if region is not None and mark.type in chart.mark_index:
             by_region[region.id].append(mark)
 
@@ -115,10 +115,13 @@ def render_chart(
                     "detail": {"fill": "none", "stroke": "#b3a89c", "stroke_width": 0.8},
                     "label": {"fill": "none", "stroke": "none"},
                 }[deco.role]
+                if deco.color:
+                    style = {**style, "stroke": deco.color}
                 body.add(_shape(dwg, deco.shape, class_=f"decoration {deco.role}", **style))
             else:
                 body.add(dwg.text(deco.text, insert=deco.at, class_="decoration label",
-                                  font_size="9px", font_family="sans-serif", fill="#555"))
+                                  font_size=f"{deco.font_size or 9:g}px",
+                                  font_family="sans-serif", fill=deco.color or "#555"))
         overlay = dwg.g(class_="marks")
         for region in (r for r in chart.regions if r.view == view.id):
             element = _shape(dwg, region.shape, id=region.id, class_="region",

@@ -125,7 +125,8 @@ class CodesField(_FieldBase):
 
 #: The field kinds a table column may have: one value per cell.
 ColumnField = Annotated[
-    Union[TextField, NumberField, BooleanField, ChoiceField, ScaleField, DateField],
+    Union[TextField, NumberField, BooleanField, ChoiceField, MultiChoiceField, ScaleField,
+          DateField],
     Field(discriminator="kind"),
 ]
 

@@ -389,7 +389,7 @@ def _check_printouts(registry: Registry, own: Any, problems: list[str]) -> None:
             document = _with_text(template, example_document(template, registry, own_codes))
             try:
                 clean = registry.validate_document(template_id, document)
-                page = printout.render(make_note_context(template, clean))
+                page = printout.page(make_note_context(template, clean))
             except Exception as exc:
                 problems.append(f"printout {printout.id}: rendering a {template_id} note "
                                 f"failed: {exc}")

@@ -21,6 +21,7 @@ from vesalius_sdk import (
     NoteProblem,
     NoteTemplate,
     OutcomeMeasure,
+    PrintHeader,
     Printout,
     Score,
     WebAddition,
@@ -164,13 +165,14 @@ class Registry:
         """The printouts offered on notes made from ``template_id``."""
         return [p for p in self.printouts.values() if template_id in p.templates]
 
-    def render_printout(self, printout_id: str, note: NoteContext) -> str:
-        """The printout's HTML body for ``note``; ``PackError`` naming the pack on failure."""
+    def render_printout(self, printout_id: str, note: NoteContext,
+                        header: PrintHeader | None = None) -> str:
+        """The printout's HTML page for ``note``; ``PackError`` naming the pack on failure."""
         printout = self.printouts[printout_id]
         if note.template_id not in printout.templates:
             raise KeyError(f"printout {printout_id!r} does not print {note.template_id!r} notes")
         try:
-            html = printout.render(note)
+            html = printout.page(note, header)
         except Exception as exc:  # the page shows a placeholder; the error names the pack
             raise PackError(self.owner("printout", printout_id), "register_printouts",
                             f"render failed: {type(exc).__name__}") from exc

@@ -14,6 +14,7 @@ from vesalius_sdk import (
     NoteProblem,
     NoteTemplate,
     OutcomeMeasure,
+    PrintHeader,
     Printout,
     hookimpl,
 )
@@ -71,5 +72,12 @@ def register_printouts(register: Callable[[Printout], None]) -> None:
         id="physio.home-programme",
         title="Home exercise programme",
         templates=("physio.exercise-programme",),
-        render=lambda note: render_home_programme(note.document),
+        render=_home_programme,
     ))
+
+
+def _home_programme(note: NoteContext, header: PrintHeader) -> str:
+    return render_home_programme(
+        note.document, patient_name=header.patient_name,
+        practitioner_name=header.practitioner_name, clinic_name=header.clinic_name,
+        clinic_phone=header.clinic_phone)
