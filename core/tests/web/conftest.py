@@ -1,15 +1,19 @@
-"""Fixtures of the web tests: one clinic database per module, a Flask app on it, a user per
-role, and a client that signs in the way a browser does (CSRF token from the form)."""
+"""Fixtures of the web tests: a small demo clinic seeded once per session and copied per
+module, the core's app on it, a user per role, and a client that signs in the way a browser
+does (CSRF token from the page)."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from vesalius.db import Database
 from vesalius.plugins import reset_registry
 from vesalius.services import users
@@ -22,38 +26,52 @@ ROLES = {
     "practitioner": "physio@clinic.test",
     "billing": "billing@clinic.test",
 }
+DEMO_PASSWORD = "vesalius-demo-2026"
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
-def make_app(db: Database) -> Flask:
-    from vesalius.web import init_app
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo clinic (a few days of a six-practitioner clinic), seeded once."""
+    from vesalius.demo import seed_demo
 
-    app = Flask("vesalius-test")
-    app.config.update(TESTING=True, SECRET_KEY="test-secret-key-not-for-production")
-    init_app(app, db)
-    return app
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     reset_registry()
-    path: Path = tmp_path_factory.mktemp("web") / "clinic.sqlite3"
+    path = tmp_path_factory.mktemp("seed") / "clinic.sqlite3"
     database = Database(f"sqlite:///{path}")
     database.upgrade()
+    seed_demo(database, patients_count=24, days_back=4, days_ahead=3, per_day=4,
+              today=date.today())
     system = Actor.system("tests")
     with database.session() as session:
         for role, email in ROLES.items():
             users.create_user(session, system, users.UserIn(
                 email=email, role=role, name=role.replace("-", " ").title(),
-                password=PASSWORD, disciplines=["general"] if role == "practitioner" else []))
-    yield database
+                password=PASSWORD, disciplines=["physio"] if role == "practitioner" else []))
     database.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def db_url(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("web") / "clinic.sqlite3"
+    shutil.copy(seeded, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def app(db_url: str) -> Iterator[Flask]:
+    from vesalius.app import create_app
+
+    reset_registry()
+    flask_app = create_app(db_url, config={"TESTING": True})
+    yield flask_app
+    flask_app.extensions["vesalius.db"].dispose()
     reset_registry()
 
 
 @pytest.fixture(scope="module")
-def app(db: Database) -> Flask:
-    return make_app(db)
+def db(app: Flask) -> Database:
+    return app.extensions["vesalius.db"]  # type: ignore[no-any-return]
 
 
 def csrf_of(html: str) -> str:
@@ -107,13 +125,32 @@ def browser(app: Flask) -> Callable[[str | None], Browser]:
     return make
 
 
+class QueryCounter:
+    """Counts the SQL statements the app's engine runs while active."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.count = 0
+
+    def _count(self, *_args: object) -> None:
+        self.count += 1
+
+    def __enter__(self) -> QueryCounter:
+        event.listen(self.db.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(self.db.engine, "before_cursor_execute", self._count)
+
+
 class Kit:
     """Constants and helpers for the test modules (importlib mode: no conftest imports)."""
 
     PASSWORD = PASSWORD
+    DEMO_PASSWORD = DEMO_PASSWORD
     ROLES = ROLES
     Browser = Browser
-    make_app = staticmethod(make_app)
+    QueryCounter = QueryCounter
     csrf_of = staticmethod(csrf_of)
 
 

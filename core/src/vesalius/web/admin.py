@@ -19,7 +19,7 @@ from ..services import audit, clinic, payers, practitioners, users
 from .context import actor, current_user, db, rollback, state
 from .forms import FormError, clean, parse, service_errors
 from .models import PackSetting
-from .packs import forget, installed_registry, set_enabled
+from .packs import clinic_registry, forget, installed_registry, set_enabled
 from .security import requires
 from .sessions import end_user_sessions
 
@@ -60,7 +60,9 @@ def toggle_pack(name: str) -> Response:
         return redirect(url_for("admin.index"))
     enabled = request.form.get("enabled") == "yes"
     set_enabled(db(), actor(), name, enabled, request.form.get("reason"))
+    db().flush()
     forget()
+    clinic_registry()  # this worker switches now; the others within a few seconds
     flash(f"{name} is {'on' if enabled else 'off'} for this clinic. "
           + ("" if enabled else "Notes made with it stay readable."), "success")
     return redirect(url_for("admin.index"))
@@ -152,8 +154,6 @@ def end_sessions(user_id: int) -> Response:
 def services_page() -> str:
     session, who = db(), actor()
     schedules = list(session.scalars(select(FeeSchedule).order_by(FeeSchedule.name)))
-    from .packs import clinic_registry
-
     reg = clinic_registry()
     return render_template("admin/services.html",
                            services=clinic.list_services(session, who, include_inactive=True),

@@ -21,7 +21,7 @@ from vesalius_sdk import ChartMark, ResponseError
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
-from ..models import Appointment, Case, Note, Practitioner, User
+from ..models import Appointment, Case, Location, Note, Practitioner, User
 from ..services import cases as case_service
 from ..services import notes as note_service
 from ..services import patients, payers, scheduling
@@ -59,8 +59,6 @@ def day() -> str:
 
 
 def _zone_name() -> str | None:
-    from ..models import Location
-
     return db().scalar(select(Location.timezone).where(Location.active.is_(True))
                        .order_by(Location.id).limit(1))
 
@@ -334,7 +332,10 @@ def view_note(note_id: int) -> str | Response:
     patient = patients.read(db(), actor(), note.patient_id)
     people = _people([note.author_id, note.signed_by, note.error_by]
                      + [a.author_id for a in note.addenda])
+    printouts = registry().printouts_for(note.template_id) \
+        if note.status != "entered-in-error" else []
     return render_template("charting/view.html", note=note, case=case, patient=patient,
+                           printouts=printouts,
                            people=people, verified=note_service.verify(note)
                            if note.status != "draft" else None,
                            body=Markup(note.rendered or ""))
@@ -350,6 +351,58 @@ def print_note(note_id: int) -> str:
     people = _people([note.author_id, note.signed_by] + [a.author_id for a in note.addenda])
     return render_template("charting/print.html", note=note, case=case, patient=patient,
                            people=people, body=Markup(note.rendered or ""))
+
+
+@bp.route("/notes/<int:note_id>/printouts/<printout_id>")
+@requires("notes.read")
+def printout(note_id: int, printout_id: str) -> Response:
+    """A pack's printout of a note (a home programme, say), served behind the login. The
+    pack's page brings its own inline print CSS, so this response allows inline styles and
+    still no script at all."""
+    from vesalius_sdk.printouts import PrintHeader
+
+    from ..db.types import utcnow
+    from ..plugins import PackError
+    from .security import CSP
+
+    note, case = _load(note_id, "notes.read")
+    reg = registry()
+    found = {p.id: p for p in reg.printouts_for(note.template_id)}
+    if printout_id not in found or note.status == "entered-in-error":
+        abort(404)
+    session = db()
+    patient = patients.read(session, actor(), note.patient_id)
+    practitioner = session.get(Practitioner, note.practitioner_id) \
+        if note.practitioner_id else None
+    location = session.scalar(select(Location).where(Location.active.is_(True))
+                              .order_by(Location.id).limit(1))
+    discipline = reg.disciplines.get(case.discipline)
+    scores = {m: sc for m, (_p, sc) in note_service.scores_of(
+        reg, note.template_id, note.document).items()} if note.template_id in reg.templates \
+        else {}
+    header = PrintHeader(
+        patient_name=f"{patient.given_name} {patient.family_name}",
+        patient_birth_date=patient.birth_date,
+        practitioner_name=practitioner.display_name if practitioner else None,
+        practitioner_title=discipline.practitioner_title if discipline else None,
+        clinic_name=location.name if location else None,
+        clinic_phone=location.phone if location else None,
+        clinic_address=location.address if location else None, printed_at=utcnow())
+    try:
+        html = reg.render_printout(printout_id, note_service.context(
+            session, note, case, scores, signed_at=note.signed_at), header)
+    except PackError:
+        return Response(render_template("error.html", status=502, message=(
+            "This printout could not be made: its pack failed. The error was logged.")),
+            status=502)
+    from ..services import audit
+
+    audit.record(session, actor(), "print", "note", note.id, note.patient_id,
+                 detail=printout_id)
+    csp = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return Response(html, mimetype="text/html",
+                    headers={"Content-Security-Policy": csp.replace(
+                        "script-src 'self'", "script-src 'none'")})
 
 
 def _people(ids: list[int | None]) -> dict[int, str]:

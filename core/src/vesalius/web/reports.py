@@ -41,7 +41,7 @@ def _period() -> tuple[date, date]:
         end = today + timedelta(days=1)
     if end <= start:
         end = start + timedelta(days=1)
-    return start, min(end, start + timedelta(days=3 * 366))
+    return max(start, end - timedelta(days=3 * 366)), end  # at most three years
 
 
 def _tables(start: date, end: date, names: Iterable[str]

@@ -85,7 +85,8 @@ def public(view: F) -> F:
 
 
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    # A browser's page request (or */*) gets HTML; fetch() calls ask for JSON.
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return request.is_json or best == "application/json"
 
 
@@ -148,6 +149,10 @@ def guard() -> Response | None:
         return _deny(endpoint, "portal page")
     if permission != "*signed-in" and not actor().can(permission):
         return _deny(endpoint, permission)
+    if user.role in STAFF:
+        from .context import registry
+
+        registry()  # keep this worker on the clinic's packs (re-read every few seconds)
     return None
 
 

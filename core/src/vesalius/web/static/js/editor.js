@@ -11,6 +11,10 @@
   // -- reading the fields -------------------------------------------------------------
   const blank = (v) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
   function typed(input) {
+    if (input.dataset.type === "list") {
+      const chosen = [...input.selectedOptions].map((o) => o.value);
+      return chosen.length ? chosen : undefined;
+    }
     const raw = input.value;
     if (raw === "") return undefined;
     switch (input.dataset.type) {
