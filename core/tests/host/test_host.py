@@ -465,3 +465,21 @@ def test_printout_header_is_opt_in():
                                     PrintHeader(patient_name="Ada Example"))
     assert page == "Dear Ada Example"
     assert registry.render_printout("nam.letter", note("general.soap", {})) == "Dear None"
+
+
+def test_contributions_per_pack_and_structured_conflicts(make_pack):
+    make_pack("good")
+    make_pack("samecode")
+    make_pack("reuse", """
+from vesalius_sdk import Discipline, hookimpl
+@hookimpl
+def register_disciplines(register):
+    register(Discipline(id="general", title="Again"))
+""")
+    registry = build_registry()
+    assert [c.code for c in registry.contributions("samecode")["billing_code"]] == ["99990"]
+    assert [t.id for t in registry.contributions("good")["template"]] == ["good.visit"]
+    assert registry.pack("reuse").conflict_with == "general"
+    assert registry.pack("good").conflict_with is None
+    with pytest.raises(KeyError, match="no enabled pack named 'reuse'"):
+        registry.contributions("reuse")

@@ -250,9 +250,7 @@ def make_note_context(template: NoteTemplate, document: Mapping[str, Any],
 
 def _own(registry: Registry, pack: str) -> Any:
     """What ``pack`` itself registered (shared billing codes are credited to both packs)."""
-    from vesalius.plugins.collect import collect
-
-    return collect(registry._pm, pack)
+    return registry.contributions(pack)
 
 
 def _check_sdk_range(info: Any, problems: list[str]) -> None:
@@ -273,15 +271,15 @@ def _check_conflicts(pack: str, problems: list[str]) -> None:
     registry = _host().build_registry(strict=False)
     for info in registry.packs:
         reason = info.reason or ""
-        if info.name == pack and "already registered by pack" in reason:
+        if info.name == pack and info.conflict_with:
             problems.append(f"conflicts with an installed pack: {reason}")
-        elif info.name != pack and f"by pack {pack!r}" in reason:
+        elif info.name != pack and info.conflict_with == pack:
             problems.append(f"pack {info.name!r} conflicts with it: {reason}")
 
 
 def _check_namespacing(own: Any, pack: str, problems: list[str]) -> None:
     for kind in ("template", "chart", "printout"):
-        for item in own.items.get(kind, ()):
+        for item in own.get(kind, ()):
             if not item.id.startswith(f"{pack}."):
                 problems.append(f"{kind} id {item.id!r} is not namespaced by '{pack}.'")
 
@@ -314,8 +312,8 @@ def _check_charge_rule(registry: Registry, pack: str, template: NoteTemplate,
 
 
 def _check_templates(registry: Registry, pack: str, own: Any, problems: list[str]) -> None:
-    own_codes = {c.code for c in own.items["billing_code"]}
-    for template in own.items["template"]:
+    own_codes = {c.code for c in own["billing_code"]}
+    for template in own["template"]:
         model = registry.document_model(template.id)
         for path, field in template.iter_fields():
             if isinstance(field, ProceduresField):
@@ -378,8 +376,8 @@ def _with_text(template: NoteTemplate, document: dict[str, Any]) -> dict[str, An
 def _check_printouts(registry: Registry, own: Any, problems: list[str]) -> None:
     """Every printout renders a page for a complete note of each of its templates, with
     the note's text escaped."""
-    own_codes = sorted(c.code for c in own.items["billing_code"])
-    for printout in own.items.get("printout", ()):
+    own_codes = sorted(c.code for c in own["billing_code"])
+    for printout in own.get("printout", ()):
         for template_id in printout.templates:
             template = registry.templates.get(template_id)
             if template is None:
@@ -439,7 +437,7 @@ def _check_regions(chart: ChartDefinition, root: ET.Element, views: set[str], la
 
 
 def _check_charts(own: Any, problems: list[str]) -> None:
-    for chart in own.items["chart"]:
+    for chart in own["chart"]:
         marks = example_marks(chart)
         covered = {m.type for m in marks}
         for kind in chart.mark_types:
@@ -470,7 +468,7 @@ def _close(a: float | None, b: float | None) -> bool:
 
 
 def _check_measures(own: Any, problems: list[str]) -> None:
-    for measure in own.items["measure"]:
+    for measure in own["measure"]:
         if not measure.licence.strip():
             problems.append(f"measure {measure.id}: declares no licence")
         if not measure.examples:
@@ -501,7 +499,7 @@ def _check_measures(own: Any, problems: list[str]) -> None:
 
 def _check_billing(own: Any, problems: list[str]) -> None:
     seen: set[str] = set()
-    for code in own.items["billing_code"]:
+    for code in own["billing_code"]:
         if code.code in seen:  # the host refuses this too; say it plainly
             problems.append(f"billing code {code.code} is registered twice")
         seen.add(code.code)

@@ -68,10 +68,12 @@ def _register(pm: pluggy.PluginManager, candidate: Candidate) -> str | None:
 KINDS = ("discipline", "template", "chart", "measure", "billing_code", "printout")
 
 
-def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, str]) -> tuple[
+def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, str],
+           conflicts: dict[str, str]) -> tuple[
     dict[str, dict[str, Any]], dict[str, dict[str, str]]
 ]:
-    """Merge packs in order; a pack that reuses another's id is failed, naming both."""
+    """Merge packs in order; a pack that reuses another's id is failed, naming both
+    (``conflicts`` maps it to the pack holding the id)."""
     items: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
     owners: dict[str, dict[str, str]] = {k: {} for k in KINDS}
     for pack in order:
@@ -93,6 +95,7 @@ def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, 
                 else:
                     label = kind.replace("_", " ")
                     conflict = f"{label} id {key!r} is already registered by pack {other!r}"
+                conflicts[pack] = other
                 break
             if conflict:
                 break
@@ -193,9 +196,10 @@ def build_registry(
 
     # Merging and reference checks repeat until stable: disabling one pack may remove a
     # chart or measure that another pack's required field needs.
+    conflicts: dict[str, str] = {}
     while True:
         before = len(failed)
-        items, owners = _merge(order, found, failed)
+        items, owners = _merge(order, found, failed, conflicts)
         unavailable = _references(order, found, items, failed)
         if len(failed) == before:
             break
@@ -221,6 +225,9 @@ def build_registry(
             hooks=tuple(candidate.hooks) if enabled else (),
             requires_sdk=candidate.requires_sdk,
             default=candidate.default,
+            conflict_with=None if enabled else conflicts.get(candidate.name),
         ))
-    web = [(p, w) for p in order if p not in failed for w in found[p].items["web_addition"]]
-    return Registry(pm, infos, owners, items, unavailable, web)
+    enabled_packs = [p for p in order if p not in failed]
+    web = [(p, w) for p in enabled_packs for w in found[p].items["web_addition"]]
+    return Registry(pm, infos, owners, items, unavailable, web,
+                    {p: found[p].items for p in enabled_packs})

@@ -53,6 +53,8 @@ class PackInfo:
     hooks: tuple[str, ...] = ()
     requires_sdk: str | None = None
     default: bool = False
+    #: When disabled because an id is already taken: the pack that holds it.
+    conflict_with: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,7 @@ class PackInfo:
             "disciplines": self.counts.get("disciplines", 0),
             "hooks": list(self.hooks),
             "requires_sdk": self.requires_sdk,
+            "conflict_with": self.conflict_with,
         }
 
 
@@ -89,6 +92,7 @@ class Registry:
         items: Mapping[str, Mapping[str, Any]],
         unavailable: Mapping[str, Mapping[str, str]],
         web_additions: Iterable[tuple[str, WebAddition]],
+        contributions: Mapping[str, Mapping[str, Iterable[Any]]] | None = None,
     ) -> None:
         self._pm = pm
         self.packs: tuple[PackInfo, ...] = tuple(packs)
@@ -101,6 +105,10 @@ class Registry:
         self.printouts: Mapping[str, Printout] = _frozen(dict(items["printout"]))
         self._unavailable = {t: _frozen(dict(f)) for t, f in unavailable.items()}
         self.web_additions: tuple[tuple[str, WebAddition], ...] = tuple(web_additions)
+        self._contributions = {
+            pack: _frozen({kind: tuple(items) for kind, items in by_kind.items()})
+            for pack, by_kind in (contributions or {}).items()
+        }
         self.document_model = cache(self._document_model)
 
     # -- lookups -----------------------------------------------------------------------
@@ -110,6 +118,18 @@ class Registry:
             if info.name == name:
                 return info
         raise KeyError(f"no pack named {name!r}")
+
+    def contributions(self, pack: str) -> Mapping[str, tuple[Any, ...]]:
+        """What an enabled ``pack`` itself registered, by kind (``template``, ``chart``,
+        ``measure``, ``billing_code``, ``discipline``, ``printout``, ``web_addition``).
+
+        A billing code two packs share is listed under both; the lookups above hold the
+        first registration.
+        """
+        try:
+            return self._contributions[pack]
+        except KeyError:
+            raise KeyError(f"no enabled pack named {pack!r}") from None
 
     @property
     def enabled(self) -> tuple[str, ...]:
