@@ -17,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -335,6 +336,7 @@ def main() -> int:
     parser.add_argument("--crud-only", action="store_true")
     parser.add_argument("--no-crud", action="store_true")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="Keep the SQLite files.")
     args = parser.parse_args()
     os.environ.setdefault("VESALIUS_STRICT_PLUGINS", "0")
     today = date.today()
@@ -375,6 +377,8 @@ def main() -> int:
                 rates |= crud_http(fresh(url), url)
             ok &= print_crud(engine, rates)
     print(f"\nAll targets met: {'yes' if ok else 'no'}")
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

@@ -59,6 +59,7 @@ from .services import (
     patients,
     payers,
     practitioners,
+    revenue,
     scheduling,
     users,
 )
@@ -601,6 +602,8 @@ def bulk_seed(db: Database, *, appointments: int, seed: int = 7,
                               "patient_amount": fee, "priced": True} for iid in invoice_ids)
                 for batch in _chunks(line_rows):
                     conn.execute(insert(InvoiceLine), batch)
+    with db.session() as session:
+        revenue.rebuild(session)
     return counts | {"appointments": booked, "signed notes": notes_made,
                      "invoices": invoices_made}
 

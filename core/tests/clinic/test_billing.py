@@ -238,7 +238,12 @@ def test_revenue_by_practitioner_per_month(db, system, insured, count_queries): 
         rows = reports.revenue_by_practitioner(s, system, date(2025, 1, 1), date(2026, 1, 1))
     assert [(r.month, r.invoiced, r.visits) for r in rows] == [("2025-01", Decimal("148.00"),
                                                                 1)]
-    assert counter.count == 2
+    assert counter.count == 1  # the monthly totals kept as invoices are issued
+    with db.session() as s:
+        billing.void(s, system, insured["invoice"], "issued to the wrong payer")
+    with db.session() as s:
+        assert reports.revenue_by_practitioner(s, system, date(2025, 1, 1),
+                                               date(2026, 1, 1)) == []
     with db.session() as s:
         timeline = reports.case_timeline(s, system, insured["case"])
         assert [e.kind for e in timeline] == ["appointment", "note", "measure", "invoice"]

@@ -34,6 +34,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database behind ``engine`` to ``revision`` in one transaction."""
     config = alembic_config()
     with engine.begin() as conn:
+        # Several workers may start at once: the first upgrades, the others wait here and
+        # then find nothing to do (SQLite: BEGIN IMMEDIATE already serialises them).
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7366001)")
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 

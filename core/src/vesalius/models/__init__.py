@@ -1,7 +1,15 @@
 """The core's tables, one module per aggregate. Importing this registers them all."""
 
 from .auth import ApiToken, AuditEvent
-from .billing import Claim, ClaimLine, Invoice, InvoiceLine, Payment, PaymentAllocation
+from .billing import (
+    Claim,
+    ClaimLine,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    RevenueMonth,
+)
 from .cases import Case
 from .notes import MeasureResult, Note, NoteAddendum
 from .patients import Consent, Patient
@@ -13,6 +21,6 @@ __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "Case", "Claim", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
     "Location", "MeasureResult", "Note", "NoteAddendum", "Patient", "Payer", "Payment",
-    "PaymentAllocation", "Practitioner", "Room", "Service", "TimeOff", "User",
+    "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service", "TimeOff", "User",
     "WaitlistEntry", "WorkingHours",
 ]

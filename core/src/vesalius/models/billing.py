@@ -23,6 +23,7 @@ class Invoice(Base):
         Index("ix_invoices_case", "case_id"),
         Index("ix_invoices_patient", "patient_id"),
         Index("ix_invoices_status_dos", "status", "date_of_service"),
+        Index("ix_invoices_claim_state_dos", "claim_state", "date_of_service"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +44,9 @@ class Invoice(Base):
     insurer_portion: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     patient_portion: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     void_reason: Mapped[str | None] = mapped_column(String(300))
+    #: "none" (nothing for an insurer), "to-claim" (issued, insurer lines not yet on a
+    #: claim) or "claimed": kept by the services so the worklist reads an index, not history.
+    claim_state: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
@@ -151,3 +155,18 @@ class ClaimLine(Base):
     diagnosis_pointers: Mapped[list[int]] = json_list()
 
     claim: Mapped[Claim] = relationship(back_populates="lines")
+
+
+class RevenueMonth(Base):
+    """Issued revenue per practitioner per month of service, kept up to date as invoices are
+    issued and voided, so the revenue report reads a dozen rows per practitioner instead of
+    every invoice of the year."""
+
+    __tablename__ = "revenue_months"
+    __table_args__ = (UniqueConstraint("practitioner_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    total: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    visits: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,7 +18,7 @@ class Patient(Base):
     __tablename__ = "patients"
     __table_args__ = (
         Index("ix_patients_family_given", "family_name_key", "given_name_key"),
-        Index("ix_patients_given_name_key", "given_name_key"),
+        Index("ix_patients_given_family", "given_name_key", "family_name_key"),
         Index("ix_patients_phone_key", "phone_key"),
         Index("ix_patients_email_key", "email_key"),
         Index("ix_patients_birth_date", "birth_date"),

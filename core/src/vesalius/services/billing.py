@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..models.billing import PAYMENT_METHODS
 from ..plugins import get_registry
-from . import audit
+from . import audit, revenue
 from .actor import Actor
 from .common import Input, get
 from .payers import fees_for
@@ -213,6 +213,9 @@ def _issue(session: Session, actor: Actor, invoice: Invoice, on: date | None = N
                        "schedule or default fee has one)", field="lines")
     invoice.status, invoice.issued_on = "issued", on or date.today()
     invoice.number = f"INV-{invoice.id:06d}"
+    invoice.claim_state = ("to-claim" if invoice.payer_id is not None
+                           and invoice.insurer_portion > ZERO else "none")
+    revenue.book(session, invoice.practitioner_id, invoice.date_of_service, invoice.total, 1)
     audit.record(session, actor, "issue", "invoice", invoice.id, invoice.patient_id)
     return invoice
 
@@ -234,7 +237,11 @@ def void(session: Session, actor: Actor, invoice_id: int, reason: str) -> Invoic
         .where(InvoiceLine.invoice_id == invoice.id))
     if claimed:
         raise Conflict("the invoice is on a claim")
+    if invoice.status == "issued":
+        revenue.book(session, invoice.practitioner_id, invoice.date_of_service,
+                     -invoice.total, -1)
     invoice.status, invoice.void_reason = "void", reason.strip()[:300]
+    invoice.claim_state = "none"
     audit.record(session, actor, "void", "invoice", invoice.id, invoice.patient_id)
     return invoice
 

@@ -99,6 +99,7 @@ def create(session: Session, actor: Actor, invoice_id: int) -> Claim:
     session.add(claim)
     session.flush()
     claim.number = f"CLM-{claim.id:06d}"
+    invoice.claim_state = "claimed"
     audit.record(session, actor, "create", "claim", claim.id, claim.patient_id,
                  detail=f"{len(lines)} lines")
     return claim

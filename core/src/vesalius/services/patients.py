@@ -173,20 +173,43 @@ def _prefix(column, value: str):  # type: ignore[no-untyped-def]
 def search(session: Session, actor: Actor, q: str = "", *, limit: int = 25,
            offset: int = 0, include_inactive: bool = False) -> list[Patient]:
     """Patients by name prefix ("smi", "jane smi", "smith, ja"), phone digits, e-mail or
-    date of birth (YYYY-MM-DD); ordered by family then given name. One query."""
+    date of birth (YYYY-MM-DD). A single word matches family names first (ordered by
+    family then given name), then given names. Each part reads its own index in order and
+    stops after ``offset + limit`` rows, so the cost does not grow with the register."""
     actor.require("patients.search")
     limit = max(1, min(limit, 200))
-    query = select(Patient)
     q = q.strip()
-    if q:
-        query = query.where(_criteria(q))
+    base = select(Patient)
     if not include_inactive:
-        query = query.where(Patient.active.is_(True))
-    query = query.order_by(Patient.family_name_key, Patient.given_name_key, Patient.id)
-    patients = list(session.scalars(query.limit(limit).offset(offset)))
+        base = base.where(Patient.active.is_(True))
+    by_family = (Patient.family_name_key, Patient.given_name_key, Patient.id)
+    word = name_key(q) if q and " " not in name_key(q) and "," not in q else None
+    if word and not _special(q):
+        family = list(session.scalars(base.where(_prefix(Patient.family_name_key, word))
+                                      .order_by(*by_family).limit(offset + limit)))
+        given = list(session.scalars(
+            base.where(_prefix(Patient.given_name_key, word),
+                       ~_prefix(Patient.family_name_key, word))
+            .order_by(Patient.given_name_key, Patient.family_name_key, Patient.id)
+            .limit(offset + limit)))
+        patients = (family + given)[offset:offset + limit]
+    else:
+        query = base.where(_criteria(q)) if q else base
+        patients = list(session.scalars(query.order_by(*by_family).limit(limit)
+                                        .offset(offset)))
     audit.record_many(session, actor, "read", "patient", [(p.id, p.id) for p in patients],
                       detail="search")
     return patients
+
+
+def _special(q: str) -> bool:
+    """A date, an e-mail or a phone number rather than a name."""
+    try:
+        date.fromisoformat(q)
+        return True
+    except ValueError:
+        pass
+    return "@" in q or bool(re.fullmatch(r"[0-9+()\-. ]{3,}", q))
 
 
 def _criteria(q: str):  # type: ignore[no-untyped-def]

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.types import money
 from ..models import (
     Appointment,
     Case,
-    ClaimLine,
     Invoice,
-    InvoiceLine,
     MeasureResult,
     Note,
     Patient,
     Practitioner,
+    RevenueMonth,
 )
 from . import audit
 from .actor import Actor
@@ -50,25 +49,22 @@ class WorkItem:
 def ready_to_bill(session: Session, actor: Actor, *, practitioner_id: int | None = None,
                   limit: int = 200, offset: int = 0) -> list[WorkItem]:
     """Completed appointments with a signed note whose charges are not yet invoiced (the
-    draft invoice is not issued) or, for a payer's case, not yet claimed. One query."""
+    draft invoice is not issued) or, for a payer's case, not yet claimed. One query, driven
+    by the invoices' status and claim-state indexes: it reads the open items only."""
     actor.require("billing.write")
-    unclaimed = exists().where(
-        InvoiceLine.invoice_id == Invoice.id, InvoiceLine.insurer_amount > 0,
-        ~exists().where(ClaimLine.invoice_line_id == InvoiceLine.id))
     query = (
         select(Appointment.id, Appointment.start_at, Patient.id, Patient.given_name,
                Patient.preferred_name, Patient.family_name, Practitioner.id,
                Practitioner.display_name, Appointment.case_id, Note.id, Invoice.id,
                Invoice.status, Invoice.total, Invoice.insurer_portion)
-        .join(Note, and_(Note.appointment_id == Appointment.id, Note.status == "signed"))
-        .join(Invoice, Invoice.note_id == Note.id)
-        .join(Patient, Patient.id == Appointment.patient_id)
+        .select_from(Invoice)
+        .join(Note, and_(Note.id == Invoice.note_id, Note.status == "signed"))
+        .join(Appointment, Appointment.id == Invoice.appointment_id)
+        .join(Patient, Patient.id == Invoice.patient_id)
         .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
-        .where(Appointment.status == "completed",
-               or_(Invoice.status == "draft",
-                   and_(Invoice.status == "issued", Invoice.payer_id.is_not(None),
-                        unclaimed)))
-        .order_by(Appointment.start_at, Appointment.id)
+        .where(or_(Invoice.status == "draft", Invoice.claim_state == "to-claim"),
+               Appointment.status == "completed")
+        .order_by(Invoice.date_of_service, Appointment.start_at, Appointment.id)
         .limit(max(1, min(limit, 1000))).offset(offset)
     )
     if practitioner_id is not None:
@@ -96,26 +92,21 @@ class RevenueRow:
 
 def revenue_by_practitioner(session: Session, actor: Actor, start: date,
                             end: date) -> list[RevenueRow]:
-    """Issued invoice totals per practitioner per month of service in [start, end). One
-    grouped query over the (status, date of service) index."""
+    """Issued revenue per practitioner per month of service, for the whole months from
+    ``start``'s month up to the month before ``end`` (or ``end``'s own month when ``end``
+    is not its first day). Reads the monthly totals kept as invoices are issued and voided:
+    two small queries whatever the number of invoices."""
     actor.require("reports.read")
-    if session.get_bind().dialect.name == "sqlite":
-        month = func.strftime("%Y-%m", Invoice.date_of_service)
-    else:
-        month = func.to_char(Invoice.date_of_service, "YYYY-MM")
+    last = end if end.day != 1 else end - timedelta(days=1)
     rows = session.execute(
-        select(Invoice.practitioner_id, cast(month, String), func.sum(Invoice.total),
-               func.count(Invoice.id))
-        .where(Invoice.status == "issued", Invoice.date_of_service >= start,
-               Invoice.date_of_service < end)
-        .group_by(Invoice.practitioner_id, cast(month, String))
-    ).all()
-    names = dict(session.execute(select(Practitioner.id, Practitioner.display_name)).all())
-    out = [RevenueRow(pid, names.get(pid, "(none)"), m, money(Decimal(total or 0)
-                                                              if not isinstance(total, Decimal)
-                                                              else total), n)
-           for pid, m, total, n in rows if pid is not None]
-    return sorted(out, key=lambda r: (r.month, r.practitioner_name))
+        select(RevenueMonth.practitioner_id, Practitioner.display_name, RevenueMonth.month,
+               RevenueMonth.total, RevenueMonth.visits)
+        .join(Practitioner, Practitioner.id == RevenueMonth.practitioner_id)
+        .where(RevenueMonth.month >= start.strftime("%Y-%m"),
+               RevenueMonth.month <= last.strftime("%Y-%m"), RevenueMonth.visits != 0)
+        .order_by(RevenueMonth.month, Practitioner.display_name)).all()
+    return [RevenueRow(pid, name, month, money(total), visits)
+            for pid, name, month, total, visits in rows]
 
 
 @dataclass(frozen=True)
