@@ -63,7 +63,9 @@ def app(db_url: str) -> Iterator[Flask]:
     from vesalius.app import create_app
 
     reset_registry()
-    flask_app = create_app(db_url, config={"TESTING": True})
+    # Pack settings are re-read only when this worker changes them: counts stay exact.
+    flask_app = create_app(db_url, config={"TESTING": True,
+                                           "VESALIUS_PACKS_RECHECK_SECONDS": 3600})
     yield flask_app
     flask_app.extensions["vesalius.db"].dispose()
     reset_registry()

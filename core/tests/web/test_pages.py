@@ -81,7 +81,10 @@ def test_profile_queries_do_not_grow_with_history(browser, db, kit):
         with kit.QueryCounter(db) as counter:
             assert owner.get(f"/patients/{patient_id}").status_code == 200
         counts.append(counter.count)
-    assert counts[0] <= counts[1] + 2  # a coverage's payer loads with it
+    # Equal but for statements skipped on empty lists (no payments yet: no allocations to
+    # load, no audit row to write): a fixed handful, never one per record.
+    assert max(counts) <= BOUNDS["/patients/{patient_id}"]
+    assert counts[0] <= counts[1] + 4
 
 
 @pytest.mark.parametrize(("role", "paths"), [

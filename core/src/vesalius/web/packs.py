@@ -12,6 +12,7 @@ import os
 import threading
 import time
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,8 @@ def clinic_registry() -> Registry:
 
     web = state()
     now = time.monotonic()
-    if web.registry is not None and now - web.extras.get("packs_checked", 0.0) < RECHECK_SECONDS:
+    recheck = current_app.config.get("VESALIUS_PACKS_RECHECK_SECONDS", RECHECK_SECONDS)
+    if web.registry is not None and now - web.extras.get("packs_checked", float("-inf")) < recheck:
         return web.registry
     with _lock:
         stamp = _stamp(db())
@@ -104,5 +106,5 @@ def forget() -> None:
     from .context import state
 
     web = state()
-    web.extras["packs_checked"] = 0.0
+    web.extras["packs_checked"] = float("-inf")
     web.registry_stamp = None
