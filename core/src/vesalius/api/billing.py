@@ -183,6 +183,7 @@ def worklist(call: Call) -> object:
 class RevenueQuery(Query):
     start: date = Field(alias="from")
     end: date = Field(alias="to")
+    location_id: int | None = None
 
 
 @route("GET", "/reports/revenue", permission="reports.read", query=RevenueQuery,
@@ -190,7 +191,7 @@ class RevenueQuery(Query):
 def revenue(call: Call) -> object:
     """Invoiced revenue per practitioner per month of service, ``from`` to ``to``."""
     return reports.revenue_by_practitioner(call.session, call.actor, call.query.start,
-                                           call.query.end)
+                                           call.query.end, location_id=call.query.location_id)
 
 
 class AuditQuery(Query):

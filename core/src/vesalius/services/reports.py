@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from ..db.types import money
@@ -52,18 +52,25 @@ def ready_to_bill(session: Session, actor: Actor, *, practitioner_id: int | None
     draft invoice is not issued) or, for a payer's case, not yet claimed. One query, driven
     by the invoices' status and claim-state indexes: it reads the open items only."""
     actor.require("billing.write")
+    # The open invoices come from two small index ranges; everything else is joined to
+    # them by primary key (otherwise planners start from all completed appointments).
+    open_ids = union_all(
+        select(Invoice.id.label("id")).where(Invoice.status == "draft",
+                                             Invoice.note_id.is_not(None)),
+        select(Invoice.id.label("id")).where(Invoice.claim_state == "to-claim"),
+    ).subquery("open_invoices")
     query = (
         select(Appointment.id, Appointment.start_at, Patient.id, Patient.given_name,
                Patient.preferred_name, Patient.family_name, Practitioner.id,
                Practitioner.display_name, Appointment.case_id, Note.id, Invoice.id,
                Invoice.status, Invoice.total, Invoice.insurer_portion)
-        .select_from(Invoice)
+        .select_from(open_ids)
+        .join(Invoice, Invoice.id == open_ids.c.id)
         .join(Note, and_(Note.id == Invoice.note_id, Note.status == "signed"))
         .join(Appointment, Appointment.id == Invoice.appointment_id)
         .join(Patient, Patient.id == Invoice.patient_id)
         .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
-        .where(or_(Invoice.status == "draft", Invoice.claim_state == "to-claim"),
-               Appointment.status == "completed")
+        .where(Appointment.status == "completed")
         .order_by(Invoice.date_of_service, Appointment.start_at, Appointment.id)
         .limit(max(1, min(limit, 1000))).offset(offset)
     )
@@ -90,21 +97,24 @@ class RevenueRow:
     visits: int
 
 
-def revenue_by_practitioner(session: Session, actor: Actor, start: date,
-                            end: date) -> list[RevenueRow]:
+def revenue_by_practitioner(session: Session, actor: Actor, start: date, end: date, *,
+                            location_id: int | None = None) -> list[RevenueRow]:
     """Issued revenue per practitioner per month of service, for the whole months from
     ``start``'s month up to the month before ``end`` (or ``end``'s own month when ``end``
     is not its first day). Reads the monthly totals kept as invoices are issued and voided:
     two small queries whatever the number of invoices."""
     actor.require("reports.read")
     last = end if end.day != 1 else end - timedelta(days=1)
-    rows = session.execute(
+    query = (
         select(RevenueMonth.practitioner_id, Practitioner.display_name, RevenueMonth.month,
                RevenueMonth.total, RevenueMonth.visits)
         .join(Practitioner, Practitioner.id == RevenueMonth.practitioner_id)
         .where(RevenueMonth.month >= start.strftime("%Y-%m"),
                RevenueMonth.month <= last.strftime("%Y-%m"), RevenueMonth.visits != 0)
-        .order_by(RevenueMonth.month, Practitioner.display_name)).all()
+        .order_by(RevenueMonth.month, Practitioner.display_name))
+    if location_id is not None:  # the practitioners based at one location
+        query = query.where(Practitioner.default_location_id == location_id)
+    rows = session.execute(query).all()
     return [RevenueRow(pid, name, month, money(total), visits)
             for pid, name, month, total, visits in rows]
 
