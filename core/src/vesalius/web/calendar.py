@@ -368,6 +368,12 @@ def _book_from_form(form: dict[str, Any], zone: tzinfo) -> Any:
         practitioner = session.get(Practitioner, int(data["practitioner_id"] or 0))
         if practitioner is not None:
             data["location_id"] = practitioner.default_location_id
+        if data.get("location_id") is None:  # the clinic's (first) location: on its calendar
+            from sqlalchemy import select
+
+            data["location_id"] = session.scalar(
+                select(Location.id).where(Location.active.is_(True)).order_by(Location.id)
+                .limit(1))
     if data.get("case_id") == "new":
         data["case_id"] = _new_case(form, data)
     booking = parse(scheduling.BookingIn, {k: v for k, v in data.items() if v is not None})

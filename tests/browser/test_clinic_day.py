@@ -1,0 +1,139 @@
+"""A clinic's day in a real browser: the front desk registers, books and checks in; the
+practitioner charts two body-chart regions, fills a measure and sees its score, enters
+procedures and sees the charge preview, and signs; the front desk sees the visit ready to
+bill and takes the payment; the balance is zero. Screenshots go to test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+DESK = "desk@demo.vesalius.test"
+PHYSIO = "physio.browser@clinic.test"  # made by the live_server fixture
+PASSWORD = "correct horse battery staple"
+
+
+def _regions() -> list[str]:
+    from vesalius.plugins import get_registry
+
+    chart = get_registry().charts["physio.body"]
+    front = [r.id for r in chart.regions if r.view == chart.views[0].id]
+    return [next(r for r in front if "knee" in r), next(r for r in front if "shoulder" in r)]
+
+
+def test_booking_charting_and_payment(page_as, live_server, shot):
+    # -- front desk: register, book from an empty slot, check in -------------------------
+    desk = page_as(DESK)
+    desk.goto(f"{live_server}/patients/new")
+    desk.fill("#f-given_name", "Rosalind")
+    desk.fill("#f-family_name", "Franklin")
+    desk.fill("#f-birth_date", "1984-07-25")
+    desk.fill("#f-mobile", "+1 416 555 0142")
+    desk.click("main button[type=submit]")
+    desk.wait_for_url(re.compile(r"/patients/\d+$"))
+    shot(desk, "01-registered")
+
+    desk.goto(f"{live_server}/calendar/")
+    column = desk.locator('.cal-col[aria-label="Pat Browser"]')
+    column.locator('a.cal-slot[aria-label="Book Pat Browser at 16:00"]').click()
+    desk.wait_for_url(re.compile(r"/calendar/book"))
+    desk.fill("#f-patient_q", "Franklin")
+    desk.locator("#patient-results button", has_text="Rosalind Franklin").click()
+    desk.wait_for_selector("#new-case:not([hidden])")
+    desk.fill("#f-case_title", "Right ankle sprain")
+    service = desk.locator("#f-service_id option", has_text="Physiotherapy: follow-up")
+    desk.select_option("#f-service_id", service.first.get_attribute("value"))
+    shot(desk, "02-booking")
+    desk.click("#booking-form button[type=submit]")
+    desk.wait_for_url(re.compile(r"/calendar/\?"))
+    block = desk.locator("a.appt", has_text="Rosalind Franklin")
+    assert block.count() == 1
+    shot(desk, "03-calendar")
+    block.click()
+    desk.click("button:has-text('Check in')")
+    assert desk.locator(".flash-success", has_text="Checked in").count() == 1
+    assert desk.locator(".badge.arrived").count() == 1
+
+    # -- practitioner: the day list, the chart, the measure, the charges, the signature ---
+    physio = page_as(PHYSIO, PASSWORD)
+    assert "/chart/" in physio.url
+    physio.locator("tr", has_text="Rosalind Franklin").locator("a", has_text="Chart").click()
+    physio.check("input[value='physio.follow-up']")
+    physio.click("button:has-text('Start the note')")
+    physio.wait_for_url(re.compile(r"/chart/notes/\d+$"))
+    physio.fill('[data-path="subjective.report"] textarea', "Ankle much better, stairs easier.")
+
+    chart = physio.locator('[data-path="objective.body_chart"]')
+    for region, mark in zip(_regions(), ("aching", "sharp"), strict=True):
+        chart.locator(f'.chart-svg .region[data-region="{region}"]').click(force=True)
+        chart.locator("select.mark-type").select_option(mark)
+        chart.locator("input[data-attr=intensity]").fill("6")
+        before = chart.locator(".mark-list li").count()
+        chart.locator("button.add-mark").click()
+        physio.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length > n",
+            arg=['[data-path="objective.body_chart"] .mark-list li', before])
+    physio.wait_for_selector('[data-path="objective.body_chart"] .chart-svg .mark-sharp')
+    assert chart.locator(".chart-svg .region.marked").count() == 2
+
+    measure = physio.locator('[data-path="subjective.nprs"]')
+    measure.locator("select.item").first.select_option("6")
+    physio.wait_for_function(
+        "() => document.querySelector('[data-path=\"subjective.nprs\"] .score-box')"
+        ".textContent.startsWith('Score 6')")
+
+    procedures = physio.locator('[data-path="treatment.procedures"]')
+    for code, minutes in (("97110", "23"), ("97140", "15")):
+        procedures.locator("button.add-row").click()
+        row = procedures.locator("tbody tr").last
+        row.locator("select[data-col=code]").select_option(code)
+        row.locator("input[data-col=minutes]").fill(minutes)
+    physio.fill('[data-path="assessment.assessment"] textarea', "Improving as expected.")
+    physio.fill('[data-path="plan.plan"] textarea', "Progress balance work.")
+    physio.wait_for_function(
+        "() => document.querySelector('#charge-preview').textContent.includes('97140')")
+    preview = physio.locator("#charge-preview").inner_text()
+    assert "97110" in preview and "Total" in preview
+    physio.wait_for_function(
+        "() => document.querySelector('#save-state').textContent.startsWith('Saved')")
+    shot(physio, "04-note-editor")
+    physio.check("#sign-confirm")
+    physio.click("#sign-button")
+    physio.click("#sign-ok")
+    physio.wait_for_url(re.compile(r"/chart/notes/\d+/view"))
+    assert physio.locator(".badge", has_text="content verified").count() == 1
+    shot(physio, "05-signed-note")
+    assert not physio.errors, physio.errors
+
+    # -- front desk: ready to bill, payment, zero balance --------------------------------
+    desk.goto(f"{live_server}/billing/ready")
+    row = desk.locator("tr", has_text="Rosalind Franklin")
+    assert row.count() == 1
+    shot(desk, "06-ready-to-bill")
+    row.locator("a", has_text="Take payment").click()
+    desk.select_option("#f-method", "card")
+    shot(desk, "07-payment")
+    desk.click("button:has-text('Record payment')")
+    desk.wait_for_url(re.compile(r"/patients/\d+"))
+    owes = desk.locator("#account dd strong").first.inner_text()
+    assert owes == "0.00"
+    shot(desk, "08-paid")
+    desk.goto(f"{live_server}/billing/ready")
+    assert desk.locator("tr", has_text="Rosalind Franklin").count() == 0
+    assert not desk.errors, desk.errors
+
+
+@pytest.mark.parametrize("width", [1024, 820])
+def test_tablet_width(page_as, live_server, shot, width):
+    """The pages fit a tablet: no sideways scrolling of the page (the calendar scrolls
+    inside its own box)."""
+    desk = page_as(DESK, width=width, height=1100)
+    for path, name in (("/calendar/", "calendar"), ("/billing/ready", "ready"),
+                       ("/patients/?q=a", "patients")):
+        desk.goto(live_server + path)
+        overflow = desk.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (path, overflow)
+        shot(desk, f"tablet-{width}-{name}")
