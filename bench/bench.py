@@ -127,8 +127,9 @@ def operations(db: Database, today: date, runs: int) -> list[Result]:
               lambda s: patients.search(s, actor, "smi", limit=25), runs),
         timed(db, "case timeline",
               lambda s: reports.case_timeline(s, actor, typical_case), runs),
-        timed(db, "ready-to-bill worklist (first 100)",
-              lambda s: reports.ready_to_bill(s, actor, limit=100), runs),
+        timed(db, "ready-to-bill worklist (1 location, first 100)",
+              lambda s: reports.ready_to_bill(s, actor, location_id=location_id, limit=100),
+              runs),
         timed(db, "revenue per practitioner per month, 1 year (1 location)",
               lambda s: reports.revenue_by_practitioner(
                   s, actor, today - timedelta(days=365), today + timedelta(days=1),

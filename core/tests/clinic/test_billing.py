@@ -213,7 +213,7 @@ def test_ready_to_bill_worklist(db, system, insured, count_queries):  # type: ig
         claims.create(s, system, insured["invoice"])
     with db.session() as s, count_queries() as counter:
         assert reports.ready_to_bill(s, system) == []
-    assert counter.count == 1
+    assert counter.count == 2
 
 
 def test_late_cancel_fee_invoice(db, system):  # type: ignore[no-untyped-def]

@@ -166,6 +166,7 @@ def claim_status(call: Call, claim_id: int) -> object:
 
 class WorklistQuery(Query):
     practitioner_id: int | None = None
+    location_id: int | None = None
     limit: int = Field(default=200, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 
@@ -177,7 +178,7 @@ def worklist(call: Call) -> object:
     or claimed."""
     q = call.query
     return reports.ready_to_bill(call.session, call.actor, practitioner_id=q.practitioner_id,
-                                 limit=q.limit, offset=q.offset)
+                                 location_id=q.location_id, limit=q.limit, offset=q.offset)
 
 
 class RevenueQuery(Query):

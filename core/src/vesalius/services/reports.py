@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..db.types import money
@@ -47,41 +47,46 @@ class WorkItem:
 
 
 def ready_to_bill(session: Session, actor: Actor, *, practitioner_id: int | None = None,
-                  limit: int = 200, offset: int = 0) -> list[WorkItem]:
+                  location_id: int | None = None, limit: int = 200,
+                  offset: int = 0) -> list[WorkItem]:
     """Completed appointments with a signed note whose charges are not yet invoiced (the
-    draft invoice is not issued) or, for a payer's case, not yet claimed. One query, driven
-    by the invoices' status and claim-state indexes: it reads the open items only."""
+    draft invoice is not issued) or, for a payer's case, not yet claimed; oldest first.
+
+    Two queries, one per kind of open item, each reading its index (invoice status, claim
+    state) in date order and stopping after ``offset + limit`` rows: the cost follows the
+    page, not the history."""
     actor.require("billing.write")
-    # The open invoices come from two small index ranges; everything else is joined to
-    # them by primary key (otherwise planners start from all completed appointments).
-    open_ids = union_all(
-        select(Invoice.id.label("id")).where(Invoice.status == "draft",
-                                             Invoice.note_id.is_not(None)),
-        select(Invoice.id.label("id")).where(Invoice.claim_state == "to-claim"),
-    ).subquery("open_invoices")
-    query = (
-        select(Appointment.id, Appointment.start_at, Patient.id, Patient.given_name,
-               Patient.preferred_name, Patient.family_name, Practitioner.id,
-               Practitioner.display_name, Appointment.case_id, Note.id, Invoice.id,
-               Invoice.status, Invoice.total, Invoice.insurer_portion)
-        .select_from(open_ids)
-        .join(Invoice, Invoice.id == open_ids.c.id)
-        .join(Note, and_(Note.id == Invoice.note_id, Note.status == "signed"))
-        .join(Appointment, Appointment.id == Invoice.appointment_id)
-        .join(Patient, Patient.id == Invoice.patient_id)
-        .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
-        .where(Appointment.status == "completed")
-        .order_by(Invoice.date_of_service, Appointment.start_at, Appointment.id)
-        .limit(max(1, min(limit, 1000))).offset(offset)
-    )
-    if practitioner_id is not None:
-        query = query.where(Appointment.practitioner_id == practitioner_id)
+    limit, offset = max(1, min(limit, 1000)), max(0, offset)
+    found = []
+    for open_items in (and_(Invoice.status == "draft", Invoice.note_id.is_not(None)),
+                       Invoice.claim_state == "to-claim"):
+        query = (
+            select(Appointment.id, Appointment.start_at, Patient.id, Patient.given_name,
+                   Patient.preferred_name, Patient.family_name, Practitioner.id,
+                   Practitioner.display_name, Appointment.case_id, Note.id, Invoice.id,
+                   Invoice.status, Invoice.total, Invoice.insurer_portion,
+                   Invoice.date_of_service)
+            .select_from(Invoice)
+            .join(Note, and_(Note.id == Invoice.note_id, Note.status == "signed"))
+            .join(Appointment, Appointment.id == Invoice.appointment_id)
+            .join(Patient, Patient.id == Invoice.patient_id)
+            .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
+            .where(open_items, Appointment.status == "completed")
+            .order_by(Invoice.date_of_service, Invoice.id)
+            .limit(offset + limit)
+        )
+        if practitioner_id is not None:
+            query = query.where(Appointment.practitioner_id == practitioner_id)
+        if location_id is not None:
+            query = query.where(Appointment.location_id == location_id)
+        found += session.execute(query).all()
+    found.sort(key=lambda row: (row[14], row[1], row[0]))
     items = [
         WorkItem(aid, start, pid, f"{preferred or given} {family}", prid, pname, case_id,
                  note_id, invoice_id, status, money(total), money(insurer),
                  "issue-invoice" if status == "draft" else "make-claim")
         for (aid, start, pid, given, preferred, family, prid, pname, case_id, note_id,
-             invoice_id, status, total, insurer) in session.execute(query)
+             invoice_id, status, total, insurer, _dos) in found[offset:offset + limit]
     ]
     audit.record_many(session, actor, "read", "worklist",
                       [(i.invoice_id, i.patient_id) for i in items])
