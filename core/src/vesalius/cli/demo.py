@@ -28,24 +28,30 @@ def command(seed_only: bool, appointments: int | None, url: str | None, host: st
     """
     from ..db import Database
     from ..demo import bulk_seed, seed_demo
+    from ..web.server import demo_logins, is_empty, serve
 
     db = Database(url)
     db.upgrade()
     started = time.perf_counter()
+    counts: dict[str, object] = {}
     if appointments is not None:
         counts = bulk_seed(db, appointments=appointments, seed=random_seed)
-    else:
+    elif is_empty(db):
         counts = seed_demo(db, seed=random_seed)
-    elapsed = time.perf_counter() - started
-    click.echo(", ".join(f"{v} {k}" for k, v in counts.items() if not k.startswith("login"))
-               + f" seeded in {elapsed:.1f} s")
-    for key, value in counts.items():
-        if key.startswith("login"):
-            click.echo(f"{key}: {value}")
+    else:
+        click.echo("The database already holds a clinic: serving it as it is.")
+    if counts:
+        elapsed = time.perf_counter() - started
+        click.echo(", ".join(f"{v} {k}" for k, v in counts.items()
+                             if not k.startswith("login")) + f" seeded in {elapsed:.1f} s")
+    logins = {k: v for k, v in counts.items() if k.startswith("login")} or demo_logins(db)
     db.dispose()
     if not seed_only:
-        from ..app import create_app
-
-        app = create_app(url)
-        click.echo(f"Vesalius demo on http://{host}:{port}/")
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        click.echo(f"Vesalius demo on http://{host}:{port}/ (Ctrl+C stops it)")
+        click.echo("Sign in as:")
+        for key, value in logins.items():
+            click.echo(f"  {key.removeprefix('login ')}: {value}")
+        serve(url, host, port, workers=2)
+    else:
+        for key, value in logins.items():
+            click.echo(f"{key}: {value}")

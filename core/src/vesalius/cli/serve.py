@@ -10,11 +10,15 @@ import click
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--database", "url", metavar="URL",
               help="Database URL (default: VESALIUS_DATABASE_URL, else ./vesalius.sqlite3).")
-def command(host: str, port: int, url: str | None) -> None:
-    """Serve the app (the database is upgraded first when it is behind)."""
-    from ..app import create_app
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="gunicorn worker processes (default: 2 per CPU, 2 to 8).")
+@click.option("--access-log", is_flag=True, help="Log every request to stderr.")
+def command(host: str, port: int, url: str | None, workers: int | None,
+            access_log: bool) -> None:
+    """Serve the web pages and the API with gunicorn (the database is upgraded first when
+    it is behind)."""
+    from ..web.server import default_workers, serve
 
-    app = create_app(url)
     click.echo(f"Vesalius on http://{host}:{port}/ (API at /api/v1, "
                f"OpenAPI at /api/v1/openapi.json)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    serve(url, host, port, workers or default_workers(), access_log=access_log)
