@@ -20,6 +20,9 @@ from .security import requires
 
 bp = Blueprint("billing", __name__, url_prefix="/billing")
 
+#: Claim statuses that wait for the clinic or the payer: the worklist's default view.
+OPEN_CLAIMS = ("draft", "rejected", "ready", "submitted")
+
 
 def _fail(exc: ServiceError | FormError) -> str:
     rollback()
@@ -188,9 +191,15 @@ def new_payment() -> str | Response | tuple[str, int]:
 def claims_page() -> str:
     session, who = db(), actor()
     status = request.args.get("status") or None
-    if status is not None and status not in claims.TRANSITIONS:
+    if status is not None and status not in (*claims.TRANSITIONS, "all"):
         abort(400)
-    found = list(reversed(claims.list_claims(session, who, status=status, limit=200)))
+    if status is None:  # the worklist: claims that still need someone, newest first
+        found = [c for s in OPEN_CLAIMS for c in claims.list_claims(session, who, status=s,
+                                                                    limit=200)]
+        found.sort(key=lambda c: c.id, reverse=True)
+    else:
+        found = list(reversed(claims.list_claims(
+            session, who, status=None if status == "all" else status, limit=200)))
     # The checks read the claim's case, payer and coverage: shown for the open claims only.
     checks = {c.id: claims.check(session, c) for c in found
               if c.status in ("draft", "rejected")}
