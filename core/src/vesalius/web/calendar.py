@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -46,6 +47,8 @@ class Cell:
     start: datetime
     open: bool
     hour: bool
+    label: str = ""
+    href: str = ""
 
 
 @dataclass
@@ -129,7 +132,8 @@ def _cells(day: date, zone: tzinfo, first: int, last: int,
         start = datetime.combine(day, clock, zone)
         is_open = any(a <= clock < b for a, b in spans)
         cells.append(Cell(row=(minutes - first * 60) // ROW_MINUTES + 1,
-                          start=start.astimezone(UTC), open=is_open, hour=minutes % 60 == 45))
+                          start=start.astimezone(UTC), open=is_open, hour=minutes % 60 == 45,
+                          label=clock.strftime("%H:%M")))
         minutes += SLOT_MINUTES
     return cells
 
@@ -144,6 +148,16 @@ def _block(entry: scheduling.CalendarEntry, day: date, zone: tzinfo, first: int,
     row = int((start - grid_start).total_seconds() // 60 // ROW_MINUTES) + 1
     span = max(2, int(-(-(end - start).total_seconds() // 60 // ROW_MINUTES)))
     return Block(entry=entry, row=row, span=min(span, (last - first) * 12 - row + 1))
+
+
+def _link_cells(columns: list[Column]) -> None:
+    """Each empty cell books its practitioner (or room) at its time. Built here with one
+    url_for per page: hundreds of cells per day."""
+    base = url_for("calendar.book")
+    for col in columns:
+        who = urlencode({"practitioner": col.practitioner_id or "", "room": col.room_id or ""})
+        for cell in col.cells:
+            cell.href = f"{base}?{urlencode({'start': cell.start.isoformat()})}&{who}"
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:
@@ -201,6 +215,7 @@ def day() -> str:
         if col is not None and block is not None:
             col.blocks.append(block)
     freed = [e for e in entries if e.status not in SHOWN]
+    _link_cells(columns)
     return render_template(
         "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
         rows=(last - first) * 12, locations=locations, location=location, by_room=by_room,
@@ -252,6 +267,7 @@ def week() -> str:
             col.blocks = [b for e in by_day[d] if (b := _block(e, d, zone, first, last))]
             columns.append(col)
         times, rows = _times(first, last), (last - first) * 12
+        _link_cells(columns)
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
         practitioners=staff, practitioner=practitioner, locations=locations, location=location,

@@ -16,7 +16,9 @@ from typing import Any, TypeVar
 from flask import (
     Flask,
     Response,
+    before_render_template,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -201,6 +203,15 @@ def install(app: Flask) -> None:
     app.before_request(guard)
     app.after_request(headers)
     app.teardown_request(finish_request)
+
+    def release(_sender: Any, **_extra: Any) -> None:
+        # The view's work is done when it renders: commit now, so SQLite's write lock is
+        # not held while the template is drawn (a lazy load in the template begins anew).
+        vdb = g.get("_vdb")
+        if vdb is not None and vdb.in_transaction():
+            vdb.commit()
+
+    before_render_template.connect(release, app, weak=False)
 
     @app.after_request
     def _commit(response: Response) -> Response:

@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import sessionmaker
 from werkzeug.datastructures import CallbackDict
 
 from ..db import Database
@@ -28,6 +29,25 @@ from ..models import Practitioner, User
 from .models import WebSession
 
 TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _read_engine(db: Database) -> Any:
+    """Session look-ups need no write lock: on SQLite they use their own engine, whose
+    plain SELECTs take no BEGIN IMMEDIATE (WAL readers never wait for writers)."""
+    if db.engine.dialect.name != "sqlite" or db.engine.url.database in (None, "", ":memory:"):
+        return db.engine  # PostgreSQL, or one in-memory database shared by its pool
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(db.url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    return engine
 
 
 def token_hash(token: str) -> str:
@@ -85,6 +105,7 @@ class ServerSessionInterface(SessionInterface):
         self.db = db
         self.idle = idle
         self.absolute = absolute
+        self.reads = sessionmaker(_read_engine(db), expire_on_commit=False)
 
     # The cookie name carries the __Host- prefix whenever it can be Secure (ASVS 3.3.3).
     def cookie_name(self, request: Request) -> str:
@@ -95,7 +116,7 @@ class ServerSessionInterface(SessionInterface):
         if not token or len(token) > 100:
             return ServerSession()
         now = utcnow()
-        with self.db.sessions() as session:
+        with self.reads() as session:
             row = session.execute(
                 select(WebSession, User, Practitioner.id)
                 .outerjoin(User, User.id == WebSession.user_id)
@@ -113,9 +134,9 @@ class ServerSessionInterface(SessionInterface):
                 if web.revoked_at is None:
                     reason = "inactive-user" if web.user_id and not (user and user.active) \
                         else ("idle" if web.expires_at > now else "absolute")
-                    session.execute(update(WebSession).where(WebSession.id == web.id)
-                                    .values(revoked_at=now, revoked_reason=reason))
-                    session.commit()
+                    with self.db.session() as writer:
+                        writer.execute(update(WebSession).where(WebSession.id == web.id)
+                                       .values(revoked_at=now, revoked_reason=reason))
                 fresh = ServerSession()
                 fresh["_expired"] = bool(web.user_id)
                 fresh.modified = False

@@ -1,0 +1,221 @@
+"""Web load benchmark: ``vesalius serve --workers 2`` on a 1M-appointment SQLite clinic,
+loaded by wrk (16 connections, 20 s per route), each page measured beside a minimal route of
+the same server in the same run.
+
+    uv run python bench/web/bench_web.py                    # 1M appointments (seeded once)
+    uv run python bench/web/bench_web.py --appointments 10000 --duration 5   # a quick look
+
+Targets (issue 4): the calendar day view of a location with 20 practitioners >= 200
+requests/s with p99 <= 250 ms; the chart editor >= 100 requests/s. The table gives each
+route's requests/s, p50 and p99 latency, the ratio to the minimal route, and whether it
+meets its target. The seeded database is kept in bench/results/ (git-ignored) for reruns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results"
+EMAIL = "bench.owner@example.org"
+PASSWORD = "bench owner passphrase 2026"
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    target_rps: float | None = None
+    target_p99_ms: float | None = None
+
+    def meets(self) -> str:
+        ok = (self.target_rps is None or self.rps >= self.target_rps) and (
+            self.target_p99_ms is None or self.p99_ms <= self.target_p99_ms) and not self.errors
+        return "yes" if ok else "NO"
+
+
+def seed(url: str, appointments: int) -> None:
+    """Bulk-seed the clinic (once), then add a signed-in owner and a draft note to open."""
+    from sqlalchemy import select
+    from vesalius.db import Database
+    from vesalius.demo import bulk_seed
+    from vesalius.models import Appointment, Note, User
+    from vesalius.services import users
+    from vesalius.services.actor import Actor
+    from vesalius.web.schema import ensure_web_schema
+
+    db = Database(url)
+    db.upgrade()
+    ensure_web_schema(db.engine)
+    with db.session() as s:
+        empty = s.scalar(select(Appointment.id).limit(1)) is None
+    if empty:
+        started = time.perf_counter()
+        bulk_seed(db, appointments=appointments)
+        print(f"seeded {appointments} appointments in {time.perf_counter() - started:.0f} s",
+              flush=True)
+    with db.session() as s:
+        if s.scalar(select(User.id).where(User.email == EMAIL)) is None:
+            users.create_user(s, Actor.system("bench"), users.UserIn(
+                email=EMAIL, role="owner", name="Bench owner", password=PASSWORD))
+        if s.scalar(select(Note.id).where(Note.status == "draft").limit(1)) is None:
+            from vesalius.plugins import get_registry
+            from vesalius.services import notes
+
+            appt = s.scalar(select(Appointment).where(Appointment.status == "booked",
+                                                      Appointment.case_id.is_not(None))
+                            .order_by(Appointment.start_at).limit(1))
+            template = next(t.id for t in get_registry().templates.values()
+                            if t.id.endswith("follow-up"))
+            notes.create_draft(s, Actor.system("bench"), notes.DraftIn(
+                appointment_id=appt.id, template_id=template))
+    db.dispose()
+
+
+def targets(url: str) -> tuple[str, int, int]:
+    """The busiest day of location 1 (20 practitioners), its id, and a draft note id."""
+    from sqlalchemy import func, select
+    from vesalius.db import Database
+    from vesalius.models import Appointment, Note
+
+    db = Database(url)
+    with db.session() as s:
+        location = s.scalar(select(func.min(Appointment.location_id)))
+        day = s.scalar(select(func.date(Appointment.start_at))
+                       .where(Appointment.location_id == location,
+                              Appointment.start_at >= date.today().isoformat())
+                       .order_by(Appointment.start_at).limit(1))
+        note = s.scalar(select(Note.id).where(Note.status == "draft").limit(1))
+    db.dispose()
+    return day, location, note
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_up(port: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the server did not start")
+
+
+def sign_in(port: int) -> str:
+    """The session cookie of the bench owner, got the way a browser gets it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login")
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    conn.request("POST", "/login", body=body, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"sign-in failed: {response.status}")
+    return response.getheader("Set-Cookie", "").split(";")[0]
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(port: int, path: str, cookie: str, duration: int, connections: int) -> tuple[
+        float, float, float, int]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s",
+         "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return rps, p50, p99, errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--appointments", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=20, help="seconds per route")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database", help="SQLite file (default: bench/results/web-N.sqlite3)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = Path(args.database or RESULTS / f"web-{args.appointments}.sqlite3")
+    url = f"sqlite:///{path}"
+    seed(url, args.appointments)
+    day, location, note = targets(url)
+    port = free_port()
+    env = {**os.environ, "VESALIUS_DATABASE_URL": url}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vesalius", "serve", "--port", str(port), "--workers",
+         str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+    try:
+        wait_up(port)
+        cookie = sign_in(port)
+        routes = [
+            ("minimal route (/healthz)", "/healthz", None, None),
+            ("calendar day, 20 practitioners", f"/calendar/?date={day}&location={location}",
+             200.0, 250.0),
+            ("chart editor", f"/chart/notes/{note}", 100.0, None),
+        ]
+        results = []
+        for name, route, rps_target, p99_target in routes:
+            wrk(port, route, cookie, 2, args.connections)  # warm the workers' caches
+            rps, p50, p99, errors = wrk(port, route, cookie, args.duration, args.connections)
+            results.append(Result(name, route, rps, p50, p99, errors, rps_target, p99_target))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    base = results[0].rps
+    print(f"\n{args.appointments:,} appointments, SQLite, {args.workers} workers, "
+          f"{args.connections} connections, {args.duration} s per route\n")
+    print(f"{'route':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x minimal':>10} "
+          f"{'errors':>7}  target        met")
+    for r in results:
+        target = (f">={r.target_rps:g}/s" if r.target_rps else "") + (
+            f" p99<={r.target_p99_ms:g}" if r.target_p99_ms else "")
+        print(f"{r.name:34} {r.rps:9.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.rps / base:10.3f} "
+              f"{r.errors:7d}  {target:13} {r.meets() if target else ''}")
+    return 0 if all(r.meets() == "yes" for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
