@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.parse
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,9 +98,10 @@ def targets(url: str) -> tuple[str, int, int]:
     db = Database(url)
     with db.session() as s:
         location = s.scalar(select(func.min(Appointment.location_id)))
+        today = datetime.combine(date.today(), datetime.min.time(), UTC)
         day = s.scalar(select(func.date(Appointment.start_at))
                        .where(Appointment.location_id == location,
-                              Appointment.start_at >= date.today().isoformat())
+                              Appointment.start_at >= today)
                        .order_by(Appointment.start_at).limit(1))
         note = s.scalar(select(Note.id).where(Note.status == "draft").limit(1))
     db.dispose()

@@ -37,8 +37,13 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
     shot(desk, "01-registered")
 
     desk.goto(f"{live_server}/calendar/")
-    column = desk.locator('.cal-col[aria-label="Pat Browser"]')
-    column.locator('a.cal-slot[aria-label="Book Pat Browser at 16:00"]').click()
+    # Click the free time at 16:00 in Pat Browser's column (5-minute rows of --row-h).
+    first_hour = int(desk.locator("#calendar").get_attribute("data-first-hour"))
+    row_height = float(desk.evaluate(
+        "parseFloat(getComputedStyle(document.getElementById('calendar'))"
+        ".getPropertyValue('--row-h'))"))
+    column = desk.locator('.cal-col[data-title="Pat Browser"]')
+    column.click(position={"x": 30, "y": (16 - first_hour) * 12 * row_height + 2})
     desk.wait_for_url(re.compile(r"/calendar/book"))
     desk.fill("#f-patient_q", "Franklin")
     desk.locator("#patient-results button", has_text="Rosalind Franklin").click()

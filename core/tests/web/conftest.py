@@ -66,6 +66,7 @@ def app(db_url: str) -> Iterator[Flask]:
     # Pack settings are re-read only when this worker changes them: counts stay exact.
     flask_app = create_app(db_url, config={"TESTING": True,
                                            "VESALIUS_PACKS_RECHECK_SECONDS": 3600})
+    _states.append(flask_app.extensions["vesalius.web"])
     yield flask_app
     flask_app.extensions["vesalius.db"].dispose()
     reset_registry()
@@ -128,21 +129,31 @@ def browser(app: Flask) -> Callable[[str | None], Browser]:
 
 
 class QueryCounter:
-    """Counts the SQL statements the app's engine runs while active."""
+    """Counts the SQL statements the app runs while active, on every engine it uses (the
+    core's, and the page views' and session look-ups' own engines on SQLite)."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        self.engines = {db.engine}
+        for app_state in _states:
+            if app_state.db is db:
+                self.engines.add(app_state.page_sessions.kw["bind"]
+                                 if app_state.page_sessions else db.engine)
         self.count = 0
 
     def _count(self, *_args: object) -> None:
         self.count += 1
 
     def __enter__(self) -> QueryCounter:
-        event.listen(self.db.engine, "before_cursor_execute", self._count)
+        for engine in self.engines:
+            event.listen(engine, "before_cursor_execute", self._count)
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        event.remove(self.db.engine, "before_cursor_execute", self._count)
+        for engine in self.engines:
+            event.remove(engine, "before_cursor_execute", self._count)
+
+
+_states: list[object] = []
 
 
 class Kit:

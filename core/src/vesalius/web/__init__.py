@@ -72,7 +72,15 @@ def init_app(app: Flask, db: Database, *, self_authenticating: tuple[str, ...] =
 
     if ensure_schema:
         ensure_web_schema(db.engine)
-    app.extensions["vesalius.web"] = WebState(db=db)
+    from sqlalchemy.orm import sessionmaker
+
+    from .sessions import deferred_engine
+
+    state = WebState(db=db)
+    pages = deferred_engine(db)
+    if pages is not db.engine:
+        state.page_sessions = sessionmaker(pages, expire_on_commit=False)
+    app.extensions["vesalius.web"] = state
     config: dict[str, Any] = {
         "SECRET_KEY": app.config.get("SECRET_KEY") or _secret_key(db),
         "VESALIUS_IDLE_MINUTES": int(os.environ.get("VESALIUS_IDLE_MINUTES", "30")),

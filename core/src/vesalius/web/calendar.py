@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -39,6 +38,10 @@ class Block:
     entry: scheduling.CalendarEntry
     row: int
     span: int
+    #: Drawn text, prepared here once (hundreds of blocks on a busy day).
+    href: str = ""
+    time: str = ""
+    minutes: int = 0
 
 
 @dataclass
@@ -61,6 +64,10 @@ class Column:
     day: date | None = None
     cells: list[Cell] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    #: Working time as (first row, rows) runs of the grid, drawn open.
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    #: The instant of the grid's first row on this column's day (UTC, ISO 8601).
+    grid_start: str = ""
 
 
 def _day_arg(name: str = "date") -> date:
@@ -147,17 +154,33 @@ def _block(entry: scheduling.CalendarEntry, day: date, zone: tzinfo, first: int,
         return None
     row = int((start - grid_start).total_seconds() // 60 // ROW_MINUTES) + 1
     span = max(2, int(-(-(end - start).total_seconds() // 60 // ROW_MINUTES)))
-    return Block(entry=entry, row=row, span=min(span, (last - first) * 12 - row + 1))
+    return Block(entry=entry, row=row, span=min(span, (last - first) * 12 - row + 1),
+                 time=entry.start.astimezone(zone).strftime("%H:%M"),
+                 minutes=int((entry.end - entry.start).total_seconds() // 60))
 
 
-def _link_cells(columns: list[Column]) -> None:
-    """Each empty cell books its practitioner (or room) at its time. Built here with one
-    url_for per page: hundreds of cells per day."""
-    base = url_for("calendar.book")
+def _link_blocks(columns: list[Column]) -> None:
+    base = url_for("calendar.appointment", appointment_id=0).removesuffix("0")
     for col in columns:
-        who = urlencode({"practitioner": col.practitioner_id or "", "room": col.room_id or ""})
-        for cell in col.cells:
-            cell.href = f"{base}?{urlencode({'start': cell.start.isoformat()})}&{who}"
+        for block in col.blocks:
+            block.href = f"{base}{block.entry.id}"
+
+
+def _open_runs(col: Column) -> None:
+    """Working time as runs of open rows (a few per column instead of a link per cell:
+    the page stays small; the browser turns a click's height into the slot's time)."""
+    runs: list[tuple[int, int]] = []
+    for cell in col.cells:
+        if not cell.open:
+            continue
+        if runs and runs[-1][0] + runs[-1][1] == cell.row:
+            runs[-1] = (runs[-1][0], runs[-1][1] + SLOT_MINUTES // ROW_MINUTES)
+        else:
+            runs.append((cell.row, SLOT_MINUTES // ROW_MINUTES))
+    col.spans = runs
+    if col.cells:
+        col.grid_start = col.cells[0].start.isoformat()
+    col.cells = []
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:
@@ -215,9 +238,12 @@ def day() -> str:
         if col is not None and block is not None:
             col.blocks.append(block)
     freed = [e for e in entries if e.status not in SHOWN]
-    _link_cells(columns)
+    for col in columns:
+        _open_runs(col)
+    _link_blocks(columns)
     return render_template(
         "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
+        first_hour=first,
         rows=(last - first) * 12, locations=locations, location=location, by_room=by_room,
         freed=freed, prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1),
         today=datetime.now(zone).date(), counts=_counts(entries), practitioners=staff,
@@ -267,9 +293,12 @@ def week() -> str:
             col.blocks = [b for e in by_day[d] if (b := _block(e, d, zone, first, last))]
             columns.append(col)
         times, rows = _times(first, last), (last - first) * 12
-        _link_cells(columns)
+        for col in columns:
+            _open_runs(col)
+        _link_blocks(columns)
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
+        first_hour=first if practitioner is not None else 0,
         practitioners=staff, practitioner=practitioner, locations=locations, location=location,
         prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
         today=datetime.now(zone).date())

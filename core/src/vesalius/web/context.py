@@ -31,6 +31,8 @@ class WebState:
     registry: Registry | None = None
     registry_stamp: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Sessions for page views on SQLite (see :func:`db`); None: use ``db.sessions``.
+    page_sessions: Any = None
 
 
 def state() -> WebState:
@@ -42,9 +44,20 @@ def database() -> Database:
 
 
 def db() -> Session:
-    """This request's database session (opened on first use)."""
+    """This request's database session (opened on first use).
+
+    Requests that change things run on the core's engine (on SQLite every transaction is
+    ``BEGIN IMMEDIATE``: a booking's check and insert hold the write lock together). Page
+    views (GET) change nothing but their audit rows, so on SQLite they use a second engine
+    whose reads take no write lock and whose transaction begins at the first audit insert:
+    pages of different workers are read side by side instead of one after another.
+    """
     if "_vdb" not in g:
-        g._vdb = state().db.sessions()
+        web = state()
+        if request.method in ("GET", "HEAD") and web.page_sessions is not None:
+            g._vdb = web.page_sessions()
+        else:
+            g._vdb = web.db.sessions()
     return g._vdb  # type: ignore[no-any-return]
 
 

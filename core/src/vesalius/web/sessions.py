@@ -31,9 +31,10 @@ from .models import WebSession
 TOUCH_EVERY = timedelta(seconds=60)
 
 
-def _read_engine(db: Database) -> Any:
-    """Session look-ups need no write lock: on SQLite they use their own engine, whose
-    plain SELECTs take no BEGIN IMMEDIATE (WAL readers never wait for writers)."""
+def deferred_engine(db: Database, *, read_only: bool = False) -> Any:
+    """On a SQLite file: an engine in pysqlite's default mode, where a SELECT takes no lock
+    beyond WAL's snapshot and a transaction begins at the first write (never a lock upgrade:
+    the write waits on busy_timeout like any writer). Otherwise the core's engine."""
     if db.engine.dialect.name != "sqlite" or db.engine.url.database in (None, "", ":memory:"):
         return db.engine  # PostgreSQL, or one in-memory database shared by its pool
     from sqlalchemy import create_engine, event
@@ -44,7 +45,9 @@ def _read_engine(db: Database) -> Any:
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     return engine
@@ -105,7 +108,7 @@ class ServerSessionInterface(SessionInterface):
         self.db = db
         self.idle = idle
         self.absolute = absolute
-        self.reads = sessionmaker(_read_engine(db), expire_on_commit=False)
+        self.reads = sessionmaker(deferred_engine(db, read_only=True), expire_on_commit=False)
 
     # The cookie name carries the __Host- prefix whenever it can be Secure (ASVS 3.3.3).
     def cookie_name(self, request: Request) -> str:

@@ -1,10 +1,45 @@
-// Calendar: drag an appointment onto an empty slot to move it (the appointment page does
-// the same by keyboard). The server checks the move; a clash is shown and nothing changes.
+// Calendar: a click on free time books it, a drag moves a booking there (the appointment
+// page does the same by keyboard). Times come from the pointer's height in the column:
+// 5-minute rows, rounded down to the quarter hour. The server checks every move.
 "use strict";
 (function () {
   const cal = document.getElementById("calendar");
   if (!cal) return;
-  const base = cal.dataset.reschedule;  // ".../appointments/0/reschedule"
+  const SLOT = 15;
+  const rowHeight = () => parseFloat(getComputedStyle(cal).getPropertyValue("--row-h")) || 6;
+  function slotAt(col, clientY) {
+    const rect = col.getBoundingClientRect();
+    const minutes = Math.floor((clientY - rect.top) / rowHeight() * 5 / SLOT) * SLOT;
+    const start = new Date(new Date(col.dataset.start).getTime() + minutes * 60000);
+    return { minutes, start, top: minutes / 5 * rowHeight() };
+  }
+  const hover = document.createElement("div");
+  hover.className = "cal-hover";
+  hover.setAttribute("aria-hidden", "true");
+  let hoverCol = null;
+  const clock = (d) => {
+    // The label shows the grid's own wall-clock: first hour plus the offset.
+    return (m) => { const t = Number(cal.dataset.firstHour) * 60 + m; return String(Math.floor(t / 60)).padStart(2, "0") + ":" + String(t % 60).padStart(2, "0"); };
+  };
+  const label = clock();
+  cal.addEventListener("mousemove", (e) => {
+    const col = e.target.closest(".cal-col");
+    if (!col || e.target.closest(".appt")) { hover.remove(); hoverCol = null; return; }
+    const slot = slotAt(col, e.clientY);
+    if (hoverCol !== col) { col.append(hover); hoverCol = col; }
+    hover.style.top = slot.top + "px";
+    hover.textContent = label(slot.minutes);
+  });
+  cal.addEventListener("mouseleave", () => { hover.remove(); hoverCol = null; });
+  cal.addEventListener("click", (e) => {
+    const col = e.target.closest(".cal-col");
+    if (!col || e.target.closest(".appt") || !col.dataset.start) return;
+    const slot = slotAt(col, e.clientY);
+    const params = new URLSearchParams({ start: slot.start.toISOString(),
+      practitioner: col.dataset.practitioner, room: col.dataset.room });
+    window.location.href = cal.dataset.book + "?" + params.toString();
+  });
+
   let dragged = null;
   cal.addEventListener("dragstart", (e) => {
     const appt = e.target.closest(".appt");
@@ -20,29 +55,23 @@
     cal.querySelectorAll(".drop").forEach((n) => n.classList.remove("drop"));
   });
   cal.addEventListener("dragover", (e) => {
-    const slot = e.target.closest(".cal-slot");
-    if (!slot || !dragged) return;
+    const col = e.target.closest(".cal-col");
+    if (!col || !dragged) return;
     e.preventDefault();
     cal.querySelectorAll(".drop").forEach((n) => n.classList.remove("drop"));
-    slot.classList.add("drop");
+    col.classList.add("drop");
   });
   cal.addEventListener("drop", async (e) => {
-    const slot = e.target.closest(".cal-slot");
-    if (!slot || !dragged) return;
+    const col = e.target.closest(".cal-col");
+    if (!col || !dragged) return;
     e.preventDefault();
-    const column = slot.closest(".cal-col");
-    const start = new Date(slot.dataset.start);
-    const pad = (n) => String(n).padStart(2, "0");
-    // The slot's instant in the browser's zone is only used to carry the wall-clock the
-    // server expects: send the slot's own ISO time instead, converted by the server.
+    const slot = slotAt(col, e.clientY);
     const form = new FormData();
-    form.append("start_iso", slot.dataset.start);
-    form.append("date", start.getFullYear() + "-" + pad(start.getMonth() + 1) + "-" + pad(start.getDate()));
-    form.append("time", pad(start.getHours()) + ":" + pad(start.getMinutes()));
+    form.append("start_iso", slot.start.toISOString());
     form.append("minutes", dragged.dataset.minutes);
-    if (column.dataset.practitioner) form.append("practitioner_id", column.dataset.practitioner);
-    if (column.dataset.room) form.append("room_id", column.dataset.room);
-    const url = base.replace("/0/", "/" + dragged.dataset.appointment + "/");
+    if (col.dataset.practitioner) form.append("practitioner_id", col.dataset.practitioner);
+    if (col.dataset.room) form.append("room_id", col.dataset.room);
+    const url = cal.dataset.reschedule.replace("/0/", "/" + dragged.dataset.appointment + "/");
     const { ok, data } = await V.post(url, form);
     if (ok) { window.location.reload(); return; }
     window.alert((data && data.error) || "The appointment could not be moved.");
