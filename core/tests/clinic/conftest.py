@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import testpack
+import clinic_testpack as testpack
+from clinic_dbhelpers import QueryCounter, truncate_postgres
 from vesalius import models  # noqa: F401
 from vesalius.db import Database
-from vesalius.db.base import Base
 from vesalius.plugins import build_registry, set_registry
 from vesalius.services import Actor
 
@@ -54,14 +54,6 @@ def postgres_url() -> str:
     return url
 
 
-def _truncate_postgres(url: str) -> None:
-    db = Database(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -69,7 +61,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
-    _truncate_postgres(url)
+    truncate_postgres(url)
     return url
 
 
@@ -93,18 +85,6 @@ def registry() -> Iterator[object]:
 @pytest.fixture
 def system() -> Actor:
     return Actor.system("tests")
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-        self.statements: list[str] = []
-
-    def __call__(self, conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.strip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT")):
-            return
-        self.count += 1
-        self.statements.append(statement)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from factories import visit_document
+from clinic_factories import visit_document
 from vesalius.app import create_app
 from vesalius.services import Actor, users
 

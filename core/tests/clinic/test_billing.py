@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from factories import MONDAY, at, clinic_setup, visit_document
+from clinic_factories import MONDAY, at, clinic_setup, visit_document
 from pydantic import ValidationError
 from sqlalchemy import select
 from vesalius.db.types import money
@@ -217,7 +217,7 @@ def test_ready_to_bill_worklist(db, system, insured, count_queries):  # type: ig
 
 
 def test_late_cancel_fee_invoice(db, system):  # type: ignore[no-untyped-def]
-    from factories import service
+    from clinic_factories import service
     with db.session() as s:
         c = clinic_setup(s, system)
         svc = service(s, system, "Rehab with fee")

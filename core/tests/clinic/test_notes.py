@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import clinic_testpack as testpack
 import pytest
-import testpack
-from factories import MONDAY, at, clinic_setup, visit_document
+from clinic_factories import MONDAY, at, clinic_setup, visit_document
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from vesalius.errors import Conflict, Forbidden, Invalid

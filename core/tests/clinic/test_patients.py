@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import patient
+from clinic_factories import patient
 from vesalius.errors import Forbidden, Invalid
 from vesalius.services import Actor, patients
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import QueryCounter, _truncate_postgres
+from clinic_dbhelpers import QueryCounter, truncate_postgres
 from sqlalchemy import event, func, select
 from vesalius.db import Database
 from vesalius.demo import bulk_seed
@@ -75,7 +75,7 @@ def test_query_counts_do_not_grow_with_data(db_url, request, tmp_path, sizes):  
             shutil.copy(request.getfixturevalue("sqlite_template"), path)
             url = f"sqlite:///{Path(path)}"
         else:
-            _truncate_postgres(db_url)
+            truncate_postgres(db_url)
             url = db_url
         db = Database(url)
         bulk_seed(db, appointments=size, today=TODAY)

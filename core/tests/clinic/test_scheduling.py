@@ -7,7 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from factories import MONDAY, at, clinic_setup, patient
+from clinic_factories import MONDAY, at, clinic_setup, patient
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from vesalius.errors import Conflict, Invalid
@@ -67,7 +67,7 @@ def test_room_double_booking_conflicts(db, system, clinic):  # type: ignore[no-u
     room = clinic["rooms"][0]
     with db.session() as s:
         other = patient(s, system, "Grace", "Hopper")
-        from factories import practitioner
+        from clinic_factories import practitioner
         second = practitioner(s, system, "second@example.org", location_id=clinic["location"])
         scheduling.book(s, system, booking(clinic, at(MONDAY, 10), room_id=room))
         other_id, second_id = other.id, second.id
@@ -260,7 +260,7 @@ def test_series_keeps_wall_clock_time_across_dst(db, system, clinic):  # type: i
 
 
 def test_availability_honours_hours_breaks_buffers_and_bookings(db, system, clinic):  # type: ignore[no-untyped-def]
-    from factories import service
+    from clinic_factories import service
     with db.session() as s:
         svc = service(s, system, "Rehab long", minutes=45, buffer=15)
         svc_id = svc.id
