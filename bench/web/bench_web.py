@@ -172,6 +172,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds per route")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--database", help="SQLite file (default: bench/results/web-N.sqlite3)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -186,7 +187,7 @@ def main() -> int:
     env = {**os.environ, "VESALIUS_DATABASE_URL": url}
     server = subprocess.Popen(
         [sys.executable, "-m", "vesalius", "serve", "--port", str(port), "--workers",
-         str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         str(args.workers), "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True)
     try:
         wait_up(port)
@@ -206,7 +207,8 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     base = results[0].rps
-    print(f"\n{args.appointments:,} appointments, SQLite, {args.workers} workers, "
+    print(f"\n{args.appointments:,} appointments, SQLite, {args.workers} workers x "
+          f"{args.threads} threads, "
           f"{args.connections} connections, {args.duration} s per route\n")
     print(f"{'route':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x minimal':>10} "
           f"{'errors':>7}  target        met")

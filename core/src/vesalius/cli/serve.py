@@ -12,8 +12,10 @@ import click
               help="Database URL (default: VESALIUS_DATABASE_URL, else ./vesalius.sqlite3).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="gunicorn worker processes (default: 2 per CPU, 2 to 8).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Threads per worker (1: one request at a time per process).")
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
-def command(host: str, port: int, url: str | None, workers: int | None,
+def command(host: str, port: int, url: str | None, workers: int | None, threads: int,
             access_log: bool) -> None:
     """Serve the web pages and the API with gunicorn (the database is upgraded first when
     it is behind)."""
@@ -21,4 +23,5 @@ def command(host: str, port: int, url: str | None, workers: int | None,
 
     click.echo(f"Vesalius on http://{host}:{port}/ (API at /api/v1, "
                f"OpenAPI at /api/v1/openapi.json)")
-    serve(url, host, port, workers or default_workers(), access_log=access_log)
+    serve(url, host, port, workers or default_workers(), threads=threads,
+          access_log=access_log)

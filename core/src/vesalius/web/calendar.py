@@ -17,12 +17,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
-from ..models import Location, Practitioner, Room, Service, WorkingHours
+from ..models import Location, Practitioner, Room, Service
 from ..services import cases as case_service
 from ..services import clinic, practitioners, scheduling, waitlist
 from ..services.common import clinic_timezone
 from .context import actor, db
 from .forms import FormError, clean, parse, service_errors
+from .lookups import staff_at
 from .security import requires, wants_json
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -45,16 +46,6 @@ class Block:
 
 
 @dataclass
-class Cell:
-    row: int
-    start: datetime
-    open: bool
-    hour: bool
-    label: str = ""
-    href: str = ""
-
-
-@dataclass
 class Column:
     key: str
     title: str
@@ -62,7 +53,6 @@ class Column:
     practitioner_id: int | None = None
     room_id: int | None = None
     day: date | None = None
-    cells: list[Cell] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     #: Working time as (first row, rows) runs of the grid, drawn open.
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -94,11 +84,10 @@ def _location(locations: list[Location]) -> Location | None:
     return locations[0] if locations else None
 
 
-def _open_spans(hours: list[WorkingHours], day: date, location_id: int | None
+def _open_spans(hours: list[Any], day: date, location_id: int | None
                 ) -> list[tuple[time, time]]:
     """Working time of one practitioner on ``day`` at the location: work minus breaks."""
     valid = [h for h in hours if h.weekday == day.weekday()
-             and (location_id is None or h.location_id == location_id)
              and (h.valid_from is None or h.valid_from <= day)
              and (h.valid_to is None or day <= h.valid_to)]
     spans = [(h.start_time, h.end_time) for h in valid if h.kind == "work"]
@@ -130,19 +119,16 @@ def _bounds(spans: list[tuple[time, time]], entries: list[Any], zone: tzinfo) ->
     return first, min(last, 24)
 
 
-def _cells(day: date, zone: tzinfo, first: int, last: int,
-           spans: list[tuple[time, time]]) -> list[Cell]:
-    cells = []
-    minutes = first * 60
-    while minutes < last * 60:
-        clock = time(minutes // 60, minutes % 60)
-        start = datetime.combine(day, clock, zone)
-        is_open = any(a <= clock < b for a, b in spans)
-        cells.append(Cell(row=(minutes - first * 60) // ROW_MINUTES + 1,
-                          start=start.astimezone(UTC), open=is_open, hour=minutes % 60 == 45,
-                          label=clock.strftime("%H:%M")))
-        minutes += SLOT_MINUTES
-    return cells
+def _grid(col: Column, day: date, zone: tzinfo, first: int, last: int,
+          spans: list[tuple[time, time]]) -> None:
+    """Set a column's open runs (working time in 5-minute rows) and its first instant."""
+    top, bottom = first * 60, last * 60
+    for start, end in sorted(spans):
+        a = max(top, start.hour * 60 + start.minute)
+        b = min(bottom, end.hour * 60 + end.minute)
+        if b > a:
+            col.spans.append(((a - top) // ROW_MINUTES + 1, (b - a) // ROW_MINUTES))
+    col.grid_start = datetime.combine(day, time(first), zone).astimezone(UTC).isoformat()
 
 
 def _block(entry: scheduling.CalendarEntry, day: date, zone: tzinfo, first: int,
@@ -166,23 +152,6 @@ def _link_blocks(columns: list[Column]) -> None:
             block.href = f"{base}{block.entry.id}"
 
 
-def _open_runs(col: Column) -> None:
-    """Working time as runs of open rows (a few per column instead of a link per cell:
-    the page stays small; the browser turns a click's height into the slot's time)."""
-    runs: list[tuple[int, int]] = []
-    for cell in col.cells:
-        if not cell.open:
-            continue
-        if runs and runs[-1][0] + runs[-1][1] == cell.row:
-            runs[-1] = (runs[-1][0], runs[-1][1] + SLOT_MINUTES // ROW_MINUTES)
-        else:
-            runs.append((cell.row, SLOT_MINUTES // ROW_MINUTES))
-    col.spans = runs
-    if col.cells:
-        col.grid_start = col.cells[0].start.isoformat()
-    col.cells = []
-
-
 def _times(first: int, last: int) -> list[tuple[int, str]]:
     return [((h - first) * 12 + 1, f"{h:02d}:00") for h in range(first, last)]
 
@@ -197,20 +166,14 @@ def day() -> str:
     location = _location(locations)
     zone = _zone(location)
     by_room = request.args.get("by") == "room"
-    staff = practitioners.list_practitioners(session, who)
     wanted = [int(p) for p in request.args.getlist("practitioner") if p.isdigit()]
+    location_id = location.id if location else None
+    staff, hours = staff_at(session, who, location_id, [the_day.weekday()])
     if wanted:
         staff = [p for p in staff if p.id in wanted]
-    hours = practitioners.hours_of(session, [p.id for p in staff])
-    by_practitioner: dict[int, list[WorkingHours]] = defaultdict(list)
+    by_practitioner: dict[int, list[Any]] = defaultdict(list)
     for h in hours:
         by_practitioner[h.practitioner_id].append(h)
-    location_id = location.id if location else None
-    if location is not None and not wanted:
-        # Show who works here that day, and anyone with a booking here.
-        working = {h.practitioner_id for h in hours if h.location_id == location_id}
-        staff = [p for p in staff if p.id in working or p.default_location_id == location_id
-                 or not by_practitioner.get(p.id)]
     entries = scheduling.day_list(session, who, the_day, location_id=location_id,
                                   practitioner_ids=[p.id for p in staff] if wanted else None)
     shown = [e for e in entries if e.status in SHOWN]
@@ -222,14 +185,14 @@ def day() -> str:
         for room in [r for r in location.rooms if r.active]:
             col = Column(key=f"room-{room.id}", title=room.name, room_id=room.id,
                          day=the_day)
-            col.cells = _cells(the_day, zone, first, last, any_open)
+            _grid(col, the_day, zone, first, last, any_open)
             columns.append(col)
         index = {c.room_id: c for c in columns}
     else:
         for p in staff:
             col = Column(key=f"p-{p.id}", title=p.display_name,
                          subtitle=", ".join(p.disciplines), practitioner_id=p.id, day=the_day)
-            col.cells = _cells(the_day, zone, first, last, spans[p.id])
+            _grid(col, the_day, zone, first, last, spans[p.id])
             columns.append(col)
         index = {c.practitioner_id: c for c in columns}
     for entry in shown:
@@ -238,8 +201,6 @@ def day() -> str:
         if col is not None and block is not None:
             col.blocks.append(block)
     freed = [e for e in entries if e.status not in SHOWN]
-    for col in columns:
-        _open_runs(col)
     _link_blocks(columns)
     return render_template(
         "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
@@ -275,8 +236,9 @@ def week() -> str:
     times: list[tuple[int, str]] = []
     rows = 0
     if practitioner is not None:
-        hours = practitioners.hours_of(session, [practitioner.id])
         location_id = location.id if location else None
+        hours = [h for h in staff_at(session, who, location_id, range(7))[1]
+                 if h.practitioner_id == practitioner.id]
         entries = [e for e in scheduling.day_list(
             session, who, start, practitioner_ids=[practitioner.id], days=7)
             if e.status in SHOWN]
@@ -289,12 +251,10 @@ def week() -> str:
         for d in days:
             col = Column(key=f"d-{d}", title=d.strftime("%a %d"), subtitle=d.strftime("%b"),
                          practitioner_id=practitioner.id, day=d)
-            col.cells = _cells(d, zone, first, last, spans[d])
+            _grid(col, d, zone, first, last, spans[d])
             col.blocks = [b for e in by_day[d] if (b := _block(e, d, zone, first, last))]
             columns.append(col)
         times, rows = _times(first, last), (last - first) * 12
-        for col in columns:
-            _open_runs(col)
         _link_blocks(columns)
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,

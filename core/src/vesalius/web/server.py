@@ -52,7 +52,7 @@ def serve(url: str | None, host: str, port: int, workers: int, *,
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "gthread" if threads > 1 else "sync",
         "threads": threads,
         "timeout": timeout,
         "graceful_timeout": 10,

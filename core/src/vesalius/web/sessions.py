@@ -46,6 +46,7 @@ def deferred_engine(db: Database, *, read_only: bool = False) -> Any:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL (set by the core): as its engine
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
