@@ -187,8 +187,8 @@ def main() -> int:
     env = {**os.environ, "VESALIUS_DATABASE_URL": url}
     server = subprocess.Popen(
         [sys.executable, "-m", "vesalius", "serve", "--port", str(port), "--workers",
-         str(args.workers), "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True)
+         str(args.workers), "--threads", str(args.threads)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         wait_up(port)
         cookie = sign_in(port)
