@@ -188,7 +188,8 @@ def main() -> int:
     server = subprocess.Popen(
         [sys.executable, "-m", "vesalius", "serve", "--port", str(port), "--workers",
          str(args.workers), "--threads", str(args.threads)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        stdout=subprocess.DEVNULL, stderr=(RESULTS / "web-server.log").open("w"),
+        start_new_session=True)
     try:
         wait_up(port)
         cookie = sign_in(port)

@@ -11,6 +11,8 @@ the saved draft.
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -143,14 +145,23 @@ def create_note(appointment_id: int) -> Response:
 
 
 def _chart_svg(chart_id: str, marks: list[Any]) -> Markup:
-    chart = registry().charts[chart_id]
+    reg = registry()
+    return Markup(_drawn(id(reg), reg.charts[chart_id], json.dumps(marks or [],
+                                                                   sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=512)
+def _drawn(_registry: int, chart: Any, marks_json: str) -> str:
+    """A chart drawn with marks (SDK output: svgwrite escapes every text). Charts are
+    frozen and drawing is pure, so the same marks give the same SVG: kept for reuse, keyed
+    by the registry too (switching a pack rebuilds it)."""
     parsed = []
-    for mark in marks or []:
+    for mark in json.loads(marks_json):
         try:
             parsed.append(ChartMark.model_validate(mark))
         except ValueError:
             continue  # a stored mark the chart cannot draw is listed, not drawn
-    return Markup(chart.render(parsed))  # SDK output: svgwrite escapes every text
+    return str(chart.render(parsed))
 
 
 def _vocab(chart_id: str) -> dict[str, Any]:
