@@ -203,6 +203,10 @@ class Registry:
 
     # -- behaviour hooks ---------------------------------------------------------------
 
+    def implements(self, hook: str) -> bool:
+        """Whether any enabled pack implements ``hook`` (skip building an unheard event)."""
+        return bool(getattr(self._pm.hook, hook).get_hookimpls())
+
     def _call_owner(self, hook: str, pack: str, **kwargs: Any) -> Any:
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
             if impl.plugin_name == pack:
