@@ -41,7 +41,7 @@ def pg_app(kit) -> Iterator[object]:
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")
     admin.dispose()
     joiner = "&" if "?" in base else "?"
-    url = f"{base}{joiner}options={quote(f'-csearch_path={SCHEMA},public')}"
+    url = f"{base}{joiner}options={quote(f'-csearch_path={SCHEMA}')}"
     reset_registry()
     db = Database(url)
     db.upgrade()
