@@ -39,7 +39,7 @@ def command(seed_only: bool, appointments: int | None, url: str | None, host: st
     elif is_empty(db):
         counts = seed_demo(db, seed=random_seed)
     else:
-        click.echo("The database already holds a clinic: serving it as it is.")
+        click.echo("The database already holds a clinic: nothing seeded.")
     if counts:
         elapsed = time.perf_counter() - started
         click.echo(", ".join(f"{v} {k}" for k, v in counts.items()
