@@ -248,3 +248,14 @@ def test_revenue_by_practitioner_per_month(db, system, insured, count_queries): 
         timeline = reports.case_timeline(s, system, insured["case"])
         assert [e.kind for e in timeline] == ["appointment", "note", "measure", "invoice"]
         assert timeline[0].at == PAST and timeline[-1].at == PAST + timedelta(days=0)
+
+
+def test_invoice_list_shows_the_newest_window_oldest_first(db, system, insured) -> None:
+    with db.session() as s:
+        for days in (10, 20, 30):  # older visits' invoices, added after the signed one
+            s.add(Invoice(patient_id=insured["patient"], case_id=insured["case"],
+                          date_of_service=PAST - timedelta(days=days)))
+    with db.session() as s:
+        views = billing.list_invoices(s, system, patient_id=insured["patient"], limit=2)
+        dates = [v.invoice.date_of_service for v in views]
+    assert dates == [PAST - timedelta(days=10), PAST]

@@ -310,8 +310,11 @@ def list_invoices(session: Session, actor: Actor, *, case_id: int | None = None,
         actor.require("reports.read")
     if status is not None:
         query = query.where(Invoice.status == status)
-    invoices = list(session.scalars(query.order_by(Invoice.date_of_service, Invoice.id)
-                                    .limit(max(1, min(limit, 1000)))))
+    # The newest ``limit`` invoices (a long history must not hide this week's), returned
+    # oldest first as before.
+    invoices = list(session.scalars(
+        query.order_by(Invoice.date_of_service.desc(), Invoice.id.desc())
+        .limit(max(1, min(limit, 1000)))))[::-1]
     paid = paid_by_invoice(session, [i.id for i in invoices])
     audit.record_many(session, actor, "read", "invoice",
                       [(i.id, i.patient_id) for i in invoices])

@@ -247,6 +247,8 @@ def list_claims(session: Session, actor: Actor, *, status: str | None = None,
         query = query.where(Claim.patient_id == patient_id)
     if case_id is not None:
         query = query.where(Claim.case_id == case_id)
-    found = list(session.scalars(query.order_by(Claim.id).limit(max(1, min(limit, 1000)))))
+    # The newest ``limit`` claims, returned oldest first.
+    found = list(session.scalars(
+        query.order_by(Claim.id.desc()).limit(max(1, min(limit, 1000)))))[::-1]
     audit.record_many(session, actor, "read", "claim", [(c.id, c.patient_id) for c in found])
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import datetime
@@ -24,6 +25,8 @@ from .patients import EMAIL
 TOKEN_PREFIX = "vsl_"
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()
+#: A hash of a random password: verified against for unknown accounts (see authenticate).
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class UserIn(Input):
@@ -179,7 +182,13 @@ def actor_for_user(session: Session, user: User, ip: str | None = None,
 def authenticate(session: Session, email: str, password: str) -> User:
     """The user whose e-mail and password these are (for the web login)."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not check_password(user, password):
+    if user is None or not user.active:
+        # Spend the time a real check spends, so that timing does not tell which e-mails
+        # have accounts (ASVS 6.3.8).
+        with contextlib.suppress(VerifyMismatchError, VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        raise Unauthorized("wrong e-mail or password")
+    if not check_password(user, password):
         raise Unauthorized("wrong e-mail or password")
     user.last_login_at = utcnow()
     return user
