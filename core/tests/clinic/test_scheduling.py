@@ -324,5 +324,57 @@ def test_day_list_is_one_query(db, system, clinic, count_queries):  # type: igno
                                           location_id=clinic["location"], days=7)
         assert len(entries) == n
         assert entries[0].patient_name == "Ada Lovelace"
-        # location zone, the list, one audit insert
-        assert counter.count == 3, counter.statements
+        # location zone, the list; audit: the list (new), its items, the read event
+        assert counter.count == 5, counter.statements
+        with db.session() as s, count_queries() as counter:
+            again = scheduling.day_list(s, system, MONDAY + timedelta(days=7 * (n // 3)),
+                                        location_id=clinic["location"], days=7)
+        assert again == entries
+        # The same list read again: its items are already stored, only the event is new.
+        assert counter.count == 4, counter.statements
+
+
+def test_day_list_read_is_audited_per_appointment(db, system, clinic):  # type: ignore[no-untyped-def]
+    """A list read is one event (who, when, from where) whose list names every appointment
+    shown with its patient; the patient's audit trail finds it; nothing clinical is kept."""
+    from vesalius.models import AuditEvent, AuditList, AuditListItem
+    from vesalius.services import audit
+    from vesalius.services.actor import Actor
+
+    with db.session() as s:
+        other = patient(s, system, "Grace", "Hopper").id
+        first = scheduling.book(s, system, booking(clinic, at(MONDAY, 9))).id
+        second = scheduling.book(s, system, booking(clinic, at(MONDAY, 10),
+                                                    patient_id=other, case_id=None)).id
+    desk = Actor(user_id=7, role="front-desk").with_origin("10.0.0.9", "Firefox")
+    for _ in range(2):
+        with db.session() as s:
+            shown = scheduling.day_list(s, desk, MONDAY, location_id=clinic["location"])
+    assert [(e.id, e.patient_id) for e in shown] == [(first, clinic["patient"]),
+                                                      (second, other)]
+    with db.session() as s:
+        reads = list(s.scalars(select(AuditEvent).where(AuditEvent.detail == "day list")
+                               .order_by(AuditEvent.id)))
+        assert len(reads) == 2
+        assert {(r.user_id, r.role, r.action, r.resource_type, r.ip, r.user_agent, r.outcome)
+                for r in reads} == {(7, "front-desk", "read", "appointment", "10.0.0.9",
+                                     "Firefox", "ok")}
+        assert reads[0].at <= reads[1].at and reads[0].list_digest == reads[1].list_digest
+        # Every appointment shown is traceable to the reads, by appointment and by patient.
+        assert audit.list_items(s, system, reads[0].list_digest) == [
+            (first, clinic["patient"]), (second, other)]
+        assert s.scalar(select(func.count()).select_from(AuditList)) == 1
+        traced = s.scalars(select(AuditListItem.list_digest)
+                           .where(AuditListItem.resource_id == second)).all()
+        assert traced == [reads[0].list_digest]
+        for pid in (clinic["patient"], other):
+            assert {e.id for e in audit.events(s, system, patient_id=pid)} >= {
+                r.id for r in reads}
+        # Ids only: no names, no booking notes.
+        stored = s.execute(select(AuditList.resource_type, AuditList.size)).one()
+        assert tuple(stored) == ("appointment", 2)
+    for statement in ("UPDATE audit_list_items SET patient_id = 1",
+                      "DELETE FROM audit_list_items", "DELETE FROM audit_lists",
+                      "UPDATE audit_events SET list_digest = NULL"):
+        with pytest.raises(IntegrityError), db.session() as s:
+            s.execute(text(statement))

@@ -470,3 +470,5 @@ class AuditOut(Out):
     outcome: str
     ip: str | None
     detail: str | None
+    #: A list read: the records it showed are the items of this list.
+    list_digest: str | None = None

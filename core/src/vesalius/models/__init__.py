@@ -1,6 +1,6 @@
 """The core's tables, one module per aggregate. Importing this registers them all."""
 
-from .auth import ApiToken, AuditEvent
+from .auth import ApiToken, AuditEvent, AuditList, AuditListItem
 from .billing import (
     Claim,
     ClaimLine,
@@ -18,7 +18,8 @@ from .scheduling import Appointment, AppointmentSeries, Service, WaitlistEntry
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
 
 __all__ = [
-    "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "Case", "Claim", "ClaimLine",
+    "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
+    "AuditListItem", "Case", "Claim", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
     "Location", "MeasureResult", "Note", "NoteAddendum", "Patient", "Payer", "Payment",
     "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service", "TimeOff", "User",

@@ -40,6 +40,7 @@ class AuditEvent(Base):
         Index("ix_audit_patient_at", "patient_id", "at"),
         Index("ix_audit_user_at", "user_id", "at"),
         Index("ix_audit_resource", "resource_type", "resource_id"),
+        Index("ix_audit_list", "list_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,3 +55,39 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(String(300))
+    #: A list read (one event for a page of records): the records it showed are the items
+    #: of this :class:`AuditList`.
+    list_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditList(Base):
+    """The records one list read showed, as ids, stored once per distinct list.
+
+    A calendar is read again and again while its bookings stay the same: each read is its
+    own :class:`AuditEvent` (who, when, from where) naming the list by the SHA-256 of its
+    ``(resource_id, patient_id)`` pairs, and the pairs are written only the first time.
+    Append-only like the events.
+    """
+
+    __tablename__ = "audit_lists"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_type: Mapped[str] = mapped_column(String(30))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class AuditListItem(Base):
+    """One record of an :class:`AuditList`, in the order shown (traceable by patient and by
+    record through their indexes)."""
+
+    __tablename__ = "audit_list_items"
+    __table_args__ = (
+        Index("ix_audit_list_items_patient", "patient_id"),
+        Index("ix_audit_list_items_resource", "resource_id"),
+    )
+
+    list_digest: Mapped[str] = mapped_column(ForeignKey("audit_lists.digest"),
+                                             primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    resource_id: Mapped[int | None] = mapped_column(Integer)
+    patient_id: Mapped[int | None] = mapped_column(Integer)

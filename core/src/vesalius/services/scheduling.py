@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from vesalius_sdk import AppointmentStatusChange
 
 from ..db.types import utcnow
@@ -415,33 +415,41 @@ def day_list(session: Session, actor: Actor, day: date, *, location_id: int | No
     start = datetime.combine(day, time(0), zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=max(1, min(days, 31))), time(0),
                            zone).astimezone(UTC)
-    svc, room = aliased(Service), aliased(Room)
+    # Plain rows of the columns the calendar draws (no ORM objects: hundreds per page).
+    a, patient, prac = Appointment.__table__.c, Patient.__table__, Practitioner.__table__
+    svc, room = Service.__table__.alias("svc"), Room.__table__.alias("room")
     query = (
-        select(Appointment, Patient.given_name, Patient.preferred_name, Patient.family_name,
-               Practitioner.display_name, svc.name, room.name)
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
-        .outerjoin(svc, svc.id == Appointment.service_id)
-        .outerjoin(room, room.id == Appointment.room_id)
-        .where(Appointment.start_at >= start, Appointment.start_at < end)
-        .order_by(Appointment.start_at, Practitioner.display_name, Appointment.id)
+        select(a.id, a.start_at, a.end_at, a.status, a.patient_id, patient.c.given_name,
+               patient.c.preferred_name, patient.c.family_name, a.practitioner_id,
+               prac.c.display_name, a.case_id, a.service_id, svc.c.name, a.location_id,
+               a.room_id, room.c.name, a.series_id, a.booking_note)
+        .select_from(Appointment.__table__)
+        .join(patient, patient.c.id == a.patient_id)
+        .join(prac, prac.c.id == a.practitioner_id)
+        .outerjoin(svc, svc.c.id == a.service_id)
+        .outerjoin(room, room.c.id == a.room_id)
+        .where(a.start_at >= start, a.start_at < end)
+        .order_by(a.start_at, prac.c.display_name, a.id)
     )
     if location_id is not None:
-        query = query.where(Appointment.location_id == location_id)
+        query = query.where(a.location_id == location_id)
     if practitioner_ids:
-        query = query.where(Appointment.practitioner_id.in_(practitioner_ids))
+        query = query.where(a.practitioner_id.in_(practitioner_ids))
     if not include_cancelled:
-        query = query.where(Appointment.status.in_(ACTIVE_STATUSES))
+        query = query.where(a.status.in_(ACTIVE_STATUSES))
     entries = [
         CalendarEntry(
-            id=a.id, start=a.start_at, end=a.end_at, status=a.status, patient_id=a.patient_id,
-            patient_name=f"{preferred or given} {family}", practitioner_id=a.practitioner_id,
-            practitioner_name=pname, case_id=a.case_id, service_id=a.service_id,
-            service_name=sname, location_id=a.location_id, room_id=a.room_id,
-            room_name=rname, series_id=a.series_id, booking_note=a.booking_note,
+            id=aid, start=start_at, end=end_at, status=status, patient_id=pid,
+            patient_name=f"{preferred or given} {family}", practitioner_id=prid,
+            practitioner_name=pname, case_id=case_id, service_id=service_id,
+            service_name=sname, location_id=loc_id, room_id=room_id, room_name=rname,
+            series_id=series_id, booking_note=note,
         )
-        for a, given, preferred, family, pname, sname, rname in session.execute(query)
+        for (aid, start_at, end_at, status, pid, given, preferred, family, prid, pname,
+             case_id, service_id, sname, loc_id, room_id, rname, series_id, note)
+        in session.execute(query)
     ]
-    audit.record_many(session, actor, "read", "appointment",
+    # One audit event for the list read, naming the appointments it showed (see audit).
+    audit.record_list(session, actor, "read", "appointment",
                       [(e.id, e.patient_id) for e in entries], detail="day list")
     return entries
