@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
@@ -43,6 +44,8 @@ class Block:
     href: str = ""
     time: str = ""
     minutes: int = 0
+    #: The block's link, drawn in Python with every text escaped (see :func:`_draw_blocks`).
+    html: Markup = field(default_factory=Markup)
 
 
 @dataclass
@@ -145,11 +148,33 @@ def _block(entry: scheduling.CalendarEntry, day: date, zone: tzinfo, first: int,
                  minutes=int((entry.end - entry.start).total_seconds() // 60))
 
 
-def _link_blocks(columns: list[Column]) -> None:
+def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
+    """Each block's link as escaped HTML, drawn here rather than cell by cell in Jinja (a
+    busy day has hundreds): every text is escaped, numbers are formatted; names shared by
+    many blocks (statuses, services, rooms, practitioners) are escaped once."""
     base = url_for("calendar.appointment", appointment_id=0).removesuffix("0")
+    names: dict[str, Markup] = {}
+
+    def esc(text: str) -> Markup:
+        found = names.get(text)
+        if found is None:
+            found = names[text] = escape(text)
+        return found
+
     for col in columns:
         for block in col.blocks:
-            block.href = f"{base}{block.entry.id}"
+            e = block.entry
+            block.href = f"{base}{e.id}"
+            after = f" · {esc(e.service_name)}" if e.service_name else ""
+            if by_room:
+                after += f" · {esc(e.practitioner_name)}"
+            elif e.room_name:
+                after += f" · {esc(e.room_name)}"
+            block.html = Markup(
+                f'<a class="appt {esc(e.status)} r{block.row} s{block.span}" '
+                f'href="{escape(block.href)}" draggable="true" data-appointment="{e.id}" '
+                f'data-minutes="{block.minutes}"><strong>{escape(e.patient_name)}</strong> '
+                f"{escape(block.time)}{after}</a>")
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:
@@ -201,7 +226,7 @@ def day() -> str:
         if col is not None and block is not None:
             col.blocks.append(block)
     freed = [e for e in entries if e.status not in SHOWN]
-    _link_blocks(columns)
+    _draw_blocks(columns, by_room)
     return render_template(
         "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
         first_hour=first,
@@ -255,7 +280,7 @@ def week() -> str:
             col.blocks = [b for e in by_day[d] if (b := _block(e, d, zone, first, last))]
             columns.append(col)
         times, rows = _times(first, last), (last - first) * 12
-        _link_blocks(columns)
+        _draw_blocks(columns)
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
         first_hour=first if practitioner is not None else 0,
