@@ -20,9 +20,12 @@ from .actor import Actor
 _INSERT = insert(AuditEvent.__table__)
 _INSERT_ITEMS = insert(AuditListItem.__table__)
 #: A list already stored is named again, not written again (race-free on both databases).
+#: RETURNING says whether the row is new (rowcount is not reliable across drivers here).
 _INSERT_LIST = {
-    "sqlite": sqlite.insert(AuditList.__table__).on_conflict_do_nothing(),
-    "postgresql": postgresql.insert(AuditList.__table__).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(AuditList.__table__).on_conflict_do_nothing()
+    .returning(AuditList.__table__.c.digest),
+    "postgresql": postgresql.insert(AuditList.__table__).on_conflict_do_nothing()
+    .returning(AuditList.__table__.c.digest),
 }
 
 
@@ -81,8 +84,8 @@ def record_list(session: Session, actor: Actor, action: str, resource_type: str,
     digest = list_digest(resource_type, pairs)
     conn = session.connection()
     added = conn.execute(_INSERT_LIST[conn.dialect.name], {
-        "digest": digest, "resource_type": resource_type, "size": len(pairs)}).rowcount
-    if added:
+        "digest": digest, "resource_type": resource_type, "size": len(pairs)}).first()
+    if added is not None:
         conn.execute(_INSERT_ITEMS, [
             {"list_digest": digest, "position": n, "resource_id": rid, "patient_id": pid}
             for n, (rid, pid) in enumerate(pairs)])
