@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
@@ -22,7 +23,7 @@ from ..models import Location, Practitioner, Room, Service
 from ..services import cases as case_service
 from ..services import clinic, practitioners, scheduling, waitlist
 from ..services.common import clinic_timezone
-from .context import actor, db
+from .context import actor, commit_reads, db
 from .forms import FormError, clean, parse, service_errors
 from .lookups import staff_at
 from .security import requires, wants_json
@@ -61,6 +62,8 @@ class Column:
     spans: list[tuple[int, int]] = field(default_factory=list)
     #: The instant of the grid's first row on this column's day (UTC, ISO 8601).
     grid_start: str = ""
+    #: The booking form for this column at the grid's first row (the header's "+").
+    book_href: str = ""
 
 
 def _day_arg(name: str = "date") -> date:
@@ -134,17 +137,32 @@ def _grid(col: Column, day: date, zone: tzinfo, first: int, last: int,
     col.grid_start = datetime.combine(day, time(first), zone).astimezone(UTC).isoformat()
 
 
-def _block(entry: scheduling.CalendarEntry, day: date, zone: tzinfo, first: int,
-           last: int) -> Block | None:
-    grid_start = datetime.combine(day, time(first), zone)
-    grid_end = grid_start + timedelta(hours=last - first)
-    start, end = max(entry.start, grid_start), min(entry.end, grid_end)
+class _Frame:
+    """A day's grid bounds, worked out once for all of that day's blocks: the first and
+    last instants (local, and in UTC, the zone of the bookings, so that comparing and
+    subtracting them needs no zone conversion per block)."""
+
+    def __init__(self, day: date, zone: tzinfo, first: int, last: int) -> None:
+        self.zone = zone
+        self.start = datetime.combine(day, time(first), zone)
+        self.end = self.start + timedelta(hours=last - first)  # wall-clock hours
+        self.start_utc = self.start.astimezone(UTC)
+        self.end_utc = self.end.astimezone(UTC)
+        self.rows = (last - first) * 12
+
+
+def _block(entry: scheduling.CalendarEntry, frame: _Frame) -> Block | None:
+    clipped_start, clipped_end = entry.start < frame.start_utc, entry.end > frame.end_utc
+    start = frame.start_utc if clipped_start else entry.start
+    end = frame.end_utc if clipped_end else entry.end
     if end <= start:
         return None
-    row = int((start - grid_start).total_seconds() // 60 // ROW_MINUTES) + 1
-    span = max(2, int(-(-(end - start).total_seconds() // 60 // ROW_MINUTES)))
-    return Block(entry=entry, row=row, span=min(span, (last - first) * 12 - row + 1),
-                 time=entry.start.astimezone(zone).strftime("%H:%M"),
+    row = int((start - frame.start_utc).total_seconds() // 60 // ROW_MINUTES) + 1
+    # Clipped at both ends: the grid's own length in wall-clock time (a DST day).
+    length = (frame.end - frame.start if clipped_start and clipped_end else end - start)
+    span = max(2, int(-(-length.total_seconds() // 60 // ROW_MINUTES)))
+    return Block(entry=entry, row=row, span=min(span, frame.rows - row + 1),
+                 time=entry.start.astimezone(frame.zone).strftime("%H:%M"),
                  minutes=int((entry.end - entry.start).total_seconds() // 60))
 
 
@@ -153,6 +171,7 @@ def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
     busy day has hundreds): every text is escaped, numbers are formatted; names shared by
     many blocks (statuses, services, rooms, practitioners) are escaped once."""
     base = url_for("calendar.appointment", appointment_id=0).removesuffix("0")
+    book = url_for("calendar.book")
     names: dict[str, Markup] = {}
 
     def esc(text: str) -> Markup:
@@ -162,6 +181,11 @@ def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
         return found
 
     for col in columns:
+        # As url_for would write it (werkzeug's query encoding), without a routing build
+        # per column.
+        col.book_href = book + "?" + urlencode(
+            [("practitioner", col.practitioner_id or ""), ("room", col.room_id or ""),
+             ("start", col.grid_start)], safe="!$'()*,/:;?@")
         for block in col.blocks:
             e = block.entry
             block.href = f"{base}{e.id}"
@@ -201,6 +225,7 @@ def day() -> str:
         by_practitioner[h.practitioner_id].append(h)
     entries = scheduling.day_list(session, who, the_day, location_id=location_id,
                                   practitioner_ids=[p.id for p in staff] if wanted else None)
+    commit_reads()
     shown = [e for e in entries if e.status in SHOWN]
     spans = {p.id: _open_spans(by_practitioner[p.id], the_day, location_id) for p in staff}
     first, last = _bounds([s for v in spans.values() for s in v], shown, zone)
@@ -220,9 +245,10 @@ def day() -> str:
             _grid(col, the_day, zone, first, last, spans[p.id])
             columns.append(col)
         index = {c.practitioner_id: c for c in columns}
+    frame = _Frame(the_day, zone, first, last)
     for entry in shown:
         col = index.get(entry.room_id if by_room else entry.practitioner_id)
-        block = _block(entry, the_day, zone, first, last) if col else None
+        block = _block(entry, frame) if col else None
         if col is not None and block is not None:
             col.blocks.append(block)
     freed = [e for e in entries if e.status not in SHOWN]
@@ -267,6 +293,7 @@ def week() -> str:
         entries = [e for e in scheduling.day_list(
             session, who, start, practitioner_ids=[practitioner.id], days=7)
             if e.status in SHOWN]
+        commit_reads()
         days = [start + timedelta(days=i) for i in range(7)]
         spans = {d: _open_spans(hours, d, location_id) for d in days}
         first, last = _bounds([s for v in spans.values() for s in v], entries, zone)
@@ -277,7 +304,8 @@ def week() -> str:
             col = Column(key=f"d-{d}", title=d.strftime("%a %d"), subtitle=d.strftime("%b"),
                          practitioner_id=practitioner.id, day=d)
             _grid(col, d, zone, first, last, spans[d])
-            col.blocks = [b for e in by_day[d] if (b := _block(e, d, zone, first, last))]
+            frame = _Frame(d, zone, first, last)
+            col.blocks = [b for e in by_day[d] if (b := _block(e, frame))]
             columns.append(col)
         times, rows = _times(first, last), (last - first) * 12
         _draw_blocks(columns)

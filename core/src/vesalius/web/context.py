@@ -61,6 +61,15 @@ def db() -> Session:
     return g._vdb  # type: ignore[no-any-return]
 
 
+def commit_reads() -> None:
+    """A page view's reads are done and it wrote only their audit rows: commit them now, so
+    SQLite's write lock (taken at the first audit insert) is not held while the page is laid
+    out and drawn, and the audit rows are kept before the page is shown."""
+    vdb = g.get("_vdb")
+    if vdb is not None and request.method in ("GET", "HEAD") and vdb.in_transaction():
+        vdb.commit()
+
+
 def rollback() -> None:
     """Drop what this request wrote so far (a form is shown again with its errors)."""
     if "_vdb" in g:
