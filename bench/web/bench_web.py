@@ -172,7 +172,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds per route")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per worker (default: vesalius serve's, 1 on SQLite)")
     parser.add_argument("--database", help="SQLite file (default: bench/results/web-N.sqlite3)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -185,9 +186,12 @@ def main() -> int:
     day, location, note = targets(url)
     port = free_port()
     env = {**os.environ, "VESALIUS_DATABASE_URL": url}
+    from vesalius.web.server import default_threads
+
+    threads = args.threads or default_threads(url)
     server = subprocess.Popen(
         [sys.executable, "-m", "vesalius", "serve", "--port", str(port), "--workers",
-         str(args.workers), "--threads", str(args.threads)], env=env,
+         str(args.workers), "--threads", str(threads)], env=env,
         stdout=subprocess.DEVNULL, stderr=(RESULTS / "web-server.log").open("w"),
         start_new_session=True)
     try:
@@ -209,7 +213,7 @@ def main() -> int:
         server.wait(timeout=30)
     base = results[0].rps
     print(f"\n{args.appointments:,} appointments, SQLite, {args.workers} workers x "
-          f"{args.threads} threads, "
+          f"{threads} thread{'s' if threads > 1 else ''}, "
           f"{args.connections} connections, {args.duration} s per route\n")
     print(f"{'route':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x minimal':>10} "
           f"{'errors':>7}  target        met")

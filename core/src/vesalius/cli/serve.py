@@ -12,10 +12,11 @@ import click
               help="Database URL (default: VESALIUS_DATABASE_URL, else ./vesalius.sqlite3).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="gunicorn worker processes (default: 2 per CPU, 2 to 8).")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Threads per worker (1: one request at a time per process).")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Threads per worker (1: one request at a time per process; default: 1 "
+                   "on SQLite, whose threads in one process slow each other, else 4).")
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
-def command(host: str, port: int, url: str | None, workers: int | None, threads: int,
+def command(host: str, port: int, url: str | None, workers: int | None, threads: int | None,
             access_log: bool) -> None:
     """Serve the web pages and the API with gunicorn (the database is upgraded first when
     it is behind)."""
