@@ -209,8 +209,17 @@ def test_end_to_end_flow(api):  # type: ignore[no-untyped-def]
     # Measures: the trend of the case.
     status, trends = api.call("GET", f"/cases/{case['id']}/measures", "practitioner")
     assert trends[0]["measure_id"] == "nprs" and trends[0]["points"][0]["value"] == 6.0
+    # The front desk reads the day's calendar: one list-read event naming the appointment.
+    status, day = api.call("GET", f"/calendar?date={PAST.isoformat()}", "front-desk")
+    assert status == 200 and aid in [e["id"] for e in day]
     # Audit rows were written for reads and writes, with who and from where.
     status, events = api.call("GET", f"/audit?patient_id={pid}")
+    (listed,) = [e for e in events if e["list_digest"] and e["role"] == "front-desk"]
+    assert (listed["action"], listed["resource_type"], listed["detail"]) == (
+        "read", "appointment", "day list")
+    status, shown = api.call("GET", f"/audit/lists/{listed['list_digest']}")
+    assert status == 200 and {"resource_id": aid, "patient_id": pid} in shown
+    assert api.call("GET", f"/audit/lists/{listed['list_digest']}", "front-desk")[0] == 403
     actions = {(e["action"], e["resource_type"]) for e in events}
     assert {("create", "patient"), ("read", "patient"), ("sign", "note"),
             ("create", "payment"), ("read", "invoice")} <= actions

@@ -11,6 +11,7 @@ from ..services import audit, billing, claims, reports
 from ..services.common import Input
 from .framework import Call, route
 from .schemas import (
+    AuditListItemOut,
     AuditOut,
     ClaimOut,
     InvoiceLineOut,
@@ -208,3 +209,11 @@ def audit_log(call: Call) -> object:
     q = call.query
     return audit.events(call.session, call.actor, patient_id=q.patient_id, user_id=q.user_id,
                         limit=q.limit)
+
+
+@route("GET", "/audit/lists/<digest>", permission="audit.read",
+       response=list[AuditListItemOut], tag="audit")
+def audit_list(call: Call, digest: str) -> object:
+    """The records a list read showed (its event's ``list_digest``), in the order shown."""
+    return [{"resource_id": rid, "patient_id": pid}
+            for rid, pid in audit.list_items(call.session, call.actor, digest)]

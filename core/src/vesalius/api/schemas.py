@@ -472,3 +472,10 @@ class AuditOut(Out):
     detail: str | None
     #: A list read: the records it showed are the items of this list.
     list_digest: str | None = None
+
+
+class AuditListItemOut(Out):
+    """One record a list read showed, in the order shown."""
+
+    resource_id: int | None
+    patient_id: int | None
