@@ -378,3 +378,30 @@ def test_day_list_read_is_audited_per_appointment(db, system, clinic):  # type: 
                       "UPDATE audit_events SET list_digest = NULL"):
         with pytest.raises(IntegrityError), db.session() as s:
             s.execute(text(statement))
+
+
+def test_a_deadlock_between_racing_inserts_is_tried_again(db, system, clinic, monkeypatch):  # type: ignore[no-untyped-def]
+    """PostgreSQL can answer two racing overlapping inserts with a deadlock error; the
+    booking is tried again (and then wins, or meets the winner's clean refusal)."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real_flush = Session.flush
+    failures = []
+
+    def flaky_flush(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not failures and any(isinstance(o, Appointment) for o in self.new):
+            failures.append(1)
+            raise OperationalError("INSERT INTO appointments", {}, Deadlock())
+        return real_flush(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "flush", flaky_flush)
+    with db.session() as s:
+        booked = scheduling.book(s, system, booking(clinic, at(MONDAY, 11)))
+    monkeypatch.setattr(Session, "flush", real_flush)
+    assert failures == [1]
+    with db.session() as s:
+        assert s.get(Appointment, booked.id).start_at == at(MONDAY, 11)

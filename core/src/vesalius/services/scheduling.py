@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import and_, bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from vesalius_sdk import AppointmentStatusChange
 
@@ -38,6 +38,12 @@ from .common import Input, aware, clinic_timezone, get
 from .events import after_commit
 
 MAX_LENGTH = timedelta(hours=24)
+#: PostgreSQL's SQLSTATE for a deadlock, and how often a booking insert is tried again.
+DEADLOCK = "40P01"
+DEADLOCK_RETRIES = 3
+#: Advisory-lock key spaces (pg_advisory_xact_lock(space, key)) of practitioners and rooms.
+LOCK_PRACTITIONER, LOCK_ROOM = 7301, 7302
+_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
 
 #: The state machine: the moves a clinic makes, and nothing else. Completed, cancelled,
 #: late-cancelled and no-show are final (a mistaken cancellation is rebooked).
@@ -200,6 +206,22 @@ def flush_booking(session: Session) -> None:
         raise conflict_from(exc) from None
 
 
+def _queue_for(session: Session, slot: Slot) -> None:
+    """On PostgreSQL, queue bookings of one practitioner (then room) behind each other.
+
+    Two transactions inserting overlapping rows can each see the other's uncommitted row
+    in the exclusion constraint's index and wait for each other: PostgreSQL then aborts one
+    with a deadlock error after a second. Transaction-scoped advisory locks, always taken
+    practitioner first, make racing bookings wait in line instead; the constraint still
+    decides. SQLite's BEGIN IMMEDIATE already queues writers.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(_LOCK, {"space": LOCK_PRACTITIONER, "key": slot.practitioner_id})
+    if slot.room_id is not None:
+        session.execute(_LOCK, {"space": LOCK_ROOM, "key": slot.room_id})
+
+
 def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked",
            series_id: int | None = None, booking_note: str | None = None) -> Appointment:
     appointment = Appointment(
@@ -212,13 +234,22 @@ def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked"
     # The database is the judge of overlaps (exclusion constraint / trigger); only when it
     # refuses is the booking in the way looked up, to say which one it is. A savepoint keeps
     # the rest of the caller's transaction usable for that look-up.
-    try:
-        with session.begin_nested():
-            session.add(appointment)
-            session.flush()
-    except IntegrityError as exc:
-        message = _clash(session, slot)
-        raise (Conflict(message, field="start") if message else conflict_from(exc)) from None
+    _queue_for(session, slot)
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            with session.begin_nested():
+                session.add(appointment)
+                session.flush()
+            break
+        except IntegrityError as exc:
+            message = _clash(session, slot)
+            raise (Conflict(message, field="start") if message
+                   else conflict_from(exc)) from None
+        except OperationalError as exc:
+            # A deadlock between racing inserts (should the queue above be bypassed): try
+            # again, which waits for the winner and meets its clean refusal.
+            if getattr(exc.orig, "sqlstate", None) != DEADLOCK or attempt == DEADLOCK_RETRIES:
+                raise
     audit.record(session, actor, "create", "appointment", appointment.id, slot.patient_id,
                  detail=f"status {status}")
     _announce(session, appointment, None, status)
@@ -330,6 +361,7 @@ def reschedule(session: Session, actor: Actor, appointment_id: int,
 
 
 def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot) -> Appointment:
+    _queue_for(session, slot)
     message = _clash(session, slot, ignore_id=appointment.id)
     if message:
         raise Conflict(message, field="start")
