@@ -383,25 +383,25 @@ def test_day_list_read_is_audited_per_appointment(db, system, clinic):  # type: 
 def test_a_deadlock_between_racing_inserts_is_tried_again(db, system, clinic, monkeypatch):  # type: ignore[no-untyped-def]
     """PostgreSQL can answer two racing overlapping inserts with a deadlock error; the
     booking is tried again (and then wins, or meets the winner's clean refusal)."""
+    from sqlalchemy.engine import Connection
     from sqlalchemy.exc import OperationalError
-    from sqlalchemy.orm import Session
 
     class Deadlock(Exception):
         sqlstate = "40P01"
 
-    real_flush = Session.flush
+    real_execute = Connection.execute
     failures = []
 
-    def flaky_flush(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if not failures and any(isinstance(o, Appointment) for o in self.new):
+    def flaky_execute(self, statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if statement is scheduling._INSERT_APPOINTMENT and not failures:
             failures.append(1)
             raise OperationalError("INSERT INTO appointments", {}, Deadlock())
-        return real_flush(self, *args, **kwargs)
+        return real_execute(self, statement, *args, **kwargs)
 
-    monkeypatch.setattr(Session, "flush", flaky_flush)
+    monkeypatch.setattr(Connection, "execute", flaky_execute)
     with db.session() as s:
         booked = scheduling.book(s, system, booking(clinic, at(MONDAY, 11)))
-    monkeypatch.setattr(Session, "flush", real_flush)
+    monkeypatch.setattr(Connection, "execute", real_execute)
     assert failures == [1]
     with db.session() as s:
         assert s.get(Appointment, booked.id).start_at == at(MONDAY, 11)
