@@ -14,7 +14,7 @@ from typing import Any
 import pluggy
 from vesalius_sdk import ChartField, hookspecs
 
-from .collect import ContributionError, Contributions, collect
+from .collect import ContributionError, Contributions, collect, key_of
 from .loading import Candidate, default_candidates, entry_point_candidates
 from .registry import PackInfo, Registry
 
@@ -82,7 +82,7 @@ def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, 
         conflict = None
         for kind in KINDS:
             for item in found[pack].items[kind]:
-                key = item.code if kind == "billing_code" else item.id
+                key = key_of(kind, item)
                 if key not in items[kind]:
                     continue
                 other = owners[kind][key]
@@ -104,7 +104,7 @@ def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, 
             continue
         for kind in KINDS:
             for item in found[pack].items[kind]:
-                key = item.code if kind == "billing_code" else item.id
+                key = key_of(kind, item)
                 if key not in items[kind]:
                     items[kind][key] = item
                     owners[kind][key] = pack

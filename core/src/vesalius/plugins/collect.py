@@ -47,7 +47,7 @@ class Contributions:
     )
 
     def ids(self, kind: str) -> list[str]:
-        return [_key(kind, item) for item in self.items[kind]]
+        return [key_of(kind, item) for item in self.items[kind]]
 
     def counts(self) -> dict[str, int]:
         return {
@@ -60,7 +60,8 @@ class Contributions:
         }
 
 
-def _key(kind: str, item: Any) -> str:
+def key_of(kind: str, item: Any) -> str:
+    """The id a contribution is registered under (a billing code by its code)."""
     if kind == "billing_code":
         return item.code
     if kind == "web_addition":

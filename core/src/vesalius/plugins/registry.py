@@ -23,10 +23,16 @@ from vesalius_sdk import (
     OutcomeMeasure,
     PrintHeader,
     Printout,
+    ResponseError,
     Score,
     WebAddition,
 )
-from vesalius_sdk.documents import DocumentError, document_model, missing_required
+from vesalius_sdk.documents import (
+    DocumentError,
+    document_model,
+    missing_required,
+    validate_document,
+)
 
 log = logging.getLogger("vesalius.plugins")
 
@@ -160,8 +166,6 @@ class Registry:
 
     def validate_document(self, template_id: str, document: Any) -> dict[str, Any]:
         """The document checked against its template; raises ``DocumentError`` naming fields."""
-        from vesalius_sdk.documents import validate_document
-
         return validate_document(self.document_model(template_id), document)
 
     def score(self, measure_id: str, responses: Iterable[int | None]) -> Score:
@@ -172,11 +176,9 @@ class Registry:
             raise KeyError(f"no measure {measure_id!r} is registered") from None
         try:
             return measure.score(list(responses))
+        except ResponseError:
+            raise  # the caller's input, not the pack's fault
         except (ValueError, TypeError) as exc:
-            from vesalius_sdk import ResponseError
-
-            if isinstance(exc, ResponseError):
-                raise
             raise PackError(self.owner("measure", measure_id), "scorer", str(exc)) from exc
 
     # -- printouts ----------------------------------------------------------------------
