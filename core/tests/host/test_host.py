@@ -375,7 +375,8 @@ def test_hook_register_web_additions_namespaced():
                               extra_plugins=[("web", Web()), ("badweb", BadWeb())])
     assert [(pack, w.blueprint.name) for pack, w in registry.web_additions] == [("web", "web")]
     assert statuses(registry)["badweb"] == (
-        "disabled", "invalid contribution: web blueprint must be named 'badweb', not 'admin'")
+        "disabled", "invalid contribution: web blueprint must be named 'badweb', not 'admin': "
+        "Blueprint('badweb', __name__)")
 
 
 def test_hook_register_charts_and_register_measures():

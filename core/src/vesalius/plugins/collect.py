@@ -81,7 +81,8 @@ PACK_ARGUMENT = {
 def wrong_type(hook: str, model: type, contribution: Any) -> str:
     """What to do when ``register()`` of ``hook`` is given something else."""
     got = type(contribution).__name__
-    said = f"{hook}: register() takes a {model.__name__}, got {got}"
+    article = "an" if model.__name__[0] in "AEIOU" else "a"
+    said = f"{hook}: register() takes {article} {model.__name__}, got {got}"
     if isinstance(contribution, list | tuple | set):
         return f"{said}: call register() once per {model.__name__}"
     for other, (_, other_model) in REGISTRATION_HOOKS.items():
@@ -107,7 +108,8 @@ def _check(pack: str, kind: str, item: Any) -> None:
     if kind == "web_addition":
         name = getattr(item.blueprint, "name", None)
         if name != pack:
-            raise ContributionError(f"web blueprint must be named {pack!r}, not {name!r}")
+            raise ContributionError(f"web blueprint must be named {pack!r}, not {name!r}: "
+                                    f"Blueprint({pack!r}, __name__)")
 
 
 def collect(pm: pluggy.PluginManager, pack: str) -> Contributions:
