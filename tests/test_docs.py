@@ -64,3 +64,13 @@ def test_links_between_pages_resolve(page):
             headings = re.findall(r"^#+ (.+)$", (DOCS / target).read_text(), re.M)
             assert anchor in {generate.slug(h) for h in headings}, (
                 f"{page.name} links to missing #{anchor} in {target}")
+
+
+def test_every_api_endpoint_has_its_entry():
+    import vesalius.api  # noqa: F401  (registers the endpoints)
+    from vesalius.api.openapi import document
+
+    api_md = (DOCS / "api.md").read_text()
+    for path, item in document()["paths"].items():
+        for method in item:
+            assert f"\n#### {method.upper()} {path}\n" in api_md, f"{method} {path}"
