@@ -82,7 +82,7 @@ def register_chart(register):
     assert reason.startswith("measure id 'nprs' is already registered by pack 'general': ")
     status, reason = found["oldsdk"]
     assert status == "disabled"
-    assert reason.startswith("requires vesalius-sdk<10,>=9.0 but vesalius-sdk 0.1")
+    assert reason.startswith("requires vesalius-sdk<10,>=9.0 but vesalius-sdk 0.2")
     status, reason = found["typo"]
     assert status == "disabled"
     assert reason == "unknown hook 'register_chart' (did you mean 'register_charts'?)"

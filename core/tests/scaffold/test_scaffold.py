@@ -54,7 +54,7 @@ def test_pyproject_declares_entry_point_sdk_range_and_dev_group(tmp_path: Path):
     text = (tmp_path / "pack" / "pyproject.toml").read_text()
     project = tomllib.loads(text)
     assert project["project"]["name"] == "vesalius-hand-therapy"
-    assert project["project"]["dependencies"] == ["vesalius-sdk>=0.1,<0.2"]
+    assert project["project"]["dependencies"] == ["vesalius-sdk>=0.2,<0.3"]
     assert project["project"]["entry-points"]["vesalius.plugins"] == {
         "hand-therapy": "vesalius_hand_therapy.plugin"}
     assert project["dependency-groups"]["dev"] == ["pytest>=8", "vesalius>=0.1,<0.2"]
@@ -125,7 +125,7 @@ def test_generated_pack_installs_and_its_tests_pass(tmp_path: Path, wheels):
         meta = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = archive.read(meta).decode()
         entry_points = archive.read(meta.replace("METADATA", "entry_points.txt")).decode()
-    assert "Requires-Dist: vesalius-sdk<0.2,>=0.1" in metadata
+    assert "Requires-Dist: vesalius-sdk<0.3,>=0.2" in metadata
     assert "[vesalius.plugins]\nhand-therapy = vesalius_hand_therapy.plugin" in entry_points
 
     venv = Venv(tmp_path / "env")
