@@ -26,7 +26,7 @@ def test_scaffolded_pack_beside_all_first_party_packs(tmp_path: Path, monkeypatc
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {pack.distribution}\n"
                                    "Version: 0.1.0\nRequires-Dist: vesalius-sdk>=0.1,<0.3\n")
     (info / "entry_points.txt").write_text(
-        f"[vesalius.plugins]\n{name} = {pack.package}.plugin\n")
+        f"[vesalius.plugins]\n{name} = {pack.package}.plugin:pack\n")
     monkeypatch.syspath_prepend(str(site))
     importlib.invalidate_caches()
     reset_registry()
