@@ -38,8 +38,8 @@ def origin(distribution: str = "vesalius") -> Origin:
     if url.scheme != "file":
         return Origin("unknown")
     path = Path(unquote(url.path))
-    if info.get("dir_info", {}).get("editable"):
-        root = path.parent  # .../core -> the checkout
+    if "dir_info" in info:  # installed from the checkout's core folder, editable or not
+        root = path.parent
         if (root / "sdk" / "pyproject.toml").is_file():
             return Origin("checkout", root)
         return Origin("unknown")
