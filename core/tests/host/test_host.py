@@ -485,3 +485,13 @@ def register_disciplines(register):
     assert registry.pack("good").conflict_with is None
     with pytest.raises(KeyError, match="no enabled pack named 'reuse'"):
         registry.contributions("reuse")
+
+
+def test_score_takes_responses_by_position_or_by_item():
+    """SDK 0.2: a mapping by item id or 1-based number; an item left out is unanswered."""
+    registry = build_registry(entry_points=False)
+    nprs = registry.measures["nprs"]
+    by_list = registry.score("nprs", [7])
+    assert registry.score("nprs", {nprs.items[0].id: 7}) == by_list
+    assert registry.score("nprs", {1: 7}) == by_list
+    assert registry.score("nprs", {}).value is None
