@@ -225,7 +225,9 @@ class Registry:
         return None
 
     def problems_before_signing(self, note: NoteContext) -> list[NoteProblem]:
-        """Everything that stops ``note`` from being signed (empty: it may be signed)."""
+        """Every problem of ``note``: document errors, required fields left empty, and the
+        owner pack's ``validate_note`` findings. Those whose ``blocks`` is true (severity
+        ``"error"``) stop signing; warnings are shown and do not."""
         template = self.template(note.template_id)
         try:
             document = self.validate_document(note.template_id, note.document)
