@@ -105,8 +105,10 @@ def open_clinic(database: Database) -> None:
 
     try:
         with database.sessions() as session:
-            set_remembered(load(session))
-            _rebuild_with_memory()
+            memory = load(session)
+            if memory != remembered():  # another clinic's memory, or none read yet
+                set_remembered(memory)
+                _rebuild_with_memory()
             remember(session, get_registry())
             session.commit()
     except SQLAlchemyError as exc:  # a database without the table (not upgraded): no memory
