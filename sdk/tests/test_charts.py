@@ -244,8 +244,8 @@ def test_one_region_drawn_in_several_views_carries_its_marks_in_each():
 
 
 def test_region_ids_unique_across_views_and_one_placement_per_view():
-    with pytest.raises(ValidationError, match="duplicate region of chart 't.hand' id 'mcp2'"):
-        hand().model_copy().model_validate({**hand().model_dump(), "regions": [
+    with pytest.raises(ValidationError, match=r"duplicate region of chart 't\.hand' id 'mcp2'"):
+        ChartDefinition.model_validate({**hand().model_dump(), "regions": [
             *hand().model_dump()["regions"],
             {"id": "mcp2", "label": "Again", "view": "radial",
              "shape": {"kind": "circle", "cx": 1, "cy": 1, "r": 1}}]})
