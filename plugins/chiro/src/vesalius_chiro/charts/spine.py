@@ -22,6 +22,7 @@ from vesalius_sdk import (
     Path,
     Region,
 )
+from vesalius_sdk.anatomy import body_front, region_on
 
 from .. import segments
 from ..listings import listing_problem
@@ -138,29 +139,28 @@ def _posterior_labels() -> list[Decoration]:
     return labels
 
 
-def _extraspinal() -> tuple[list[Region], list[Decoration]]:
-    shapes = {
-        "head": g.front_head(),
-        "rib-cage": g.front_rib_cage(),
-        "abdomen": g.front_abdomen(),
-        # Anterior view: the patient's right is on the viewer's left.
-        "upper-extremity-right": g.front_arm(-1),
-        "upper-extremity-left": g.front_arm(1),
-        "lower-extremity-right": g.front_leg(-1),
-        "lower-extremity-left": g.front_leg(1),
-    }
+#: Extraspinal region id -> areas of the shared front figure (patient's right drawn on the
+#: viewer's left).
+_EXTRASPINAL_AREAS = {
+    "head": "head",
+    "rib-cage": "rib_cage",
+    "abdomen": "abdomen",
+    "upper-extremity-right": "upper_limb_right",
+    "upper-extremity-left": "upper_limb_left",
+    "lower-extremity-right": "lower_limb_right",
+    "lower-extremity-left": "lower_limb_left",
+}
+
+
+def _extraspinal() -> list[Region]:
+    front = body_front()
     regions = []
     for rid in segments.EXTRASPINAL:
-        d, anchor = shapes[rid]
         side = "left" if rid.endswith("-left") else "right" if rid.endswith("-right") else None
-        regions.append(Region(id=rid, label=segments.label(rid), view="extraspinal",
-                              shape=Path(d=d), anchor=anchor, side=side or "midline",
-                              group="extraspinal"))
-    decorations = [Decoration(shape=Path(d=d), role="outline")
-                   for d in (g.front_neck(), g.front_pelvis(), *(s[0] for s in shapes.values()))]
-    decorations += [Decoration(shape=Path(d=d), role="detail") for d in g.front_rib_details()]
-    decorations += [Decoration(text="Right", at=(6, 12)), Decoration(text="Left", at=(196, 12))]
-    return regions, decorations
+        regions.append(region_on(front, _EXTRASPINAL_AREAS[rid], id=rid,
+                                 label=segments.label(rid), view="extraspinal",
+                                 side=side or "midline", group="extraspinal"))
+    return regions
 
 
 #: Techniques a chiropractor records on an "adjusted" mark.
@@ -220,9 +220,8 @@ def check_mark(chart: ChartDefinition, mark: ChartMark) -> str | None:
 
 def build() -> ChartDefinition:
     posterior_regions, posterior_decorations = _posterior()
-    extraspinal_regions, extraspinal_decorations = _extraspinal()
+    extraspinal_regions = _extraspinal()
     width, height = g.POSTERIOR_SIZE
-    front_width, front_height = g.ANTERIOR_SIZE
     return ChartDefinition(
         id="chiro.spine",
         title="Spine chart",
@@ -231,10 +230,9 @@ def build() -> ChartDefinition:
         views=(
             ChartView(id="posterior", title="Spine (posterior)", width=width, height=height,
                       decorations=tuple(posterior_decorations)),
-            ChartView(id="extraspinal", title="Extraspinal (anterior)", width=front_width,
-                      height=front_height, decorations=tuple(extraspinal_decorations)),
+            body_front().view("extraspinal", "Extraspinal (anterior)"),
         ),
-        regions=tuple(posterior_regions + extraspinal_regions),
+        regions=(*posterior_regions, *extraspinal_regions),
         mark_types=MARK_TYPES,
         validator=check_mark,
     )
