@@ -24,6 +24,7 @@ Figures: :func:`body_front`, :func:`body_back`, :func:`spine`, :func:`feet_dorsa
 
 from .body import body_back, body_front
 from .figure import Figure, placement_at, placement_on, region_at, region_on
+from .spine import spine
 
 __all__ = ["Figure", "body_back", "body_front", "placement_at", "placement_on", "region_at",
-           "region_on"]
+           "region_on", "spine"]

@@ -50,6 +50,9 @@ class Figure(Frozen):
     #: Named groups of parts (``upper_limb_right``: shoulder to hand), usable wherever a
     #: part name is (:func:`region_on`).
     areas: Mapping[str, tuple[str, ...]] = {}
+    #: Named outlines as SVG path data (the bones of the spine), usable wherever a part
+    #: name is; a region on an outline puts its marks on the anchor of the same name.
+    outlines: Mapping[str, str] = {}
 
     def anchor(self, name: str) -> Point:
         """The point of a named landmark; ``KeyError`` naming the closest names."""
@@ -83,6 +86,7 @@ class Figure(Frozen):
             anchors={k: point(v) for k, v in self.anchors.items()},
             parts={k: tuple(point(p) for p in v) for k, v in self.parts.items()},
             areas=self.areas,
+            outlines={k: move_path(v, scale, dx, dy) for k, v in self.outlines.items()},
         )
 
     def view(self, view_id: str, title: str, extra: Sequence[Decoration] = (),
@@ -191,6 +195,12 @@ def region_at(figure: Figure, anchor: str | Point, *, id: str, label: str, view:
 def _outline(figure: Figure, parts: str | Sequence[str]) -> tuple[Shape, Point]:
     names = [parts] if isinstance(parts, str) else list(parts)
     names = [p for n in names for p in figure.areas.get(n, (n,))]
+    if len(names) == 1 and names[0] in figure.outlines:
+        return Path(d=figure.outlines[names[0]]), figure.anchor(names[0])
+    if any(n in figure.outlines for n in names):
+        d = " ".join(figure.outlines[n] if n in figure.outlines else path_d(figure.part(n))
+                     for n in names)
+        return Path(d=d), figure.anchor(names[0])
     polygons = [figure.part(n) for n in names]
     if len(polygons) == 1:
         points = rounded(polygons[0])
@@ -210,20 +220,25 @@ def _area(points: Sequence[Point]) -> float:
 
 
 def placement_on(figure: Figure, parts: str | Sequence[str], view: str,
-                 anchor: str | Point | None = None) -> Placement:
-    """A drawing of a region in ``view`` covering one or more named parts; marks go on
-    ``anchor`` (default: the centre of the parts' area)."""
+                 anchor: str | Point | None = None,
+                 text_at: str | Point | None = None) -> Placement:
+    """A drawing of a region in ``view`` covering one or more named parts, areas or
+    outlines; marks go on ``anchor`` (default: the centre of the parts' area, or the anchor
+    named like the outline); shown mark values are written at ``text_at``."""
     shape, centre = _outline(figure, parts)
     at = _at(figure, anchor) if anchor is not None else centre
-    return Placement(view=view, shape=shape, anchor=(round(at[0], 1), round(at[1], 1)))
+    text = _at(figure, text_at) if text_at is not None else None
+    return Placement(view=view, shape=shape, anchor=(round(at[0], 1), round(at[1], 1)),
+                     text_at=text)
 
 
 def region_on(figure: Figure, parts: str | Sequence[str], *, id: str, label: str, view: str,
-              anchor: str | Point | None = None, **fields: Any) -> Region:
+              anchor: str | Point | None = None, text_at: str | Point | None = None,
+              **fields: Any) -> Region:
     """A region covering one or more named parts of a figure (``region_on(body_front(),
     ("chest_left", "chest_right"), id="rib-cage", ...)``): a polygon for one part, a path of
     several for more; marks go on ``anchor`` (default: the centre of the parts' area)."""
-    drawing = placement_on(figure, parts, view, anchor)
+    drawing = placement_on(figure, parts, view, anchor, text_at)
     return Region(id=id, label=label, view=view, shape=drawing.shape, anchor=drawing.anchor,
-                  **fields)
+                  text_at=drawing.text_at, **fields)
 
