@@ -23,8 +23,9 @@ Figures: :func:`body_front`, :func:`body_back`, :func:`spine`, :func:`feet_dorsa
 """
 
 from .body import body_back, body_front
+from .feet import feet_dorsal, feet_plantar
 from .figure import Figure, placement_at, placement_on, region_at, region_on
 from .spine import spine
 
-__all__ = ["Figure", "body_back", "body_front", "placement_at", "placement_on", "region_at",
-           "region_on", "spine"]
+__all__ = ["Figure", "body_back", "body_front", "feet_dorsal", "feet_plantar", "placement_at",
+           "placement_on", "region_at", "region_on", "spine"]

@@ -53,6 +53,9 @@ class Figure(Frozen):
     #: Named outlines as SVG path data (the bones of the spine), usable wherever a part
     #: name is; a region on an outline puts its marks on the anchor of the same name.
     outlines: Mapping[str, str] = {}
+    #: Natural radii ``(rx, ry)`` of small landmarks (a nail, a metatarsal head):
+    #: :func:`region_at` draws them at that size unless told otherwise.
+    sizes: Mapping[str, tuple[Number, Number]] = {}
 
     def anchor(self, name: str) -> Point:
         """The point of a named landmark; ``KeyError`` naming the closest names."""
@@ -87,6 +90,7 @@ class Figure(Frozen):
             parts={k: tuple(point(p) for p in v) for k, v in self.parts.items()},
             areas=self.areas,
             outlines={k: move_path(v, scale, dx, dy) for k, v in self.outlines.items()},
+            sizes={k: (v[0] * scale, v[1] * scale) for k, v in self.sizes.items()},
         )
 
     def view(self, view_id: str, title: str, extra: Sequence[Decoration] = (),
@@ -174,22 +178,33 @@ def _dot(centre: Point, r: float, rx: float | None, ry: float | None,
     return Ellipse(cx=x, cy=y, rx=rx or r, ry=ry or r, rotate=rotate)
 
 
-def placement_at(figure: Figure, anchor: str | Point, view: str, *, r: float = 8.0,
+def _natural(figure: Figure, anchor: str | Point, r: float | None, rx: float | None,
+             ry: float | None) -> tuple[float, float | None, float | None]:
+    if r is None and rx is None and ry is None and isinstance(anchor, str) \
+            and anchor in figure.sizes:
+        rx, ry = figure.sizes[anchor]
+    return (8.0 if r is None else r), rx, ry
+
+
+def placement_at(figure: Figure, anchor: str | Point, view: str, *, r: float | None = None,
                  rx: float | None = None, ry: float | None = None,
                  rotate: float = 0.0) -> Placement:
     """A drawing of a region in ``view``: a circle of radius ``r`` (or an ellipse ``rx`` by
-    ``ry`` turned ``rotate`` degrees) centred on the named anchor or point."""
+    ``ry`` turned ``rotate`` degrees) centred on the named anchor or point; by default the
+    landmark's natural size (``figure.sizes``), else a circle of radius 8."""
+    r, rx, ry = _natural(figure, anchor, r, rx, ry)
     return Placement(view=view, shape=_dot(_at(figure, anchor), r, rx, ry, rotate))
 
 
 def region_at(figure: Figure, anchor: str | Point, *, id: str, label: str, view: str,
-              r: float = 8.0, rx: float | None = None, ry: float | None = None,
+              r: float | None = None, rx: float | None = None, ry: float | None = None,
               rotate: float = 0.0, **fields: Any) -> Region:
     """A region drawn as a circle (or ellipse) on a named anchor: ``region_at(body_front(),
-    "knee_left", id="knee-left", label="Left knee", view="anterior")``. ``fields`` are the
-    other :class:`Region` fields (``side``, ``group``, ``aliases``, ``placements``)."""
-    return Region(id=id, label=label, view=view,
-                  shape=_dot(_at(figure, anchor), r, rx, ry, rotate), **fields)
+    "knee_left", id="knee-left", label="Left knee", view="anterior")``; size as for
+    :func:`placement_at`. ``fields`` are the other :class:`Region` fields (``side``,
+    ``group``, ``aliases``, ``placements``)."""
+    drawing = placement_at(figure, anchor, view, r=r, rx=rx, ry=ry, rotate=rotate)
+    return Region(id=id, label=label, view=view, shape=drawing.shape, **fields)
 
 
 def _outline(figure: Figure, parts: str | Sequence[str]) -> tuple[Shape, Point]:
