@@ -60,7 +60,7 @@ def test_body_landmarks_named_in_the_docs_exist_on_both_sides():
     for name in ("occiput", "C7", *(f"T{n}" for n in range(1, 13)),
                  *(f"L{n}" for n in range(1, 6)), "coccyx"):
         back.anchor(name)
-    with pytest.raises(KeyError, match="no anchor 'knee_lft'.*knee_left"):
+    with pytest.raises(KeyError, match=r"no anchor 'knee_lft'.*knee_left"):
         front.anchor("knee_lft")
 
 
