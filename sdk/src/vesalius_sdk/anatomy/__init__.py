@@ -18,14 +18,16 @@ practitioner faces the patient) draw the patient's left on the viewer's right; p
 views (body back, spine) draw the patient's left on the viewer's left. Every figure labels
 its sides.
 
-Figures: :func:`body_front`, :func:`body_back`, :func:`spine`, :func:`feet_dorsal`,
-:func:`feet_plantar`.
+Figures: :func:`body_front`, :func:`body_back`, :func:`body_side`, :func:`spine`,
+:func:`feet_dorsal`, :func:`feet_plantar`.
 """
 
+from ._geometry import smooth_path
 from .body import body_back, body_front
 from .feet import feet_dorsal, feet_plantar
 from .figure import Figure, placement_at, placement_on, region_at, region_on
+from .side import body_side
 from .spine import spine
 
-__all__ = ["Figure", "body_back", "body_front", "feet_dorsal", "feet_plantar", "placement_at",
-           "placement_on", "region_at", "region_on", "spine"]
+__all__ = ["Figure", "body_back", "body_front", "body_side", "feet_dorsal", "feet_plantar",
+           "placement_at", "placement_on", "region_at", "region_on", "smooth_path", "spine"]

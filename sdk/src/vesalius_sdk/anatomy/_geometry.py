@@ -166,11 +166,14 @@ def path_d(points: Sequence[Point], close: bool = True) -> str:
 
 
 def smooth_path(points: Sequence[Point], closed: bool = True) -> str:
-    """An SVG path through ``points`` (Catmull-Rom turned into cubic Béziers)."""
+    """An SVG path through ``points`` (Catmull-Rom turned into cubic Béziers), open or
+    closed; two points make a straight line."""
     n = len(points)
-    if n < 3:
-        raise ValueError("a smooth path needs at least three points")
+    if n < 2 or (closed and n < 3):
+        raise ValueError("a smooth path needs at least three points (two when open)")
     d = [f"M{_f(points[0][0])},{_f(points[0][1])}"]
+    if n == 2:
+        return d[0] + f" L{_f(points[1][0])},{_f(points[1][1])}"
     last = n if closed else n - 1
     for i in range(last):
         p0 = points[(i - 1) % n] if closed or i > 0 else points[i]

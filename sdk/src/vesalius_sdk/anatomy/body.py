@@ -51,6 +51,7 @@ GLUTEAL_FOLD_INNER, GLUTEAL_FOLD_MID = 318.0, (CX - 25.0, 325.0)
 KNEE_TOP, KNEE_BOTTOM, ANKLE_TOP, ANKLE_BOTTOM = 385.0, 418.0, 505.0, 530.0
 DELTOID_OUTER, DELTOID_INNER = 150.0, 140.0
 ELBOW_TOP, ELBOW_BOTTOM, WRIST_TOP, WRIST_BOTTOM = 188.0, 212.0, 256.0, 276.0
+NAVEL_Y = 222.0  # three heads below the vertex
 
 
 def _x(dx: float) -> float:
@@ -273,7 +274,7 @@ def _anterior_details() -> tuple[Decoration, ...]:
     for x in (CX - 30.0, CX - 25.5, CX - 21.0, CX - 17.0):
         toes += _both([(x, 550.5), (x, 554.0)])
     return (*face, *_both(clavicle), *_both(pectoral),
-            Decoration(shape=Ellipse(cx=CX, cy=214.0, rx=1.8, ry=2.6), role="detail"),
+            Decoration(shape=Ellipse(cx=CX, cy=NAVEL_Y, rx=1.8, ry=2.6), role="detail"),
             *kneecap, *toes)
 
 
@@ -402,7 +403,7 @@ def _anchors(front: bool, parts: dict[str, tuple[Point, ...]]) -> dict[str, Poin
         anchors |= {"forehead": (CX, BROW_Y - 8.0), "nose": (CX, cy + 8.0),
                     "mouth": (CX, cy + 19.0), "throat": (CX, 86.0),
                     "sternal_notch": (CX, NECK_BASE + 5.0), "sternum": (CX, 140.0),
-                    "xiphoid": (CX, 178.0), "navel": (CX, 214.0), "pubis": (CX, PUBIS - 4.0)}
+                    "xiphoid": (CX, 178.0), "navel": (CX, NAVEL_Y), "pubis": (CX, PUBIS - 4.0)}
     else:
         anchors |= {"occiput": (CX, cy + 12.0), "nape": (CX, 86.0),
                     "coccyx": (CX, SACRUM_TOP + 27.0), **_spine_levels()}

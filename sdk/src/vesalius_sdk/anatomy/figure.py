@@ -76,6 +76,15 @@ class Figure(Frozen):
             raise KeyError(f"figure {self.name!r} has no part {name!r}"
                            + (f" (did you mean {', '.join(close)}?)" if close else "")) from None
 
+    def span(self, y: float, parts: Sequence[str] | None = None) -> tuple[float, float] | None:
+        """The leftmost and rightmost ``x`` of the named parts (or areas; default all) on
+        the horizontal line at height ``y``, or ``None`` where the line misses them: how
+        wide the body is there, for packs that place points in proportion across a limb."""
+        names = list(self.parts) if parts is None else \
+            [p for n in parts for p in self.areas.get(n, (n,))]
+        xs = [x for n in names for x in crossings(self.part(n), y)]
+        return (min(xs), max(xs)) if xs else None
+
     def placed(self, dx: float = 0.0, dy: float = 0.0, scale: float = 1.0) -> Figure:
         """This figure scaled by ``scale`` about its top left corner, then moved by
         ``(dx, dy)``: ``body_front().placed(scale=0.5)`` is half size."""
@@ -98,6 +107,15 @@ class Figure(Frozen):
         """A :class:`ChartView` of the figure's size drawing it (then ``extra``)."""
         return ChartView(id=view_id, title=title, width=self.width, height=self.height,
                          decorations=(*self.decorations, *extra), **fields)
+
+
+def crossings(polygon: Sequence[Sequence[float]], y: float) -> list[float]:
+    """The ``x`` where a closed polygon's edges cross the horizontal line at ``y``."""
+    xs = []
+    for (x0, y0), (x1, y1) in zip(polygon, [*polygon[1:], polygon[0]], strict=True):
+        if (y0 <= y < y1) or (y1 <= y < y0):
+            xs.append(x0 + (y - y0) * (x1 - x0) / (y1 - y0))
+    return xs
 
 
 # --- moving drawings -------------------------------------------------------------------------
