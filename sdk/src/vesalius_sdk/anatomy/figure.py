@@ -179,7 +179,8 @@ def _move_decoration(deco: Decoration, scale: float, dx: float, dy: float) -> De
     if deco.shape is not None:
         return deco.model_copy(update={"shape": move_shape(deco.shape, scale, dx, dy)})
     assert deco.at is not None
-    return deco.model_copy(update={"at": (deco.at[0] * scale + dx, deco.at[1] * scale + dy)})
+    return deco.model_copy(update={"at": (deco.at[0] * scale + dx, deco.at[1] * scale + dy),
+                                   "font_size": min(72.0, (deco.font_size or 9) * scale)})
 
 
 # --- regions on a figure ------------------------------------------------------------------------
