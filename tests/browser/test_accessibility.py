@@ -154,3 +154,116 @@ def test_sign_in_and_error_pages_pass_axe(chromium, live_server, axe):
         assert overflow(page) <= 1
     finally:
         context.close()
+
+
+def _tab_to(page: Any, test: str, limit: int = 200) -> None:
+    """Press Tab until the focused element passes ``test`` (a JS predicate on it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {test})(document.activeElement)"):
+            return
+    raise AssertionError(f"no tab stop matched {test} in {limit} presses")
+
+
+def test_booking_with_the_keyboard_alone(page_as, live_app):
+    """The front desk books a visit without the mouse: the menu, the patient combobox
+    (arrow keys, Enter), the selects, the date, submit; the block then says "Booked"."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+    from vesalius.models import Patient
+
+    app, base = live_app
+    with app.extensions["vesalius.db"].session() as s:
+        family = s.scalar(select(Patient.family_name).order_by(Patient.id).limit(1))
+    when = date.today() + timedelta(days=40)
+    page = page_as(*LOGINS["front-desk"], width=1024, height=768)
+    page.goto(base + "/calendar/")
+    _tab_to(page, "el.textContent.trim() === 'New booking'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/calendar/book"))
+
+    _tab_to(page, "el.id === 'f-patient_q'")
+    picker = page.locator("#f-patient_q")
+    assert picker.get_attribute("role") == "combobox"
+    page.keyboard.type(family[:4])
+    page.wait_for_selector("#patient-results:not([hidden]) [role=option]")
+    assert picker.get_attribute("aria-expanded") == "true"
+    count = page.locator("#patient-results [role=option]").count()
+    status = page.locator("[data-combo-status]")
+    assert status.inner_text().startswith(f"{count} patient"), status.inner_text()
+    page.keyboard.press("ArrowDown")
+    active = picker.get_attribute("aria-activedescendant")
+    assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    name = page.locator(f"#{active} strong").inner_text()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "f-patient_q"  # focus stays
+    assert picker.get_attribute("aria-expanded") == "false"
+    assert page.locator("input[name=patient_id]").input_value().isdigit()
+    assert picker.input_value().startswith(name)
+    page.wait_for_function("() => document.querySelector('[data-combo-status]')"
+                           ".textContent.endsWith('picked.')")
+    page.keyboard.press("Escape")  # a closed list: Escape clears the field ...
+    assert picker.input_value() == ""
+    page.keyboard.type(family[:4])  # ... and the patient is picked again
+    page.wait_for_selector("#patient-results:not([hidden]) [role=option]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.locator("input[name=patient_id]").input_value().isdigit()
+
+    _tab_to(page, "el.id === 'f-case_id'")
+    page.wait_for_function("() => document.querySelectorAll('#f-case_id option').length > 1")
+    page.keyboard.type("No case")
+    assert page.locator("#f-case_id").input_value() == ""
+    _tab_to(page, "el.id === 'f-practitioner_id'")
+    page.keyboard.type("Pat Browser")
+    assert "Pat Browser" in page.locator("#f-practitioner_id option:checked").inner_text()
+    _tab_to(page, "el.id === 'f-service_id'")
+    page.keyboard.type("Physiotherapy: f")
+    assert "follow-up" in page.locator("#f-service_id option:checked").inner_text()
+    _tab_to(page, "el.id === 'f-date'")
+    page.keyboard.type(when.strftime("%m%d%Y"))
+    assert page.locator("#f-date").input_value() == when.isoformat()
+    _tab_to(page, "el.id === 'f-time'")
+    page.keyboard.type("1015AM")
+    assert page.locator("#f-time").input_value() == "10:15"
+    _tab_to(page, "el.type === 'submit' && el.textContent.trim() === 'Book'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/calendar/book" not in page.url, page.locator(".field-error, .flash").all_inner_texts()
+    page.wait_for_url(re.compile(r"/calendar/\?"))
+    assert page.locator(".flash-success", has_text="Booked").count() == 1
+    page.goto(f"{base}/calendar/?date={when.isoformat()}")
+    _tab_to(page, f"el.classList.contains('appt') && el.textContent.includes({name!r})")
+    assert "Booked" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/calendar/appointments/\d+"))
+    assert not page.errors, page.errors
+
+
+FOCUS_RING = """(el) => { const s = getComputedStyle(el);
+    return s.outlineStyle === 'solid' && parseFloat(s.outlineWidth) >= 3; }"""
+
+
+@pytest.mark.parametrize("path", ["/calendar/", "/calendar/book", "/admin/users",
+                                  "/billing/claims?status=all"])
+def test_every_tab_stop_shows_the_focus_ring(page_as, live_server, path):
+    """WCAG 2.4.7 / 2.4.11: each tab stop (links, buttons, outline buttons, Sign out,
+    selects, date and time fields, appointment blocks, scroll boxes) shows the ring."""
+    page = page_as(*LOGINS["owner"], width=1440, height=900)
+    page.goto(live_server + path)
+    seen, missing = 0, []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        info = page.evaluate(f"""() => {{ const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            return [el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                    + (el.className ? '.' + String(el.className).split(' ').join('.') : ''),
+                    ({FOCUS_RING})(el)]; }}""")
+        if info is None:
+            break
+        seen += 1
+        if not info[1]:
+            missing.append(info[0])
+    assert seen >= 10, seen
+    assert not missing, f"{path}: no focus ring on {missing}"
