@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from vesalius_sdk import NoteTemplate
 
+from ..errors import Invalid
 from ..models import Note
 from ..plugins import Registry
 
@@ -78,3 +79,18 @@ def offered(registry: Registry, discipline: str | None) -> list[NoteTemplate]:
     found = [t for t in registry.templates.values()
              if discipline is None or t.discipline in (discipline, "general")]
     return sorted(found, key=lambda t: (t.discipline == "general", t.title, t.id))
+
+
+def check_service_template(registry: Registry, discipline: str, template_id: str | None,
+                           field: str) -> str | None:
+    """A service's default template as given (empty: none), refused (naming ``field``)
+    unless an enabled pack has it for the service's discipline or for any ("general")."""
+    if not template_id:
+        return None
+    template = registry.templates.get(template_id)
+    if template is None:
+        raise Invalid(f"no note template {template_id!r} is installed", field=field)
+    if template.discipline not in (discipline, "general"):
+        raise Invalid(f"{template_id} is a {template.discipline} template; a {discipline} "
+                      "service opens its own discipline's or a general one", field=field)
+    return template_id

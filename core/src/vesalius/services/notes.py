@@ -186,7 +186,7 @@ def create_draft(session: Session, actor: Actor, data: DraftIn) -> Note:
     if data.template_id:
         template = _installed(registry, data.template_id)
     else:
-        template = visit_template(session, registry, appointment)
+        template = visit_template(session, registry, appointment).template
     pack = registry.owner("template", template.id)
     note = Note(patient_id=appointment.patient_id, case_id=appointment.case_id,
                 appointment_id=appointment.id, author_id=actor.user_id or 0,
@@ -212,8 +212,16 @@ def create_draft(session: Session, actor: Actor, data: DraftIn) -> Note:
     return note
 
 
+@dataclass(frozen=True)
+class TemplateChoice:
+    """The template a visit opens with and the visit kind it was chosen for."""
+
+    template: NoteTemplate
+    visit_kind: note_templates.VisitKind
+
+
 def visit_template(session: Session, registry: Registry,
-                   appointment: Appointment) -> NoteTemplate:
+                   appointment: Appointment) -> TemplateChoice:
     """The template a visit's new note opens with: its service's, else its case's
     discipline's, for the visit kind (first visit of the case or a later one)."""
     case = session.get(Case, appointment.case_id) if appointment.case_id else None
@@ -223,7 +231,15 @@ def visit_template(session: Session, registry: Registry,
     if template is None:
         raise Invalid("no note template is installed: enable a discipline pack",
                       field="template_id")
-    return template
+    return TemplateChoice(template, kind)
+
+
+def template_for_visit(session: Session, actor: Actor, appointment_id: int) -> TemplateChoice:
+    """What :func:`create_draft` would open for the appointment without a ``template_id``
+    (the editor preselects it)."""
+    appointment = get(session, Appointment, appointment_id, "appointment")
+    actor.require("notes.write", patient_id=appointment.patient_id)
+    return visit_template(session, get_registry(), appointment)
 
 
 def read(session: Session, actor: Actor, note_id: int) -> Note:
@@ -251,17 +267,18 @@ def update_draft(session: Session, actor: Actor, note_id: int,
     return note
 
 
-def switch_template(session: Session, actor: Actor, note_id: int, template_id: str, *,
+def switch_template(session: Session, actor: Actor, note_id: int, template_id: str | None, *,
                     document: dict[str, Any] | None = None,
                     copy_forward: bool = False) -> Note:
     """Switch a draft to another installed template. Of ``document`` (default: the draft's
     own) the values whose path exists in the new template and fit its field are kept
     (:func:`vesalius_sdk.documents.switched`); the new template's pre-filled tables and,
     with ``copy_forward``, its carried fields from the case's last signed note fill the
-    rest. Audited with both template ids (and the source note when copied)."""
+    rest. ``template_id=None`` keeps the draft's template (to copy forward into it).
+    Audited with both template ids (and the source note when copied)."""
     note = _draft(session, actor, note_id, "switched")
     registry = get_registry()
-    template = _installed(registry, template_id)
+    template = _installed(registry, template_id or note.template_id)
     base = note.document if document is None else document
     model = registry.document_model(template.id)
     kept = switched(base, model)
