@@ -254,7 +254,7 @@ class NoteOut(Out):
     error_reason: str | None
     addenda: list[AddendumOut]
     #: Copy-forward: the signed note of the case this draft started from (null: none).
-    copied_from: int | None = Field(default=None, validation_alias="copied_from_id")
+    copied_from: int | None = None
     #: Copy-forward: ``{path: source's date of service}`` for each carried value not yet
     #: changed (a path leaves when its value is edited): the editor marks them "from ...".
     carried: dict[str, date] = Field(default_factory=dict)

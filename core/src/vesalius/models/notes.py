@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db.base import Base
 from ..db.types import UTCDateTime
@@ -57,6 +57,8 @@ class Note(Base):
     error_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Copy-forward: the case's signed note this one started from (same patient and case).
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id"))
+    #: The same, by the name the JSON API gives it.
+    copied_from: Mapped[int | None] = synonym("copied_from_id")
     #: Copy-forward: ``{path: date of service of the source}`` for each carried value still
     #: as copied; a path leaves when the practitioner changes its value.
     carried: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict,
