@@ -198,6 +198,18 @@ def test_validation_electro_agrees_with_increments(note_factory) -> None:
         note_factory, {"points": plain, "contact": {"increments": [{"electro": True}]}})[0]
 
 
+@pytest.mark.parametrize(("response", "expected"), [
+    ({"adverse": ["none"]}, []),
+    ({"adverse": ["bruising"], "notes": "Small bruise at LI4, ice, resolved"}, []),
+    ({"adverse": ["dizziness"]}, ["An adverse event is recorded: describe it and what was "
+                                  "done"]),
+    ({"adverse": ["none", "nausea"], "notes": "Mild"},
+     ["'None' is ticked beside adverse events: untick one"]),
+])
+def test_validation_adverse_events_are_described(note_factory, response, expected) -> None:
+    assert problems(note_factory, {"response": response}) == expected
+
+
 def test_validation_needle_count(note_factory) -> None:
     assert problems(note_factory, {"points": {"needle_count": 10, "needles_removed": 9}}) == [
         "10 needles inserted but 9 removed: account for every needle"]
