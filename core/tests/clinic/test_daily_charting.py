@@ -7,7 +7,7 @@ with a code, same-day notes seen by charge rules, the snapshot's tables and warn
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import clinic_dailypack as daily
 import clinic_testpack as testpack
@@ -480,8 +480,8 @@ def _history(db, system, clinic, earlier: int, same_day: int, day: date):  # typ
         def visit(on: date, hour: int) -> int:
             return scheduling.book(s, system, BookingIn(
                 patient_id=someone.id, practitioner_id=clinic["prac"], case_id=daily_case.id,
-                start=datetime.combine(on, time(hour)).astimezone(),
-                end=datetime.combine(on, time(hour, 30)).astimezone())).id
+                start=datetime.combine(on, time(hour), UTC),
+                end=datetime.combine(on, time(hour, 30), UTC))).id
 
         slots = [(day - timedelta(days=7 * (n + 1)), 9) for n in range(earlier)]
         slots += [(day, 8 + n) for n in range(same_day)]
