@@ -518,3 +518,16 @@ def test_create_and_sign_run_a_bounded_number_of_queries(db, system, count_queri
     assert counts[0] == counts[1], counts
     # 6 and 11 statements on SQLite today; the bound leaves room, the equality is the test.
     assert counts[0][0] <= 10 and counts[0][1] <= 20, counts
+
+
+def test_the_database_keeps_a_signed_notes_copy_record(api) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    pid = patient(api)
+    cid = case(api, pid)
+    note = signed_note(api, pid, cid, MONDAY, FIRST)["note"]
+    for statement in ("UPDATE notes SET carried = '{\"plan.goals\": \"2025-01-01\"}' "
+                      "WHERE id = :id", "UPDATE notes SET copied_from_id = id WHERE id = :id"):
+        with pytest.raises(IntegrityError), api.db.session() as s:
+            s.execute(text(statement), {"id": note["id"]})
