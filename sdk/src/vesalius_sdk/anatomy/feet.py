@@ -39,8 +39,8 @@ from __future__ import annotations
 from functools import cache
 
 from ..charts import Decoration, Path, Polygon
-from ._geometry import Point, band_between, capsule, centroid, clip, sample_smooth, smooth_path
-from .figure import Figure
+from ._geometry import Point, band_between, capsule, clip, sample_smooth, smooth_path
+from .figure import Figure, both_sides
 
 VIEW_WIDTH = 380.0
 VIEW_HEIGHT = 446.0
@@ -179,19 +179,7 @@ def _decorations(dorsal: bool) -> tuple[Decoration, ...]:
 
 
 def _figure(dorsal: bool) -> Figure:
-    parts_local, spots_local = _local(dorsal)
-    parts: dict[str, tuple[Point, ...]] = {}
-    anchors: dict[str, Point] = {}
-    sizes: dict[str, tuple[float, float]] = {}
-    for side in SIDES:
-        for name, points in parts_local.items():
-            placed = tuple(_place(side, p) for p in points)
-            parts[f"{name}_{side}"] = placed
-            cx, cy = centroid(list(placed))
-            anchors[f"{name}_{side}"] = (round(cx, 1), round(cy, 1))
-        for name, (centre, rx, ry) in spots_local.items():
-            anchors[f"{name}_{side}"] = _place(side, centre)
-            sizes[f"{name}_{side}"] = (round(rx, 2), round(ry, 2))
+    parts, anchors, sizes = both_sides(*_local(dorsal), _place)
     return Figure(name="feet_dorsal" if dorsal else "feet_plantar", width=VIEW_WIDTH,
                   height=VIEW_HEIGHT, decorations=_decorations(dorsal), anchors=anchors,
                   parts=parts, sizes=sizes)
@@ -233,20 +221,11 @@ def _medial_place(side: str, p: Point) -> Point:
 def feet_medial() -> Figure:
     """Both feet from the inside, toes towards the middle (module docs for names)."""
     outline = sample_smooth(MEDIAL_SIDE, steps=5)
-    parts: dict[str, tuple[Point, ...]] = {}
-    anchors: dict[str, Point] = {}
-    sizes: dict[str, tuple[float, float]] = {}
+    zones = {name: clip(clip(outline, lambda p, x0=x0: p[0] - x0), lambda p, x1=x1: x1 - p[0])
+             for name, (x0, x1) in MEDIAL_ZONES.items()}
+    parts, anchors, sizes = both_sides(zones, MEDIAL_SPOTS, _medial_place, MEDIAL_SCALE)
     decorations: list[Decoration] = []
     for side in SIDES:
-        for name, (x0, x1) in MEDIAL_ZONES.items():
-            zone = clip(clip(outline, lambda p, x0=x0: p[0] - x0), lambda p, x1=x1: x1 - p[0])
-            placed = tuple(_medial_place(side, p) for p in zone)
-            parts[f"{name}_{side}"] = placed
-            cx, cy = centroid(list(placed))
-            anchors[f"{name}_{side}"] = (round(cx, 1), round(cy, 1))
-        for name, (centre, rx, ry) in MEDIAL_SPOTS.items():
-            anchors[f"{name}_{side}"] = _medial_place(side, centre)
-            sizes[f"{name}_{side}"] = (rx * MEDIAL_SCALE, ry * MEDIAL_SCALE)
         decorations.append(Decoration(shape=Path(
             d=smooth_path([_medial_place(side, p) for p in MEDIAL_SIDE]))))
         (nx, ny), (rx, ry) = anchors[f"nail_1_{side}"], sizes[f"nail_1_{side}"]

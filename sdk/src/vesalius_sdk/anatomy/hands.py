@@ -28,8 +28,8 @@ import math
 from functools import cache
 
 from ..charts import Decoration, Path, Polygon
-from ._geometry import Point, capsule, centroid, sample_smooth, smooth_path
-from .figure import Figure
+from ._geometry import Point, capsule, sample_smooth, smooth_path
+from .figure import Figure, both_sides
 
 VIEW_WIDTH, VIEW_HEIGHT = 360.0, 290.0
 MIDLINE = VIEW_WIDTH / 2
@@ -135,20 +135,14 @@ def _place(side: str, dorsal: bool, p: Point) -> Point:
 
 def _figure(dorsal: bool) -> Figure:
     parts_local, anchors_local, sizes_local = _local(dorsal)
-    parts: dict[str, tuple[Point, ...]] = {}
-    anchors: dict[str, Point] = {}
-    sizes: dict[str, tuple[float, float]] = {}
+    spots = {k: (p, *sizes_local.get(k, (0.0, 0.0))) for k, p in anchors_local.items()}
+    parts, anchors, sizes = both_sides(
+        parts_local, spots, lambda side, p: _place(side, dorsal, p))  # type: ignore[arg-type]
     decorations: list[Decoration] = []
     for side in SIDES:
         def at(p: Point, side: str = side) -> Point:
             return _place(side, dorsal, p)
 
-        for name, points in parts_local.items():
-            placed = tuple(at(p) for p in points)
-            parts[f"{name}_{side}"] = placed
-            anchors[f"{name}_{side}"] = tuple(round(v, 1) for v in centroid(list(placed)))
-        anchors |= {f"{k}_{side}": at(p) for k, p in anchors_local.items()}
-        sizes |= {f"{k}_{side}": v for k, v in sizes_local.items()}
         decorations.append(Decoration(shape=Polygon(points=parts[f"wrist_{side}"])))
         for n in (1, 5, 4, 3, 2):
             decorations.append(Decoration(shape=Polygon(points=parts[f"digit_{n}_{side}"])))
