@@ -149,15 +149,15 @@ def test_a_pack_for_another_sdk_is_listed_disabled_with_the_reason(
     project = tmp_path / "vesalius-nextgen"
     write_pack("nextgen", project, "Next generation care")
     pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('"vesalius-sdk>=0.1,<0.2"',
-                                                       '"vesalius-sdk>=0.2,<0.3"'))
+    pyproject.write_text(pyproject.read_text().replace('"vesalius-sdk>=0.2,<0.3"',
+                                                       '"vesalius-sdk>=0.3,<0.4"'))
     built = subprocess.run([uv(), "build", "--wheel", "-o", str(tmp_path / "dist"),
                             str(project)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     index.upload(*(tmp_path / "dist").glob("*.whl"))
     source = ["--index-url", f"{index.url}/simple/", "--extra-index-url", USUAL_INDEX]
 
-    # pip itself refuses: no vesalius-sdk 0.2 exists to satisfy it.
+    # pip itself refuses: no vesalius-sdk 0.3 exists to satisfy it.
     refused = clinic.pip("install", *source, "vesalius-nextgen", check=False)
     assert refused.returncode != 0
     assert "vesalius-sdk" in refused.stdout + refused.stderr
@@ -168,7 +168,7 @@ def test_a_pack_for_another_sdk_is_listed_disabled_with_the_reason(
         packs = clinic.packs()
         assert packs["nextgen"]["status"] == "disabled"
         assert packs["nextgen"]["reason"] == (
-            "requires vesalius-sdk<0.3,>=0.2 but vesalius-sdk 0.1.0 is installed")
+            "requires vesalius-sdk<0.4,>=0.3 but vesalius-sdk 0.2.0 is installed")
         assert packs["physio"]["status"] == "enabled"
     finally:
         clinic.pip("uninstall", "--yes", "vesalius-nextgen")

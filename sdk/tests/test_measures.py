@@ -83,3 +83,48 @@ def test_helpers():
     assert round_half_up(19 / 3, 2) == 6.33
     assert mean_of_answered((6, 7, 6, None, None)) == 6.33
     assert missing((1, None, None)) == 2
+
+
+def inner_optional() -> OutcomeMeasure:
+    """Like the ODI: an optional item (2) that is not the last."""
+    return measure(items=[MeasureItem(id=f"i{n}", label=f"Item {n}", maximum=5,
+                                      optional=n == 2) for n in range(1, 5)])
+
+
+def test_responses_by_item_id_or_number_skip_any_optional_item():
+    m = inner_optional()
+    assert m.check_responses({"i1": 1, "i3": 2, "i4": 3}) == (1, None, 2, 3)
+    assert m.check_responses({1: 1, "3": 2, 4: 3}) == (1, None, 2, 3)
+    assert m.score({"i1": 1, "i3": 1, "i4": 1}).value == 20.0
+
+
+@pytest.mark.parametrize(("responses", "message"), [
+    ({"i9": 1}, "demo has no item 'i9' (items: i1, i2, i3, i4)"),
+    ({5: 1}, "demo has items 1 to 4, not 5"),
+])
+def test_responses_by_key_name_the_wrong_key(responses, message):
+    with pytest.raises(ResponseError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
+        inner_optional().check_responses(responses)
+
+
+def test_a_short_list_says_how_to_skip_an_optional_item_that_is_not_last():
+    with pytest.raises(ResponseError) as excinfo:
+        inner_optional().score([1, 2, 3])
+    assert str(excinfo.value) == (
+        "demo takes 3 to 4 responses, got 3; to skip optional item 2 (i2) give null in its "
+        "place, or give responses by item id or number")
+
+
+def test_a_missing_item_rule_is_data_and_must_fit_the_items():
+    from vesalius_sdk import MissingRule
+
+    rule = MissingRule(max_missing=1, text="Up to one item may be left unanswered.")
+    assert measure(missing_rule=rule).missing_rule.max_missing == 1
+    with pytest.raises(ValidationError, match="max_missing must be below the 3 items"):
+        measure(missing_rule=MissingRule(max_missing=3, text="Any number may be missing."))
+
+
+def test_a_band_may_cite_its_own_source():
+    band = Band(minimum=0, maximum=20, label="minimal",
+                source="Fairbank JC, Pynsent PB. Spine 2000;25(22):2940-52")
+    assert band.source.startswith("Fairbank")

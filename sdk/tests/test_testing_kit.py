@@ -129,7 +129,7 @@ def make_pack(site: Path) -> Callable[..., str]:
     files of the package by relative path.
     """
 
-    def make(name: str, code: str | None = None, requires: str | None = "vesalius-sdk>=0.1,<0.2",
+    def make(name: str, code: str | None = None, requires: str | None = "vesalius-sdk>=0.2,<0.3",
              files: dict[str, str] | None = None) -> str:
         package = f"kittest_{name.replace('-', '_')}"
         folder = site / package

@@ -59,7 +59,7 @@ def make_pack(site: Path) -> Callable[..., str]:
     """
 
     def make(name: str, source: str = GOOD_PACK,
-             requires: str | None = "vesalius-sdk>=0.1,<0.2") -> str:
+             requires: str | None = "vesalius-sdk>=0.2,<0.3") -> str:
         module = f"vtest_{name.replace('-', '_')}"
         (site / f"{module}.py").write_text(textwrap.dedent(source).replace("{name}", name))
         dist = site / f"vtest_{name}-1.0.dist-info"

@@ -28,25 +28,38 @@ from .context import (
     CaseContext,
     NoteContext,
     NoteProblem,
+    NoteSummary,
     PayerContext,
+    ProcedureSummary,
 )
 from .disciplines import Discipline
-from .documents import DocumentError, document_model, missing_required, validate_document
+from .documents import (
+    DocumentError,
+    carried_forward,
+    document_model,
+    missing_required,
+    switched,
+    validate_document,
+)
 from .hookspecs import hookimpl
 from .measures import (
     Band,
     MeasureItem,
+    MissingRule,
     OutcomeMeasure,
     ResponseError,
     Score,
     WorkedExample,
 )
+from .pack import Pack
 from .printouts import PrintHeader, Printout
 from .templates import (
+    VISIT_KINDS,
     BooleanField,
     ChartField,
     ChoiceField,
     CodesField,
+    ComputedColumn,
     DateField,
     LongTextField,
     MeasureField,
@@ -55,10 +68,13 @@ from .templates import (
     NumberField,
     Option,
     ProceduresField,
+    RegionColumn,
     ScaleField,
     Section,
     TableField,
     TextField,
+    VisitKind,
+    mean_of,
 )
 from .web import WebAddition
 
@@ -68,14 +84,15 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
-    "AppointmentStatusChange", "Band", "BillingCode", "BooleanField", "CaseContext",
-    "ChargeLine", "ChartDefinition", "ChartField", "ChartMark", "ChartView", "ChoiceField",
-    "Circle", "CodesField", "DateField", "Decoration", "Discipline", "DocumentError",
-    "Ellipse", "LongTextField", "MarkAttribute", "MarkType", "MeasureField", "MeasureItem",
-    "MultiChoiceField", "NoteContext", "NoteProblem", "NoteTemplate", "NumberField", "Option",
-    "OutcomeMeasure", "Path", "PayerContext", "Polygon", "PrintHeader", "Printout",
-    "ProceduresField", "Rect", "Region",
-    "ResponseError", "ScaleField", "Score", "Section", "TableField", "TextField", "WebAddition",
-    "WorkedExample", "__version__", "document_model", "hookimpl", "missing_required",
-    "timed_units", "validate_document",
+    "VISIT_KINDS", "AppointmentStatusChange", "Band", "BillingCode", "BooleanField",
+    "CaseContext", "ChargeLine", "ChartDefinition", "ChartField", "ChartMark", "ChartView",
+    "ChoiceField", "Circle", "CodesField", "ComputedColumn", "DateField", "Decoration",
+    "Discipline", "DocumentError", "Ellipse", "LongTextField", "MarkAttribute", "MarkType",
+    "MeasureField", "MeasureItem", "MissingRule", "MultiChoiceField", "NoteContext",
+    "NoteProblem", "NoteSummary", "NoteTemplate", "NumberField", "Option", "OutcomeMeasure",
+    "Pack", "Path", "PayerContext", "Polygon", "PrintHeader", "Printout", "ProcedureSummary",
+    "ProceduresField", "Rect", "Region", "RegionColumn", "ResponseError", "ScaleField",
+    "Score", "Section", "TableField", "TextField", "VisitKind", "WebAddition",
+    "WorkedExample", "__version__", "carried_forward", "document_model", "hookimpl",
+    "mean_of", "missing_required", "switched", "timed_units", "validate_document",
 ]

@@ -15,6 +15,7 @@ from pydantic import Field
 from ._base import Frozen
 from .billing import TimedMethod
 from .measures import Score
+from .templates import NoteTemplate
 
 AppointmentStatus = Literal[
     "booked", "confirmed", "arrived", "in-session", "completed", "cancelled", "late-cancelled",
@@ -54,11 +55,38 @@ class CaseContext(Frozen):
     baseline_scores: Mapping[str, Score] = Field(default_factory=dict)
 
 
+class ProcedureSummary(Frozen):
+    """One procedure of another note: its code with the minutes or units recorded."""
+
+    code: str
+    minutes: int | None = None
+    units: int | None = None
+
+
+class NoteSummary(Frozen):
+    """Another note of the same case on the same day, read-only, as rules see it.
+
+    What a charge rule needs to avoid billing twice (an evaluation already charged today)
+    and a validation rule to compare: the template, whether it is signed, the procedures it
+    records and the codes already charged for it.
+    """
+
+    id: str
+    template_id: str
+    template_kind: str | None = None
+    signed: bool = False
+    procedures: tuple[ProcedureSummary, ...] = ()
+    charged_codes: tuple[str, ...] = ()
+
+
 class NoteContext(Frozen):
     """A note as charge and validation rules see it.
 
     ``document`` is the validated document (``{section_id: {field_id: value}}``), ``scores``
-    the measure results in it by measure id.
+    the measure results in it by measure id. ``template`` is the template the note was made
+    with (its recorded version where the host still has it; ``None`` only when a host of SDK
+    0.1 built the context). ``same_day_notes`` summarises the case's other notes on the
+    same date of service, oldest first.
     """
 
     id: str | None = None
@@ -69,6 +97,8 @@ class NoteContext(Frozen):
     case: CaseContext
     scores: Mapping[str, Score] = Field(default_factory=dict)
     signed_at: datetime | None = None
+    template: NoteTemplate | None = None
+    same_day_notes: tuple[NoteSummary, ...] = ()
 
     def value(self, path: str, default: Any = None) -> Any:
         """The value at ``section.field`` in the document, or ``default``."""
@@ -78,10 +108,21 @@ class NoteContext(Frozen):
 
 
 class NoteProblem(Frozen):
-    """Something that stops a note from being signed. ``field`` is ``section.field`` or None."""
+    """Something to fix before a note is signed. ``field`` is ``section.field`` or None.
+
+    ``severity="error"`` (the default) blocks signing; ``"warning"`` is shown to the
+    practitioner, who may sign anyway (a measure not repeated at a re-assessment, say).
+    Say in ``message`` what to do, in the practitioner's words.
+    """
 
     field: str | None = None
     message: str
+    severity: Literal["error", "warning"] = "error"
+
+    @property
+    def blocks_signing(self) -> bool:
+        """Whether this problem stops the note from being signed."""
+        return self.severity == "error"
 
 
 class AppointmentStatusChange(Frozen):

@@ -22,6 +22,7 @@ from pydantic import (
     StrictBool,
     ValidationError,
     create_model,
+    model_validator,
 )
 
 from .billing import BillingCode
@@ -41,6 +42,7 @@ from .templates import (
     NoteTemplate,
     NumberField,
     ProceduresField,
+    RegionColumn,
     ScaleField,
     TableField,
     TextField,
@@ -118,12 +120,36 @@ def _value_type(field: NoteField, charts: Mapping[str, ChartDefinition],
             Field(max_length=field.max_items),
             AfterValidator(_unique_values),
         ]
+    if isinstance(field, RegionColumn):
+        chart = charts.get(field.chart)
+
+        def check_region(value: str) -> str:
+            if chart is None:  # chart's pack not installed: keep what was recorded
+                return value
+            region = chart.resolve(value)
+            if region is None:
+                raise ValueError(f"{value!r} is not a region of chart {field.chart}")
+            return region.id
+
+        return Annotated[str, Field(max_length=64), AfterValidator(check_region)]
     if isinstance(field, TableField):
+        table = field
+
+        def compute(row: BaseModel) -> BaseModel:
+            # Computed cells are the host's to fill: whatever a client sent is replaced.
+            values = table.compute_row({c.id: getattr(row, c.id) for c in table.columns})
+            for column in table.computed:
+                setattr(row, column.id, values.get(column.id))
+            return row
+
         row = create_model(  # type: ignore[call-overload]
             f"Row_{field.id}",
             __base__=_Strict,
+            __validators__={"_computed": model_validator(mode="after")(compute)},
             **{c.id: (_value_type(c, charts, measures, codes) | None, None)
                for c in field.columns},
+            # Whatever a client sends for a computed cell is replaced, never refused.
+            **{c.id: (Any, None) for c in field.computed},
         )
         return Annotated[list[row], Field(max_length=field.max_rows)]  # type: ignore[valid-type]
     if isinstance(field, ChartField):
@@ -252,12 +278,60 @@ def _empty(value: Any) -> bool:
 
 def missing_required(template: NoteTemplate, document: Mapping[str, Any],
                      unavailable: Mapping[str, str] | None = None) -> list[NoteProblem]:
-    """Required fields left empty (signing needs them), skipping unavailable fields."""
+    """What signing needs and the document lacks, skipping unavailable fields: required
+    fields left empty, and ``must_be_true`` boxes not ticked."""
     unavailable = unavailable or {}
     problems = []
     for path, field in template.iter_fields():
         section, _, key = path.partition(".")
         value = (document.get(section) or {}).get(key)
-        if field.required and path not in unavailable and _empty(value):
+        if path in unavailable:
+            continue
+        if isinstance(field, BooleanField) and field.must_be_true and value is not True:
+            problems.append(NoteProblem(field=path, message=f"{field.label}: tick to confirm "
+                                                            "before signing"))
+        elif field.required and _empty(value):
             problems.append(NoteProblem(field=path, message=f"{field.label} is required"))
     return problems
+
+
+def carried_forward(template: NoteTemplate, previous: Mapping[str, Any],
+                    model: type[BaseModel] | None = None) -> dict[str, Any]:
+    """The part of ``previous`` (the case's last signed note's document, possibly made with
+    another template) that a new note of ``template`` starts with (copy-forward).
+
+    A value is copied where its path is one of :meth:`NoteTemplate.carried_paths` and it is
+    not empty. Given ``model`` (the template's :func:`document_model`), a value that does not
+    fit the new template's field (the same path with another kind) is left out.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for path in template.carried_paths():
+        section, _, key = path.partition(".")
+        value = (previous.get(section) or {}).get(key)
+        if _empty(value):
+            continue
+        if model is not None:
+            try:
+                value = validate_document(model, {section: {key: value}})[section][key]
+            except (DocumentError, KeyError):
+                continue
+        out.setdefault(section, {})[key] = value
+    return out
+
+
+def switched(document: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """The values of ``document`` (a draft made with another template) that fit ``model``:
+    what a draft keeps when it is switched to another template. A value is kept where its
+    path exists in the new template and validates there; the rest is dropped."""
+    out: dict[str, dict[str, Any]] = {}
+    for section, values in document.items():
+        if not isinstance(values, Mapping):
+            continue
+        for key, value in values.items():
+            try:
+                kept = validate_document(model, {section: {key: value}})
+            except DocumentError:
+                continue
+            if section in kept and key in kept[section]:
+                out.setdefault(section, {})[key] = kept[section][key]
+    return out

@@ -21,6 +21,9 @@ from ._base import Frozen, KeyId, Label, ShortId, unique
 
 Direction = Literal["higher-is-better", "higher-is-worse"]
 Responses = tuple[int | None, ...]
+#: Responses as given by a caller: a list in item order (``None`` for an unanswered item),
+#: or a mapping from item id or 1-based item number to the response (absent: unanswered).
+ResponsesIn = Sequence[int | None] | Mapping[str | int, int | None]
 
 
 class ResponseError(ValueError):
@@ -67,6 +70,25 @@ class Band(Frozen):
     minimum: float
     maximum: float
     label: Label
+    #: The publication that defines the band (authors, year, journal), when it is not the
+    #: measure's own ``source``.
+    source: str | None = None
+
+
+class MissingRule(Frozen):
+    """What the published rule does with unanswered items, as data shown to the practitioner.
+
+    ``max_missing`` is how many items (not counting ``optional`` ones) may be left
+    unanswered with the measure still scored; one more and the scorer must return
+    ``value=None`` (the test kit checks this). ``None`` means the rule is not a simple count
+    (a per-subscale rule, say): then ``text`` alone says it. ``text`` says the rule in a
+    sentence ("Up to 1 of 11 items may be missing; the score is then worked out of the
+    items answered.").
+    """
+
+    max_missing: int | None = Field(default=None, ge=0)
+    text: Annotated[str, Field(min_length=10, max_length=500)]
+    source: str | None = None
 
 
 class Score(Frozen):
@@ -131,6 +153,8 @@ class OutcomeMeasure(Frozen):
     instructions: str | None = None
     examples: tuple[WorkedExample, ...] = ()
     disciplines: tuple[ShortId, ...] = ()
+    #: What the published rule does with unanswered items (:class:`MissingRule`).
+    missing_rule: MissingRule | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> OutcomeMeasure:
@@ -141,21 +165,55 @@ class OutcomeMeasure(Frozen):
             )
         if self.mcid is not None and not self.mcid_source:
             raise ValueError(f"measure {self.id!r}: give mcid_source with mcid")
+        required = sum(1 for i in self.items if not i.optional)
+        rule = self.missing_rule
+        if rule is not None and rule.max_missing is not None and rule.max_missing >= required:
+            raise ValueError(f"measure {self.id!r}: missing_rule.max_missing must be below "
+                             f"the {required} items that are not optional")
         return self
 
-    def check_responses(self, responses: Sequence[int | None]) -> Responses:
+    def _from_mapping(self, responses: Mapping[str | int, int | None]) -> list[int | None]:
+        by_id = {item.id: n for n, item in enumerate(self.items)}
+        values: list[int | None] = [None] * len(self.items)
+        for key, value in responses.items():
+            if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                index = int(key) - 1
+                if not 0 <= index < len(self.items):
+                    raise ResponseError(f"{self.id} has items 1 to {len(self.items)}, "
+                                        f"not {key}")
+            elif key in by_id:
+                index = by_id[key]
+            else:
+                known = ", ".join(by_id)
+                raise ResponseError(f"{self.id} has no item {key!r} (items: {known})")
+            values[index] = value
+        return values
+
+    def check_responses(self, responses: ResponsesIn) -> Responses:
         """Responses in item order, shorter lists padded where the missing items are optional.
 
-        Raises :class:`ResponseError` naming the count or the item that is wrong.
+        ``responses`` is a list in item order (``None`` for an unanswered item) or a mapping
+        from item id or 1-based item number to the response, which skips any item by leaving
+        it out. Raises :class:`ResponseError` naming the count or the item that is wrong.
         """
-        values = list(responses)
         n = len(self.items)
+        if isinstance(responses, Mapping):
+            values = self._from_mapping(responses)
+        else:
+            values = list(responses)
         if len(values) > n or (
             len(values) < n and not all(i.optional for i in self.items[len(values):])
         ):
             required = sum(1 for i in self.items if not i.optional)
             expected = f"{n}" if required == n else f"{required} to {n}"
-            raise ResponseError(f"{self.id} takes {expected} responses, got {len(values)}")
+            # An optional item before a required one cannot be skipped by a shorter list.
+            last_required = max(k for k, i in enumerate(self.items) if not i.optional)
+            inner = [f"{k + 1} ({i.id})" for k, i in enumerate(self.items[:last_required])
+                     if i.optional]
+            hint = (f"; to skip optional item {', '.join(inner)} give null in its place, or "
+                    "give responses by item id or number" if inner and len(values) < n
+                    else "")
+            raise ResponseError(f"{self.id} takes {expected} responses, got {len(values)}{hint}")
         values += [None] * (n - len(values))
         for number, (item, value) in enumerate(zip(self.items, values, strict=True), start=1):
             if value is None:
@@ -177,7 +235,7 @@ class OutcomeMeasure(Frozen):
                 )
         return tuple(values)
 
-    def score(self, responses: Sequence[int | None]) -> Score:
+    def score(self, responses: ResponsesIn) -> Score:
         """Check the responses' shape, then score them by the published rule."""
         return self.scorer(self, self.check_responses(responses))
 

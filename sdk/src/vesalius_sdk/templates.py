@@ -6,12 +6,18 @@ and stores a filled note as a JSON document shaped ``{section_id: {field_id: val
 
 Every field is optional in a draft; ``required=True`` fields must be filled before the note
 can be signed (:func:`vesalius_sdk.documents.missing_required`).
+
+Daily charting (since 0.2): a template says for which visit kinds it is its discipline's
+default (:attr:`NoteTemplate.default_for`), and each field whether a new note copies it
+forward from the case's last signed note (:attr:`carry_forward <TextField.carry_forward>`,
+see :meth:`NoteTemplate.carried_paths` for the default policy).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Literal, Union
+import math
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
@@ -25,12 +31,22 @@ class Option(Frozen):
     label: Label
 
 
+#: The visit kinds a template can be the default for: the first visit of a case (no signed
+#: note yet) is ``initial``; every later visit is ``follow-up``.
+VisitKind = Literal["initial", "follow-up"]
+VISIT_KINDS: tuple[str, ...] = ("initial", "follow-up")
+
+
 class _FieldBase(Frozen):
     id: KeyId
     label: Label
     help: str | None = None
     #: Must be filled before the note can be signed. Drafts may leave it empty.
     required: bool = False
+    #: Whether a new note copies this field from the case's last signed note (copy-forward).
+    #: ``None`` follows the default policy (:meth:`NoteTemplate.carried_paths`): chart and
+    #: diagnosis-code fields, and fields named ``goals`` or ``plan``, carry forward.
+    carry_forward: bool | None = None
 
 
 class TextField(_FieldBase):
@@ -64,9 +80,14 @@ class NumberField(_FieldBase):
 
 
 class BooleanField(_FieldBase):
-    """Yes or no (a red-flag screen item, say)."""
+    """Yes or no (a red-flag screen item, say).
+
+    ``must_be_true=True`` makes signing need the box ticked (informed consent, say): an
+    unticked or empty box is an error before signing, named by the field's label.
+    """
 
     kind: Literal["boolean"] = "boolean"
+    must_be_true: bool = False
 
 
 class ChoiceField(_FieldBase):
@@ -123,12 +144,70 @@ class CodesField(_FieldBase):
     max_items: int = Field(default=12, ge=1, le=50)
 
 
+class RegionColumn(_FieldBase):
+    """A table column whose cell picks a region of a chart (``physio.body``'s ``knee-left``).
+
+    The editor offers the chart's regions (searchable by label); the document stores the
+    region's own id, whatever alias was typed. When the chart's pack is not installed the
+    column accepts what is stored.
+    """
+
+    kind: Literal["region"] = "region"
+    chart: NamespacedId
+
+
 #: The field kinds a table column may have: one value per cell.
 ColumnField = Annotated[
     Union[TextField, NumberField, BooleanField, ChoiceField, MultiChoiceField, ScaleField,
-          DateField],
+          DateField, RegionColumn],
     Field(discriminator="kind"),
 ]
+
+RowValue = str | int | float | bool | None
+#: A computed column's function: the row's entered values by column id -> the cell's value.
+RowFunction = Callable[[Mapping[str, Any]], RowValue]
+
+
+class ComputedColumn(Frozen):
+    """A read-only table column worked out from the rest of its row by a pure function.
+
+    The mean of three grip trials, a side-to-side deficit. ``compute`` receives the row's
+    entered values by column id (a missing cell is absent or ``None``) and returns the
+    value, or ``None`` when the row does not have what it needs. The host stores the
+    computed value in the document whenever the note is saved, so a signed note keeps the
+    figure the practitioner saw; a value sent by a client is replaced. ``decimals`` rounds
+    a number for storage and display.
+    """
+
+    id: KeyId
+    label: Label
+    compute: RowFunction = Field(exclude=True)
+    unit: str | None = None
+    decimals: int = Field(default=1, ge=0, le=6)
+    help: str | None = None
+
+    def value(self, row: Mapping[str, Any]) -> RowValue:
+        """The cell's value for ``row``; ``None`` when the function cannot work it out."""
+        try:
+            result = self.compute(row)
+        except (TypeError, ValueError, ArithmeticError, KeyError):
+            return None  # inputs missing or not numbers yet: an empty cell, not an error
+        if isinstance(result, float):
+            if not math.isfinite(result):
+                return None
+            return round(result, self.decimals)
+        return result
+
+
+def mean_of(*columns: str) -> RowFunction:
+    """A computed column's function: the mean of the given columns' entered numbers."""
+
+    def compute(row: Mapping[str, Any]) -> float | None:
+        values = [row[c] for c in columns if isinstance(row.get(c), int | float)
+                  and not isinstance(row.get(c), bool)]
+        return sum(values) / len(values) if values else None
+
+    return compute
 
 
 class TableField(_FieldBase):
@@ -141,12 +220,15 @@ class TableField(_FieldBase):
 
     kind: Literal["table"] = "table"
     columns: tuple[ColumnField, ...] = Field(min_length=1)
+    #: Read-only columns worked out from each row (:class:`ComputedColumn`), shown after
+    #: the entered columns.
+    computed: tuple[ComputedColumn, ...] = ()
     max_rows: int = Field(default=100, ge=1, le=1000)
     rows: tuple[Mapping[str, str | int | float | bool], ...] = ()
 
     @model_validator(mode="after")
     def _unique(self) -> TableField:
-        unique([c.id for c in self.columns], f"column of table {self.id!r}")
+        unique([c.id for c in (*self.columns, *self.computed)], f"column of table {self.id!r}")
         columns = {c.id for c in self.columns}
         for n, row in enumerate(self.rows, start=1):
             unknown = set(row) - columns
@@ -156,6 +238,20 @@ class TableField(_FieldBase):
         if len(self.rows) > self.max_rows:
             raise ValueError(f"table {self.id!r}: more rows than max_rows")
         return self
+
+    def prefilled_rows(self) -> list[dict[str, Any]]:
+        """The rows a new note's table starts with (``rows``), computed columns filled in."""
+        return [self.compute_row(dict(row)) for row in self.rows]
+
+    def compute_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` with its computed columns worked out (empty results left out)."""
+        entered = {c.id: row.get(c.id) for c in self.columns}
+        for column in self.computed:
+            row.pop(column.id, None)
+            value = column.value(entered)
+            if value is not None:
+                row[column.id] = value
+        return row
 
 
 class ChartField(_FieldBase):
@@ -180,6 +276,17 @@ class MeasureField(_FieldBase):
     kind: Literal["measure"] = "measure"
     measure: ShortId
     pack: ShortId | None = None
+    #: Open in a new note. Other measure fields start folded as "add a measure" unless the
+    #: case has already recorded the measure; a template with many measures marks the one
+    #: or two most notes need.
+    default: bool = False
+
+    @model_validator(mode="after")
+    def _not_carried(self) -> MeasureField:
+        if self.carry_forward:
+            raise ValueError(f"field {self.id!r}: a measure is scored anew at every visit; "
+                             "it cannot carry forward")
+        return self
 
 
 class ProceduresField(_FieldBase):
@@ -194,6 +301,13 @@ class ProceduresField(_FieldBase):
     kind: Literal["procedures"] = "procedures"
     codes: tuple[str, ...] = ()
     record: Literal["minutes", "units"] = "minutes"
+
+    @model_validator(mode="after")
+    def _not_carried(self) -> ProceduresField:
+        if self.carry_forward:
+            raise ValueError(f"field {self.id!r}: procedures are what was done at this visit; "
+                             "they cannot carry forward")
+        return self
 
 
 NoteField = Annotated[
@@ -239,6 +353,9 @@ class Section(Frozen):
     id: KeyId
     title: Label
     fields: tuple[NoteField, ...] = Field(min_length=1)
+    #: Start folded in the editor (a section most visits do not need); a section holding a
+    #: required field or a value is shown open whatever this says.
+    collapsed: bool = False
 
     @model_validator(mode="after")
     def _unique(self) -> Section:
@@ -262,11 +379,42 @@ class NoteTemplate(Frozen):
     ] = "other"
     description: str | None = None
     sections: tuple[Section, ...] = Field(min_length=1)
+    #: The visit kinds for which this template is its discipline's default: the host opens
+    #: it without asking for the first visit of a case (``"initial"``) or a later one
+    #: (``"follow-up"``), unless the clinic's service names another template. One template
+    #: per discipline and visit kind; a second one is a conflict.
+    default_for: tuple[VisitKind, ...] = ()
 
     @model_validator(mode="after")
     def _unique(self) -> NoteTemplate:
         unique([s.id for s in self.sections], f"section of template {self.id!r}")
+        unique(list(self.default_for), f"visit kind of template {self.id!r}")
         return self
+
+    def carried_paths(self) -> list[str]:
+        """The paths a new note copies from the case's last signed note (copy-forward).
+
+        A field's ``carry_forward`` decides when set; otherwise chart fields, diagnosis
+        codes and fields whose id is ``goals`` or ``plan`` carry forward. Measures and
+        procedures never do: they record this visit.
+        """
+        carried = []
+        for path, field in self.iter_fields():
+            if isinstance(field, MeasureField | ProceduresField):
+                continue
+            default = isinstance(field, ChartField | CodesField) or field.id in ("goals", "plan")
+            if field.carry_forward if field.carry_forward is not None else default:
+                carried.append(path)
+        return carried
+
+    def new_document(self) -> dict[str, Any]:
+        """The document a new note starts with: tables pre-filled with their ``rows``."""
+        document: dict[str, dict[str, Any]] = {}
+        for section in self.sections:
+            for field in section.fields:
+                if isinstance(field, TableField) and field.rows:
+                    document.setdefault(section.id, {})[field.id] = field.prefilled_rows()
+        return document
 
     def iter_fields(self) -> list[tuple[str, NoteField]]:
         """Every field with its dotted path (``section.field``), in template order."""

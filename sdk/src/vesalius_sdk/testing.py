@@ -43,6 +43,7 @@ from packaging.requirements import Requirement
 from .charts import ChartDefinition, ChartMark, MarkAttribute, MarkType
 from .context import CaseContext, NoteContext, PayerContext
 from .documents import DocumentError, document_model, validate_document
+from .measures import OutcomeMeasure
 from .templates import (
     BooleanField,
     ChartField,
@@ -242,6 +243,7 @@ def make_note_context(template: NoteTemplate, document: Mapping[str, Any],
         date_of_service=date(2026, 11, 2),
         case=CaseContext(**{"discipline": template.discipline, "payer": payer or PayerContext(),
                             "diagnosis_codes": ("M54.5",), **case}),
+        template=template,
     )
 
 
@@ -257,7 +259,7 @@ def _check_sdk_range(info: Any, problems: list[str]) -> None:
     if info.default:
         return  # the core's own pack ships with the core, which pins the SDK
     if info.requires_sdk is None:
-        problems.append("declares no vesalius-sdk range (add 'vesalius-sdk>=0.1,<0.2' to "
+        problems.append("declares no vesalius-sdk range (add 'vesalius-sdk>=0.2,<0.3' to "
                         "its dependencies)")
         return
     specifier = Requirement(f"vesalius-sdk{info.requires_sdk}").specifier
@@ -495,6 +497,41 @@ def _check_measures(own: Any, problems: list[str]) -> None:
                 got = score.subscores.get(key)
                 if not _close(got, value):
                     problems.append(f"{label}: subscore {key} {got}, expected {value}")
+        _check_missing_rule(measure, problems)
+
+
+def _check_missing_rule(measure: OutcomeMeasure, problems: list[str]) -> None:
+    """A declared ``max_missing`` must be what the scorer does: scored with that many
+    required items unanswered, not scored with one more."""
+    rule = measure.missing_rule
+    if rule is None or rule.max_missing is None:
+        return
+    required = [n for n, item in enumerate(measure.items) if not item.optional]
+    full = [item.minimum for item in measure.items]
+    for gap, scored in ((rule.max_missing, True), (rule.max_missing + 1, False)):
+        responses: list[int | None] = list(full)
+        for n in required[:gap]:
+            responses[n] = None
+        try:
+            value = measure.score(responses).value
+        except Exception as exc:
+            problems.append(f"measure {measure.id}: scoring with {gap} items missing failed: "
+                            f"{exc}")
+            continue
+        if (value is not None) != scored:
+            problems.append(
+                f"measure {measure.id}: missing_rule allows {rule.max_missing} missing items "
+                f"but the scorer {'refuses' if scored else 'still scores'} {gap} missing")
+
+
+def _check_defaults(own: Any, problems: list[str]) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for template in own["template"]:
+        for kind in template.default_for:
+            other = seen.setdefault((template.discipline, kind), template.id)
+            if other != template.id:
+                problems.append(f"templates {other} and {template.id} are both the "
+                                f"{template.discipline} default for {kind} visits")
 
 
 def _check_billing(own: Any, problems: list[str]) -> None:
@@ -567,6 +604,7 @@ def pack_problems(name: str) -> list[str]:
     _check_namespacing(own, name, problems)
     _check_conflicts(name, problems)
     _check_templates(registry, name, own, problems)
+    _check_defaults(own, problems)
     _check_charts(own, problems)
     _check_measures(own, problems)
     _check_billing(own, problems)
@@ -585,7 +623,9 @@ def assert_pack_conforms(name: str) -> None:
     bill only the pack's own codes and give the same lines twice; every chart renders
     well-formed SVG, whole and view by view, blank and with every mark type, with one
     element per region carrying the region's id and no duplicate ids; every measure scores
-    each worked example to the declared value, band and subscores; billing codes are unique
+    each worked example to the declared value, band and subscores, and honours its declared
+    ``missing_rule.max_missing``; no two templates are the default for the same discipline
+    and visit kind; billing codes are unique
     and timed ones use 15-minute units; every printout renders a whole HTML page for a
     complete note of each of its templates, with the note's text escaped; templates and
     static files live in folders named after the pack.
