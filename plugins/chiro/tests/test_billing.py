@@ -1,4 +1,4 @@
-"""CMT codes by spinal regions adjusted (AMA CPT Assistant Feb 1997; CLINICAL.md §2.5)."""
+"""CMT codes by spinal regions adjusted (AMA, CPT Assistant, February 1997)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def _adjusted(*regions: str) -> list[dict[str, Any]]:
 
 
 def test_part_rule_two_of_four_one_of_them_a_or_r() -> None:
-    # Medicare Benefit Policy Manual §240.1.2 (CLINICAL.md §2.5).
+    # Medicare Benefit Policy Manual, Pub. 100-02, ch. 15, §240.1.2.
     assert meets_part({"A", "P"}) and meets_part({"R", "T"}) and meets_part({"P", "A", "R", "T"})
     assert not meets_part({"P", "T"})
     assert not meets_part({"A"})

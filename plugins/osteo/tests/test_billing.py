@@ -1,4 +1,4 @@
-"""OMT codes by body regions treated (AAP OMT coding fact sheet; CLINICAL.md §2.6)."""
+"""OMT codes by body regions treated (AAP OMT coding fact sheet)."""
 
 from __future__ import annotations
 

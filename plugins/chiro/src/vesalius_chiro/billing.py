@@ -5,7 +5,8 @@ number of spinal regions adjusted: 98940 for one or two, 98941 for three or four
 all five; 98943 for any extraspinal region. Several segments of one region count once
 (C3 + C5 + C7 is one region). Sources: AMA CPT Assistant Feb 1997 for the regions,
 chiropractorbillingclarity.com for the counting; the AT modifier on 98940-98942 for active
-(corrective) treatment is Medicare's (CLINICAL.md §2.5). Labels are our own words.
+(corrective) treatment is Medicare's (Medicare Benefit Policy Manual, Pub. 100-02,
+ch. 15, §240.1.3). Labels are our own words.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 OMT (osteopathic manipulative treatment) is untimed and billed once per encounter by the
 number of body regions treated: 98925 for one or two, 98926 three or four, 98927 five or
-six, 98928 seven or eight, 98929 nine or ten (AAP OMT coding fact sheet; CLINICAL.md §2.6).
+six, 98928 seven or eight, 98929 nine or ten (AMA CPT 98925-98929;
+American Academy of Pediatrics, "Osteopathic Manipulative Treatment Coding Fact Sheet").
 Labels are our own words.
 """
 
