@@ -72,7 +72,7 @@ def test_example_8_untimed_codes_stay_out_of_the_timed_total(follow_up):
 
 
 def test_per_code_payers_count_each_code_on_its_own(follow_up):
-    # Per-code payer variant (each timed code counted on its own): example 3 gives 97110 x 2 and 97140 x 0
+    # Per-code payer variant (each timed code on its own): example 3 gives 97110 x 2, 97140 x 0
     lines = charge_lines(follow_up(timed(("97110", 33), ("97140", 7)), method="per-code"))
     assert units(lines) == {"97110": 2}
 
