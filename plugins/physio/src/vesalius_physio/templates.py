@@ -255,6 +255,8 @@ FOLLOW_UP_NOTE = NoteTemplate(
     title="Physiotherapy follow-up (SOAP)",
     discipline=DISCIPLINE,
     kind="follow-up",
+    # 2: the diagnosis codes are on the follow-up too, carried forward.
+    version=2,
     default_for=("follow-up",),
     description="A treatment visit: report, findings, what was done and for how long, "
                 "assessment and plan.",
@@ -281,6 +283,9 @@ FOLLOW_UP_NOTE = NoteTemplate(
         Section(id="assessment", title="Assessment", fields=(
             ChoiceField(id="progress", label="Progress", options=PROGRESS),
             LongTextField(id="assessment", label="Assessment", required=True),
+            # At the initial assessment's path, so copy-forward brings it to every visit.
+            CodesField(id="diagnosis_codes", label="Diagnosis (ICD-10-CM)",
+                       help="Carried from the last note; update when it changes."),
         )),
         Section(id="plan", title="Plan", fields=(
             LongTextField(id="plan", label="Plan", required=True),
