@@ -10,7 +10,8 @@ Daily charting: the initial assessment is the discipline's default for a case's 
 and the follow-up for later ones. Copy-forward takes the SDK's default (body chart,
 diagnosis codes, goals, plan) plus the plan of care (frequency, duration, interventions,
 plan notes) of a re-assessment and the whole prescription of an exercise programme; never
-today's report, measures or procedures.
+today's report, measures or procedures. The host copies by path, so fields that should
+pass from one template to another share it (``assessment.diagnosis_codes``).
 """
 
 from __future__ import annotations
