@@ -10,7 +10,8 @@ Daily charting: the initial assessment is the discipline's default for a case's 
 and the follow-up for later ones. Copy-forward takes the SDK's default (body chart,
 diagnosis codes, goals, plan) plus the plan of care (frequency, duration, interventions,
 plan notes) of a re-assessment and the whole prescription of an exercise programme; never
-today's report, measures or procedures.
+today's report, measures or procedures. The host copies by path, so fields that should
+pass from one template to another share it (``assessment.diagnosis_codes``).
 """
 
 from __future__ import annotations
@@ -255,6 +256,8 @@ FOLLOW_UP_NOTE = NoteTemplate(
     title="Physiotherapy follow-up (SOAP)",
     discipline=DISCIPLINE,
     kind="follow-up",
+    # 2: the diagnosis codes are on the follow-up too, carried forward.
+    version=2,
     default_for=("follow-up",),
     description="A treatment visit: report, findings, what was done and for how long, "
                 "assessment and plan.",
@@ -281,6 +284,9 @@ FOLLOW_UP_NOTE = NoteTemplate(
         Section(id="assessment", title="Assessment", fields=(
             ChoiceField(id="progress", label="Progress", options=PROGRESS),
             LongTextField(id="assessment", label="Assessment", required=True),
+            # At the initial assessment's path, so copy-forward brings it to every visit.
+            CodesField(id="diagnosis_codes", label="Diagnosis (ICD-10-CM)",
+                       help="Carried from the last note; update when it changes."),
         )),
         Section(id="plan", title="Plan", fields=(
             LongTextField(id="plan", label="Plan", required=True),
