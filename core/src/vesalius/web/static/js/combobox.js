@@ -43,7 +43,7 @@
       found = patients;
       options = patients.map((p, i) => {
         const detail = [p.birth_date, p.phone].filter(Boolean).join(" · ");
-        return V.el("button", { type: "button", role: "option", tabindex: "-1", id: list.id + "-" + i,
+        return V.el("div", { role: "option", id: list.id + "-" + i,
           "aria-selected": "false", onclick: () => pick(i),
           onmousedown: (e) => e.preventDefault() },  // keep the focus in the field
           V.el("strong", { text: p.name }), detail ? " · " : null, detail ? V.el("small", { text: detail }) : null);
