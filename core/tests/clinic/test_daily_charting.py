@@ -402,8 +402,6 @@ def test_snapshot_shows_table_rows_and_computed_columns(api) -> None:  # type: i
 # -- 6. the physio evaluation code -------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason="needs the physio pack's charge rule to bill the "
-                                        "evaluation complexity field (issue 11, physio pack)")
 def test_physio_evaluation_complexity_is_billed(api) -> None:  # type: ignore[no-untyped-def]
     full = build_registry(extra_plugins=[(testpack.NAME, testpack), *daily.PLUGINS])
     if "physio.initial-assessment" not in full.templates:

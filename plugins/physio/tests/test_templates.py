@@ -217,5 +217,10 @@ def test_the_first_follow_up_starts_from_the_initial_assessments_diagnosis(initi
 
     follow_up = BY_ID["physio.follow-up"]
     carried = carried_forward(follow_up, initial_document, model(follow_up.id))
-    assert carried == {"assessment": {"diagnosis_codes": ["M54.50"]}}
+    assert carried["assessment"] == {"diagnosis_codes": ["M54.50"]}
+    # The initial assessment keeps its chart and plan notes under other paths.
+    initial_document["plan"]["plan_notes"] = "Progress loading twice a week"
+    carried = carried_forward(follow_up, initial_document, model(follow_up.id))
+    assert carried["objective"]["body_chart"] == initial_document["subjective"]["body_chart"]
+    assert carried["plan"]["plan"] == "Progress loading twice a week"
     assert follow_up.version == 2

@@ -302,8 +302,9 @@ def carried_forward(template: NoteTemplate, previous: Mapping[str, Any],
 
     A value is copied where its path is one of :meth:`NoteTemplate.carried_paths` and it is
     not empty, from the same path in ``previous`` or else from the field's
-    ``carry_forward_from`` paths. Given ``model`` (the template's :func:`document_model`), a value that does not
-    fit the new template's field (the same path with another kind) is left out.
+    ``carry_forward_from`` paths. Given ``model`` (the template's :func:`document_model`), a
+    value that does not fit the new template's field (the same path with another kind) is
+    left out.
     """
     out: dict[str, dict[str, Any]] = {}
     for path in template.carried_paths():

@@ -53,6 +53,9 @@ F = TypeVar("F", LongTextField, MultiChoiceField, NumberField, TableField, TextF
 
 BODY_CHART = ChartField(id="body_chart", label="Body chart", chart=BODY_CHART_ID,
                         help="Where the symptoms are, their type, intensity and depth.")
+#: The body chart of later notes, which keep it under ``objective``: the first follow-up
+#: starts from the initial assessment's chart (``subjective.body_chart``).
+BODY_CHART_LATER = BODY_CHART.model_copy(update={"carry_forward_from": ("subjective.body_chart",)})
 DIAGNOSIS = CodesField(id="diagnosis_codes", label="Diagnosis (ICD-10-CM)",
                        help="Needed to sign an initial assessment.")
 
@@ -271,7 +274,7 @@ FOLLOW_UP_NOTE = NoteTemplate(
         )),
         Section(id="objective", title="Objective", fields=(
             LongTextField(id="findings", label="Findings"),
-            BODY_CHART,
+            BODY_CHART_LATER,
             f.ROM_TABLE,
             f.STRENGTH_TABLE,
             f.SPECIAL_TESTS_TABLE,
@@ -289,7 +292,8 @@ FOLLOW_UP_NOTE = NoteTemplate(
                        help="Carried from the last note; update when it changes."),
         )),
         Section(id="plan", title="Plan", fields=(
-            LongTextField(id="plan", label="Plan", required=True),
+            LongTextField(id="plan", label="Plan", required=True,
+                          carry_forward_from=("plan.plan_notes",)),
             BooleanField(id="home_programme_updated", label="Home programme updated"),
             DateField(id="next_visit", label="Next visit"),
         )),
@@ -309,7 +313,7 @@ RE_ASSESSMENT_NOTE = NoteTemplate(
                           required=True),
             ChoiceField(id="overall_change", label="Patient's rating of change",
                         options=OVERALL_CHANGE),
-            BODY_CHART,
+            BODY_CHART_LATER,
             f.PAIN_BEST,
             f.PAIN_WORST,
             ChoiceField(id="hep_adherence", label="Home programme", options=HEP_ADHERENCE),
