@@ -1,9 +1,13 @@
 """Vesalius SDK: what a discipline pack is written against.
 
-A pack author writes ``from vesalius_sdk import hookimpl`` and implements the hooks in
-:mod:`vesalius_sdk.hookspecs` (their docstrings are the reference), building frozen
-contribution models: :class:`Discipline`, :class:`NoteTemplate`, :class:`ChartDefinition`,
-:class:`OutcomeMeasure`, :class:`BillingCode`; a charge rule returns :class:`ChargeLine` s.
+A pack builds frozen contribution models (:class:`Discipline`, :class:`NoteTemplate`,
+:class:`ChartDefinition` drawn on :mod:`vesalius_sdk.anatomy`, :class:`OutcomeMeasure`,
+:class:`BillingCode`) and small pure rules (a charge rule returns :class:`ChargeLine` s,
+a validation rule :class:`NoteProblem` s), and declares them once as a :class:`Pack`
+(``pack = Pack(...)``; the entry point names it). :mod:`vesalius_sdk.hookspecs` documents
+the hooks a :class:`Pack` implements (a module of ``@hookimpl`` functions, the 0.1 way,
+still works); :mod:`vesalius_sdk.safety` has the common safety fields and their rule;
+:mod:`vesalius_sdk.testing` is the test kit.
 """
 
 from importlib.metadata import PackageNotFoundError, version

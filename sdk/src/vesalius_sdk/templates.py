@@ -178,11 +178,14 @@ class ComputedColumn(Frozen):
     """A read-only table column worked out from the rest of its row by a pure function.
 
     The mean of three grip trials, a side-to-side deficit. ``compute`` receives the row's
-    entered values by column id (a missing cell is absent or ``None``) and returns the
-    value, or ``None`` when the row does not have what it needs. The host stores the
+    ENTERED values by column id (a missing cell is ``None``; other computed cells are not
+    passed, so a deficit of two means works the means out itself, e.g. with
+    :func:`mean_of`'s function) and returns the value, or ``None`` when the row does not
+    have what it needs. Exceptions of missing or non-numeric inputs (``TypeError``,
+    ``ValueError``, ``ArithmeticError``, ``KeyError``) leave the cell empty. The host stores the
     computed value in the document whenever the note is saved, so a signed note keeps the
     figure the practitioner saw; a value sent by a client is replaced. ``decimals`` rounds
-    a number for storage and display.
+    a number for storage and display (``decimals=0`` stores a whole number).
     """
 
     id: KeyId
@@ -201,7 +204,7 @@ class ComputedColumn(Frozen):
         if isinstance(result, float):
             if not math.isfinite(result):
                 return None
-            return round(result, self.decimals)
+            return round(result) if self.decimals == 0 else round(result, self.decimals)
         return result
 
 

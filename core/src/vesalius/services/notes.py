@@ -680,14 +680,18 @@ def of_case(session: Session, actor: Actor, case_id: int) -> list[Note]:
 
 
 def record_measure(session: Session, actor: Actor, case_id: int, measure_id: str,
-                   responses: list[int | None], taken_on: date | None = None) -> MeasureResult:
-    """A result taken outside a note (a patient filling a measure before the visit)."""
+                   responses: list[int | None] | dict[str, int | None],
+                   taken_on: date | None = None) -> MeasureResult:
+    """A result taken outside a note (a patient filling a measure before the visit).
+
+    ``responses`` in item order, or by item id or 1-based number (stored in item order)."""
     case = get(session, Case, case_id, "case")
     actor.require("measures.record", patient_id=case.patient_id)
     registry = get_registry()
     if measure_id not in registry.measures:
         raise Invalid(f"no measure {measure_id!r} is installed", field="measure")
     try:
+        responses = list(registry.measures[measure_id].check_responses(responses))
         score = registry.score(measure_id, responses)
     except ResponseError as exc:
         raise Invalid(str(exc), field=f"responses[{exc.item - 1}]" if exc.item else
