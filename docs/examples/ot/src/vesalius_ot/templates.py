@@ -37,6 +37,8 @@ from .billing import EVALUATIONS, TIMED_CODES, evaluation_billed_today
 
 HANDS = "ot.hands"
 SIDES = (Option(value="left", label="Left"), Option(value="right", label="Right"))
+#: The dynamometer's handle positions, 1 (narrowest) to 5.
+POSITIONS = tuple(Option(value=str(n), label=str(n)) for n in range(1, 6))
 TRIALS = (1, 2, 3)
 
 
@@ -65,8 +67,7 @@ GRIP = TableField(
     id="grip", label="Grip strength",
     help="Dynamometer, seated, elbow at 90 degrees; three trials each hand.",
     columns=(
-        ChoiceField(id="position", label="Handle position",
-                    options=tuple(Option(value=str(n), label=str(n)) for n in range(1, 6))),
+        ChoiceField(id="position", label="Handle position", options=POSITIONS),
         ChoiceField(id="affected", label="Affected hand", options=SIDES),
         *(_kg(f"right_{n}", f"Right, trial {n}") for n in TRIALS),
         *(_kg(f"left_{n}", f"Left, trial {n}") for n in TRIALS),
