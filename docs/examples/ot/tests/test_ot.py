@@ -218,6 +218,13 @@ def test_billed_treatment_needs_findings(vesalius_registry, make_note):
     assert [p.field for p in registry.problems_before_signing(make_note(VISIT, bare))] == [
         "objective.findings"]
     assert registry.problems_before_signing(make_note(VISIT, visit(("97110", 15)))) == []
+    # The rows a new note starts with are not findings; a measured grip is.
+    prefilled = {**bare, "objective": {"grip": [{"position": "2"}],
+                                       "pinch": [{"pinch": "tip"}]}}
+    assert [p.field for p in registry.problems_before_signing(make_note(VISIT, prefilled))] == [
+        "objective.findings"]
+    measured = {**bare, "objective": {"grip": [{"position": "2", "right_1": 20}]}}
+    assert registry.problems_before_signing(make_note(VISIT, measured)) == []
 
 
 def test_orthotic_management_needs_the_orthosis_described(vesalius_registry, make_note):

@@ -198,15 +198,20 @@ HAND_THERAPY_VISIT = NoteTemplate(
 )
 
 TEMPLATES = (HAND_ASSESSMENT, HAND_THERAPY_VISIT)
-_MEASURED = ("objective.hands", "objective.grip", "objective.pinch", "objective.rom",
-             "objective.tests", "objective.findings")
+_TABLES = ("objective.grip", "objective.pinch", "objective.rom")
 
 
-def _recorded(value: Any) -> bool:
-    if isinstance(value, list):  # a table or chart: a row or mark with something in it
-        return any(any(v not in (None, "") for v in item.values()) if isinstance(item, dict)
-                   else True for item in value)
-    return bool(value)
+def _measured(row: Any) -> bool:
+    """A table row with a measurement in it; a pre-filled row (a handle position, a kind of
+    pinch) has none."""
+    return isinstance(row, dict) and any(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in row.values())
+
+
+def _findings_recorded(note: NoteContext) -> bool:
+    return bool(note.value("objective.hands") or note.value("objective.tests")
+                or str(note.value("objective.findings") or "").strip()
+                or any(_measured(row) for path in _TABLES for row in note.value(path) or []))
 
 
 def problems(note: NoteContext) -> list[NoteProblem]:
@@ -214,9 +219,8 @@ def problems(note: NoteContext) -> list[NoteProblem]:
     found = list(safety_problems(note))
     procedures = note.value("plan.procedures") or []
     codes = {entry.get("code") for entry in procedures}
-    # Treatment billed must rest on documented findings (medical necessity); a pre-filled
-    # table row alone (the grip table's handle position) is not a finding.
-    if procedures and not any(_recorded(note.value(path)) for path in _MEASURED):
+    # Treatment billed must rest on documented findings (medical necessity).
+    if procedures and not _findings_recorded(note):
         found.append(NoteProblem(field="objective.findings",
                                  message="Record the findings the treatment addressed: the "
                                          "hand chart, a measurement or a note"))
