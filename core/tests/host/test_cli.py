@@ -30,7 +30,7 @@ def test_plugins_list_json_shows_default_pack(run):
     general = packs["general"]
     assert general["status"] == "enabled" and general["reason"] is None
     assert general["distribution"] == "vesalius"
-    assert general["contributions"] == {"templates": 1, "charts": 1, "measures": 3,
+    assert general["contributions"] == {"templates": 1, "charts": 1, "measures": 4,
                                         "billing_codes": 0, "printouts": 0}
     assert set(general) >= {"name", "distribution", "version", "status", "reason",
                             "contributions"}

@@ -112,7 +112,8 @@ def test_what_a_treatment_note_carries_forward() -> None:
 
 def test_first_treatment_copies_the_point_prescription_from_the_intake() -> None:
     """The shared sections keep their paths, so the intake's points and MYMOP2 words carry
-    to the first treatment; needle counts, contact increments and scores do not."""
+    to the first treatment, and the diagnoses and pattern come from the intake's own paths
+    (``carry_forward_from``); needle counts, contact increments and scores do not."""
     intake = {
         "complaint": {"chief_complaint": "Low back pain"},
         "history": {"diagnoses": ["M54.50"], "consent": True},
@@ -126,6 +127,8 @@ def test_first_treatment_copies_the_point_prescription_from_the_intake() -> None
                    "table": [{"point": "SJ5", "side": "left", "technique": "even"},
                              {"point": "Du20"}]},
         "mymop": {"symptom1": "back pain", "activity": "gardening"},
+        "subjective": {"diagnoses": ["M54.50"]},
+        "assessment": {"pattern": "Kidney yang deficiency"},
     }
 
 

@@ -19,6 +19,7 @@ from .charts import (
     MarkAttribute,
     MarkType,
     Path,
+    Placement,
     Polygon,
     Rect,
     Region,
@@ -53,6 +54,13 @@ from .measures import (
 )
 from .pack import Pack
 from .printouts import PrintHeader, Printout
+from .rendering import (
+    chart_size,
+    neighbours,
+    region_description,
+    region_sizes,
+    small_regions,
+)
 from .templates import (
     VISIT_KINDS,
     BooleanField,
@@ -90,9 +98,10 @@ __all__ = [
     "Discipline", "DocumentError", "Ellipse", "LongTextField", "MarkAttribute", "MarkType",
     "MeasureField", "MeasureItem", "MissingRule", "MultiChoiceField", "NoteContext",
     "NoteProblem", "NoteSummary", "NoteTemplate", "NumberField", "Option", "OutcomeMeasure",
-    "Pack", "Path", "PayerContext", "Polygon", "PrintHeader", "Printout", "ProcedureSummary",
-    "ProceduresField", "Rect", "Region", "RegionColumn", "ResponseError", "ScaleField",
-    "Score", "Section", "TableField", "TextField", "VisitKind", "WebAddition",
-    "WorkedExample", "__version__", "carried_forward", "document_model", "hookimpl",
-    "mean_of", "missing_required", "switched", "timed_units", "validate_document",
+    "Pack", "Path", "PayerContext", "Placement", "Polygon", "PrintHeader", "Printout",
+    "ProcedureSummary", "ProceduresField", "Rect", "Region", "RegionColumn", "ResponseError",
+    "ScaleField", "Score", "Section", "TableField", "TextField", "VisitKind", "WebAddition",
+    "WorkedExample", "__version__", "carried_forward", "chart_size", "document_model",
+    "hookimpl", "mean_of", "missing_required", "neighbours", "region_description",
+    "region_sizes", "small_regions", "switched", "timed_units", "validate_document",
 ]

@@ -47,6 +47,12 @@ class _FieldBase(Frozen):
     #: ``None`` follows the default policy (:meth:`NoteTemplate.carried_paths`): chart and
     #: diagnosis-code fields, and fields named ``goals`` or ``plan``, carry forward.
     carry_forward: bool | None = None
+    #: Other paths (``section.field``) to copy from when the last signed note has nothing at
+    #: this field's own path: where another template of the pack keeps the same thing (a
+    #: follow-up's ``plan.diagnosis`` from the initial assessment's
+    #: ``assessment.diagnosis``). Tried in order; giving any makes the field carry forward
+    #: unless ``carry_forward=False``.
+    carry_forward_from: tuple[str, ...] = ()
 
 
 class TextField(_FieldBase):
@@ -402,7 +408,8 @@ class NoteTemplate(Frozen):
         for path, field in self.iter_fields():
             if isinstance(field, MeasureField | ProceduresField):
                 continue
-            default = isinstance(field, ChartField | CodesField) or field.id in ("goals", "plan")
+            default = (isinstance(field, ChartField | CodesField)
+                       or field.id in ("goals", "plan") or bool(field.carry_forward_from))
             if field.carry_forward if field.carry_forward is not None else default:
                 carried.append(path)
         return carried

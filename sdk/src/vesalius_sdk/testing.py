@@ -551,7 +551,8 @@ def _check_billing(own: Any, problems: list[str]) -> None:
 
 def _package_of(registry: Registry, pack: str) -> str | None:
     plugin = registry._pm.get_plugin(pack)
-    module = getattr(plugin, "__name__", None) or type(plugin).__module__
+    module = (getattr(plugin, "__name__", None) or getattr(plugin, "module", None)
+              or type(plugin).__module__)
     return module.split(".", 1)[0] if module else None
 
 

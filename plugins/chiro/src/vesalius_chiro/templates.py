@@ -127,6 +127,8 @@ def _treatment_fields() -> tuple:
     return (
         ChoiceField(id="care_type", label="Phase of care", options=CARE_TYPE, required=True,
                     carry_forward=True,
+                    # The exam keeps it in its plan, visits in their treatment section.
+                    carry_forward_from=("plan.care_type", "treatment.care_type"),
                     help="Active treatment corrects a subluxation and is expected to improve "
                          "function; maintenance supports a patient who has reached maximum "
                          "improvement. Payers that ask for it get the AT modifier on active "

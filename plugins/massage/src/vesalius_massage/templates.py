@@ -141,7 +141,8 @@ TREATMENT = NoteTemplate(
         )),
         Section(id="treatment", title="Treatment", fields=(
             ChoiceField(id="pressure", label="Pressure overall", options=PRESSURE_OPTIONS,
-                        required=True, carry_forward=True),
+                        required=True, carry_forward=True,
+                        carry_forward_from=("reason.pressure_preference",)),
             MultiChoiceField(id="positions", label="Positioning", options=_options(POSITIONS),
                              carry_forward=True),
             TableField(id="sequence", label="Treatment sequence", required=True, max_rows=40,
@@ -155,7 +156,8 @@ TREATMENT = NoteTemplate(
                            NumberField(id="minutes", label="Minutes", unit="min",
                                        integer=True, minimum=1, maximum=120),
                        )),
-            TextField(id="avoided", label="Areas avoided and why", carry_forward=True),
+            TextField(id="avoided", label="Areas avoided and why", carry_forward=True,
+                      carry_forward_from=("reason.avoid_areas",)),
         )),
         Section(id="response", title="Response", fields=(
             LongTextField(id="response", label="Response to treatment"),
