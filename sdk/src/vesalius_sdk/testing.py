@@ -57,6 +57,7 @@ from .templates import (
     NoteTemplate,
     NumberField,
     ProceduresField,
+    RegionColumn,
     ScaleField,
     TableField,
     TextField,
@@ -191,6 +192,9 @@ def _example_value(field: NoteField, registry: Registry, own_codes: list[str]) -
         return "2026-11-02"
     if isinstance(field, CodesField):
         return ["M54.5"]
+    if isinstance(field, RegionColumn):  # a chart that is not installed accepts any id
+        chart = registry.charts.get(field.chart)
+        return chart.regions[0].id if chart else "region"
     if isinstance(field, TableField):
         return [{c.id: _example_value(c, registry, own_codes) for c in field.columns}]
     if isinstance(field, ChartField):
