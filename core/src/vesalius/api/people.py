@@ -3,9 +3,11 @@ locations, services, payers and fee schedules."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..permissions import STAFF_ONLY_FIELDS
 from ..services import billing, cases, clinic, patients, payers, practitioners
+from ..services.actor import Actor
 from .framework import Call, route
 from .schemas import (
     AccountOut,
@@ -20,6 +22,18 @@ from .schemas import (
     ServiceOut,
     UserOut,
 )
+
+#: What a patient gets of their own record: :class:`PatientOut` without the staff-only
+#: fields (the key is absent, not null).
+PatientSelfOut = create_model(
+    "PatientSelfOut", __base__=PatientOut.__base__,
+    **{name: (field.annotation, field) for name, field in PatientOut.model_fields.items()
+       if name not in STAFF_ONLY_FIELDS})  # type: ignore[call-overload]
+
+
+def _patient_out(actor: Actor, patient: object) -> BaseModel:
+    model = PatientSelfOut if actor.is_patient else PatientOut
+    return model.model_validate(patient)
 
 
 class Query(BaseModel):
@@ -62,15 +76,17 @@ def search_patients(call: Call) -> object:
 @route("GET", "/patients/<int:patient_id>", permission="patients.read", response=PatientOut,
        tag="patients")
 def read_patient(call: Call, patient_id: int) -> object:
-    """One patient."""
-    return patients.read(call.session, call.actor, patient_id)
+    """One patient (a patient's own record comes without the staff-only fields)."""
+    return _patient_out(call.actor, patients.read(call.session, call.actor, patient_id))
 
 
 @route("PATCH", "/patients/<int:patient_id>", permission="patients.update",
        body=patients.PatientUpdate, response=PatientOut, tag="patients")
 def update_patient(call: Call, patient_id: int) -> object:
-    """Change a patient's details (only the fields sent)."""
-    return patients.update(call.session, call.actor, patient_id, call.body)
+    """Change a patient's details (only the fields sent). A patient changes only their
+    contact details and preferences: any other field is a 403 naming it."""
+    return _patient_out(call.actor,
+                        patients.update(call.session, call.actor, patient_id, call.body))
 
 
 @route("GET", "/patients/<int:patient_id>/consents", permission="patients.read",
