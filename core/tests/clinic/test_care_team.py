@@ -11,6 +11,7 @@ import pytest
 from clinic_factories import MONDAY, at, clinic_setup, practitioner, visit_document
 from pydantic import ValidationError
 from sqlalchemy import select, update
+from vesalius.app import create_app
 from vesalius.db.types import utcnow
 from vesalius.errors import Forbidden
 from vesalius.models import AccessGrant, AuditEvent, Note
@@ -156,3 +157,44 @@ def test_the_care_team_check_is_one_query(db, clinic, count_queries):  # type: i
             assert access.in_care(s, clinic["chiro"], clinic["patient"])
             assert not access.in_care(s, clinic["acu"], clinic["patient"])
         assert counter.count == 2
+
+
+def test_the_api_applies_the_same_rules(db_url, db, clinic, system):  # type: ignore[no-untyped-def]
+    """Finding 1 through the API: refused outside the care team, then broken glass."""
+    app = create_app(db_url)
+    app.config["TESTING"] = True
+    client = app.test_client()
+    with db.session() as s:
+        from vesalius.models import User
+
+        tokens = {name: users.issue_token(s, system, s.get(User, clinic[name].user_id))
+                  for name in ("acu", "chiro", "owner")}
+
+    def call(method, path, who, **kw):  # type: ignore[no-untyped-def]
+        response = client.open("/api/v1" + path, method=method, **kw,
+                               headers={"Authorization": f"Bearer {tokens[who]}"})
+        return response.status_code, response.get_json()
+
+    try:
+        status, body = call("GET", f"/notes/{clinic['signed']}", "acu")
+        assert status == 403 and "break the glass" in body["error"]
+        assert call("PATCH", f"/notes/{clinic['draft']}", "acu",
+                    json={"document": visit_document()})[0] == 403
+        assert call("POST", f"/notes/{clinic['draft']}/sign", "acu")[0] == 403
+        assert call("POST", f"/notes/{clinic['signed']}/entered-in-error", "acu",
+                    json={"reason": "not mine"})[0] == 403
+        assert call("GET", f"/cases/{clinic['case']}/notes", "acu")[0] == 403
+        status, body = call("POST", f"/patients/{clinic['patient']}/access-grants", "acu",
+                            json={"reason": "short"})
+        assert status == 422 and body["field"] == "reason"
+        status, grant = call("POST", f"/patients/{clinic['patient']}/access-grants", "acu",
+                             json={"reason": "Covering the chiropractor's patient today"})
+        assert status == 201, grant
+        assert call("GET", f"/notes/{clinic['signed']}", "acu")[0] == 200
+        assert call("POST", f"/notes/{clinic['draft']}/sign", "acu")[0] == 403  # author's
+        status, listed = call("GET", "/access-grants", "owner")
+        assert status == 200 and [g["id"] for g in listed] == [grant["id"]]
+        assert call("GET", "/access-grants", "acu")[0] == 403
+        assert call("GET", f"/notes/{clinic['signed']}", "chiro")[0] == 200
+    finally:
+        app.extensions["vesalius.db"].dispose()

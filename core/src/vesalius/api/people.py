@@ -3,10 +3,12 @@ locations, services, payers and fee schedules."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..permissions import STAFF_ONLY_FIELDS
-from ..services import billing, cases, clinic, patients, payers, practitioners
+from ..services import access, billing, cases, clinic, patients, payers, practitioners
 from ..services.actor import Actor
 from .framework import Call, route
 from .schemas import (
@@ -217,3 +219,38 @@ def create_payer(call: Call) -> object:
 def create_fee_schedule(call: Call) -> object:
     """Add a fee schedule (per payer, or the clinic's own without ``payer_id``)."""
     return payers.create_fee_schedule(call.session, call.actor, call.body)
+
+
+class BreakGlassBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=access.REASON_MIN, max_length=500)
+
+
+class AccessGrantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    user_id: int
+    user_name: str | None = None
+    patient_id: int
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@route("POST", "/patients/<int:patient_id>/access-grants", permission="notes.read",
+       body=BreakGlassBody, response=AccessGrantOut, status=201, tag="patients")
+def break_the_glass(call: Call, patient_id: int) -> object:
+    """Break the glass: open a patient's clinical record outside your care team for four
+    hours, with a stated reason (at least 10 characters; audited, and the owner sees it)."""
+    return access.break_glass(call.session, call.actor, access.BreakGlassIn(
+        patient_id=patient_id, reason=call.body.reason))
+
+
+@route("GET", "/access-grants", permission="audit.read", response=list[AccessGrantOut],
+       tag="patients")
+def list_access_grants(call: Call) -> object:
+    """The latest break-the-glass grants, newest first: who, for which patient, why and
+    until when (the owner's review)."""
+    return [AccessGrantOut(id=g.id, user_id=g.user_id, user_name=u.name, patient_id=g.patient_id,
+                           reason=g.reason, created_at=g.created_at, expires_at=g.expires_at)
+            for g, u, _p in access.grants(call.session, call.actor)]

@@ -131,8 +131,8 @@ def profile(patient_id: int) -> str:
         invoices = list(reversed(billing.list_invoices(session, who, patient_id=patient_id)))
         account = billing.account(session, who, patient_id)
         payments = billing.payments_of(session, who, patient_id)
-    notes = (notes_of_patient(session, who, patient_id)
-             if access.may(session, who, "notes.read", patient_id) else [])
+    clinical = access.may(session, who, "notes.read", patient_id)  # role and care team
+    notes = notes_of_patient(session, who, patient_id) if clinical else []
     coverages = payers.coverages_of(session, who, patient_id)
     payer_list = payers.list_payers(session, who) if who.can("settings.read") else []
     return render_template(
@@ -141,7 +141,8 @@ def profile(patient_id: int) -> str:
         coverages=coverages, consents=patients.consents_in_force(patient),
         services={s.id: s for s in _services()}, practitioners=_practitioners(),
         age=_age(patient.birth_date), payers=payer_list,
-        disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS)
+        disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS,
+        break_glass=who.can("notes.read") and not clinical)
 
 
 def _services() -> list[Any]:
