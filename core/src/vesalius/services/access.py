@@ -109,7 +109,7 @@ class BreakGlassIn(Input):
     """Why a practitioner outside the care team opens a patient's clinical record."""
 
     patient_id: int
-    reason: str = Field(min_length=REASON_MIN, max_length=500)
+    reason: str = Field(max_length=500)
 
     @field_validator("reason")
     @classmethod

@@ -34,8 +34,8 @@ def break_glass(patient_id: int) -> str | Response | tuple[str, int]:
                 raise
             errors = (exc if isinstance(exc, FormError) else service_errors(exc)).errors
         else:
-            flash(f"Access granted until {grant.expires_at:%H:%M} UTC; the owner is told.",
-                  "success")
+            flash(f"Access granted for {access.GRANT_HOURS} hours (grant {grant.id}); the "
+                  "owner reviews every grant.", "success")
             return redirect(url_for("patients.profile", patient_id=patient_id))
     return render_template("access/break_glass.html", patient=patient, form=form,
                            errors=errors, hours=access.GRANT_HOURS,
