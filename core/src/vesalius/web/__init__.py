@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "vesalius.web.reports",
     "vesalius.web.admin",
     "vesalius.web.portal",
+    "vesalius.web.access",
 )
 
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from ..db.types import utcnow
 from ..errors import ServiceError
 from ..models import Patient
-from ..services import billing, patients, payers, scheduling
+from ..services import access, billing, patients, payers, scheduling
 from ..services import cases as case_service
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, service_errors
@@ -131,7 +131,8 @@ def profile(patient_id: int) -> str:
         invoices = list(reversed(billing.list_invoices(session, who, patient_id=patient_id)))
         account = billing.account(session, who, patient_id)
         payments = billing.payments_of(session, who, patient_id)
-    notes = notes_of_patient(session, who, patient_id) if who.can("notes.read") else []
+    clinical = access.may(session, who, "notes.read", patient_id)  # role and care team
+    notes = notes_of_patient(session, who, patient_id) if clinical else []
     coverages = payers.coverages_of(session, who, patient_id)
     payer_list = payers.list_payers(session, who) if who.can("settings.read") else []
     return render_template(
@@ -140,7 +141,8 @@ def profile(patient_id: int) -> str:
         coverages=coverages, consents=patients.consents_in_force(patient),
         services={s.id: s for s in _services()}, practitioners=_practitioners(),
         age=_age(patient.birth_date), payers=payer_list,
-        disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS)
+        disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS,
+        break_glass=who.can("notes.read") and not clinical)
 
 
 def _services() -> list[Any]:

@@ -26,6 +26,20 @@ NUMERIC = frozenset({"visits", "invoiced", "collected", "collection_rate", "appo
                      "no_show_rate", "first", "latest", "results", "change", "cases",
                      "mean_change", "reached_mcid", "cases_with_mcid", "case_id"})
 NAMES = ("revenue", "attendance", "collection", "outcomes-by-case", "outcomes-by-discipline")
+#: Each report's permissions, as its services require them (``reports.read`` opens the
+#: page; outcome scores are clinical, so ``measures.read`` too).
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "revenue": ("reports.read",), "attendance": ("reports.read",),
+    "collection": ("reports.read",),
+    "outcomes-by-case": ("reports.read", "measures.read"),
+    "outcomes-by-discipline": ("reports.read", "measures.read"),
+}
+
+
+def readable() -> list[str]:
+    """The reports the signed-in user may see."""
+    who = actor()
+    return [name for name in NAMES if all(who.can(p) for p in PERMISSIONS[name])]
 
 
 def _period() -> tuple[date, date]:
@@ -87,7 +101,7 @@ def _tables(start: date, end: date, names: Iterable[str]
 @requires("reports.read")
 def index() -> str:
     start, end = _period()
-    tables = _tables(start, end, NAMES)
+    tables = _tables(start, end, readable())
     plots = {}
     monthly: dict[str, Decimal] = defaultdict(Decimal)
     for month, _name, _visits, amount in tables["revenue"][1]:
@@ -134,6 +148,8 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def download(name: str) -> Response:
     if name not in NAMES:
         abort(404)
+    if name not in readable():
+        abort(403)
     start, end = _period()
     header, rows = _tables(start, end, [name])[name]
     filename = f"vesalius-{name}-{start.isoformat()}-{(end - timedelta(days=1)).isoformat()}.csv"
