@@ -6,6 +6,7 @@ schema), so ``vesalius serve`` works on a fresh install.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -14,15 +15,22 @@ from .db import Database
 from .db.migrate import ensure_schema
 from .plugins.memory import open_clinic
 
+#: Largest request body accepted (bytes) unless ``VESALIUS_MAX_BODY_BYTES`` or the
+#: ``MAX_CONTENT_LENGTH`` config says otherwise; larger bodies get a 413 unread.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
 
 def create_app(database_url: str | None = None, *, upgrade: bool = True,
                config: dict[str, Any] | None = None) -> Flask:
     """A WSGI app on ``database_url`` (default: ``VESALIUS_DATABASE_URL`` or
-    ``./vesalius.sqlite3``)."""
+    ``./vesalius.sqlite3``). Request bodies are limited to :data:`MAX_BODY_BYTES`."""
     from .api import init_api
 
     app = Flask("vesalius")
     app.config.update(JSON_SORT_KEYS=False)
+    # Flask defines MAX_CONTENT_LENGTH as None, so it is set, not setdefault-ed.
+    app.config["MAX_CONTENT_LENGTH"] = int(os.environ.get("VESALIUS_MAX_BODY_BYTES")
+                                           or MAX_BODY_BYTES)
     app.config.update(config or {})
     db = Database(database_url)
     if upgrade:

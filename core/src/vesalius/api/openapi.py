@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from .. import __version__
-from .framework import ENDPOINTS, route
+from .framework import ENDPOINTS, ID_MAX, ID_MIN, route
 
 STATUS_TEXT = {200: "OK", 201: "Created", 204: "No content"}
 ERRORS = {
@@ -19,6 +19,15 @@ ERRORS = {
     "409": "Conflicts with the record's state (overlap, signed note, transition)",
     "422": "Invalid input; `field` names it",
 }
+#: Answers any operation with a body may give before its own (the body limit).
+BODY_ERRORS = {"413": "The body is larger than the server's limit (MAX_CONTENT_LENGTH)"}
+
+
+def _path_schema(name: str) -> dict[str, Any]:
+    """Ids are integers in the database's id range (an id outside it names no record)."""
+    if name.endswith("_id") and name not in ("template_id", "measure_id"):
+        return {"type": "integer", "minimum": ID_MIN, "maximum": ID_MAX}
+    return {"type": "string"}
 
 
 def _models() -> list[type[BaseModel]]:
@@ -48,10 +57,7 @@ def document() -> dict[str, Any]:
             "summary": ep.summary,
             "tags": list(ep.tags),
             "parameters": [{"name": p, "in": "path", "required": True,
-                            "schema": {"type": "integer" if p.endswith("_id") and
-                                       p not in ("template_id", "measure_id")
-                                       else "string"}}
-                           for p in ep.path_params],
+                            "schema": _path_schema(p)} for p in ep.path_params],
             "responses": {},
         }
         if ep.permission is not None:
@@ -79,8 +85,11 @@ def document() -> dict[str, Any]:
         elif ep.status != 204:
             success["content"] = {"application/json": {"schema": {"type": "object"}}}
         op["responses"][str(ep.status)] = success
-        if ep.permission is not None:
-            for code, text in ERRORS.items():
+        errors = dict(ERRORS) if ep.permission is not None else {}
+        if ep.body is not None:
+            errors.update(BODY_ERRORS)
+        if errors:
+            for code, text in errors.items():
                 op["responses"][code] = {"description": text, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Error"}}}}
         paths.setdefault(path, {})[ep.method.lower()] = op
