@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BaseConverter, ValidationError as RouteMismatch
+from werkzeug.routing import BaseConverter
+from werkzeug.routing import ValidationError as RouteMismatch
 
 from ..db import Database
 from ..errors import Forbidden, Invalid, ServiceError, Unauthorized
@@ -58,8 +59,9 @@ ID_MIN, ID_MAX = 1, INT_MAX
 
 
 class IdConverter(BaseConverter):
-    """``<int:...>`` in API rules: ASCII digits within the id range; any other id names no
-    record (404) instead of overflowing a database column or matching ``١``."""
+    """``<int:...>`` in the app's rules (every one names a record, in the API and the pages):
+    ASCII digits within the id range; any other id names no record (404) instead of
+    overflowing a database column or matching an Arabic-Indic digit."""
 
     regex = "[0-9]+"
     weight = 50
@@ -108,7 +110,7 @@ def route(method: str, rule: str, *, permission: str | None, body: type[BaseMode
         def flask_view(**path: Any) -> Response | tuple[Response, int]:
             return dispatch(endpoint, path)
 
-        bp.add_url_rule(rule.replace("<int:", "<id:"), endpoint=f"{view.__name__}_{method.lower()}",
+        bp.add_url_rule(rule, endpoint=f"{view.__name__}_{method.lower()}",
                         view_func=flask_view, methods=[method])
         return view
 
@@ -289,8 +291,8 @@ def _http_message(exc: HTTPException) -> str:
 
 def install_error_handlers(app: Any) -> None:
     """JSON 404/405/413 for API paths; other paths keep the app's own handlers. The id
-    converter of the API's rules is registered here (before the blueprint's rules)."""
-    app.url_map.converters["id"] = IdConverter
+    converter replaces ``int`` here, before any blueprint adds its rules."""
+    app.url_map.converters["int"] = IdConverter
 
     def handle(exc: HTTPException) -> Any:
         if request.path.startswith(bp.url_prefix or "/api/"):

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.types import money
+from ..errors import Invalid
 from ..models import Service
 from ..plugins import get_registry
 from . import audit
 from .actor import Actor
-from ..errors import Invalid
 from .common import Input, changes, get, parse_id
 from .note_templates import check_service_template
 from .practitioners import check_disciplines
@@ -125,7 +125,7 @@ def find_service(session: Session, actor: Actor, ref: str | int) -> Service:
     actor.require("availability.read")
     if isinstance(ref, int):
         return get(session, Service, ref, "service", field="service")
-    if ref.isdigit():  # "¹" and "١" are digits too: only an ASCII id in range is an id
+    if ref.isdigit():  # so are "¹" and Arabic-Indic digits: only ASCII ids in range count
         ident = parse_id(ref)
         if ident is None:
             raise Invalid(f"no service with id {ref!r}", field="service")

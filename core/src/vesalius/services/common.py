@@ -43,8 +43,8 @@ def _kinds(annotation: Any) -> set[type]:
 
 def raw_problem(annotation: Any, value: Any) -> str | None:
     """Why ``value``, as sent, cannot be the field's input: integers and amounts in ASCII
-    digits only (no ``1_000``, ``١٠٠``, ``1E+2``), text without NUL or lone surrogates
-    (neither database stores them)."""
+    digits only (no ``1_000``, Arabic-Indic digits, ``1E+2``), text without NUL or lone
+    surrogates (neither database stores them)."""
     if isinstance(value, str):
         if "\x00" in value or _SURROGATE.search(value):
             return "must not contain NUL characters or unpaired surrogates"
@@ -53,9 +53,6 @@ def raw_problem(annotation: Any, value: Any) -> str | None:
             return "must be a whole number in ASCII digits"
         if Decimal in kinds and not _MONEY.fullmatch(value.strip()):
             return "must be an amount such as 12.50 (digits, at most 2 decimals)"
-    elif isinstance(value, float) and Decimal in _kinds(annotation) and not _MONEY.fullmatch(
-            repr(value)):
-        return "must be an amount such as 12.50 (digits, at most 2 decimals)"
     elif isinstance(value, (list, tuple)):
         for item in value:
             if isinstance(item, str) and ("\x00" in item or _SURROGATE.search(item)):
@@ -138,7 +135,7 @@ def bounded_date(text: str | None) -> date | None:
 
 def parse_id(text: str | None) -> int | None:
     """A record id typed into a form or a query string: ASCII digits within the id range
-    (1..2^31-1), else ``None``. ``int()`` alone accepts ``"١٢"`` and ``" 1_0 "``."""
+    (1..2^31-1), else ``None``. ``int()`` alone accepts Arabic-Indic digits and ``" 1_0 "``."""
     text = (text or "").strip()
     if not text.isascii() or not text.isdigit():
         return None

@@ -22,7 +22,7 @@ from ..errors import ServiceError
 from ..models import Location, Practitioner, Room, Service
 from ..services import cases as case_service
 from ..services import clinic, practitioners, scheduling, waitlist
-from ..services.common import clinic_timezone
+from ..services.common import bounded_date, clinic_timezone, parse_id
 from .context import actor, commit_reads, db
 from .filters import STATUS_LABELS
 from .forms import FormError, clean, parse, service_errors
@@ -68,15 +68,11 @@ class Column:
 
 
 def _day_arg(name: str = "date") -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return datetime.now(_zone(None)).date()
+    return bounded_date(request.args.get(name)) or datetime.now(_zone(None)).date()
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.args.get(name))
 
 
 def _zone(location: Location | None) -> tzinfo:

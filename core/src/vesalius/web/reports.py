@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..services import clinic_reports, reports
+from ..services.common import bounded_date
 from .context import actor, db
 from .plots import bars
 from .security import requires
@@ -32,14 +33,8 @@ NAMES = ("revenue", "attendance", "collection", "outcomes-by-case", "outcomes-by
 def _period() -> tuple[date, date]:
     """[from, to) from the query string; the last twelve months by default."""
     today = date.today()
-    try:
-        start = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
-        start = date(today.year - 1, today.month, 1)
-    try:
-        end = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        end = today + timedelta(days=1)
+    start = bounded_date(request.args.get("from")) or date(today.year - 1, today.month, 1)
+    end = bounded_date(request.args.get("to")) or today + timedelta(days=1)
     if end <= start:
         end = start + timedelta(days=1)
     return max(start, end - timedelta(days=3 * 366)), end  # at most three years
