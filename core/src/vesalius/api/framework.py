@@ -24,7 +24,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RouteMismatch
 
 from ..db import Database
-from ..errors import Forbidden, Invalid, ServiceError, Unauthorized
+from ..errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
 from ..permissions import PERMISSIONS
 from ..services import audit, users
 from ..services.actor import Actor
@@ -60,17 +60,16 @@ ID_MIN, ID_MAX = 1, INT_MAX
 
 class IdConverter(BaseConverter):
     """``<int:...>`` in the app's rules (every one names a record, in the API and the pages):
-    ASCII digits within the id range; any other id names no record (404) instead of
-    overflowing a database column or matching an Arabic-Indic digit."""
+    ASCII digits only (an Arabic-Indic digit matches no rule: 404). A number outside the id
+    range becomes 0, an id no row has, so the view answers 404 as for any missing record
+    instead of overflowing a database column (and the rule still matches: no 405)."""
 
     regex = "[0-9]+"
     weight = 50
 
     def to_python(self, value: str) -> int:
         number = int(value)
-        if not ID_MIN <= number <= ID_MAX:
-            raise RouteMismatch()
-        return number
+        return number if ID_MIN <= number <= ID_MAX else 0
 
     def to_url(self, value: Any) -> str:
         return str(int(value))
@@ -240,6 +239,8 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
                 if not actor.can(endpoint.permission):  # role check; services check scope
                     raise Forbidden(f"your role ({actor.role}) may not do this "
                                     f"({endpoint.permission})")
+            if any(value == 0 for key, value in path.items() if key.endswith("_id")):
+                raise NotFound("no record with this id (ids are 1 to 2147483647)")
             if endpoint.body is not None:
                 body = endpoint.body.model_validate(_json_body())
             if endpoint.query is not None:
