@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
-from werkzeug.routing import ValidationError as RouteMismatch
 
 from ..db import Database
 from ..errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
