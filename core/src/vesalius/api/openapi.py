@@ -17,10 +17,14 @@ ERRORS = {
     "403": "The role or the patient scope does not allow this",
     "404": "No such record",
     "409": "Conflicts with the record's state (overlap, signed note, transition)",
-    "422": "Invalid input; `field` names it",
+    "422": "Invalid input; `field` names it (also: integers beyond 32 bits, dates outside "
+           "1900-01-01..2200-12-31, amounts not in plain digits with at most 2 decimals, "
+           "JSON nested deeper than 64 levels)",
+    "413": "The body is larger than the limit: 2 MiB unless `VESALIUS_MAX_BODY_BYTES` says "
+           "otherwise (operations with a body)",
 }
-#: Answers any operation with a body may give before its own (the body limit).
-BODY_ERRORS = {"413": "The body is larger than the server's limit (MAX_CONTENT_LENGTH)"}
+#: Answers only operations with a body can give.
+BODY_ONLY = frozenset({"413"})
 
 
 def _path_schema(name: str) -> dict[str, Any]:
@@ -85,11 +89,10 @@ def document() -> dict[str, Any]:
         elif ep.status != 204:
             success["content"] = {"application/json": {"schema": {"type": "object"}}}
         op["responses"][str(ep.status)] = success
-        errors = dict(ERRORS) if ep.permission is not None else {}
-        if ep.body is not None:
-            errors.update(BODY_ERRORS)
-        if errors:
-            for code, text in errors.items():
+        if ep.permission is not None:
+            for code, text in ERRORS.items():
+                if code in BODY_ONLY and ep.body is None:
+                    continue
                 op["responses"][code] = {"description": text, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Error"}}}}
         paths.setdefault(path, {})[ep.method.lower()] = op
