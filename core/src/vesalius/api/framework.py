@@ -17,7 +17,7 @@ from typing import Any, get_args, get_origin
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
@@ -262,6 +262,10 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
         return error(409, "the change conflicts with existing records")
     except HTTPException as exc:  # 413 from the body limit
         return error(exc.code or 400, _http_message(exc))
+    except DataError as exc:  # a value the column cannot hold that the models let through
+        log.warning("data error on %s %s: %s", endpoint.method, endpoint.rule,
+                    type(exc.orig).__name__)
+        return error(422, "a value is too long or out of range for the database")
     except OperationalError as exc:
         log.error("database unavailable on %s %s: %s", endpoint.method, endpoint.rule,
                   type(exc.orig).__name__)
