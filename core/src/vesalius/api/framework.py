@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import IntegerConverter
 
 from ..db import Database
 from ..errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
@@ -57,7 +57,7 @@ MAX_JSON_DEPTH = 64
 ID_MIN, ID_MAX = 1, INT_MAX
 
 
-class IdConverter(BaseConverter):
+class IdConverter(IntegerConverter):
     """``<int:...>`` in the app's rules (every one names a record, in the API and the pages):
     ASCII digits only (an Arabic-Indic digit matches no rule: 404). A number outside the id
     range becomes 0, an id no row has, so the view answers 404 as for any missing record
