@@ -67,3 +67,13 @@ def test_csv_read_with_any_separator_has_no_formula_cell(delimiter):  # type: ig
         for cell in row:
             stripped = cell.strip().lstrip('"')
             assert stripped[:1] not in ("=", "+", "-", "@"), (delimiter, row)
+
+
+def test_deep_json_to_a_page_is_a_400_not_a_500(app):  # type: ignore[no-untyped-def]
+    with app.test_request_context("/", method="POST", data="[" * 5000 + "]" * 5000,
+                                  content_type="application/json"):
+        from flask import request
+        from werkzeug.exceptions import BadRequest
+
+        with pytest.raises(BadRequest):
+            request.get_json()
