@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from vesalius.models import Appointment, Case, Invoice, Note, Patient, Payment
 from vesalius.services import users
 from vesalius.services.actor import Actor
+from werkzeug.routing import IntegerConverter
 
 PUBLIC = {"web.health", "auth.login", "auth.login_totp"}
 PAYLOADS = ('<script>alert("x")</script>', '"><svg onload=alert(1)>',
@@ -30,8 +31,8 @@ def _web_rules(app):
 def _url(rule, **ids):
     values = {}
     for arg in rule.arguments:
-        converter = rule._converters[arg].__class__.__name__
-        values[arg] = ids.get(arg, 1 if converter == "IntegerConverter" else "x")
+        numeric = isinstance(rule._converters[arg], IntegerConverter)
+        values[arg] = ids.get(arg, 1 if numeric else "x")
     return rule.build(values, append_unknown=False)[1]
 
 

@@ -168,7 +168,14 @@ def consents_in_force(patient: Patient) -> dict[str, bool]:
 
 def _prefix(column, value: str):  # type: ignore[no-untyped-def]
     """``column`` starts with ``value``, as an index range scan on both engines (LIKE is
-    not index-assisted on PostgreSQL without a special operator class)."""
+    not index-assisted on PostgreSQL without a special operator class). An empty prefix
+    (a query of punctuation only, such as ``,``) matches nothing."""
+    if not value:
+        from sqlalchemy import false
+
+        return false()
+    if ord(value[-1]) >= 0x10FFFF:  # no successor code point: everything from value on
+        return column >= value
     successor = value[:-1] + chr(ord(value[-1]) + 1)
     return and_(column >= value, column < successor)
 

@@ -13,6 +13,7 @@ from ..errors import ServiceError
 from ..models import Patient
 from ..services import access, billing, patients, payers, scheduling
 from ..services import cases as case_service
+from ..services.common import parse_id
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, service_errors
 from .lookups import notes_of_patient
@@ -40,8 +41,7 @@ def _patient_json(p: Patient) -> dict[str, Any]:
 @requires("patients.search")
 def search() -> str:
     q = (request.args.get("q") or "").strip()[:100]
-    page = max(0, int(request.args.get("page", "0") or 0)) if request.args.get(
-        "page", "0").isdigit() else 0
+    page = min(parse_id(request.args.get("page")) or 0, 10_000)  # offset stays in range
     found = patients.search(db(), actor(), q, limit=26, offset=page * 25) if q else []
     return render_template("patients/search.html", q=q, patients=found[:25], page=page,
                            more=len(found) > 25)
