@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 import pytest
-from vesalius.web.models import LoginAttempt, TrustedDevice
 from vesalius.web.redirects import same_site_path
 
 #: The payloads of the issue, and their usual cousins.
@@ -30,14 +29,6 @@ HOSTILE = [
     "evil.example",
     "",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clean(db):
-    yield
-    with db.session() as session:
-        session.execute(LoginAttempt.__table__.delete())
-        session.execute(TrustedDevice.__table__.delete())
 
 
 @pytest.mark.parametrize("target", HOSTILE)

@@ -88,7 +88,7 @@ def issue(db: Session, response: Response, user_id: int, *,
                          user_agent=(request.user_agent.string or "")[:200] or None))
     response.set_cookie(f"{_prefix()}{user_id}", f"{user_id}.{nonce}.{_signature(user_id, nonce)}",
                         max_age=int(LIFETIME.total_seconds()), path="/",
-                        secure=request.is_secure, httponly=True, samesite="Strict")
+                        secure=request.is_secure, httponly=True, samesite="Lax")
 
 
 def live_count(db: Session, user_id: int) -> int:

@@ -59,7 +59,8 @@ class LoginAttempt(WebBase):
     """One failed sign-in attempt, for throttling (see :mod:`vesalius.web.throttle`)."""
 
     __tablename__ = "web_login_attempts"
-    __table_args__ = (Index("ix_web_login_attempts_key_at", "key", "at"),)
+    __table_args__ = (Index("ix_web_login_attempts_key_at", "key", "at"),
+                      Index("ix_web_login_attempts_at", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: ``email:<address>`` (untrusted browsers), ``ip:<address>``, ``device:<id>`` (one

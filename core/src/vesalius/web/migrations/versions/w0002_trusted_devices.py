@@ -1,4 +1,5 @@
-"""Trusted browsers (device cookies) for throttling sign-in without locking owners out.
+"""Trusted browsers (device cookies) for throttling sign-in without locking owners out;
+an index to drop old login attempts.
 
 Revision ID: w0002
 Revises: w0001
@@ -30,8 +31,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("nonce_hash", name=op.f("uq_web_trusted_devices_nonce_hash")),
     )
     op.create_index("ix_web_trusted_devices_user", "web_trusted_devices", ["user_id"])
+    op.create_index("ix_web_login_attempts_at", "web_login_attempts", ["at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_web_login_attempts_at", table_name="web_login_attempts")
     op.drop_index("ix_web_trusted_devices_user", table_name="web_trusted_devices")
     op.drop_table("web_trusted_devices")
