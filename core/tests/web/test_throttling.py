@@ -244,3 +244,16 @@ def test_trusted_proxies_default_is_none(monkeypatch):
     assert trusted_proxies(Flask("x")) == 0
     monkeypatch.setenv("VESALIUS_TRUSTED_PROXIES", "2")
     assert trusted_proxies(Flask("x")) == 2
+
+
+def test_device_cookie_over_https_is_host_bound_and_secure(kit, app):
+    b = kit.Browser(app.test_client())
+    b.get("/login", base_url="https://clinic.test")
+    response = b.post("/login", {"email": kit.ROLES["owner"], "password": kit.PASSWORD},
+                      base_url="https://clinic.test",
+                      headers={"Referer": "https://clinic.test/login"})
+    assert response.status_code == 302
+    device = next(c for c in response.headers.getlist("Set-Cookie") if "-device-" in c)
+    assert device.startswith("__Host-vesalius-device-")
+    assert "Secure" in device and "HttpOnly" in device and "Path=/" in device
+    assert "Domain" not in device
