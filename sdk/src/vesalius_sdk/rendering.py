@@ -276,11 +276,14 @@ def _decorations(view: ChartView) -> str:
             style = dict(_DECORATION_STYLE[deco.role])
             if deco.color:
                 style["stroke"] = deco.color
-            parts.append(_shape(deco.shape, {"class": f"decoration {deco.role}", **style}))
+            # Drawing only: a click or tap goes through to the region underneath.
+            parts.append(_shape(deco.shape, {"class": f"decoration {deco.role}",
+                                             "pointer-events": "none", **style}))
         else:
             assert deco.at is not None and deco.text is not None
             parts.append(_tag("text", {"x": _n(deco.at[0]), "y": _n(deco.at[1]),
                                        "class": "decoration label",
+                                       "pointer-events": "none",
                                        "font-size": f"{deco.font_size or 9:g}px",
                                        "font-family": "sans-serif",
                                        "fill": deco.color or "#555"}, escape(deco.text)))

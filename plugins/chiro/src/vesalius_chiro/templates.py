@@ -137,6 +137,16 @@ def _treatment_fields() -> tuple:
     )
 
 
+#: The outcome measures of every chiropractic note, each folded as "add a measure" until
+#: the case uses it: a visit re-scores what the examination started.
+OUTCOMES = Section(id="outcomes", title="Outcome measures", fields=(
+    MeasureField(id="ndi", label="Neck Disability Index", measure="ndi"),
+    MeasureField(id="bq_neck", label="Bournemouth Questionnaire (neck)", measure="bq-neck"),
+    MeasureField(id="bq_back", label="Bournemouth Questionnaire (back)", measure="bq-back"),
+    MeasureField(id="rmdq", label="Roland-Morris Disability Questionnaire", measure="rmdq"),
+    MeasureField(id="odi", label="Oswestry Disability Index", measure="odi", pack="physio"),
+))
+
 INITIAL_EXAM = NoteTemplate(
     id="chiro.initial-exam",
     title="Chiropractic initial examination",
@@ -168,17 +178,7 @@ INITIAL_EXAM = NoteTemplate(
             LongTextField(id="prior_care", label="Previous care for this complaint"),
             TextField(id="occupation", label="Occupation and activities"),
         )),
-        Section(id="outcomes", title="Outcome measures", fields=(
-            MeasureField(id="ndi", label="Neck Disability Index", measure="ndi"),
-            MeasureField(id="bq_neck", label="Bournemouth Questionnaire (neck)",
-                         measure="bq-neck"),
-            MeasureField(id="bq_back", label="Bournemouth Questionnaire (back)",
-                         measure="bq-back"),
-            MeasureField(id="rmdq", label="Roland-Morris Disability Questionnaire",
-                         measure="rmdq"),
-            MeasureField(id="odi", label="Oswestry Disability Index", measure="odi",
-                         pack="physio"),
-        )),
+        OUTCOMES,
         Section(id="posture", title="Posture analysis", fields=(
             ChoiceField(id="head_carriage", label="Head carriage",
                         options=options("neutral", "anterior", "tilted-left",
@@ -276,7 +276,8 @@ VISIT = NoteTemplate(
     discipline="chiro",
     kind="follow-up",
     # 2: the diagnosis is recorded (and carried forward) on the visit itself.
-    version=2,
+    # 3: the outcome measures, to re-score at a visit.
+    version=3,
     default_for=("follow-up",),
     description="Daily visit note: progress, PART by region, segments adjusted and "
                 "techniques on the spine chart, phase of care, response and plan.",
@@ -288,6 +289,7 @@ VISIT = NoteTemplate(
                        high_label="Worst imaginable"),
             LongTextField(id="report", label="Patient report"),
         )),
+        OUTCOMES,
         Section(id="objective", title="Objective", fields=(
             _part_table(),
             _spine("Spine findings and adjustments",
@@ -324,17 +326,7 @@ RE_EXAM = NoteTemplate(
             ScaleField(id="pain_now", label="Pain now", low_label="No pain",
                        high_label="Worst imaginable"),
         )),
-        Section(id="outcomes", title="Outcome measures", fields=(
-            MeasureField(id="ndi", label="Neck Disability Index", measure="ndi"),
-            MeasureField(id="bq_neck", label="Bournemouth Questionnaire (neck)",
-                         measure="bq-neck"),
-            MeasureField(id="bq_back", label="Bournemouth Questionnaire (back)",
-                         measure="bq-back"),
-            MeasureField(id="rmdq", label="Roland-Morris Disability Questionnaire",
-                         measure="rmdq"),
-            MeasureField(id="odi", label="Oswestry Disability Index", measure="odi",
-                         pack="physio"),
-        )),
+        OUTCOMES,
         Section(id="examination", title="Examination", fields=(
             _rom_table(),
             _ortho_table(),

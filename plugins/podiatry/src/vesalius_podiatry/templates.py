@@ -175,6 +175,15 @@ TREATMENT = Section(
 # Templates.
 # ----------------------------------------------------------------------------------------
 
+#: The foot measures: FAAM ADL opens at the intake; at a routine visit each is folded as
+#: "add a measure" until the case uses it.
+MEASURES_AT_INTAKE = (
+    MeasureField(id="faam_adl", label="FAAM ADL", measure="faam-adl", default=True),
+    MeasureField(id="faam_sports", label="FAAM Sports", measure="faam-sports"),
+    MeasureField(id="ffi", label="Foot Function Index", measure="ffi"),
+)
+MEASURES_AT_VISITS = tuple(m.model_copy(update={"default": False}) for m in MEASURES_AT_INTAKE)
+
 INITIAL_ASSESSMENT = NoteTemplate(
     id="podiatry.initial-assessment",
     title="Initial podiatric assessment",
@@ -303,9 +312,7 @@ INITIAL_ASSESSMENT = NoteTemplate(
         Section(id="assessment", title="Assessment and plan", fields=(
             CodesField(id="diagnoses", label="Diagnoses"),
             LongTextField(id="impression", label="Clinical impression", required=True),
-            MeasureField(id="faam_adl", label="FAAM ADL", measure="faam-adl", default=True),
-            MeasureField(id="faam_sports", label="FAAM Sports", measure="faam-sports"),
-            MeasureField(id="ffi", label="Foot Function Index", measure="ffi"),
+            *MEASURES_AT_INTAKE,
             LongTextField(id="plan", label="Plan", required=True),
         )),
         # Only Medicare's at-risk patients need it at the first visit.
@@ -320,6 +327,8 @@ ROUTINE_FOOT_CARE = NoteTemplate(
     discipline=DISCIPLINE,
     kind="treatment",
     default_for=("follow-up",),
+    # 2: the foot measures, to re-score at a visit.
+    version=2,
     description="Nail care per digit, paring of corns and callus, nail procedures per toe, "
                 "and the class findings Medicare asks for at-risk patients.",
     sections=(
@@ -328,6 +337,7 @@ ROUTINE_FOOT_CARE = NoteTemplate(
             ScaleField(id="pain_now", label="Pain now", low_label="no pain",
                        high_label="worst imaginable"),
         )),
+        Section(id="outcomes", title="Outcome measures", fields=MEASURES_AT_VISITS),
         Section(id="coverage", title="Qualifying condition", fields=(
             MultiChoiceField(id="conditions", label="Systemic condition(s)",
                              options=CONDITIONS, carry_forward=True,
