@@ -35,15 +35,14 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The core's app on a small seeded demo clinic, served on a free local port."""
-    from vesalius.app import create_app
+def live_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database URL of the seeded demo clinic the live server serves (tests that need
+    records the UI cannot make quickly, such as a draft of every template, add them here)."""
     from vesalius.db import Database
     from vesalius.demo import seed_demo
     from vesalius.plugins import reset_registry
     from vesalius.services import users
     from vesalius.services.actor import Actor
-    from werkzeug.serving import make_server
 
     reset_registry()
     path = tmp_path_factory.mktemp("browser") / "clinic.sqlite3"
@@ -57,7 +56,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             email=PHYSIO, role="practitioner", name="Pat Browser", password=PASSWORD,
             disciplines=["physio"]))
     database.dispose()
-    app = create_app(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(live_db_url: str) -> Iterator[str]:
+    """The core's app on a small seeded demo clinic, served on a free local port."""
+    from vesalius.app import create_app
+    from vesalius.plugins import reset_registry
+    from werkzeug.serving import make_server
+
+    app = create_app(live_db_url)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -76,16 +76,18 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
         chart.locator(f'.chart-svg .region[data-region="{region}"]').click(force=True)
         chart.locator("select.mark-type").select_option(mark)
         chart.locator("input[data-attr=intensity]").fill("6")
-        before = chart.locator(".mark-list li").count()
+        before = chart.locator(".mark-list tr").count()
         chart.locator("button.add-mark").click()
         physio.wait_for_function(
             "([sel, n]) => document.querySelectorAll(sel).length > n",
-            arg=['[data-path="objective.body_chart"] .mark-list li', before])
+            arg=['[data-path="objective.body_chart"] .mark-list tr', before])
     physio.wait_for_selector('[data-path="objective.body_chart"] .chart-svg .mark-sharp')
     assert chart.locator(".chart-svg .region.marked").count() == 2
 
     measure = physio.locator('[data-path="subjective.nprs"]')
-    measure.locator("select.item").first.select_option("6")
+    if measure.locator(".add-measure").is_visible():  # a measure not chosen yet starts folded
+        measure.locator(".add-measure").click()
+    measure.locator("fieldset.measure-item").first.locator("input[value='6']").check()
     physio.wait_for_function(
         "() => document.querySelector('[data-path=\"subjective.nprs\"] .score-box')"
         ".textContent.startsWith('Score 6')")

@@ -13,17 +13,22 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import weakref
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from sqlalchemy import select
 from vesalius_sdk import ChartMark, ResponseError
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
-from ..models import Appointment, Case, Location, Note, Practitioner, User
+from ..models import Appointment, Case, Location, MeasureResult, Note, Practitioner, User
+from ..plugins import PackError
 from ..services import cases as case_service
 from ..services import notes as note_service
 from ..services import patients, payers, scheduling
@@ -84,12 +89,24 @@ def _notes_by_appointment(ids: list[int]) -> dict[int, Note]:
 # -- opening a visit's note ------------------------------------------------------------
 
 
-def _suggested(templates: list[Any], visits_before: int) -> str | None:
-    kinds = ("initial",) if visits_before == 0 else ("follow-up", "treatment")
-    for kind in kinds:
-        for t in templates:
-            if t.kind == kind:
-                return str(t.id)
+def _templates_for(discipline: str | None) -> list[Any]:
+    """The templates offered for a case: its discipline's, then the general ones."""
+    templates = [t for t in registry().templates.values()
+                 if discipline is None or t.discipline in (discipline, "general")]
+    templates.sort(key=lambda t: (t.discipline == "general", t.title))
+    return templates
+
+
+def _suggested(templates: list[Any], visit_kind: str) -> str | None:
+    """The template a visit opens with: the one declared its discipline's default for the
+    visit kind, else the first of a fitting kind, else the first offered."""
+    kinds = ("initial", "intake") if visit_kind == "initial" else ("follow-up", "treatment")
+    for wanted in (lambda t: visit_kind in t.default_for and t.discipline != "general",
+                   lambda t: visit_kind in t.default_for,
+                   *(lambda t, k=k: t.kind == k for k in kinds)):
+        found = next((t for t in templates if wanted(t)), None)
+        if found is not None:
+            return str(found.id)
     return str(templates[0].id) if templates else None
 
 
@@ -105,28 +122,28 @@ def open_visit(appointment_id: int) -> str | Response:
                         else url_for("charting.view_note", note_id=existing.id))
     patient = patients.read(session, who, appt.patient_id)
     case = case_service.read(session, who, appt.case_id) if appt.case_id else None
-    reg = registry()
-    discipline = case.discipline if case else None
-    templates = [t for t in reg.templates.values()
-                 if discipline is None or t.discipline in (discipline, "general")]
-    templates.sort(key=lambda t: (t.discipline == "general", t.title))
-    visits_before = 0
-    if case is not None and session.scalar(
-            select(Note.id).where(Note.case_id == case.id, Note.status == "signed").limit(1)
-    ) is not None:
-        visits_before = 1
+    templates = _templates_for(case.discipline if case else None)
+    last_note = session.scalars(
+        select(Note).where(Note.case_id == case.id, Note.status == "signed")
+        .order_by(Note.date_of_service.desc(), Note.id.desc()).limit(1)).first() \
+        if case is not None else None
     return render_template("charting/open.html", appt=appt, patient=patient, case=case,
-                           templates=templates, suggested=_suggested(templates, visits_before),
-                           disciplines=reg.disciplines)
+                           templates=templates, last_note=last_note,
+                           can_copy="copy_forward" in note_service.DraftIn.model_fields,
+                           suggested=_suggested(templates, "follow-up" if last_note
+                                                else "initial"),
+                           disciplines=registry().disciplines)
 
 
 @bp.route("/visit/<int:appointment_id>", methods=["POST"])
 @requires("notes.write")
 def create_note(appointment_id: int) -> Response:
-    template_id = request.form.get("template_id", "")
+    fields: dict[str, Any] = {"appointment_id": appointment_id,
+                              "template_id": request.form.get("template_id", "")}
+    if request.form.get("copy_forward") == "yes":
+        fields["copy_forward"] = True
     try:
-        note = note_service.create_draft(db(), actor(), note_service.DraftIn(
-            appointment_id=appointment_id, template_id=template_id))
+        note = note_service.create_draft(db(), actor(), note_service.DraftIn(**fields))
     except ServiceError as exc:
         rollback()
         if exc.status in (403, 404):
@@ -139,6 +156,41 @@ def create_note(appointment_id: int) -> Response:
         with contextlib.suppress(ServiceError), db().begin_nested():
             scheduling.set_status(db(), actor(), appt.id, "in-session")
     return redirect(url_for("charting.editor", note_id=note.id))
+
+
+@bp.route("/notes/<int:note_id>/template", methods=["POST"])
+@requires("notes.write")
+def switch_template(note_id: int) -> Response:
+    """Switch a draft to another template: the values that fit the new one are kept."""
+    try:
+        note_service.switch_template(db(), actor(), note_id, request.form.get("template_id", ""),
+                                     copy_forward=request.form.get("copy_forward") == "yes")
+    except ServiceError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message, "error")
+    else:
+        flash("Template switched. Values that fit the new template were kept.", "success")
+    return redirect(url_for("charting.editor", note_id=note_id))
+
+
+@bp.route("/notes/<int:note_id>/discard", methods=["POST"])
+@requires("notes.write")
+def discard(note_id: int) -> Response:
+    """Discard a draft (the editor asks first); the visit can then be charted afresh."""
+    try:
+        note = note_service.discard(db(), actor(), note_id)
+    except ServiceError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("charting.editor", note_id=note_id))
+    flash("Draft discarded.", "success")
+    if note.appointment_id:
+        return redirect(url_for("charting.open_visit", appointment_id=note.appointment_id))
+    return redirect(url_for("charting.day"))
 
 
 # -- the editor ------------------------------------------------------------------------
@@ -164,11 +216,159 @@ def _drawn(_registry: int, chart: Any, marks_json: str) -> str:
     return str(chart.render(parsed))
 
 
-def _vocab(chart_id: str) -> dict[str, Any]:
+@bp.route("/notes/<int:note_id>")
+@requires("notes.write")
+def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | Response:
+    note, case = _load(note_id)
+    if note.status != "draft":
+        return redirect(url_for("charting.view_note", note_id=note.id))
+    session, reg = db(), registry()
+    template = reg.templates.get(note.template_id)
+    patient = patients.read(session, actor(), note.patient_id)
+    if template is None:  # its pack was switched off or removed: the draft waits for it
+        return render_template("charting/unavailable.html", note=note, patient=patient)
+    layout = _layout(reg, template)
+    document = note.document or {}
+    charts = {path: _chart_svg(chart_id, (document.get(path.split(".")[0]) or {})
+                               .get(path.split(".")[1], []))
+              for path, chart_id in layout.chart_paths}
+    last_note = session.scalars(
+        select(Note).where(Note.case_id == case.id, Note.status == "signed", Note.id != note.id)
+        .order_by(Note.date_of_service.desc(), Note.id.desc()).limit(1)).first()
+    source = _source_of(note, last_note)
+    listed = [_problem_view(p, layout) for p in problems or []]
+    invalid = {p["path"] for p in listed if p["path"]}
+    used = set(session.scalars(select(MeasureResult.measure_id).distinct().where(
+        MeasureResult.case_id == case.id))) if layout.foldable else set()
+    folded = {path for path, measure_id in layout.foldable
+              if measure_id not in used and path not in invalid and _empty(_at(document, path))}
+    open_sections = {s.id for s in template.sections
+                     if not s.collapsed or s.id in layout.required_sections
+                     or any(not _empty(v) for v in (document.get(s.id) or {}).values())
+                     or any(p.split(".")[0] == s.id for p in invalid)}
+    appt = session.get(Appointment, note.appointment_id) if note.appointment_id else None
+    return render_template(
+        "charting/editor.html", note=note, case=case, patient=patient, template=template,
+        document=document, unavailable=reg.unavailable_fields(template.id),
+        charts=charts, chart_defs=reg.charts, measures=reg.measures, codes=reg.billing_codes,
+        layout=layout, problems=listed, invalid=invalid, folded=folded,
+        open_sections=open_sections, carried=_carried(layout, document, source),
+        source=source, last_note=last_note,
+        last_note_body=Markup(last_note.rendered or "") if last_note else None,
+        templates=_templates_for(case.discipline), appt=appt,
+        draft_tools=hasattr(note_service, "switch_template") and hasattr(note_service, "discard"),
+        pack=reg.owner("template", template.id))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _at(document: dict[str, Any], path: str) -> Any:
+    section, _, key = path.partition(".")
+    return (document.get(section) or {}).get(key)
+
+
+def _source_of(note: Note, last_note: Note | None) -> Note | None:
+    """The signed note this draft was copied forward from, if any (same case only)."""
+    source_id = getattr(note, "copied_from", None)
+    if not source_id:
+        return None
+    if last_note is not None and last_note.id == source_id:
+        return last_note
+    source = db().get(Note, source_id)
+    return source if source is not None and source.case_id == note.case_id else None
+
+
+def _carried(layout: _Layout, document: dict[str, Any],
+             source: Note | None) -> dict[str, str]:
+    """Carried fields still as copied: path -> "12 Nov" (the mark goes once edited)."""
+    if source is None:
+        return {}
+    when = f"{source.date_of_service.day} {source.date_of_service:%b}"
+    previous = source.document or {}
+    return {path: when for path in layout.carried
+            if not _empty(_at(document, path)) and _at(document, path) == _at(previous, path)}
+
+
+def _problem_view(problem: dict[str, Any], layout: _Layout) -> dict[str, Any]:
+    """A problem as the editor lists it: the field's label (not its internal path), the
+    element to move to, and its severity."""
+    raw = problem.get("field") or ""
+    path = ".".join(raw.split("[")[0].split(".")[:2]) if raw else ""
+    if path not in layout.labels:
+        path = ""
+    detail = raw[len(path):].lstrip(".") if path and raw != path else ""
+    label = layout.labels.get(path, (raw, ""))
+    return {"field": raw or None, "path": path,
+            "label": label[0] + (f" ({detail})" if detail else ""), "section": label[1],
+            "anchor": "fld-" + path.replace(".", "-") if path else "",
+            "message": problem.get("message", ""),
+            "severity": problem.get("severity", "error")}
+
+
+# -- what the editor needs of a template, worked out once per registry ------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    labels: dict[str, tuple[str, str]]  # path -> (field label, section title)
+    required_sections: frozenset[str]
+    foldable: tuple[tuple[str, str], ...]  # (path, measure id) of measures not default
+    chart_paths: tuple[tuple[str, str], ...]  # (path, chart id) of drawable chart fields
+    carried: tuple[str, ...]
+    computed: tuple[str, ...]  # paths of tables with computed columns
+    regions: dict[str, dict[str, str]]  # chart -> region id -> label (region columns)
+    region_lists: tuple[tuple[str, tuple[str, ...]], ...]
+    region_ids: Markup  # JSON: chart -> label -> region id
+    vocab: dict[str, Markup]  # chart -> JSON of its regions and mark types
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], _Layout]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _layout(reg: Any, template: Any) -> _Layout:
+    cache = _LAYOUTS.setdefault(reg, {})
+    key = (template.id, template.version)
+    if key not in cache:
+        cache[key] = _make_layout(reg, template)
+    return cache[key]
+
+
+def _make_layout(reg: Any, template: Any) -> _Layout:
+    fields = template.iter_fields()
+    titles = {s.id: s.title for s in template.sections}
+    region_charts = sorted({c.chart for _, f in fields if f.kind == "table"
+                            for c in f.columns if c.kind == "region" and c.chart in reg.charts})
+    regions = {c: {r.id: r.label for r in reg.charts[c].regions} for c in region_charts}
+    chart_paths = tuple((p, f.chart) for p, f in fields
+                        if f.kind == "chart" and f.chart in reg.charts)
+    return _Layout(
+        labels={p: (f.label, titles[p.split(".")[0]]) for p, f in fields},
+        required_sections=frozenset(p.split(".")[0] for p, f in fields if f.required),
+        foldable=tuple((p, f.measure) for p, f in fields
+                       if f.kind == "measure" and not f.default and not f.required
+                       and f.measure in reg.measures),
+        chart_paths=chart_paths,
+        carried=tuple(template.carried_paths()),
+        computed=tuple(p for p, f in fields if f.kind == "table" and f.computed),
+        regions=regions,
+        region_lists=tuple((c, tuple(sorted(set(labels.values())))) for c, labels
+                           in regions.items()),
+        region_ids=Markup(htmlsafe_json_dumps(
+            {c: {label: rid for rid, label in labels.items()} for c, labels in regions.items()})),
+        vocab={c: Markup(htmlsafe_json_dumps(_vocab(reg.charts[c])))
+               for c in {c for _, c in chart_paths}},
+    )
+
+
+def _vocab(chart: Any) -> dict[str, Any]:
     """What the editor's mark panel offers for a chart: regions and typed mark attributes."""
-    chart = registry().charts[chart_id]
+    views = {v.id: v.title for v in chart.views}
     return {
-        "regions": {r.id: r.label for r in chart.regions},
+        "regions": [{"id": r.id, "label": r.label, "view": views.get(r.view, r.view),
+                     "aliases": list(r.aliases)} for r in chart.regions],
         "mark_types": [
             {"id": m.id, "label": m.label, "color": m.color, "abbreviation": m.abbreviation,
              "attributes": [a.model_dump() for a in m.attributes]}
@@ -203,37 +403,12 @@ def _load(note_id: int, permission: str = "notes.write") -> tuple[Note, Case]:
     return note, case
 
 
-@bp.route("/notes/<int:note_id>")
-@requires("notes.write")
-def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | Response:
-    note, case = _load(note_id)
-    if note.status != "draft":
-        return redirect(url_for("charting.view_note", note_id=note.id))
-    reg = registry()
-    template = reg.templates.get(note.template_id)
-    patient = patients.read(db(), actor(), note.patient_id)
-    if template is None:  # its pack was switched off or removed: the draft waits for it
-        return render_template("charting/unavailable.html", note=note, patient=patient)
-    charts = {path: _chart_svg(f.chart, (note.document.get(path.split(".")[0]) or {})
-                               .get(f.id, []))
-              for path, f in template.iter_fields()
-              if f.kind == "chart" and f.chart in reg.charts}
-    codes = {code: c for code, c in reg.billing_codes.items()}
-    appt = db().get(Appointment, note.appointment_id) if note.appointment_id else None
-    return render_template(
-        "charting/editor.html", note=note, case=case, patient=patient, template=template,
-        document=note.document, unavailable=reg.unavailable_fields(template.id),
-        charts=charts, chart_defs=reg.charts, measures=reg.measures, codes=codes,
-        vocab={c: _vocab(c) for c in {f.chart for _, f in template.iter_fields()
-                                      if f.kind == "chart" and f.chart in reg.charts}},
-        problems=problems or [], appt=appt,
-        pack=reg.owner("template", template.id))
-
-
 @bp.route("/notes/<int:note_id>", methods=["POST"])
 @requires("notes.write")
 def save(note_id: int) -> Response | tuple[Response, int]:
-    """Save the draft's document (JSON from the editor); 422 names each offending field."""
+    """Save the draft's document (JSON from the editor); 422 names each offending field,
+    409 says the note is no longer a draft. The answer carries the computed table cells
+    the server worked out, row by row, for the editor to show."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("document"), dict):
         return jsonify({"error": "send {\"document\": {...}}"}), 400
@@ -246,25 +421,51 @@ def save(note_id: int) -> Response | tuple[Response, int]:
         problems = exc.details or ([{"field": exc.field, "message": exc.message}]
                                    if exc.field else [])
         return jsonify({"error": exc.message, "problems": problems}), exc.status
-    return jsonify({"saved": note.updated_at.isoformat()})
+    computed: dict[str, Any] = {}
+    template = registry().templates.get(note.template_id)
+    if template is not None:
+        for path in _layout(registry(), template).computed:
+            computed[path] = _at(note.document, path) or []
+    return jsonify({"saved": note.updated_at.isoformat(), "computed": computed})
 
 
 @bp.route("/notes/<int:note_id>/charges", methods=["POST"])
 @requires("notes.write")
 def charges(note_id: int) -> Response | tuple[Response, int]:
-    """The charge lines the pack's rule gives for the saved draft (live preview)."""
+    """The charge lines the pack's rule gives for the saved draft (live preview), and what
+    signing would say of it now (``checks``: errors block, warnings do not)."""
     note, case = _load(note_id)
+    checks = _checks(note, case)
     try:
         lines = note_service.preview_charges(db(), actor(), note_id)
     except ServiceError as exc:
         rollback()
         if exc.status in (403, 404):
             raise
-        return jsonify({"error": exc.message, "lines": []}), 200
+        return jsonify({"error": exc.message, "lines": [], "checks": checks}), 200
     out = _fee_lines(note, case, lines)
-    total = sum((float(line["amount"]) for line in out if line["amount"]), 0.0)
-    return jsonify({"lines": out, "total": f"{total:.2f}",
+    total = sum((Decimal(line["amount"]) for line in out if line["amount"]), Decimal(0))
+    return jsonify({"lines": out, "total": f"{total:.2f}", "checks": checks,
                     "payer": case.payer.name if case.payer else "Self-pay"})
+
+
+def _checks(note: Note, case: Case) -> list[dict[str, Any]]:
+    """The pack's and the template's problems with the saved draft, by field label."""
+    reg = registry()
+    template = reg.templates.get(note.template_id)
+    if template is None:
+        return []
+    try:
+        scores = {m: sc for m, (_p, sc) in note_service.scores_of(
+            reg, note.template_id, note.document).items()}
+        found = reg.problems_before_signing(note_service.context(db(), note, case, scores))
+    except (ServiceError, PackError) as exc:
+        return [{"field": None, "path": "", "label": "", "anchor": "",
+                 "message": getattr(exc, "message", None) or str(exc), "severity": "error"}]
+    layout = _layout(reg, template)
+    return [_problem_view({"field": p.field, "message": p.message,
+                           "severity": getattr(p, "severity", "error")}, layout)
+            for p in found]
 
 
 @bp.route("/measures/<measure_id>/score", methods=["POST"])
@@ -373,7 +574,6 @@ def printout(note_id: int, printout_id: str) -> Response:
     from vesalius_sdk.printouts import PrintHeader
 
     from ..db.types import utcnow
-    from ..plugins import PackError
     from .security import CSP
 
     note, case = _load(note_id, "notes.read")
