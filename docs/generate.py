@@ -1,11 +1,12 @@
 """Write the generated reference pages from the SDK's own source and docstrings.
 
-    uv run python docs/generate.py          # writes docs/hooks.md and docs/models.md
-    uv run python docs/generate.py --check  # exit 1 when either is stale
+    uv run python docs/generate.py          # writes docs/hooks.md, models.md and api.md
+    uv run python docs/generate.py --check  # exit 1 when one is stale
 
 ``hooks.md`` comes from ``vesalius_sdk/hookspecs.py`` (its banner comments are the
 sections, each spec's docstring its entry); ``models.md`` from the contribution models and
-helpers the SDK exports. tests/test_docs.py fails when either page is stale or a hook is
+helpers the SDK exports; ``api.md`` from the core's OpenAPI document
+(``vesalius.api.openapi``). tests/test_docs.py fails when a page is stale or a hook is
 missing, so the reference cannot drift from the code.
 """
 
@@ -293,7 +294,164 @@ def models_page() -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip() + "\n"
 
 
-PAGES: dict[str, Callable[[], str]] = {"hooks.md": hooks_page, "models.md": models_page}
+# -- api.md -----------------------------------------------------------------------------
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _refs(node: object) -> set[str]:
+    """The component schemas a piece of the OpenAPI document refers to."""
+    if isinstance(node, dict):
+        found = set()
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[-1])
+        for value in node.values():
+            found |= _refs(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*map(_refs, node)) if node else set()
+    return set()
+
+
+def _schema_names(used: set[str]) -> dict[str, str]:
+    """Component name -> the heading it is documented under: pydantic's ``-Input`` and
+    ``-Output`` suffixes only where both variants are used."""
+    names = {}
+    for name in used:
+        base = re.sub(r"-(Input|Output)$", "", name)
+        twins = {f"{base}-Input", f"{base}-Output"} & used
+        names[name] = name if len(twins) == 2 else base
+    return names
+
+
+def _type(schema: dict[str, object], names: dict[str, str]) -> str:
+    """A JSON schema as a short phrase: ``integer``, ``list of [Patient](#patient)``..."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = names[ref.rsplit("/", 1)[-1]]
+        return f"[{name}](#{slug(name)})"
+    for key in ("anyOf", "oneOf"):
+        options = schema.get(key)
+        if isinstance(options, list):
+            kinds = [_type(o, names) for o in options if o.get("type") != "null"]
+            nullable = any(o.get("type") == "null" for o in options)
+            return " or ".join(kinds) + (" or null" if nullable else "")
+    if "enum" in schema:
+        return "one of " + ", ".join(f"`{v}`" for v in schema["enum"])  # type: ignore[union-attr]
+    if "const" in schema:
+        return f"`{schema['const']}`"
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return " or ".join(map(str, kind))
+    if kind == "array":
+        items = schema.get("items")
+        return f"list of {_type(items, names)}" if isinstance(items, dict) else "list"
+    if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+        return f"object of {_type(schema['additionalProperties'], names)}"  # type: ignore[arg-type]
+    fmt = f" ({schema['format']})" if "format" in schema else ""
+    return f"{kind or 'any'}{fmt}"
+
+
+def _limits(schema: dict[str, object]) -> str:
+    words = {"minLength": "{} or more characters", "maxLength": "at most {} characters",
+             "minimum": "at least {}", "maximum": "at most {}", "pattern": "matches `{}`",
+             "default": "default `{}`"}
+    parts = [text.format(schema[key]) for key, text in words.items()
+             if key in schema and not (key == "default" and schema[key] is None)]
+    for option in schema.get("anyOf", []) or []:  # type: ignore[union-attr]
+        if isinstance(option, dict):
+            parts += [text.format(option[key]) for key, text in words.items()
+                      if key in option and key != "default"]
+    return "; ".join(parts)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def api_page() -> str:
+    """The JSON API's reference, from the OpenAPI document the core serves."""
+    import vesalius.api  # noqa: F401  (registers every endpoint)
+    from vesalius.api.openapi import ERRORS, document
+
+    spec = document()
+    schemas: dict[str, dict[str, object]] = spec["components"]["schemas"]
+    used = _refs(spec["paths"])
+    while True:
+        more = set().union(*(_refs(schemas[n]) for n in used)) - used
+        if not more:
+            break
+        used |= more
+    names = _schema_names(used)
+    by_tag: dict[str, list[tuple[str, str, dict[str, object]]]] = {}
+    for path, item in spec["paths"].items():
+        for method in METHODS:
+            if method in item:
+                op = item[method]
+                by_tag.setdefault(op["tags"][0], []).append((method.upper(), path, op))
+    out = [
+        HEADER.replace("from the SDK's source", "from the OpenAPI document"),
+        "# JSON API\n",
+        f"{spec['info']['description']}\n",
+        "The machine-readable document is served at `GET /api/v1/openapi.json` (OpenAPI "
+        f"{spec['openapi']}); this page is written from it by `docs/generate.py`. Every "
+        "endpoint with a permission needs a bearer token, and the token's user's role must "
+        "hold that permission (the core's one permission table).\n",
+        "## Errors\n",
+        "An error answers with JSON `{\"error\": message, \"field\": name or null, "
+        "\"details\": [...]}`: a 4xx names the field it is about, never a stack trace.\n",
+        "| Status | Meaning |", "|---|---|",
+        *(f"| {code} | {_cell(text)} |" for code, text in ERRORS.items()), "",
+        "## Endpoints\n",
+    ]
+    for tag in sorted(by_tag):
+        out.append(f"### {tag.capitalize()}\n")
+        for method, path, op in by_tag[tag]:
+            out.append(f"#### {method} {path}\n")
+            out.append(f"{(op.get('summary') or '').replace('``', '`')}\n")
+            if "x-permission" in op:
+                out.append(f"Permission: `{op['x-permission']}`.\n")
+            params = op.get("parameters") or []
+            if params:
+                out += ["| Parameter | In | Type | Required | Notes |", "|---|---|---|---|---|"]
+                for p in params:
+                    out.append(f"| `{p['name']}` | {p['in']} | {_cell(_type(p['schema'], names))}"
+                               f" | {'yes' if p.get('required') else 'no'} | "
+                               f"{_cell(_limits(p['schema']))} |")
+                out.append("")
+            body = op.get("requestBody")
+            if body:
+                schema = body["content"]["application/json"]["schema"]
+                out.append(f"Body: {_type(schema, names)}.\n")
+            for status, response in op["responses"].items():
+                if status.startswith("2"):
+                    content = response.get("content", {}).get("application/json")
+                    what = f": {_type(content['schema'], names)}" if content else ""
+                    out.append(f"Answers {status} ({response['description']}){what}.\n")
+    out.append("## Schemas\n")
+    for name in sorted(used, key=lambda n: names[n].lower()):
+        schema = schemas[name]
+        out.append(f"### {names[name]}\n")
+        if schema.get("description"):
+            out.append(f"{schema['description']}\n")
+        props = schema.get("properties")
+        if isinstance(props, dict) and props:
+            required = set(schema.get("required", []))  # type: ignore[arg-type]
+            out += ["| Field | Type | Required | Notes |", "|---|---|---|---|"]
+            for field, sub in props.items():
+                notes = "; ".join(x for x in (str(sub.get("description", "")),
+                                              _limits(sub)) if x)
+                out.append(f"| `{field}` | {_cell(_type(sub, names))} | "
+                           f"{'yes' if field in required else 'no'} | {_cell(notes)} |")
+            out.append("")
+        elif "enum" in schema or "type" in schema:
+            out.append(f"{_type(schema, names)}\n")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip() + "\n"
+
+
+PAGES: dict[str, Callable[[], str]] = {"hooks.md": hooks_page, "models.md": models_page,
+                                       "api.md": api_page}
 
 
 def stale() -> list[str]:

@@ -58,3 +58,29 @@ def test_pack_wheel_installs_beside_the_core_alone(core_env: Venv, wheels, pack:
     finally:
         core_env.uninstall(f"vesalius-{pack}")
     assert set(packs(core_env)) == {"general"}
+
+
+@pytest.mark.slow
+def test_scaffolded_pack_beside_every_first_party_pack(core_env: Venv, wheels, tmp_path):
+    """Issue 12: a fresh `vesalius new-pack` pack installed with all first-party packs
+    leaves every one enabled (its ids carry its own name)."""
+    import subprocess
+
+    from vesalius.scaffold import write_pack
+
+    from .conftest import uv
+
+    project = tmp_path / "vesalius-aaa"
+    write_pack("aaa", project)
+    subprocess.run([uv(), "build", "--wheel", "-o", str(tmp_path / "dist"), str(project)],
+                   check=True, capture_output=True)
+    (scaffolded,) = (tmp_path / "dist").glob("*.whl")
+    installed = [wheels[f"vesalius-{p}"] for p in PACKS]
+    core_env.install(*installed, scaffolded)
+    try:
+        found = packs(core_env)
+        assert {n: p["status"] for n, p in found.items()} == dict.fromkeys(
+            ["general", *PACKS, "aaa"], "enabled"), {n: p["reason"] for n, p in found.items()}
+    finally:
+        core_env.uninstall("vesalius-aaa", *(f"vesalius-{p}" for p in PACKS))
+    assert set(packs(core_env)) == {"general"}

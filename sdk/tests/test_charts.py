@@ -179,3 +179,186 @@ def test_decoration_colour_and_font_size():
     assert any(e.get("stroke") == "#27ae60" for e in root.iter(f"{SVG}path"))
     label = next(e for e in root.iter(f"{SVG}text") if e.text == "GV")
     assert (label.get("font-size"), label.get("fill")) == ("5px", "#112233")
+
+
+# --- SDK 0.2: placements, groups, rotation, layout, mark size, accessibility ----------------
+
+from vesalius_sdk.charts import Placement  # noqa: E402
+from vesalius_sdk.rendering import (  # noqa: E402
+    chart_size,
+    neighbours,
+    region_description,
+    region_sizes,
+    small_regions,
+)
+
+
+def hand(**extra) -> ChartDefinition:
+    """A hand chart: the index MCP joint seen dorsally and palmarly under ONE id."""
+    views = [ChartView(id=v, title=v.title(), width=100, height=120)
+             for v in ("dorsal", "palmar", "radial")]
+    return ChartDefinition(
+        id="t.hand", title="Hand", views=views,
+        regions=[
+            Region(id="mcp2", label="Index MCP joint", group=("index", "mcp"),
+                   placements=[Placement(view="dorsal", shape=Circle(cx=40, cy=50, r=5)),
+                               Placement(view="palmar", shape=Circle(cx=60, cy=50, r=5))]),
+            Region(id="mcp3", label="Middle MCP joint", view="dorsal",
+                   shape=Ellipse(cx=55, cy=48, rx=6, ry=4, rotate=30)),
+            Region(id="pip2", label="Index PIP joint", view="dorsal",
+                   shape=Rect(x=36, y=20, width=8, height=8, rotate=15)),
+            Region(id="wrist", label="Wrist", view="dorsal",
+                   shape=Rect(x=20, y=90, width=60, height=20)),
+            Region(id="thumb", label="Thumb", view="radial", group="thumb",
+                   shape=Circle(cx=50, cy=50, r=1)),
+        ],
+        mark_types=[MarkType(id="pain", label="Aching", abbreviation="A", attributes=[
+            MarkAttribute(id="intensity", label="Intensity (0-10)", kind="integer",
+                          minimum=0, maximum=10)]),
+            MarkType(id="swelling", label="Swelling", abbreviation="S", symbol="ring")],
+        **extra,
+    )
+
+
+def regions_of(root, region_id):
+    return [e for e in root.iter() if e.get("data-region") == region_id
+            and "region" in (e.get("class") or "").split()]
+
+
+def test_one_region_drawn_in_several_views_carries_its_marks_in_each():
+    chart = hand()
+    mcp = chart.region("mcp2")
+    assert mcp.views == ("dorsal", "palmar") and mcp.view == "dorsal"
+    assert mcp.groups == ("index", "mcp") and chart.region("thumb").groups == ("thumb",)
+    assert chart.region("wrist").groups == ()
+    root = ET.fromstring(chart.render([ChartMark(region="mcp2", type="pain",
+                                                 attributes={"intensity": 6})]))
+    drawn = regions_of(root, "mcp2")
+    assert [e.get("id") for e in drawn] == ["mcp2", "mcp2--palmar"]
+    assert all(e.get("class") == "region marked" for e in drawn)
+    marks = [e for e in root.iter() if "mark-pain" in (e.get("class") or "")
+             and e.get("data-region") == "mcp2"]
+    assert len(marks) == 2  # one per view
+    # round trip: the dump validates again to the same region
+    assert Region.model_validate(mcp.model_dump()) == mcp
+
+
+def test_region_ids_unique_across_views_and_one_placement_per_view():
+    with pytest.raises(ValidationError, match=r"duplicate region of chart 't\.hand' id 'mcp2'"):
+        ChartDefinition.model_validate({**hand().model_dump(), "regions": [
+            *hand().model_dump()["regions"],
+            {"id": "mcp2", "label": "Again", "view": "radial",
+             "shape": {"kind": "circle", "cx": 1, "cy": 1, "r": 1}}]})
+    with pytest.raises(ValidationError, match="drawn twice in view 'dorsal'"):
+        Region(id="x", label="X", view="dorsal", shape=Circle(cx=1, cy=1, r=1),
+               placements=[Placement(view="dorsal", shape=Circle(cx=2, cy=2, r=1))])
+    with pytest.raises(ValidationError, match="drawn in unknown view 'volar'"):
+        ChartDefinition(**{**hand().model_dump(exclude={"regions"}), "regions": [
+            Region(id="x", label="X", view="dorsal", shape=Circle(cx=1, cy=1, r=1),
+                   placements=[Placement(view="volar", shape=Circle(cx=2, cy=2, r=1))])]})
+    with pytest.raises(ValidationError, match="duplicate group"):
+        Region(id="x", label="X", view="v", shape=Circle(cx=1, cy=1, r=1), group=("a", "a"))
+
+
+def test_rotation_is_rendered_about_the_shape_centre():
+    root = ET.fromstring(hand().render())
+    ellipse = next(e for e in root.iter(f"{SVG}ellipse") if e.get("id") == "mcp3")
+    assert ellipse.get("transform") == "rotate(30 55 48)"
+    rect = next(e for e in root.iter(f"{SVG}rect") if e.get("id") == "pip2")
+    assert rect.get("transform") == "rotate(15 40 24)"
+
+
+def test_row_and_grid_layouts():
+    row = hand()
+    assert chart_size(row) == (3 * 100 + 2 * 24, 120 + 22)
+    grid = hand(layout="grid", columns=2, gap=10)
+    assert chart_size(grid) == (100 + 10 + 100, 2 * (120 + 22) + 10)
+    root = ET.fromstring(grid.render())
+    moves = {e.get("id"): e.get("transform") for e in root.iter() if e.get("class") == "view"}
+    assert moves == {"view-dorsal": "translate(0,0)", "view-palmar": "translate(110,0)",
+                     "view-radial": "translate(0,152)"}
+    assert chart_size(grid, views=["radial"]) == (100, 142)
+    with pytest.raises(ValidationError, match="a grid layout needs 'columns'"):
+        hand(layout="grid")
+    with pytest.raises(ValidationError, match="'columns' goes with layout 'grid'"):
+        hand(columns=2)
+
+
+def test_mark_size_is_configurable():
+    root = ET.fromstring(hand(mark_size=10).render([ChartMark(region="wrist", type="pain")]))
+    mark = next(e for e in root.iter() if "mark-pain" in (e.get("class") or "")
+                and e.get("data-region") == "wrist")
+    assert next(mark.iter(f"{SVG}circle")).get("r") == "10"
+    assert spine().mark_size == 6.5  # the 0.1 default
+
+
+def test_regions_are_focusable_with_marks_in_words():
+    chart = hand()
+    marks = [ChartMark(region="wrist", type="pain", attributes={"intensity": 6}),
+             ChartMark(region="wrist", type="swelling")]
+    assert region_description(chart, chart.region("wrist"), marks) == (
+        "Wrist: Aching, intensity 6/10; Swelling")
+    root = ET.fromstring(chart.render(marks))
+    assert root.get("role") == "group" and root.get("aria-label") == "Hand"
+    (wrist,) = regions_of(root, "wrist")
+    assert wrist.get("tabindex") == "-1" and wrist.get("role") == "button"
+    assert wrist.get("aria-label") == "Wrist: Aching, intensity 6/10; Swelling"
+    assert wrist.find(f"{SVG}title").text == wrist.get("aria-label")
+    (pip,) = regions_of(root, "pip2")
+    assert pip.get("aria-label") == "Index PIP joint"
+    for element in (e for e in root.iter() if "region" in (e.get("class") or "").split()):
+        assert element.get("tabindex") == "-1" and element.get("aria-label")
+
+
+def test_neighbours_follow_the_geometry_within_a_view():
+    chart = hand()
+    assert neighbours(chart, "mcp2") == {"up": "pip2", "down": "wrist", "left": None,
+                                         "right": "mcp3"}
+    assert neighbours(chart, "wrist")["up"] == "mcp3"  # 52 up, 5 across beats 50 up, 10 across
+    assert neighbours(chart, "mcp2", view="palmar") == {
+        "up": None, "down": None, "left": None, "right": None}
+    with pytest.raises(KeyError, match="not drawn in view 'radial'"):
+        neighbours(chart, "mcp2", view="radial")
+    import json
+    root = ET.fromstring(chart.render())
+    (mcp,) = [e for e in regions_of(root, "mcp2") if e.get("id") == "mcp2"]
+    assert json.loads(mcp.get("data-neighbours")) == {"up": "pip2", "down": "wrist",
+                                                      "right": "mcp3"}
+
+
+def test_small_regions_and_hit_areas():
+    chart = hand()
+    sizes = region_sizes(chart)
+    assert sizes["wrist"] == {"dorsal": (60, 20)}
+    assert sizes["thumb"] == {"radial": (13, 13)}  # a 2-unit dot hits as a mark (r 6.5)
+    assert set(small_regions(chart)) == {"mcp2", "mcp3", "pip2", "thumb", "wrist"}
+    assert "wrist" not in small_regions(chart, scale=1.5)
+    assert small_regions(chart, scale=2) == ()
+    root = ET.fromstring(chart.render())
+    hits = [e for e in root.iter() if e.get("class") == "hit"]
+    assert {h.get("data-region") for h in hits} == {"thumb", "pip2", "mcp2", "mcp3"}
+    thumb_hit = next(h for h in hits if h.get("data-region") == "thumb")
+    assert thumb_hit.get("r") == "6.5"
+
+
+def test_shown_attributes_are_written_beside_the_region():
+    chart = spine()
+    kind = chart.mark_types[0].model_copy(update={"attributes": (MarkAttribute(
+        id="listing", label="Listing", kind="text", show=True),)})
+    chart = chart.model_copy(update={"mark_types": (kind, *chart.mark_types[1:])})
+    root = ET.fromstring(chart.render([ChartMark(region="C1", type="subluxation",
+                                                 attributes={"listing": "PRS"})]))
+    text = next(e for e in root.iter() if e.get("class") == "mark-text")
+    assert (text.text, text.get("data-region"), text.get("x")) == ("PRS", "C1", "63")
+
+
+def test_a_0_1_chart_definition_still_validates_and_renders():
+    chart = ChartDefinition.model_validate({
+        "id": "old.body", "title": "Old", "views": [
+            {"id": "front", "title": "Front", "width": 50, "height": 50}],
+        "regions": [{"id": "a", "label": "A", "view": "front", "group": "g",
+                     "shape": {"kind": "rect", "x": 0, "y": 0, "width": 20, "height": 20}}],
+        "mark_types": [{"id": "m", "label": "M", "abbreviation": "M"}]})
+    assert chart.region("a").group == "g" and chart.layout == "row"
+    root = ET.fromstring(chart.render([ChartMark(region="a", type="m")]))
+    assert regions_of(root, "a")[0].get("aria-label") == "A: M"

@@ -7,12 +7,15 @@ missing browser is a failure: the run must not pass by testing nothing.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -22,6 +25,7 @@ CHROMIUM = os.environ.get("VESALIUS_CHROMIUM", "/usr/bin/chromium")
 DEMO_PASSWORD = "vesalius-demo-2026"
 PASSWORD = "correct horse battery staple"
 PHYSIO = "physio.browser@clinic.test"
+PORTAL = "portal.browser@clinic.test"  # a patient's portal login, made by live_app
 
 
 def _chromium() -> str:
@@ -35,14 +39,16 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The database URL of the seeded demo clinic the live server serves (tests that need
-    records the UI cannot make quickly, such as a draft of every template, add them here)."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+    """The core's app on a small seeded demo clinic, served on a free local port:
+    (the Flask app, its base URL)."""
+    from vesalius.app import create_app
     from vesalius.db import Database
     from vesalius.demo import seed_demo
     from vesalius.plugins import reset_registry
     from vesalius.services import users
     from vesalius.services.actor import Actor
+    from werkzeug.serving import make_server
 
     reset_registry()
     path = tmp_path_factory.mktemp("browser") / "clinic.sqlite3"
@@ -55,26 +61,42 @@ def live_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         users.create_user(session, Actor.system("tests"), users.UserIn(
             email=PHYSIO, role="practitioner", name="Pat Browser", password=PASSWORD,
             disciplines=["physio"]))
+    with database.session() as session:  # the portal login of a patient with visits
+        from sqlalchemy import select
+        from vesalius.models import Appointment
+
+        patient_id = session.scalar(select(Appointment.patient_id).order_by(
+            Appointment.start_at.desc()).limit(1))
+        users.create_user(session, Actor.system("tests"), users.UserIn(
+            email=PORTAL, role="patient", name="Portal Browser", password=PASSWORD,
+            patient_id=patient_id))
     database.dispose()
-    return url
-
-
-@pytest.fixture(scope="session")
-def live_server(live_db_url: str) -> Iterator[str]:
-    """The core's app on a small seeded demo clinic, served on a free local port."""
-    from vesalius.app import create_app
-    from vesalius.plugins import reset_registry
-    from werkzeug.serving import make_server
-
-    app = create_app(live_db_url)
+    app = create_app(url)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["vesalius.db"].dispose()
     reset_registry()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: tuple[Any, str]) -> str:
+    """The base URL of :func:`live_app`."""
+    return live_app[1]
+
+
+@pytest.fixture(scope="session")
+def axe() -> ModuleType:
+    """tests/browser/axe.py: ``axe.assert_accessible(page, context=None)`` and friends."""
+    spec = importlib.util.spec_from_file_location("vesalius_browser_axe",
+                                                  Path(__file__).with_name("axe.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from flask import Flask
 
 from .db import Database
 from .db.migrate import ensure_schema
+from .plugins.memory import open_clinic
 
 
 def create_app(database_url: str | None = None, *, upgrade: bool = True,
@@ -26,6 +27,7 @@ def create_app(database_url: str | None = None, *, upgrade: bool = True,
     db = Database(database_url)
     if upgrade:
         ensure_schema(db.engine)
+    open_clinic(db)  # the packs this clinic ran with keep their ids against newcomers
     app.extensions["vesalius.db"] = db
     init_api(app)
     if app.config.get("VESALIUS_WEB", True):  # the pages; the API alone when False

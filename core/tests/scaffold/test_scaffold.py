@@ -56,7 +56,7 @@ def test_pyproject_declares_entry_point_sdk_range_and_dev_group(tmp_path: Path):
     assert project["project"]["name"] == "vesalius-hand-therapy"
     assert project["project"]["dependencies"] == ["vesalius-sdk>=0.2,<0.3"]
     assert project["project"]["entry-points"]["vesalius.plugins"] == {
-        "hand-therapy": "vesalius_hand_therapy.plugin"}
+        "hand-therapy": "vesalius_hand_therapy.plugin:pack"}
     assert project["dependency-groups"]["dev"] == ["pytest>=8", "vesalius>=0.1,<0.2"]
     assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [
         "src/vesalius_hand_therapy"]
@@ -74,7 +74,11 @@ def test_the_classifier_is_written_once_pypi_knows_it(monkeypatch):
 def test_generated_python_names_the_pack_everywhere():
     files = render(names("hand-therapy", "Hand therapy"))
     plugin = files["src/vesalius_hand_therapy/plugin.py"]
-    assert "from vesalius_sdk import" in plugin and "import vesalius\n" not in plugin
+    assert "from vesalius_sdk import Pack" in plugin and "import vesalius\n" not in plugin
+    assert "@hookimpl" not in plugin and "pack = Pack(" in plugin
+    assert 'default_for=("initial", "follow-up")' in files[
+        "src/vesalius_hand_therapy/templates.py"]
+    assert 'id="hand-therapy-pgic"' in files["src/vesalius_hand_therapy/measures.py"]
     assert 'id="hand-therapy.treatment"' in files["src/vesalius_hand_therapy/templates.py"]
     assert 'id="hand-therapy.back"' in files["src/vesalius_hand_therapy/charts.py"]
     assert 'title="Hand therapy"' in files["src/vesalius_hand_therapy/discipline.py"]
@@ -126,7 +130,7 @@ def test_generated_pack_installs_and_its_tests_pass(tmp_path: Path, wheels):
         metadata = archive.read(meta).decode()
         entry_points = archive.read(meta.replace("METADATA", "entry_points.txt")).decode()
     assert "Requires-Dist: vesalius-sdk<0.3,>=0.2" in metadata
-    assert "[vesalius.plugins]\nhand-therapy = vesalius_hand_therapy.plugin" in entry_points
+    assert "[vesalius.plugins]\nhand-therapy = vesalius_hand_therapy.plugin:pack" in entry_points
 
     venv = Venv(tmp_path / "env")
     venv.install(wheels["vesalius-sdk"], wheels["vesalius"], wheel, "pytest")

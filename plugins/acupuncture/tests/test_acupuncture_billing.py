@@ -1,4 +1,11 @@
-"""acupuncture_codes against a table of cases (CLINICAL.md §2.8) and the charge rule."""
+"""acupuncture_codes against a table of cases and the charge rule.
+
+Source of the rules: the AMA's CPT guidelines for 97810-97814 (American Medical Association,
+CPT Professional Edition, Physical Medicine and Rehabilitation, Acupuncture): 15-minute
+increments of personal one-on-one contact; an increment with electro-stimulation on any
+needle uses 97813/97814; one initial code (97810 or 97813) per day, further increments are
+the add-on codes.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ from vesalius_acupuncture.billing import (
     charge_lines,
     increments_for_minutes,
 )
-from vesalius_sdk import ChargeLine
+from vesalius_sdk import ChargeLine, NoteSummary
 
 T, F = True, False
 
@@ -24,9 +31,9 @@ T, F = True, False
         ((), {}),
         ([F], {"97810": 1}),
         ([T], {"97813": 1}),
-        # CLINICAL.md §2.8: 30 min, e-stim only in the second increment
+        # 30 min, e-stim only in the second increment
         ([F, T], {"97810": 1, "97814": 1}),
-        # CLINICAL.md §2.8: 45 min with e-stim throughout
+        # 45 min with e-stim throughout
         ([T, T, T], {"97813": 1, "97814": 2}),
         ([F, F], {"97810": 1, "97811": 1}),
         ([T, F], {"97813": 1, "97811": 1}),
@@ -52,7 +59,8 @@ def test_acupuncture_codes_takes_any_sequence() -> None:
     assert acupuncture_codes((False, True)) == {"97810": 1, "97814": 1}
 
 
-# CLINICAL.md §2.8: 20 min without e-stim is one unit; a second needs at least 23 minutes.
+# The midpoint rule (CMS, Medicare Claims Processing Manual 100-04, ch. 5, section 20.2):
+# 20 min without e-stim is one unit; a second needs at least 23 minutes.
 @pytest.mark.parametrize(
     ("minutes", "increments"),
     [(0, 0), (7, 0), (8, 1), (15, 1), (20, 1), (22, 1), (23, 2), (30, 2), (37, 2),
@@ -88,3 +96,43 @@ def test_charge_rule_nothing_recorded(note_factory) -> None:
 def test_charge_rule_on_intake_with_treatment(note_factory) -> None:
     note = note_factory({"contact": {"increments": [{}]}}, template="acupuncture.intake")
     assert charge_lines(note) == [ChargeLine(code="97810", units=1, minutes=15)]
+
+
+def summary(*charged: str, template: str = "acupuncture.treatment") -> NoteSummary:
+    return NoteSummary(id="other", template_id=template, signed=True, charged_codes=charged)
+
+
+# One initial code per day (CPT guidelines for 97810-97814): the case's other note of the
+# same day decides whether this note's first increment is an initial or an add-on code.
+@pytest.mark.parametrize(
+    ("increments", "same_day", "lines"),
+    [
+        # no other note today: the first increment is the initial code
+        ([F, T], (), [("97810", 1), ("97814", 1)]),
+        ([T], (), [("97813", 1)]),
+        # an earlier note today charged 97810: every increment is an add-on
+        ([F, T], (summary("97810", "97814"),), [("97811", 1), ("97814", 1)]),
+        ([F], (summary("97810"),), [("97811", 1)]),
+        # ... or 97813, with electro-stimulation: still one initial code per day
+        ([T, T], (summary("97813"),), [("97814", 2)]),
+        # an intake earlier today that billed the initial code counts the same
+        ([F], (summary("97813", template="acupuncture.intake"),), [("97811", 1)]),
+        # another note today that charged add-ons only, or nothing: ours is the initial
+        ([F, F], (summary("97811"),), [("97810", 1), ("97811", 1)]),
+        ([T], (summary(),), [("97813", 1)]),
+        # nothing recorded today: nothing billed, whatever the other note charged
+        ([], (summary("97810"),), []),
+    ],
+)
+def test_one_initial_code_per_day(note_factory, increments, same_day, lines) -> None:
+    note = note_factory({"contact": {"increments": [{"electro": e} for e in increments]}})
+    note = note.model_copy(update={"same_day_notes": same_day})
+    assert [(line.code, line.units) for line in charge_lines(note)] == lines
+
+
+@pytest.mark.parametrize(("increments", "codes"), [
+    ([F], {"97811": 1}), ([T], {"97814": 1}), ([F, T, F], {"97811": 2, "97814": 1}),
+    ([], {}),
+])
+def test_acupuncture_codes_after_the_initial_code(increments, codes) -> None:
+    assert acupuncture_codes(increments, initial_billed=True) == codes

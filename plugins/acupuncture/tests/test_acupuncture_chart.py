@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
-from vesalius_acupuncture.charts import MERIDIAN_CHART, POINTS, body, layout
-from vesalius_acupuncture.charts.meridians import POINT_RADIUS, SCALE
+from vesalius_acupuncture.charts import MERIDIAN_CHART, POINTS, layout
+from vesalius_acupuncture.charts.figures import FIGURE_MID, FIGURES, SCALE
+from vesalius_acupuncture.charts.meridians import MIDLINE_MERIDIANS, POINT_RADIUS
 from vesalius_sdk import ChartMark, Circle
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -69,19 +70,19 @@ def test_anatomical_plausibility() -> None:
     assert centre("ST36")[0] == "front" and centre("ST36")[2] > centre("ST35")[2] + 20
     # GV on the posterior midline, CV on the anterior midline (trunk)
     for n in range(1, 18):
-        assert centre(f"GV{n}")[:2] == ("back", layout.MID)
+        assert centre(f"GV{n}")[:2] == ("back", FIGURE_MID)
     for n in range(1, 23):
-        assert centre(f"CV{n}")[:2] == ("front", layout.MID)
+        assert centre(f"CV{n}")[:2] == ("front", FIGURE_MID)
     # BL11-BL54 down the back beside the spine, in two lines, top to bottom
     inner = [centre(f"BL{n}") for n in range(11, 31)]
-    assert all(v == "back" and x < layout.MID for v, x, _ in inner)
+    assert all(v == "back" and x < FIGURE_MID for v, x, _ in inner)
     assert [y for *_, y in inner] == sorted(y for *_, y in inner)
     assert all(centre(f"BL{n}")[1] < centre(f"BL{n - 30}")[1] for n in range(41, 53))
     # meridians run the right way: LU from chest to thumb, KI from sole to chest
     assert centre("LU1")[2] < centre("LU5")[2] < centre("LU9")[2] < centre("LU11")[2]
     assert centre("KI1")[2] > centre("KI10")[2] > centre("KI16")[2] > centre("KI27")[2]
-    # GV20 at the top of the head, KI1 at the sole
-    assert centre("GV20")[2] < 25 and centre("KI1")[2] > 780
+    # GV20 at the top of the head, KI1 at the sole (the shared figures: vertex 10, soles 555)
+    assert centre("GV20")[2] < 20 and centre("KI1")[2] > 545
     # PC6 between PC5 and PC7, 2 cun above the wrist
     assert centre("PC5")[2] < centre("PC6")[2] < centre("PC7")[2]
 
@@ -96,9 +97,9 @@ def _inside(point: tuple[float, float], polygon: list[tuple[float, float]]) -> b
 
 
 def test_every_point_lies_on_the_body() -> None:
-    outlines = {"front": [body.FRONT_BODY, *body.FRONT_ARMS],
-                "back": [body.BACK_BODY, *body.BACK_ARMS],
-                "side": [body.SIDE_BODY, body.SIDE_ARM]}
+    # the shared figures' parts tile the body (and the front's head, the ears aside)
+    outlines = {view: [list(p) for p in figure().parts.values()]
+                for view, figure in FIGURES.items()}
     for code in POINTS:
         view, x, y = centre(code)
         assert any(_inside((x, y), o) for o in outlines[view]), code
@@ -112,9 +113,17 @@ def test_points_do_not_overlap() -> None:
             assert distance >= 2 * POINT_RADIUS + 0.5, (a, b, distance)
 
 
-def test_meridian_lines_are_drawn() -> None:
+def test_meridian_lines_are_drawn_on_both_sides() -> None:
+    figure_lines = [d for f in FIGURES.values() for d in f().decorations if d.role == "line"]
     lines = [d for v in CHART.views for d in v.decorations if d.role == "line"]
-    assert len(lines) == sum(len(runs) for runs in layout.LINES.values())
+    assert len(lines) - len(figure_lines) == sum(len(runs) for runs in layout.LINES.values())
+    # every run of a bilateral channel in the front or back view has its mirror image
+    where = {r.id: r.view for r in CHART.regions}
+    mirrored = sum(1 for meridian, runs in layout.LINES.items() for first, _ in runs
+                   if meridian not in MIDLINE_MERIDIANS and where[f"{meridian}{first}"] != "side")
+    assert mirrored >= 20
+    assert len([d for v in CHART.views for d in v.decorations
+                if d.role == "detail" and d.color == "#a9b4b5"]) == mirrored
     root = ET.fromstring(CHART.render())
     drawn = [e for e in root.iter(f"{SVG}path") if "line" in (e.get("class") or "").split()]
     assert len(drawn) == len(lines)

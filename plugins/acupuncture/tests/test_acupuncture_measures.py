@@ -1,4 +1,5 @@
-"""MYMOP2 against its worked examples (CLINICAL.md §1.12; makingcasescount.org rule)."""
+"""MYMOP2 against its worked examples (Paterson, BMJ 1996;312:1016-1020: the profile is the
+mean of the items; makingcasescount.org scoring)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def test_worked_examples(example) -> None:
 
 
 def test_clinical_example_change_is_significant() -> None:
-    # CLINICAL.md §1.12: 4, 3, 5, 2 -> 3.5; follow-up 2, 2, 3, 1 -> 2.0; change -1.5.
+    # Paterson 1996 mean: 4, 3, 5, 2 -> 3.5; follow-up 2, 2, 3, 1 -> 2.0; change -1.5.
     before = MYMOP2.score([4, 3, 5, 2]).value
     after = MYMOP2.score([2, 2, 3, 1]).value
     assert (before, after) == (3.5, 2.0)
@@ -53,3 +54,10 @@ def test_licence_and_no_item_text() -> None:
     assert "licence" in MYMOP2.licence.lower() and "Meaningful Measures" in MYMOP2.licence
     assert [i.id for i in MYMOP2.items] == ["symptom1", "symptom2", "activity", "wellbeing"]
     assert [i.maximum for i in MYMOP2.items] == [6, 6, 6, 6]
+
+
+def test_missing_rule_is_data_the_scorer_honours() -> None:
+    rule = MYMOP2.missing_rule
+    assert rule is not None and rule.max_missing == 0
+    assert MYMOP2.score([4, None, 5, 2]).value is not None  # the optional item
+    assert MYMOP2.score([4, 3, None, 2]).value is None      # one required item missing

@@ -15,7 +15,8 @@ from vesalius_acupuncture.charts.points import (
     POINTS,
 )
 
-# CLINICAL.md §3.3 (WHO standard): per-meridian counts summing to 361.
+# WHO standard (WHO Regional Office for the Western Pacific, WHO Standard Acupuncture Point
+# Locations in the Western Pacific Region, Manila 2008): per-meridian counts summing to 361.
 COUNTS = {"LU": 11, "LI": 20, "ST": 45, "SP": 21, "HT": 9, "SI": 19, "BL": 67, "KI": 27,
           "PC": 9, "TE": 23, "GB": 44, "LR": 14, "GV": 28, "CV": 24}
 
@@ -33,7 +34,7 @@ def test_361_codes_complete_and_unique() -> None:
 
 def test_every_point_has_a_pinyin_name() -> None:
     assert set(PINYIN) == set(MERIDIAN_POINTS)
-    # well-known names (CLINICAL.md §3.3 table)
+    # well-known names (WHO 2008, the pinyin of each point)
     for code, name in {"LI4": "Hegu", "LI11": "Quchi", "LU7": "Lieque", "HT7": "Shenmen",
                        "PC6": "Neiguan", "TE5": "Waiguan", "SI3": "Houxi", "ST36": "Zusanli",
                        "ST25": "Tianshu", "SP6": "Sanyinjiao", "SP9": "Yinlingquan",

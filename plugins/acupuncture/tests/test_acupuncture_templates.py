@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import pluggy
 import pytest
-from vesalius_acupuncture import plugin
 from vesalius_acupuncture.charts import MERIDIAN_CHART
 from vesalius_acupuncture.measures import MEASURES
+from vesalius_acupuncture.plugin import pack
 from vesalius_acupuncture.templates import INTAKE, TEMPLATES, TREATMENT
 from vesalius_acupuncture.validation import validate
 from vesalius_sdk import (
     DocumentError,
+    MeasureField,
+    Pack,
+    carried_forward,
     document_model,
     hookspecs,
     missing_required,
@@ -69,7 +74,59 @@ def test_treatment_document_validates_and_signs(note_factory) -> None:
 def test_intake_required_fields() -> None:
     missing = {p.field for p in missing_required(INTAKE, {})}
     assert missing == {"complaint.chief_complaint", "diagnosis.patterns",
-                       "diagnosis.principle"}
+                       "diagnosis.principle", "history.consent"}
+
+
+def test_intake_needs_consent_ticked() -> None:
+    """Intake version 2 added informed consent (vesalius_sdk.safety.consent_field)."""
+    assert INTAKE.version == 2
+    consent = INTAKE.field("history.consent")
+    assert consent.must_be_true and consent.required
+    [problem] = [p for p in missing_required(INTAKE, {"history": {"consent": False}})
+                 if p.field == "history.consent"]
+    assert "tick to confirm" in problem.message
+
+
+def test_defaults_per_visit_kind() -> None:
+    assert {t.id: t.default_for for t in TEMPLATES} == {
+        "acupuncture.intake": ("initial",), "acupuncture.treatment": ("follow-up",)}
+
+
+def test_mymop2_opens_at_the_intake_only() -> None:
+    def opened(template):
+        return [f.measure for _, f in template.iter_fields()
+                if isinstance(f, MeasureField) and f.default]
+
+    assert opened(INTAKE) == ["mymop2"]
+    assert opened(TREATMENT) == []
+    assert [s.id for s in TREATMENT.sections if s.collapsed] == ["adjuncts"]
+
+
+def test_what_a_treatment_note_carries_forward() -> None:
+    assert TREATMENT.carried_paths() == [
+        "subjective.diagnoses", "assessment.pattern",
+        "points.chart", "points.table", "points.technique", "points.retention_min",
+        "points.needles", "points.position",
+        "response.next_visit_days", "mymop.symptom1", "mymop.symptom2", "mymop.activity"]
+
+
+def test_first_treatment_copies_the_point_prescription_from_the_intake() -> None:
+    """The shared sections keep their paths, so the intake's points and MYMOP2 words carry
+    to the first treatment; needle counts, contact increments and scores do not."""
+    intake = {
+        "complaint": {"chief_complaint": "Low back pain"},
+        "history": {"diagnoses": ["M54.50"], "consent": True},
+        "diagnosis": {"patterns": "Kidney yang deficiency", "principle": "Warm the kidney"},
+        **{k: v for k, v in TREATMENT_DOC.items() if k != "subjective"},
+    }
+    copied = carried_forward(TREATMENT, intake, model(TREATMENT))
+    clean = validate_document(model(TREATMENT), TREATMENT_DOC)  # aliases resolved: BL40
+    assert copied == {
+        "points": {"chart": clean["points"]["chart"],
+                   "table": [{"point": "SJ5", "side": "left", "technique": "even"},
+                             {"point": "Du20"}]},
+        "mymop": {"symptom1": "back pain", "activity": "gardening"},
+    }
 
 
 def test_intake_pulse_and_tongue() -> None:
@@ -97,13 +154,16 @@ def problems(note_factory, document):
 
 
 def test_validation_table_points(note_factory) -> None:
-    messages = problems(note_factory, {"points": {"table": [
+    found = validate(note_factory({"points": {"table": [
         {"point": "LI21", "side": "left"}, {"point": "GV20", "side": "left"},
-        {"point": "ST36"}, {"side": "left"}]}})
-    assert any("Large Intestine meridian has 20 points" in m for m in messages)
-    assert any("GV20 is on the midline" in m for m in messages)
-    assert any("ST36 is a paired point" in m for m in messages)
-    assert any(m == "give the point" for m in messages)
+        {"point": "ST36"}, {"side": "left"}]}}))
+    severity = {p.message: p.severity for p in found}
+    assert [s for m, s in severity.items() if "Large Intestine meridian has 20 points" in m
+            ] == ["error"]
+    # a side on a midline point misleads nobody: a warning, signing goes ahead
+    assert severity["GV20 is on the midline: leave the side empty"] == "warning"
+    assert severity["ST36 is a paired point: give the side"] == "error"
+    assert severity["give the point"] == "error"
 
 
 def test_validation_electro_needs_a_needle(note_factory) -> None:
@@ -143,10 +203,16 @@ def test_validation_needle_count(note_factory) -> None:
         "10 needles inserted but 9 removed: account for every needle"]
 
 
+def test_entry_point_names_the_declared_pack() -> None:
+    [ep] = [e for e in entry_points(group="vesalius.plugins") if e.name == "acupuncture"]
+    assert ep.value == "vesalius_acupuncture.plugin:pack"
+    assert isinstance(ep.load(), Pack) and ep.load() is pack
+
+
 def test_plugin_registers_through_pluggy(note_factory) -> None:
     pm = pluggy.PluginManager("vesalius")
     pm.add_hookspecs(hookspecs)
-    pm.register(plugin, name="acupuncture")
+    pm.register(pack, name="acupuncture")
     pm.check_pending()
     got: dict[str, list] = {}
     for hook in ("register_disciplines", "register_note_templates", "register_charts",

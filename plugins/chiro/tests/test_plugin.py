@@ -1,18 +1,21 @@
-"""The pack loads into a pluggy manager against the SDK's hook specifications."""
+"""The declared pack loads into a pluggy manager against the SDK's hook specifications,
+through its entry point."""
 
 from __future__ import annotations
 
 from datetime import date
+from importlib.metadata import entry_points, version
 
 import pluggy
-from vesalius_chiro import plugin
+from vesalius_chiro.plugin import pack
+from vesalius_chiro.templates import BY_ID
 from vesalius_sdk import CaseContext, NoteContext, hookspecs
 
 
 def _manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
-    pm.register(plugin, name="chiro")
+    pm.register(pack, name="chiro")
     pm.check_pending()
     return pm
 
@@ -38,7 +41,8 @@ def test_registration_hooks() -> None:
 def test_behaviour_hooks() -> None:
     pm = _manager()
     note = NoteContext(
-        template_id="chiro.visit", template_version=1, date_of_service=date(2025, 3, 4),
+        template_id="chiro.visit", template_version=2, date_of_service=date(2025, 3, 4),
+        template=BY_ID["chiro.visit"],
         document={"objective": {"spine": [
             {"region": "C5", "type": "adjusted", "attributes": {"technique": "toggle-recoil"}}]},
             "treatment": {"care_type": "active"}},
@@ -49,8 +53,10 @@ def test_behaviour_hooks() -> None:
     assert pm.hook.validate_note(note=note) == [[]]
 
 
-def test_plugin_module_holds_only_hook_implementations() -> None:
-    hooks = {name for name in dir(hookspecs) if not name.startswith("_")} & set(dir(plugin))
-    public = {n for n, v in vars(plugin).items() if callable(v) and getattr(v, "__module__", "")
-              == plugin.__name__}
-    assert public <= hooks
+def test_the_entry_point_is_the_declared_pack_at_0_2() -> None:
+    [point] = [p for p in entry_points(group="vesalius.plugins") if p.name == "chiro"]
+    assert (point.value, point.load()) == ("vesalius_chiro.plugin:pack", pack)
+    assert version("vesalius-chiro") == "0.2.0"
+    assert set(pack.hooks) == {
+        "register_disciplines", "register_note_templates", "register_charts",
+        "register_measures", "register_billing_codes", "charge_lines", "validate_note"}

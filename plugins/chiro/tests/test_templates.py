@@ -123,3 +123,50 @@ def test_unknown_part_region_is_rejected() -> None:
     with pytest.raises(DocumentError):
         validate_document(_model(templates.VISIT),
                           {"objective": {"part": [{"region": "cranial"}]}})
+
+
+# -- daily charting and the SDK's common safety fields ---------------------------------
+
+
+def test_the_exam_opens_a_case_and_the_visit_every_later_visit() -> None:
+    assert {t.id: t.default_for for t in templates.ALL} == {
+        "chiro.initial-exam": ("initial",), "chiro.visit": ("follow-up",),
+        "chiro.re-exam": ()}
+
+
+def test_copy_forward_carries_diagnosis_phase_and_plan_but_never_the_spine_chart() -> None:
+    assert templates.VISIT.carried_paths() == [
+        "treatment.care_type", "assessment.diagnosis", "plan.plan", "plan.home_care"]
+    assert templates.RE_EXAM.carried_paths() == [
+        "assessment.diagnosis", "plan.care_type", "plan.visits_per_week", "plan.weeks",
+        "plan.plan"]
+    # Adjusted marks bill CMT: a copied chart would bill the last visit's adjustments.
+    for template in templates.ALL:
+        assert "spine" not in {p.split(".")[1] for p in template.carried_paths()}
+
+
+def test_safety_fields_are_the_sdks_with_the_values_stored_since_0_1() -> None:
+    from vesalius_sdk.safety import RED_FLAGS, RESPONSES
+
+    exam = templates.INITIAL_EXAM
+    assert exam.field("history.red_flags").options == RED_FLAGS
+    assert [o.value for o in RED_FLAGS] == [
+        "cauda-equina", "progressive-neuro", "weight-loss", "fever-infection",
+        "cancer-history", "major-trauma", "osteoporosis", "night-pain", "cervical-arterial"]
+    assert exam.field("history.red_flag_action").kind == "long-text"
+    for template in templates.ALL:
+        response = next(f for _, f in template.iter_fields() if f.id == "response")
+        assert response.options == RESPONSES
+    consent = exam.field("plan.consent")
+    assert consent.must_be_true and consent.required and exam.version == 2
+
+
+def test_an_unticked_consent_box_stops_signing() -> None:
+    exam = templates.INITIAL_EXAM
+    document = {"plan": {"consent": False}}
+    missing = {p.field for p in missing_required(exam, validate_document(_model(exam), document))}
+    assert "plan.consent" in missing
+
+
+def test_the_radiographs_section_starts_folded() -> None:
+    assert [s.id for s in templates.INITIAL_EXAM.sections if s.collapsed] == ["radiographs"]

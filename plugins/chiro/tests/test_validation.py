@@ -110,3 +110,17 @@ def test_adverse_reaction_needs_details() -> None:
     assert [p.field for p in problems] == ["treatment.adverse_details"]
     document["treatment"]["adverse_details"] = "Transient dizziness, settled in 5 minutes."
     assert validate(_note("chiro.visit", document)) == []
+
+
+def test_a_visit_judges_subluxations_by_its_own_codes_else_warns_on_the_cases() -> None:
+    spine = [{"region": "L4", "type": "subluxation", "attributes": {}}]
+    visit = _note("chiro.visit", {"objective": {"spine": spine}}, diagnosis=("M54.50",))
+    [problem] = validate(visit)
+    assert (problem.field, problem.severity) == ("assessment.diagnosis", "warning")
+    assert "M99.03" in problem.message
+    own = _note("chiro.visit", {"objective": {"spine": spine},
+                                "assessment": {"diagnosis": ["M54.50"]}})
+    assert [p.severity for p in validate(own)] == ["error"]
+    carried = _note("chiro.visit", {"objective": {"spine": spine},
+                                    "assessment": {"diagnosis": ["M99.03", "M54.50"]}})
+    assert validate(carried) == []

@@ -1,5 +1,6 @@
-"""The massage pack's rules, each against its source: the measure's worked examples, the
-charge rule against the CMS 8-minute rule, the screen and the signing rules."""
+"""The massage pack's rules, each against its source: the charge rule against the CMS
+8-minute rule (Medicare Claims Processing Manual 100-04, ch. 5, section 20.2), the screen,
+the signing rules, the templates' defaults and copy-forward."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from vesalius_massage.areas import AREA_IDS
 from vesalius_massage.charts import MUSCLES
-from vesalius_massage.measures import PGIC
 from vesalius_massage.screen import ITEMS, required_decision
-from vesalius_sdk import ChartMark, PayerContext
+from vesalius_massage.templates import TEMPLATES
+from vesalius_sdk import ChartMark, MeasureField, PayerContext, carried_forward
 
 INTAKE = "massage.intake"
 TREATMENT = "massage.treatment"
@@ -19,19 +20,6 @@ TREATMENT = "massage.treatment"
 @pytest.fixture
 def registry(vesalius_registry):
     return vesalius_registry("massage")
-
-
-@pytest.mark.parametrize("example", PGIC.examples, ids=lambda e: e.source)
-def test_pgic_worked_examples(example):
-    """Guy 1976, ECDEU Assessment Manual: the rating is the score."""
-    score = PGIC.score(example.responses)
-    assert score.value == example.value
-    assert score.band == example.band
-
-
-def test_pgic_refuses_a_rating_off_the_scale():
-    with pytest.raises(ValueError, match="outside 1-7"):
-        PGIC.score([8])
 
 
 # -- the charge rule --------------------------------------------------------------------
@@ -52,30 +40,32 @@ def billed(registry, make_note, *rows, method="cms") -> list[tuple[str, int]]:
 
 
 def test_cms_example_3_with_massage_codes(registry, make_note):
-    """CLINICAL.md 2.3, CMS example 3: 33 + 7 minutes is 40, three units; the code with the
-    larger remainder (7 minutes) gets the third unit. Under the per-code rule of eights the
-    7 minutes bill nothing (CLINICAL.md 2.3, payer variant)."""
+    """CMS 100-04 ch. 5 section 20.2, example 3: 33 + 7 minutes is 40, three units; the code
+    with the larger remainder (7 minutes) gets the third unit. Under the per-code "rule of
+    eights" some payers use (AMA CPT), the 7 minutes bill nothing."""
     rows = (("upper-back", "swedish", 33), ("neck", "myofascial-release", 7))
     assert billed(registry, make_note, *rows) == [("97124", 2), ("97140", 1)]
     assert billed(registry, make_note, *rows, method="per-code") == [("97124", 2)]
 
 
 def test_cms_example_1_with_massage_codes(registry, make_note):
-    """CLINICAL.md 2.3, CMS example 1: 24 + 23 minutes is 47, three units, 2 and 1."""
+    """CMS 100-04 ch. 5 section 20.2, example 1: 24 + 23 minutes is 47, three units, 2
+    and 1."""
     rows = (("low-back", "deep-tissue", 24), ("hips-gluteals", "trigger-point", 23))
     assert billed(registry, make_note, *rows) == [("97124", 2), ("97140", 1)]
 
 
 def test_rows_of_one_code_add_up(registry, make_note):
     """Swedish, deep tissue and sports massage are all 97124: 20 + 10 + 8 = 38 minutes is
-    three units (CLINICAL.md 2.3 table: 38-52 minutes)."""
+    three units (CMS 100-04 ch. 5 section 20.2: 38-52 minutes is 3 units)."""
     rows = (("upper-back", "swedish", 20), ("thighs", "sports", 10),
             ("lower-legs", "deep-tissue", 8))
     assert billed(registry, make_note, *rows) == [("97124", 3)]
 
 
 def test_under_eight_minutes_bills_nothing(registry, make_note):
-    """CLINICAL.md 2.3: a single timed service under 8 minutes is not billed."""
+    """CMS 100-04 ch. 5 section 20.2: a single timed service under 8 minutes is not
+    billed."""
     assert billed(registry, make_note, ("feet", "lymphatic-drainage", 7)) == []
 
 
@@ -137,8 +127,8 @@ def test_consent_is_needed_and_every_screen_item_answered(registry, make_note):
     document = intake("proceed", consent=False)
     del document["screen"]["fever"]
     found = problems(registry, make_note, INTAKE, document)
-    assert ("consent.informed_consent",
-            "Treatment needs the client's informed consent") in found
+    assert ("consent.informed_consent", "Client gave informed consent to treatment, draping "
+            "and touch: tick to confirm before signing") in found
     assert ("screen.fever", "Fever, or an acute infectious illness (cold, flu) is required"
             ) in found
 
@@ -155,8 +145,8 @@ def test_treatment_needs_a_rescreen_and_complete_rows(registry, make_note):
     document = treatment(("neck", "swedish", 10), rescreened=False)
     del document["treatment"]["sequence"][0]["technique"]
     assert problems(registry, make_note, TREATMENT, document) == [
-        ("subjective.rescreened", "Check health changes and contraindications before "
-                                  "treating"),
+        ("subjective.rescreened", "Health changes and contraindications checked today: "
+                                  "tick to confirm before signing"),
         ("treatment.sequence[0].technique", "Row 1 needs its technique"),
     ]
     assert problems(registry, make_note, TREATMENT, treatment(("neck", "swedish", 10))) == []
@@ -207,3 +197,45 @@ def test_marked_map_renders_with_each_region_once():
     marked = {e.get("data-region") for e in root.iter()
               if e.get("class", "").startswith("mark ") and e.get("data-region")}
     assert marked == {"upper-trapezius-left", "piriformis-right"}
+
+
+# -- templates: defaults per visit kind, copy-forward ---------------------------------
+
+
+def test_intake_opens_first_visits_and_the_treatment_note_later_ones():
+    assert {t.id: t.default_for for t in TEMPLATES} == {
+        INTAKE: ("initial",), TREATMENT: ("follow-up",)}
+
+
+def test_common_measures_are_used_by_id_and_nprs_opens():
+    for template in TEMPLATES:
+        fields = [f for _, f in template.iter_fields() if isinstance(f, MeasureField)]
+        assert all(f.pack is None for f in fields)  # the general pack is always there
+        assert [f.measure for f in fields if f.default] == ["nprs"]
+    treatment = {t.id: t for t in TEMPLATES}[TREATMENT]
+    assert treatment.field("response.change").measure == "pgic"
+
+
+def test_what_a_treatment_note_carries_forward():
+    treatment = {t.id: t for t in TEMPLATES}[TREATMENT]
+    assert treatment.carried_paths() == [
+        "objective.muscles", "treatment.pressure", "treatment.positions",
+        "treatment.avoided", "plan.home_care", "plan.plan"]
+
+
+def test_copy_forward_from_last_treatment_leaves_todays_report_and_the_log(registry):
+    last = {
+        "subjective": {"complaint": "Tight shoulders", "rescreened": True},
+        "objective": {"muscles": [{"region": "upper-trapezius-left", "type": "tension",
+                                   "attributes": {"grade": "moderate"}}]},
+        "treatment": {"pressure": "firm", "positions": ["prone"], "avoided": "left calf",
+                      "sequence": [{"area": "neck", "technique": "swedish", "minutes": 20}]},
+        "response": {"response": "Relaxed"},
+        "plan": {"home_care": ["stretching"], "plan": "Fortnightly"},
+    }
+    copied = carried_forward(registry.template(TREATMENT), last,
+                             registry.document_model(TREATMENT))
+    assert copied == {"objective": last["objective"],
+                      "treatment": {"pressure": "firm", "positions": ["prone"],
+                                    "avoided": "left calf"},
+                      "plan": last["plan"]}

@@ -1,48 +1,28 @@
-"""The pack loads into a pluggy manager against the SDK's hook specifications."""
+"""The osteopathy pack is found by its entry point and enabled by the host's registry."""
 
 from __future__ import annotations
 
-from datetime import date
+from importlib.metadata import entry_points, version
 
-import pluggy
-from vesalius_osteo import plugin
-from vesalius_sdk import CaseContext, NoteContext, hookspecs
+from vesalius_osteo.plugin import pack
 
 
-def _manager() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    pm.register(plugin, name="osteo")
-    pm.check_pending()
-    return pm
+def test_the_entry_point_is_the_declared_pack() -> None:
+    [point] = [p for p in entry_points(group="vesalius.plugins") if p.name == "osteo"]
+    assert point.value == "vesalius_osteo.plugin:pack" and point.load() is pack
+    assert version("vesalius-osteo") == "0.2.0"
 
 
-def _collect(hook) -> list:
-    out: list = []
-    hook(register=out.append)
-    return out
-
-
-def test_registration_hooks() -> None:
-    pm = _manager()
-    assert [d.id for d in _collect(pm.hook.register_disciplines)] == ["osteo"]
-    assert [c.id for c in _collect(pm.hook.register_charts)] == ["osteo.body"]
-    assert [m.id for m in _collect(pm.hook.register_measures)] == ["start-back"]
-    assert [c.code for c in _collect(pm.hook.register_billing_codes)] == [
-        "98925", "98926", "98927", "98928", "98929"]
-    assert [t.id for t in _collect(pm.hook.register_note_templates)] == [
+def test_the_registry_holds_what_the_pack_declares(vesalius_registry, make_note) -> None:
+    registry = vesalius_registry("osteo")
+    assert registry.pack("osteo").status == "enabled"
+    assert registry.owner("chart", "osteo.body") == "osteo"
+    assert registry.owner("measure", "start-back") == "osteo"
+    assert [t for t in registry.templates if t.startswith("osteo.")] == [
         "osteo.initial-assessment", "osteo.treatment"]
-
-
-def test_behaviour_hooks() -> None:
-    pm = _manager()
-    note = NoteContext(
-        template_id="osteo.treatment", template_version=1, date_of_service=date(2025, 5, 6),
-        document={"findings": {"body": [
-            {"region": "cervical", "type": "counterstrain", "attributes": {}},
-            {"region": "cervical", "type": "tenderness", "attributes": {}}]}},
-        case=CaseContext(discipline="osteo"),
-    )
-    [lines] = pm.hook.charge_lines(note=note)
-    assert [line.code for line in lines] == ["98925"]
-    assert pm.hook.validate_note(note=note) == [[]]
+    note = make_note("osteo.treatment", {"findings": {"body": [
+        {"region": "cervical", "type": "counterstrain", "attributes": {}},
+        {"region": "cervical", "type": "tenderness", "attributes": {}}]},
+        "treatment": {"consent": True}})
+    assert [line.code for line in registry.charge_lines(note)] == ["98925"]
+    assert registry.problems_before_signing(note) == []

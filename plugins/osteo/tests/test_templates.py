@@ -73,3 +73,28 @@ def test_bad_marks_and_responses_are_document_errors() -> None:
 
 def test_treatment_note_needs_consent() -> None:
     assert [p.field for p in missing_required(templates.TREATMENT, {})] == ["treatment.consent"]
+
+
+def test_defaults_per_visit_kind_and_what_a_treatment_note_starts_from() -> None:
+    initial, treatment = templates.INITIAL_ASSESSMENT, templates.TREATMENT
+    assert (initial.default_for, treatment.default_for) == (("initial",), ("follow-up",))
+    assert treatment.version == 2 and initial.version == 2
+    # The working diagnosis sits at the initial assessment's paths, so it carries across.
+    assert treatment.carried_paths() == [
+        "diagnosis.codes", "diagnosis.working_diagnosis", "treatment.advice", "plan.plan"]
+    assert set(treatment.carried_paths()) - {"treatment.advice", "plan.plan"} <= set(
+        initial.carried_paths())
+    assert "findings.body" not in initial.carried_paths() + treatment.carried_paths()
+    assert "history.goals" not in initial.carried_paths()
+    assert [s.id for s in treatment.sections if s.collapsed] == ["outcomes"]
+
+
+def test_red_flags_are_the_sdks_plus_the_chest_and_abdominal_flag() -> None:
+    from vesalius_sdk.safety import RED_FLAGS, RESPONSES
+
+    flags = templates.INITIAL_ASSESSMENT.field("history.red_flags")
+    assert [o.value for o in flags.options] == [o.value for o in RED_FLAGS] + [
+        "chest-abdominal"]
+    for template in (templates.INITIAL_ASSESSMENT, templates.TREATMENT):
+        assert template.field("treatment.response").options == RESPONSES
+        assert template.field("treatment.consent").must_be_true

@@ -27,7 +27,10 @@ def test_insurer_billed_region_needs_tart_and_its_m99_code() -> None:
     problems = validate(_note("osteo.treatment", document, diagnoses=("M99.03",)))
     assert [(p.field, p.message) for p in problems] == [
         ("findings.body", "Head was treated: chart the somatic dysfunction found there (TART)"),
-        (None, "Head was treated: add somatic dysfunction M99.00 to the case's diagnoses"),
+        # The treatment note's own diagnosis field (version 2), judged by the case's codes
+        # while it is empty.
+        ("diagnosis.codes", "Head was treated: add somatic dysfunction M99.00 to the "
+                            "diagnosis"),
     ]
     document["findings"]["body"].append({"region": "head", "type": "tenderness",
                                          "attributes": {}})

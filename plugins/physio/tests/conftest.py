@@ -6,14 +6,20 @@ from datetime import date
 from typing import Any
 
 import pytest
-from vesalius_sdk import CaseContext, NoteContext, PayerContext
+from vesalius_physio.templates import BY_ID
+from vesalius_sdk import CaseContext, NoteContext, NoteSummary, PayerContext
 
 
 def make(template_id: str, document: dict[str, Any], *, method: str = "cms",
-         modifiers: frozenset[str] = frozenset()) -> NoteContext:
+         modifiers: frozenset[str] = frozenset(),
+         same_day: tuple[NoteSummary, ...] = ()) -> NoteContext:
+    """A note as the host of SDK 0.2 hands it over: with its template and the case's
+    other notes of the same day."""
     return NoteContext(
         template_id=template_id,
-        template_version=1,
+        template_version=BY_ID[template_id].version,
+        template=BY_ID[template_id],
+        same_day_notes=same_day,
         document=document,
         date_of_service=date(2026, 11, 2),
         case=CaseContext(discipline="physio",
@@ -24,7 +30,7 @@ def make(template_id: str, document: dict[str, Any], *, method: str = "cms",
 
 @pytest.fixture
 def note() -> Callable[..., NoteContext]:
-    """``note(template_id, document, method="cms")`` -> a NoteContext."""
+    """``note(template_id, document, method="cms", same_day=())`` -> a NoteContext."""
     return make
 
 

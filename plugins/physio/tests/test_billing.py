@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from vesalius_physio import billing
-from vesalius_physio.plugin import charge_lines
+from vesalius_physio.billing import charge_lines
 
 
 def units(lines):
@@ -140,3 +140,59 @@ def test_codes_are_labelled_in_our_words_with_decimal_fees():
                                         "97535", "97032", "97033", "97035"}
     assert all(isinstance(c.default_fee, Decimal) for c in billing.CODES)
     assert billing.BY_CODE["G0283"].system == "HCPCS"
+
+
+# -- the evaluation chosen in the initial assessment (issue: "Evaluation complexity:
+# Moderate (97162)" billed nothing unless also listed under procedures) -------------------
+#
+# Codes: AMA CPT 2017 physical therapy evaluation codes, 97161 low, 97162 moderate, 97163
+# high complexity, 97164 re-evaluation; each untimed, one unit per date of service (CMS
+# medically unlikely edits, practitioner services: 1 for each of 97161-97164).
+
+EVALUATION_TABLE = [
+    # (complexity, procedures, codes charged today in the case's other notes, billed)
+    ("moderate", [], (), {"97162": 1}),
+    ("low", [], (), {"97161": 1}),
+    ("high", [], (), {"97163": 1}),
+    (None, [], (), {}),
+    ("moderate", [{"code": "97162", "units": 1}], (), {"97162": 1}),
+    ("moderate", [{"code": "97162", "minutes": 35}, {"code": "97140", "minutes": 12}], (),
+     {"97162": 1, "97140": 1}),
+    ("moderate", [{"code": "97110", "minutes": 23}], (), {"97162": 1, "97110": 2}),
+    (None, [{"code": "97163", "units": 1}], (), {"97163": 1}),
+    ("moderate", [], ("97162",), {}),
+    ("high", [{"code": "97140", "minutes": 15}], ("97161", "97140"), {"97140": 1}),
+    ("moderate", [{"code": "97162", "units": 1}], ("97164",), {}),
+    ("moderate", [], ("97110",), {"97162": 1}),
+]
+
+
+@pytest.mark.parametrize(("complexity", "procedures", "charged_today", "billed"),
+                         EVALUATION_TABLE)
+def test_the_evaluation_is_billed_from_the_complexity_once(note, complexity, procedures,
+                                                           charged_today, billed):
+    from vesalius_sdk import NoteSummary
+
+    document = {"treatment": {"procedures": procedures}}
+    if complexity:
+        document["assessment"] = {"complexity": complexity}
+    same_day = (NoteSummary(id="41", template_id="physio.follow-up", signed=True,
+                            charged_codes=charged_today),) if charged_today else ()
+    lines = charge_lines(note("physio.initial-assessment", document, same_day=same_day))
+    assert units(lines) == billed
+    assert all(line.modifiers[0] == "GP" for line in lines)
+
+
+def test_the_chosen_evaluation_comes_first_with_gp(note):
+    document = {"assessment": {"complexity": "moderate"},
+                "treatment": {"procedures": timed(("97140", 15))}}
+    lines = charge_lines(note("physio.initial-assessment", document))
+    assert [(line.code, line.units, line.minutes, line.modifiers) for line in lines] == [
+        ("97162", 1, None, ("GP",)), ("97140", 1, 15, ("GP",))]
+
+
+def test_only_the_initial_assessment_bills_an_evaluation_from_a_field(note):
+    # Other templates have no complexity field: a stray value in the document bills nothing.
+    document = {"assessment": {"complexity": "high"},
+                "treatment": {"procedures": timed(("97110", 15))}}
+    assert units(charge_lines(note("physio.follow-up", document))) == {"97110": 1}

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from vesalius_physio.charts import BODY_CHART
-from vesalius_physio.charts.geometry import centroid
 from vesalius_sdk import ChartMark, Polygon
+from vesalius_sdk.anatomy._geometry import centroid
 
 SVG = "{http://www.w3.org/2000/svg}"
 

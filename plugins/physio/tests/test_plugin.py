@@ -1,6 +1,9 @@
-"""The hook implementations register each contribution once, and the host sees them."""
+"""The declared pack registers each contribution once, and the host sees them."""
 
-from vesalius_physio import plugin
+from importlib.metadata import entry_points, version
+
+from vesalius_physio import billing, validation
+from vesalius_physio.plugin import pack
 
 
 def collect(hook):
@@ -9,14 +12,31 @@ def collect(hook):
     return items
 
 
+def test_the_entry_point_names_the_declared_pack():
+    [point] = [p for p in entry_points(group="vesalius.plugins") if p.name == "physio"]
+    assert point.value == "vesalius_physio.plugin:pack"
+    assert point.load() is pack
+    assert version("vesalius-physio") == "0.2.0"
+
+
 def test_registration_hooks_hand_over_frozen_contributions():
-    assert [d.id for d in collect(plugin.register_disciplines)] == ["physio"]
-    templates = collect(plugin.register_note_templates)
+    assert [d.id for d in collect(pack.register_disciplines)] == ["physio"]
+    templates = collect(pack.register_note_templates)
     assert all(t.id.startswith("physio.") for t in templates) and len(templates) == 5
-    assert [c.id for c in collect(plugin.register_charts)] == ["physio.body"]
-    assert [m.id for m in collect(plugin.register_measures)] == [
+    assert [c.id for c in collect(pack.register_charts)] == ["physio.body"]
+    # NPRS and PSFS are the core's: referred to, never registered here.
+    assert [m.id for m in collect(pack.register_measures)] == [
         "odi", "lefs", "quickdash", "spadi"]
-    assert len(collect(plugin.register_billing_codes)) == 25
+    assert len(collect(pack.register_billing_codes)) == 25
+    assert [p.id for p in collect(pack.register_printouts)] == ["physio.home-programme"]
+
+
+def test_the_behaviour_hooks_are_the_pack_rules(note):
+    assert set(pack.hooks) >= {"validate_note", "charge_lines"}
+    document = {"assessment": {"complexity": "high"}}
+    made = note("physio.initial-assessment", document)
+    assert pack.charge_lines(note=made) == billing.charge_lines(made)
+    assert pack.validate_note(note=made) == validation.problems(made)
 
 
 def test_the_host_registry_enables_the_pack(vesalius_registry):

@@ -143,3 +143,69 @@ def test_a_complete_follow_up_and_discharge_are_accepted():
 def test_an_exercise_row_must_come_from_the_library():
     bad = {"programme": {"exercises": [{"exercise": "juggling", "sets": 3}]}}
     assert "programme.exercises[0].exercise" in problems("physio.exercise-programme", bad)
+
+
+# -- daily charting: defaults per visit kind, copy-forward, short notes ----------------
+
+
+def test_the_initial_assessment_and_the_follow_up_are_the_defaults_per_visit_kind():
+    defaults = {kind: [t.id for t in TEMPLATES if kind in t.default_for]
+                for kind in ("initial", "follow-up")}
+    assert defaults == {"initial": ["physio.initial-assessment"],
+                        "follow-up": ["physio.follow-up"]}
+
+
+def test_copy_forward_carries_the_plan_of_care_never_today():
+    carried = {t.id: t.carried_paths() for t in TEMPLATES}
+    assert carried["physio.follow-up"] == ["objective.body_chart", "plan.plan"]
+    assert carried["physio.re-assessment"] == [
+        "subjective.body_chart", "goals.goals", "assessment.diagnosis_codes",
+        "plan.frequency_per_week", "plan.duration_weeks", "plan.interventions",
+        "plan.plan_notes"]
+    assert carried["physio.exercise-programme"] == [
+        "programme.title", "programme.exercises", "programme.advice", "programme.precautions"]
+    today = ("report", "interval_history", "history", "chief_complaint", "findings",
+             "procedures", "treatment_notes", "response", "nprs", "odi")
+    for paths in carried.values():
+        assert not [p for p in paths if p.split(".")[1] in today]
+
+
+def test_the_initial_assessment_opens_two_measures_and_folds_the_rest():
+    template = BY_ID["physio.initial-assessment"]
+    measures = {f.measure: f.default for _, f in template.iter_fields() if f.kind == "measure"}
+    assert measures == {"nprs": True, "psfs": True, "odi": False, "lefs": False,
+                        "quickdash": False, "spadi": False}
+    for template in TEMPLATES:
+        assert sum(f.default for _, f in template.iter_fields() if f.kind == "measure") <= 2
+
+
+def test_nprs_and_psfs_are_referred_to_by_id_as_the_core_general_packs():
+    for template in TEMPLATES:
+        for path, field in template.references():
+            if field.kind == "measure" and field.measure in ("nprs", "psfs"):
+                assert field.pack is None, path
+
+
+def test_the_neurological_screen_starts_folded():
+    sections = {s.id: s.collapsed for s in BY_ID["physio.initial-assessment"].sections}
+    assert [s for s, folded in sections.items() if folded] == ["neuro"]
+    assert {s.id for s in BY_ID["physio.discharge"].sections if s.collapsed} == {"treatment"}
+
+
+def test_consent_and_the_red_flag_screen_must_be_ticked_to_sign(initial_document):
+    template = BY_ID["physio.initial-assessment"]
+    assert template.version == 2
+    initial_document["referral"]["consent"] = False
+    initial_document["subjective"]["red_flags_screened"] = False
+    clean = validate_document(model(template.id), initial_document)
+    assert {p.field for p in missing_required(template, clean)} == {
+        "referral.consent", "subjective.red_flags_screened"}
+
+
+def test_red_flag_values_of_signed_notes_stay_valid(initial_document):
+    # Values stored since 0.1 (physio's own list) and the SDK's action field id.
+    initial_document["subjective"]["red_flags"] = ["saddle-anaesthesia", "vascular",
+                                                   "bone-health"]
+    initial_document["subjective"]["red_flag_action"] = "Same-day referral."
+    clean = validate_document(model("physio.initial-assessment"), initial_document)
+    assert clean["subjective"]["red_flags"][0] == "saddle-anaesthesia"

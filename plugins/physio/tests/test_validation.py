@@ -1,7 +1,7 @@
 """The signing rules across fields: a diagnosis and an outcome measure at intake, minutes on
 every timed procedure, untimed codes and evaluations once."""
 
-from vesalius_physio.plugin import validate_note
+from vesalius_physio.validation import problems as validate_note
 
 INITIAL = "physio.initial-assessment"
 
@@ -21,11 +21,13 @@ def test_an_initial_assessment_needs_an_icd10_diagnosis(note, initial_document):
     assert "ICD-10" in problems[0].message
 
 
-def test_an_initial_assessment_needs_an_outcome_measure_with_responses(note, initial_document):
+def test_an_initial_assessment_without_a_measure_warns_but_may_be_signed(note,
+                                                                         initial_document):
     initial_document["outcome_measures"] = {"odi": {"responses": [None] * 10}}
     problems = validate_note(note(INITIAL, initial_document))
     assert fields(problems) == ["outcome_measures.nprs"]
     assert "Oswestry" in problems[0].message
+    assert problems[0].severity == "warning" and not problems[0].blocks_signing
 
 
 def test_any_one_measure_will_do_including_the_core_nprs(note, initial_document):
@@ -80,7 +82,8 @@ def test_one_evaluation_code_matching_the_complexity(note, initial_document):
     procedures[:] = [{"code": "97161", "units": 1}]
     problems = validate_note(note(INITIAL, initial_document))
     assert fields(problems) == ["assessment.complexity"]
-    assert problems[0].message == "moderate complexity is billed as 97162, but 97161 is recorded"
+    assert problems[0].message.startswith("moderate complexity is billed as 97162, but 97161 "
+                                          "is recorded")
 
 
 def test_an_exercise_programme_needs_exercises(note):
@@ -89,3 +92,21 @@ def test_an_exercise_programme_needs_exercises(note):
     rows = {"programme": {"exercises": [{"exercise": "bridge"}, {"sets": 3}]}}
     assert [p.message for p in validate_note(note("physio.exercise-programme", rows))] == [
         "row 2 names no exercise"]
+
+
+def test_an_evaluation_already_charged_today_warns_that_it_is_not_billed_again(
+        note, initial_document):
+    from vesalius_sdk import NoteSummary
+
+    same_day = (NoteSummary(id="41", template_id=INITIAL, signed=True,
+                            charged_codes=("97162",)),)
+    problems = validate_note(note(INITIAL, initial_document, same_day=same_day))
+    assert [(p.field, p.severity) for p in problems] == [("assessment.complexity", "warning")]
+    assert "97162 was already charged today" in problems[0].message
+
+
+def test_an_adverse_reaction_free_text_response_is_not_a_safety_problem(note):
+    # Physio's "response" is free text (stored since 0.1), not the SDK's choice field.
+    document = {"treatment": {"procedures": [{"code": "97110", "minutes": 15}],
+                              "response": "adverse-reaction"}}
+    assert validate_note(note("physio.follow-up", document)) == []

@@ -1,4 +1,10 @@
-"""Podiatry billing functions against tables of cases (CLINICAL.md §2.7) and the charge rule."""
+"""Podiatry billing functions against tables of cases and the charge rule.
+
+Sources: the AMA CPT code set (11055-11057 paring by lesion count, 11719-11721 nail care by
+nail count); CMS HCPCS Level II modifiers (TA, T1-T9 toe modifiers; Q7-Q9 class findings);
+CMS Medicare Benefit Policy Manual (Pub. 100-02), ch. 15, section 290 (class findings A, B
+and C for routine foot care).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from vesalius_podiatry.billing import (
 from vesalius_sdk import ChargeLine
 
 
-# CLINICAL.md §2.7 routine foot care table: 11720 debride 1-5 nails, 11721 six or more.
+# CPT: 11720 debride 1-5 nails, 11721 six or more.
 @pytest.mark.parametrize(
     ("nails", "code"),
     [(0, None), (1, "11720"), (3, "11720"), (5, "11720"), (6, "11721"), (9, "11721"),
@@ -35,7 +41,7 @@ def test_nail_debridement_code_rejects(nails: object) -> None:
         nail_debridement_code(nails)  # type: ignore[arg-type]
 
 
-# CLINICAL.md §2.7: 11055 one lesion, 11056 two to four, 11057 more than four.
+# CPT: 11055 one lesion, 11056 two to four, 11057 more than four.
 @pytest.mark.parametrize(
     ("lesions", "code"),
     [(0, None), (1, "11055"), (2, "11056"), (4, "11056"), (5, "11057"), (12, "11057")],
@@ -50,7 +56,7 @@ def test_paring_code_rejects(lesions: object) -> None:
         paring_code(lesions)  # type: ignore[arg-type]
 
 
-# CLINICAL.md §2.7 toe modifier table (hcpcsdata.com/Modifiers/T).
+# HCPCS Level II toe modifiers (CMS; listed at hcpcsdata.com/Modifiers/T).
 TOES = [
     ("left", 1, "TA"), ("left", 2, "T1"), ("left", 3, "T2"), ("left", 4, "T3"),
     ("left", 5, "T4"), ("right", 1, "T5"), ("right", 2, "T6"), ("right", 3, "T7"),
@@ -76,7 +82,8 @@ def test_toe_modifier_rejects(foot: str, digit: object) -> None:
         toe_modifier(foot, digit)  # type: ignore[arg-type]
 
 
-# CLINICAL.md §2.7: Q7 one Class A; Q8 two Class B; Q9 one Class B and two Class C.
+# Medicare Benefit Policy Manual ch. 15 s. 290: Q7 one Class A; Q8 two Class B; Q9 one
+# Class B and two Class C.
 @pytest.mark.parametrize(
     ("a", "b", "c", "modifier"),
     [
@@ -224,3 +231,31 @@ def test_charge_rule_bills_only_registered_codes(note_factory) -> None:
     assert {line.code for line in lines} <= CODE_SET
     assert [line.code for line in lines] == ["11720", "11719", "11057", "11730"]
     assert lines[-1].modifiers == ("T2",)
+
+
+# The initial assessment chooses no evaluation code (the evaluation is an E/M code outside
+# this pack's code set): it bills exactly the treatment recorded on it, by the same rules
+# as a routine visit (CPT counts; Q modifiers per Medicare Benefit Policy Manual ch. 15
+# s. 290).
+@pytest.mark.parametrize(
+    ("document", "payer", "lines"),
+    [
+        ({}, "self-pay", []),
+        ({"presenting": {"complaint": "Thick nails"}, "assessment": {"plan": "Review"}},
+         "medicare", []),
+        ({"treatment": {"nails_debrided": ["left-nail-1", "left-nail-2"]}}, "self-pay",
+         [("11720", ())]),
+        ({"treatment": {"nails_debrided": ["left-nail-1"]},
+          "class_findings": {"absent_pulses": ["absent-dorsalis-pedis",
+                                               "absent-posterior-tibial"]}},
+         "medicare", [("11720", ("Q8",))]),
+        ({"treatment": {"nail_procedures": [{"nail": "right-nail-1",
+                                              "procedure": "matrixectomy",
+                                              "border": "medial"}]}},
+         "self-pay", [("11750", ("T5",))]),
+    ],
+)
+def test_initial_assessment_bills_the_treatment_given(note_factory, document, payer,
+                                                      lines) -> None:
+    note = note_factory("podiatry.initial-assessment", document, payer=payer)
+    assert [(line.code, line.modifiers) for line in charge_lines(note)] == lines

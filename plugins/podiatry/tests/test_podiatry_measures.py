@@ -1,8 +1,8 @@
 """FAAM ADL, FAAM Sports and FFI against their worked examples and thresholds.
 
-Sources (CLINICAL.md §1.10-1.11): FAAM rule from physio-pedia (8-Item Sports Subscale,
-citing Martin 2005) and the SRALab FAAM page; FFI rule from the SRALab FFI page
-(Budiman-Mak 1991).
+Sources: FAAM (Martin et al., Foot Ankle Int 2005;26(11):968-983), its rule as given by
+Physiopedia (8-Item Sports Subscale) and the SRALab FAAM page; FFI (Budiman-Mak, Conrad and
+Roach, J Clin Epidemiol 1991;44(6):561-570), its rule as given by the SRALab FFI page.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_every_measure_has_sourced_examples_and_licence() -> None:
 
 
 def test_faam_adl_clinical_example() -> None:
-    # CLINICAL.md §1.10: 19 answered, 2 N/A, sum 57 -> 57/76 = 75.0 %.
+    # FAAM rule (Martin 2005): 19 answered, 2 N/A, sum 57 -> 57/76 = 75.0 %.
     responses = [3] * 19 + [None, None]
     score = FAAM_ADL.score(responses)
     assert score.value == 75.0 and score.subscores["maximum"] == 76
@@ -79,7 +79,7 @@ def test_faam_rejects_out_of_range_and_wrong_count() -> None:
 
 
 def test_ffi_clinical_example_and_subscales() -> None:
-    # CLINICAL.md §1.11: pain 45/90, disability 36/80 with one N/A, activity 10/50;
+    # SRALab FFI rule: pain 45/90, disability 36/80 with one N/A, activity 10/50;
     # pooled total 91/220 = 41.36 % (the mean-of-subscales method would give 38.33).
     responses = [5] * 9 + [5, 5, 5, 5, 4, 4, 4, 4, None] + [2] * 5
     score = FFI.score(responses)
@@ -108,3 +108,17 @@ def test_ffi_subscale_without_applicable_items() -> None:
 def test_ffi_item_range() -> None:
     with pytest.raises(ResponseError):
         FFI.score([11] + [0] * 22)
+
+
+@pytest.mark.parametrize(("measure", "max_missing"), [(FAAM_ADL, 2), (FAAM_SPORTS, 1),
+                                                      (FFI, None)])
+def test_missing_rules_are_data(measure: OutcomeMeasure, max_missing: int | None) -> None:
+    """FAAM: the 90 % rule as a count (19 of 21, 7 of 8); FFI: a per-subscale rule, text."""
+    assert measure.missing_rule is not None
+    assert measure.missing_rule.max_missing == max_missing
+
+
+def test_items_are_labelled_without_published_text() -> None:
+    for measure in MEASURES:
+        assert not measure.item_text_included
+        assert all(item.anchors for item in measure.items)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import pluggy
 import pytest
-from vesalius_podiatry import plugin
 from vesalius_podiatry.charts import FEET_CHART
 from vesalius_podiatry.measures import MEASURES
-from vesalius_podiatry.templates import INITIAL_ASSESSMENT, ROUTINE_FOOT_CARE, TEMPLATES
+from vesalius_podiatry.plugin import pack
+from vesalius_podiatry.templates import (
+    INITIAL_ASSESSMENT,
+    ORTHOTIC_PRESCRIPTION,
+    ROUTINE_FOOT_CARE,
+    TEMPLATES,
+)
 from vesalius_podiatry.validation import validate
 from vesalius_sdk import (
     DocumentError,
+    MeasureField,
+    NoteSummary,
+    Pack,
+    carried_forward,
     document_model,
     hookspecs,
     missing_required,
@@ -105,9 +116,11 @@ def test_validation_nail_procedure_rows(note_factory) -> None:
 
 
 def test_validation_medicare_needs_a_qualifying_condition(note_factory) -> None:
+    """A warning: the care may be given and billed to the patient, the note is not wrong."""
     doc = {"treatment": {"nails_debrided": ["left-nail-1"]}}
     problems = validate(note_factory("podiatry.routine-foot-care", doc, payer="medicare"))
-    assert [p.field for p in problems] == ["coverage.conditions"]
+    assert [(p.field, p.severity) for p in problems] == [("coverage.conditions", "warning")]
+    assert not problems[0].blocks_signing
     assert validate(note_factory("podiatry.routine-foot-care", doc)) == []
     doc["coverage"] = {"conditions": ["peripheral-arterial-disease"]}
     assert validate(note_factory("podiatry.routine-foot-care", doc, payer="medicare")) == []
@@ -128,10 +141,88 @@ def test_validation_device_billed_needs_its_code(note_factory) -> None:
         == ["device.hcpcs"]
 
 
+def summary(*charged: str) -> NoteSummary:
+    return NoteSummary(id="earlier", template_id="podiatry.routine-foot-care", signed=True,
+                       charged_codes=charged)
+
+
+# Counted routine foot care codes cover the day's nails or lesions (CPT: 11720 one to five
+# nails, 11721 six or more; 11055-11057 by lesions): a second note of the same case on the
+# same day must not bill another code of the same count.
+@pytest.mark.parametrize(
+    ("treatment", "same_day", "flagged"),
+    [
+        ({"nails_debrided": ["left-nail-1"]}, (), []),
+        ({"nails_debrided": ["left-nail-1"]}, (summary("11720"),), ["11720"]),
+        ({"nails_debrided": ["left-nail-1", *(f"right-nail-{n}" for n in range(1, 6))]},
+         (summary("11720"),), ["11721"]),
+        ({"lesions_pared": [{"site": "left-heel-plantar", "lesion": "callus"}] * 2},
+         (summary("11055"),), ["11056"]),
+        ({"nails_trimmed": ["left-nail-2"]}, (summary("11720", "G0127"),), []),
+        ({"nails_trimmed": ["left-nail-2"]}, (summary("11719"),), ["11719"]),
+        ({"nail_procedures": [{"nail": "left-nail-1", "procedure": "total-avulsion"}]},
+         (summary("11730"),), []),
+    ],
+)
+def test_validation_counted_codes_once_a_day(note_factory, treatment, same_day,
+                                             flagged) -> None:
+    note = note_factory("podiatry.routine-foot-care", {"treatment": treatment})
+    note = note.model_copy(update={"same_day_notes": same_day})
+    problems = validate(note)
+    assert [p.field for p in problems] == (["treatment"] if flagged else [])
+    for code in flagged:
+        assert code in problems[0].message and problems[0].blocks_signing
+
+
+def test_defaults_per_visit_kind() -> None:
+    assert {t.id: t.default_for for t in TEMPLATES} == {
+        "podiatry.initial-assessment": ("initial",),
+        "podiatry.routine-foot-care": ("follow-up",),
+        "podiatry.orthotic-prescription": ()}
+
+
+def test_one_measure_opens_and_class_findings_fold_at_the_first_visit() -> None:
+    opened = [f.measure for _, f in INITIAL_ASSESSMENT.iter_fields()
+              if isinstance(f, MeasureField) and f.default]
+    assert opened == ["faam-adl"]
+    assert [s.id for s in INITIAL_ASSESSMENT.sections if s.collapsed] == ["class_findings"]
+    assert not [s.id for s in ROUTINE_FOOT_CARE.sections if s.collapsed]
+
+
+def test_what_a_routine_visit_carries_forward() -> None:
+    assert ROUTINE_FOOT_CARE.carried_paths() == [
+        "coverage.conditions", "coverage.managing_physician", "coverage.physician_last_seen",
+        "coverage.diagnoses", "class_findings.amputation", "findings.foot_chart",
+        "plan.next_visit_weeks", "plan.plan"]
+
+
+def test_copy_forward_from_the_last_routine_visit() -> None:
+    """Findings Medicare wants found at each visit, and the treatment billed, start empty."""
+    copied = carried_forward(ROUTINE_FOOT_CARE, {**ROUTINE_DOC, "class_findings": {
+        **ROUTINE_DOC["class_findings"], "amputation": True}}, model(ROUTINE_FOOT_CARE))
+    assert set(copied) == {"coverage", "class_findings", "findings", "plan"}
+    assert copied["class_findings"] == {"amputation": True}
+    assert copied["coverage"]["conditions"] == ["diabetes-type-2", "peripheral-neuropathy"]
+    assert "treatment" not in copied and "subjective" not in copied
+
+
+def test_orthotic_prescription_copies_the_last_device_but_not_its_billing() -> None:
+    carried = ORTHOTIC_PRESCRIPTION.carried_paths()
+    assert {"device.device_type", "device.shell_material", "posting.posts",
+            "posting.additions", "indication.indication"} <= set(carried)
+    assert "device.bill_with_note" not in carried
+
+
+def test_entry_point_names_the_declared_pack() -> None:
+    [ep] = [e for e in entry_points(group="vesalius.plugins") if e.name == "podiatry"]
+    assert ep.value == "vesalius_podiatry.plugin:pack"
+    assert isinstance(ep.load(), Pack) and ep.load() is pack
+
+
 def test_plugin_registers_through_pluggy(note_factory) -> None:
     pm = pluggy.PluginManager("vesalius")
     pm.add_hookspecs(hookspecs)
-    pm.register(plugin, name="podiatry")
+    pm.register(pack, name="podiatry")
     pm.check_pending()
     got: dict[str, list] = {}
     for hook in ("register_disciplines", "register_note_templates", "register_charts",

@@ -148,7 +148,8 @@ def _value_type(field: NoteField, charts: Mapping[str, ChartDefinition],
             __validators__={"_computed": model_validator(mode="after")(compute)},
             **{c.id: (_value_type(c, charts, measures, codes) | None, None)
                for c in field.columns},
-            **{c.id: (str | int | float | bool | None, None) for c in field.computed},
+            # Whatever a client sends for a computed cell is replaced, never refused.
+            **{c.id: (Any, None) for c in field.computed},
         )
         return Annotated[list[row], Field(max_length=field.max_rows)]  # type: ignore[valid-type]
     if isinstance(field, ChartField):

@@ -165,12 +165,17 @@ def validate_note(note: NoteContext) -> Iterable[NoteProblem] | None:
     Called when the practitioner asks to sign, after the host has checked the document
     against the template and its required fields. Use it for rules across fields ("an
     initial assessment needs a diagnosis and an outcome measure"). Name the field of each
-    problem (``section.field``) so the editor can show it there.
+    problem (``section.field``) so the editor can show it there. A problem with
+    ``severity="warning"`` is shown to the practitioner without blocking the signature.
+    ``note.template`` is the note's template (no look-up by id needed) and
+    ``note.same_day_notes`` the case's other notes of the same day.
 
     :param note: the note about to be signed, with its case and payer.
-    :return: problems (an empty result allows signing).
+    :return: problems (no error among them allows signing).
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``severity`` on problems; ``note.template`` and ``note.same_day_notes``.
     """
 
 
@@ -182,11 +187,15 @@ def charge_lines(note: NoteContext) -> Sequence[ChargeLine] | None:
     pure function of ``note``: the same note gives the same lines. Only codes the pack
     registered may be billed. Units for timed codes come from
     :func:`vesalius_sdk.billing.timed_units` with ``note.case.payer.timed_method``.
+    ``note.same_day_notes`` lists the case's other notes of the day with the codes already
+    charged for them, so a once-a-day code (an evaluation) is not billed twice.
 
     :param note: the note, with its case and payer.
     :return: charge lines; empty or ``None`` bills nothing.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``note.template`` and ``note.same_day_notes``.
     """
 
 

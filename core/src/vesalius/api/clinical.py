@@ -17,10 +17,14 @@ from .framework import Call, route
 from .schemas import (
     AddendumOut,
     ChargeLineOut,
+    ChartMarksOut,
     MeasureOut,
     MeasureResultOut,
     NoteOut,
+    NoteProblemOut,
+    PreviousNoteOut,
     SignOut,
+    TemplateChoiceOut,
     TemplateOut,
     TemplateSummaryOut,
     TrendOut,
@@ -30,8 +34,19 @@ from .schemas import (
 @route("POST", "/notes", permission="notes.write", body=notes.DraftIn, response=NoteOut,
        status=201, tag="notes")
 def create_note(call: Call) -> object:
-    """Start a draft note for an appointment from a template."""
+    """Start a draft note for an appointment (without ``template_id``: the visit's default
+    template, returned in ``template_id``; ``copy_forward``: from the case's last signed
+    note, named in ``copied_from``)."""
     return notes.create_draft(call.session, call.actor, call.body)
+
+
+@route("GET", "/appointments/<int:appointment_id>/note-template", permission="notes.write",
+       response=TemplateChoiceOut, tag="notes")
+def visit_template(call: Call, appointment_id: int) -> object:
+    """The template a new note of the visit opens with when none is chosen."""
+    choice = notes.template_for_visit(call.session, call.actor, appointment_id)
+    return TemplateChoiceOut(template_id=choice.template.id, title=choice.template.title,
+                             visit_kind=choice.visit_kind)
 
 
 @route("GET", "/notes/<int:note_id>", permission="notes.read", response=NoteOut, tag="notes")
@@ -40,15 +55,58 @@ def read_note(call: Call, note_id: int) -> object:
     return notes.read(call.session, call.actor, note_id)
 
 
-class DocumentIn(Input):
-    document: dict[str, Any]
+class NotePatchIn(Input):
+    """A draft's new document, or a switch to another template (``template_id``, with the
+    document to keep values from, default the draft's own), or ``copy_forward`` into it."""
+
+    document: dict[str, Any] | None = None
+    template_id: str | None = None
+    copy_forward: bool = False
 
 
-@route("PATCH", "/notes/<int:note_id>", permission="notes.write", body=DocumentIn,
+@route("PATCH", "/notes/<int:note_id>", permission="notes.write", body=NotePatchIn,
        response=NoteOut, tag="notes")
 def update_note(call: Call, note_id: int) -> object:
-    """Replace a draft's document; 422 naming the field; 409 once signed."""
-    return notes.update_draft(call.session, call.actor, note_id, call.body.document)
+    """Replace a draft's document, or switch it to another template keeping the values
+    whose path and kind exist there; 422 naming the field; 409 once signed (``details``
+    carry ``code: "note-signed"``)."""
+    b = call.body
+    if b.template_id is not None or b.copy_forward:
+        return notes.switch_template(call.session, call.actor, note_id, b.template_id,
+                                     document=b.document, copy_forward=b.copy_forward)
+    if b.document is None:
+        raise Invalid("send the document, or a template_id to switch to", field="document")
+    return notes.update_draft(call.session, call.actor, note_id, b.document)
+
+
+@route("POST", "/notes/<int:note_id>/discard", permission="notes.write", status=204,
+       tag="notes")
+def discard_note(call: Call, note_id: int) -> object:
+    """Discard a draft (audited); a signed note answers 409."""
+    notes.discard(call.session, call.actor, note_id)
+    return None
+
+
+@route("GET", "/notes/<int:note_id>/previous", permission="notes.read",
+       response=PreviousNoteOut, tag="notes")
+def previous_note(call: Call, note_id: int) -> object:
+    """The case's last signed note before this one, with its snapshot and chart marks."""
+    note = notes.read(call.session, call.actor, note_id)
+    found = notes.last_signed(call.session, call.actor, note.case_id, before_note_id=note.id)
+    if found is None:
+        return PreviousNoteOut(note=None)
+    return PreviousNoteOut(
+        note=NoteOut.model_validate(found.note), template_title=found.template_title,
+        charts=[ChartMarksOut(path=c.path, label=c.label, chart=c.chart, marks=c.marks)
+                for c in found.charts])
+
+
+@route("GET", "/notes/<int:note_id>/problems", permission="notes.read",
+       response=list[NoteProblemOut], tag="notes")
+def note_problems(call: Call, note_id: int) -> object:
+    """What stops the draft from being signed (errors) and what to know (warnings)."""
+    return [NoteProblemOut.model_validate(p)
+            for p in notes.signing_problems(call.session, call.actor, note_id)]
 
 
 @route("GET", "/notes/<int:note_id>/charges", permission="notes.read",
@@ -63,12 +121,15 @@ def preview_charges(call: Call, note_id: int) -> object:
 @route("POST", "/notes/<int:note_id>/sign", permission="notes.sign", response=SignOut,
        tag="notes")
 def sign_note(call: Call, note_id: int) -> object:
-    """Sign: the pack's checks, then lock, snapshot, hash, and draft the invoice."""
-    note, invoice = notes.sign(call.session, call.actor, note_id)
+    """Sign: the pack's checks (errors block; warnings come back in ``warnings``), then
+    lock, snapshot, hash, draft the invoice and complete the visit."""
+    signed = notes.sign(call.session, call.actor, note_id)
+    invoice = signed.invoice
     view = billing.InvoiceView(invoice, billing.Paid(billing.ZERO, billing.ZERO)) \
         if invoice is not None else None
-    return SignOut(note=NoteOut.model_validate(note),
-                   invoice=invoice_out(view) if view else None)
+    return SignOut(note=NoteOut.model_validate(signed.note),
+                   invoice=invoice_out(view) if view else None,
+                   warnings=[NoteProblemOut.model_validate(w) for w in signed.warnings])
 
 
 @route("POST", "/notes/<int:note_id>/addenda", permission="notes.write", body=notes.AddendumIn,
@@ -103,7 +164,7 @@ def list_templates(call: Call) -> object:
     registry = get_registry()
     return [TemplateSummaryOut(id=t.id, title=t.title, discipline=t.discipline, kind=t.kind,
                                version=t.version, pack=registry.owner("template", t.id),
-                               description=t.description)
+                               description=t.description, default_for=list(t.default_for))
             for t in sorted(registry.templates.values(), key=lambda t: t.id)]
 
 
@@ -118,7 +179,8 @@ def read_template(call: Call, template_id: str) -> object:
     data = t.model_dump(mode="json")
     return TemplateOut(id=t.id, title=t.title, discipline=t.discipline, kind=t.kind,
                        version=t.version, pack=registry.owner("template", t.id),
-                       description=t.description, sections=data["sections"],
+                       description=t.description, default_for=list(t.default_for),
+                       sections=data["sections"],
                        unavailable=dict(registry.unavailable_fields(t.id)))
 
 

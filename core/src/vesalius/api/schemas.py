@@ -113,6 +113,8 @@ class ServiceOut(Out):
     late_cancel_fee: Decimal
     online_bookable: bool
     active: bool
+    initial_template_id: str | None = None
+    follow_up_template_id: str | None = None
 
 
 class PayerOut(Out):
@@ -251,6 +253,43 @@ class NoteOut(Out):
     rendered: str | None
     error_reason: str | None
     addenda: list[AddendumOut]
+    #: Copy-forward: the signed note of the case this draft started from (null: none).
+    copied_from: int | None = None
+    #: Copy-forward: ``{path: source's date of service}`` for each carried value not yet
+    #: changed (a path leaves when its value is edited): the editor marks them "from ...".
+    carried: dict[str, date] = Field(default_factory=dict)
+
+
+class NoteProblemOut(Out):
+    """Something to fix before signing (``error``) or to know when signing (``warning``)."""
+
+    field: str | None
+    message: str
+    severity: str = "error"
+
+
+class TemplateChoiceOut(BaseModel):
+    """The template a visit opens with when none is chosen, and why."""
+
+    template_id: str
+    title: str
+    visit_kind: str
+
+
+class ChartMarksOut(BaseModel):
+    path: str
+    label: str
+    chart: str
+    marks: list[dict[str, Any]]
+
+
+class PreviousNoteOut(BaseModel):
+    """The case's last signed note for the editor's side panel (``note`` null: none yet).
+    ``note.rendered`` is its signed snapshot; ``charts`` its chart fields' marks."""
+
+    note: NoteOut | None
+    template_title: str | None = None
+    charts: list[ChartMarksOut] = Field(default_factory=list)
 
 
 class InvoiceLineOut(Out):
@@ -291,6 +330,8 @@ class InvoiceOut(BaseModel):
 class SignOut(BaseModel):
     note: NoteOut
     invoice: InvoiceOut | None
+    #: Problems of severity "warning" the note was signed over (they do not block).
+    warnings: list[NoteProblemOut] = Field(default_factory=list)
 
 
 class ChargeLineOut(BaseModel):
@@ -436,6 +477,8 @@ class TemplateSummaryOut(BaseModel):
     version: int
     pack: str
     description: str | None
+    #: Visit kinds ("initial", "follow-up") it is its discipline's default for.
+    default_for: list[str] = Field(default_factory=list)
 
 
 class TemplateOut(TemplateSummaryOut):

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..scaffold import ScaffoldError, names, write_pack
+from ..scaffold.develop import next_steps
 from .output import fail
 
 
@@ -26,7 +27,5 @@ def command(name: str, discipline: str | None, output: Path | None) -> None:
     except ScaffoldError as exc:
         fail(str(exc))
     click.echo(f"Wrote {pack.distribution} ({len(written)} files) in {target}")
-    click.echo("Next:")
-    click.echo(f"  cd {target}")
-    click.echo("  uv run pytest          # or: pip install -e . pytest vesalius && pytest")
-    click.echo("  then read README.md: it says what to change first.")
+    for line in next_steps(target):
+        click.echo(line)

@@ -1,74 +1,60 @@
 """A simple body chart, anterior and posterior, for any discipline.
 
 Discipline packs bring finer charts (physio's body chart, chiro's spine); this one covers
-the main body areas so that a clinic with no pack can still chart where it hurts.
+the main body areas so that a clinic with no pack can still chart where it hurts, on the
+SDK's shared body figure (:mod:`vesalius_sdk.anatomy`).
 """
 
 from __future__ import annotations
 
-from vesalius_sdk import (
-    ChartDefinition,
-    ChartView,
-    Ellipse,
-    MarkAttribute,
-    MarkType,
-    Rect,
-    Region,
-)
+from vesalius_sdk import ChartDefinition, MarkAttribute, MarkType, Region
+from vesalius_sdk.anatomy import Figure, body_back, body_front, region_on
 
-WIDTH, HEIGHT = 200.0, 430.0
-
-# (part, label, shape on the viewer's left half) for paired parts; mirrored for the other.
+#: (part, label, parts of the shared figure, ``{side}`` filled in) for paired parts.
 PAIRED = (
-    ("shoulder", "shoulder", Ellipse(cx=62, cy=88, rx=16, ry=12)),
-    ("upper-arm", "upper arm", Rect(x=40, y=100, width=20, height=58, rx=9)),
-    ("forearm", "forearm and wrist", Rect(x=34, y=161, width=18, height=60, rx=8)),
-    ("hand", "hand", Ellipse(cx=42, cy=236, rx=10, ry=15)),
-    ("thigh", "thigh", Rect(x=74, y=208, width=24, height=84, rx=10)),
-    ("knee", "knee", Ellipse(cx=86, cy=302, rx=12, ry=11)),
-    ("leg", "lower leg", Rect(x=76, y=315, width=20, height=78, rx=8)),
-    ("foot", "ankle and foot", Ellipse(cx=86, cy=406, rx=11, ry=15)),
+    ("shoulder", "shoulder", ("shoulder_{side}",)),
+    ("upper-arm", "upper arm", ("upper_arm_{side}", "elbow_{side}")),
+    ("forearm", "forearm and wrist", ("forearm_{side}", "wrist_{side}")),
+    ("hand", "hand", ("hand_{side}",)),
+    ("thigh", "thigh", ("thigh_{side}",)),
+    ("knee", "knee", ("knee_{side}",)),
+    ("leg", "lower leg", ("lower_leg_{side}",)),
+    ("foot", "ankle and foot", ("ankle_{side}", "foot_{side}")),
 )
-# (part, label, shape) per view for midline parts.
+# (part, label, areas or parts of the shared figure) per view for midline parts.
 MIDLINE = {
     "anterior": (
-        ("head", "head and face", Ellipse(cx=100, cy=35, rx=22, ry=27)),
-        ("neck", "neck (front)", Rect(x=90, y=60, width=20, height=16, rx=4)),
-        ("chest", "chest", Rect(x=72, y=78, width=56, height=52, rx=8)),
-        ("abdomen", "abdomen", Rect(x=74, y=131, width=52, height=44, rx=6)),
-        ("pelvis", "pelvis and groin", Rect(x=72, y=176, width=56, height=30, rx=8)),
+        ("head", "head and face", ("head",)),
+        ("neck", "neck (front)", ("neck",)),
+        ("chest", "chest", ("rib_cage",)),
+        ("abdomen", "abdomen", ("abdomen",)),
+        ("pelvis", "pelvis and groin", ("groin",)),
     ),
     "posterior": (
-        ("head", "back of head", Ellipse(cx=100, cy=35, rx=22, ry=27)),
-        ("neck", "neck (back)", Rect(x=90, y=60, width=20, height=16, rx=4)),
-        ("upper-back", "upper and mid back", Rect(x=72, y=78, width=56, height=62, rx=8)),
-        ("low-back", "low back", Rect(x=74, y=141, width=52, height=34, rx=6)),
-        ("buttocks", "buttocks and sacrum", Rect(x=72, y=176, width=56, height=30, rx=8)),
+        ("head", "back of head", ("head",)),
+        ("neck", "neck (back)", ("neck",)),
+        ("upper-back", "upper and mid back", ("thoracic",)),
+        ("low-back", "low back", ("lumbar",)),
+        ("buttocks", "buttocks and sacrum", ("buttocks", "sacrum")),
     ),
 }
 
 
-def _mirror(shape: Ellipse | Rect) -> Ellipse | Rect:
-    if isinstance(shape, Ellipse):
-        return shape.model_copy(update={"cx": WIDTH - shape.cx})
-    return shape.model_copy(update={"x": WIDTH - shape.x - shape.width})
-
-
 def _regions() -> list[Region]:
     regions = []
+    figures: dict[str, Figure] = {"anterior": body_front(), "posterior": body_back()}
     for view, midline in MIDLINE.items():
-        for part, label, shape in midline:
-            regions.append(Region(id=f"{view}-{part}", label=f"{label.capitalize()}",
-                                  view=view, shape=shape, side="midline"))
+        figure = figures[view]
+        for part, label, parts in midline:
+            regions.append(region_on(figure, parts, id=f"{view}-{part}",
+                                     label=label.capitalize(), view=view, side="midline"))
         # Anterior view: the patient's right is on the viewer's left; posterior: the reverse.
-        viewer_left = "right" if view == "anterior" else "left"
-        viewer_right = "left" if view == "anterior" else "right"
-        for part, label, shape in PAIRED:
-            for side, drawn in ((viewer_left, shape), (viewer_right, _mirror(shape))):
-                regions.append(Region(
-                    id=f"{view}-{part}-{side}", label=f"{side.capitalize()} {label} ({view})",
-                    view=view, shape=drawn, side=side,
-                ))
+        sides = ("right", "left") if view == "anterior" else ("left", "right")
+        for part, label, parts in PAIRED:
+            for side in sides:
+                regions.append(region_on(
+                    figure, [p.format(side=side) for p in parts], id=f"{view}-{part}-{side}",
+                    label=f"{side.capitalize()} {label} ({view})", view=view, side=side))
     return regions
 
 
@@ -79,8 +65,7 @@ BODY = ChartDefinition(
     id="general.body",
     title="Body chart",
     description="Main body areas, front and back, with pain and other symptoms.",
-    views=(ChartView(id="anterior", title="Front", width=WIDTH, height=HEIGHT),
-           ChartView(id="posterior", title="Back", width=WIDTH, height=HEIGHT)),
+    views=(body_front().view("anterior", "Front"), body_back().view("posterior", "Back")),
     regions=tuple(_regions()),
     mark_types=(
         MarkType(id="pain", label="Pain", abbreviation="P", color="#c0392b",

@@ -1,4 +1,10 @@
-"""The generic SOAP note."""
+"""The generic SOAP note, the host's last fallback template.
+
+It is no discipline's default (``default_for`` is empty): the host opens it when neither
+the clinic's service nor the case's discipline names a template for the visit. Copy-forward
+follows the SDK's default policy: the body chart, the diagnosis codes and the plan carry
+forward; the subjective, objective and assessment text are written anew.
+"""
 
 from vesalius_sdk import (
     ChartField,
@@ -20,7 +26,7 @@ SOAP = NoteTemplate(
         Section(id="subjective", title="Subjective", fields=(
             LongTextField(id="subjective", label="Subjective", required=True,
                           help="The patient's account: symptoms, changes, function."),
-            MeasureField(id="pain", label="Pain now (NPRS)", measure="nprs"),
+            MeasureField(id="pain", label="Pain now (NPRS)", measure="nprs", default=True),
         )),
         Section(id="objective", title="Objective", fields=(
             LongTextField(id="objective", label="Objective",
@@ -38,3 +44,5 @@ SOAP = NoteTemplate(
         )),
     ),
 )
+
+TEMPLATES = (SOAP,)

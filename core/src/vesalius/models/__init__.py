@@ -12,6 +12,7 @@ from .billing import (
 )
 from .cases import Case
 from .notes import MeasureResult, Note, NoteAddendum
+from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
 from .scheduling import Appointment, AppointmentSeries, Service, WaitlistEntry

@@ -2,7 +2,9 @@
 
 A signed note is immutable: the service refuses to change it and a database trigger
 refuses too (see the migrations). Nothing clinical is deleted: a wrong note is marked
-"entered-in-error" with a reason.
+"entered-in-error" with a reason. A draft (never signed, never attested) may be discarded:
+it is deleted with an audit row naming its template and a hash of its content, so that no
+reader of a visit's notes has to skip it.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db.base import Base
 from ..db.types import UTCDateTime
@@ -53,6 +55,14 @@ class Note(Base):
     error_reason: Mapped[str | None] = mapped_column(String(500))
     error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Copy-forward: the case's signed note this one started from (same patient and case).
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id"))
+    #: The same, by the name the JSON API gives it.
+    copied_from: Mapped[int | None] = synonym("copied_from_id")
+    #: Copy-forward: ``{path: date of service of the source}`` for each carried value still
+    #: as copied; a path leaves when the practitioner changes its value.
+    carried: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict,
+                                                    server_default=text("'{}'"))
 
     addenda: Mapped[list[NoteAddendum]] = relationship(
         back_populates="note", order_by="NoteAddendum.created_at"

@@ -37,6 +37,11 @@ class Service(Base):
     late_cancel_fee: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     online_bookable: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The note template a visit of this service opens with, per visit kind (first visit of
+    #: a case / later visits); empty: the case's discipline decides (see
+    #: :func:`vesalius.services.note_templates.default_template`).
+    initial_template_id: Mapped[str | None] = mapped_column(String(128))
+    follow_up_template_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class AppointmentSeries(Base):

@@ -2,7 +2,9 @@
 
 ``get_registry()`` is what the rest of the core uses; it builds the registry once, lazily
 (importing ``vesalius`` loads no pack), honouring ``VESALIUS_STRICT_PLUGINS=1`` and
-``VESALIUS_DISABLED_PLUGINS=a,b``.
+``VESALIUS_DISABLED_PLUGINS=a,b``. When the app opens the clinic's database,
+:func:`vesalius.plugins.memory.open_clinic` rebuilds it with the clinic's memory of its packs
+(which pack keeps an id two packs claim).
 """
 
 from __future__ import annotations
@@ -20,23 +22,33 @@ __all__ = [
 
 _lock = threading.Lock()
 _registry: Registry | None = None
+#: Whether ``_registry`` was built here (not given by ``set_registry``).
+_built = False
 
 
 def get_registry() -> Registry:
     """The process's registry, built on first use."""
-    global _registry
+    global _registry, _built
     if _registry is None:
         with _lock:
             if _registry is None:
-                _registry = build_registry()
+                _registry, _built = build_registry(), True
     return _registry
 
 
 def set_registry(registry: Registry | None) -> None:
     """Use ``registry`` from now on (an app configured with chosen packs, a test)."""
-    global _registry
+    global _registry, _built
     with _lock:
-        _registry = registry
+        _registry, _built = registry, False
+
+
+def _rebuild_with_memory() -> None:
+    """Build the registry again with the clinic's memory, unless one was set explicitly."""
+    global _registry, _built
+    with _lock:
+        if _registry is None or _built:
+            _registry, _built = build_registry(), True
 
 
 def reset_registry() -> None:

@@ -7,8 +7,10 @@ mode (``VESALIUS_STRICT_PLUGINS=1``, on in the test kit) the first failure raise
 from __future__ import annotations
 
 import difflib
+import inspect
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pluggy
@@ -16,6 +18,7 @@ from vesalius_sdk import ChartField, hookspecs
 
 from .collect import ContributionError, Contributions, collect, key_of
 from .loading import Candidate, default_candidates, entry_point_candidates
+from .memory import precedence, remembered
 from .registry import PackInfo, Registry
 
 SPEC_NAMES = tuple(hookspecs.__all__)
@@ -49,6 +52,19 @@ def _unknown_hooks(pm: pluggy.PluginManager, plugin: Any) -> str | None:
     return None
 
 
+def _signature_error(exc: Exception) -> str:
+    """pluggy's validation message, turned into what to change."""
+    text = str(exc)
+    hook = re.search(r"for hook '(\w+)'", text)
+    extra = re.search(r"Argument\(s\) (\{.*?\})", text)
+    if hook and extra and hook.group(1) in SPEC_NAMES:
+        name = hook.group(1)
+        args = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+        return (f"hook signature error: {name} gives only ({args}); your {name} also asks "
+                f"for {extra.group(1)}: remove those arguments")
+    return f"hook signature error: {text.splitlines()[-1] if text else type(exc).__name__}"
+
+
 def _register(pm: pluggy.PluginManager, candidate: Candidate) -> str | None:
     """Register one pack with pluggy; the reason it cannot be, or ``None``."""
     try:
@@ -56,13 +72,31 @@ def _register(pm: pluggy.PluginManager, candidate: Candidate) -> str | None:
     except Exception as exc:  # PluginValidationError, or a name already taken
         if pm.get_plugin(candidate.name) is candidate.plugin:
             pm.unregister(name=candidate.name)
-        return f"hook signature error: {exc}"
+        return _signature_error(exc)
     reason = _unknown_hooks(pm, candidate.plugin)
+    if not reason and not pm.get_hookcallers(candidate.plugin):
+        where = getattr(candidate.plugin, "__name__", type(candidate.plugin).__name__)
+        reason = (f"{where} implements no hook: point the entry point at your Pack "
+                  f"(\"{candidate.name} = 'your_package.plugin:pack'\") or at the module of "
+                  "your @hookimpl functions, and check each hook has @hookimpl")
     if reason:
         pm.unregister(name=candidate.name)
         return reason
     candidate.hooks = sorted(c.name for c in pm.get_hookcallers(candidate.plugin) or [])
     return None
+
+
+def reused_id(kind: str, key: str, pack: str, other: str) -> str:
+    """The reason a pack is disabled for claiming an id ``other`` holds, and what to do."""
+    label = kind.replace("_", " ")
+    said = f"{label} id {key!r} is already registered by pack {other!r}"
+    if kind == "measure":
+        return (f"{said}: use theirs by id (MeasureField(measure={key!r}, pack={other!r})) "
+                f"or give yours an id that carries your pack name: '{pack}-{key}'")
+    if kind == "discipline":
+        return (f"{said}: write your templates for discipline {key!r} without registering "
+                f"it, or register your own discipline {pack!r}")
+    return f"{said}: ids carry the pack name, so rename yours '{pack}.{key.split('.', 1)[-1]}'"
 
 
 KINDS = ("discipline", "template", "chart", "measure", "billing_code", "printout")
@@ -93,8 +127,7 @@ def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, 
                     conflict = (f"billing code {key} is registered by pack {other!r} with "
                                 f"different timing")
                 else:
-                    label = kind.replace("_", " ")
-                    conflict = f"{label} id {key!r} is already registered by pack {other!r}"
+                    conflict = reused_id(kind, key, pack, other)
                 conflicts[pack] = other
                 break
             if conflict:
@@ -125,7 +158,9 @@ def _references(order: list[str], found: dict[str, Contributions],
         for template in found[pack].items["template"]:
             if template.discipline not in items["discipline"]:
                 failed[pack] = (f"template {template.id!r} names unknown discipline "
-                                f"{template.discipline!r}")
+                                f"{template.discipline!r}: register Discipline(id="
+                                f"{template.discipline!r}) in your pack, or use an enabled "
+                                f"one ({', '.join(sorted(items['discipline'])) or 'none'})")
                 break
             for path, ref in template.references():
                 if isinstance(ref, ChartField):
@@ -153,6 +188,7 @@ def build_registry(
     strict: bool | None = None,
     extra_plugins: Iterable[tuple[str, Any]] = (),
     entry_points: bool = True,
+    memory: Sequence[str] | None = None,
 ) -> Registry:
     """Find, check and register every pack; return the registry of the enabled ones.
 
@@ -161,6 +197,9 @@ def build_registry(
         (default: ``VESALIUS_STRICT_PLUGINS``).
     :param extra_plugins: ``(name, module_or_object)`` pairs registered like packs (tests).
     :param entry_points: also load installed packs from the ``vesalius.plugins`` group.
+    :param memory: packs the clinic has run with, oldest first: they keep ids a newcomer
+        claims too (default: the memory :func:`~vesalius.plugins.memory.open_clinic` read).
+        The whole order is :func:`~vesalius.plugins.memory.precedence`.
     """
     strict = env_flag("VESALIUS_STRICT_PLUGINS") if strict is None else strict
     disabled_names = set(disabled) | env_list("VESALIUS_DISABLED_PLUGINS")
@@ -193,6 +232,8 @@ def build_registry(
             candidate.reason = failed[candidate.name] = reason
             continue
         order.append(candidate.name)
+    loaded = {c.name: c for c in reversed(candidates) if c.name in order}  # first of a name
+    order = precedence(loaded.values(), remembered() if memory is None else memory)
 
     # Merging and reference checks repeat until stable: disabling one pack may remove a
     # chart or measure that another pack's required field needs.

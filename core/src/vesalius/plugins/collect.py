@@ -69,12 +69,32 @@ def key_of(kind: str, item: Any) -> str:
     return item.id
 
 
+#: The declarative ``Pack`` argument each registration hook is filled from.
+PACK_ARGUMENT = {
+    "register_disciplines": "disciplines", "register_note_templates": "note_templates",
+    "register_charts": "charts", "register_measures": "measures",
+    "register_billing_codes": "billing_codes", "register_web_additions": "web_additions",
+    "register_printouts": "printouts",
+}
+
+
+def wrong_type(hook: str, model: type, contribution: Any) -> str:
+    """What to do when ``register()`` of ``hook`` is given something else."""
+    got = type(contribution).__name__
+    article = "an" if model.__name__[0] in "AEIOU" else "a"
+    said = f"{hook}: register() takes {article} {model.__name__}, got {got}"
+    if isinstance(contribution, list | tuple | set):
+        return f"{said}: call register() once per {model.__name__}"
+    for other, (_, other_model) in REGISTRATION_HOOKS.items():
+        if isinstance(contribution, other_model):
+            return (f"{said}: register it from {other} (Pack({PACK_ARGUMENT[other]}=...))")
+    return said
+
+
 def _register_callback(pack: str, hook: str, model: type, into: list[Any]) -> Callable:
     def register(contribution: Any) -> None:
         if not isinstance(contribution, model):
-            raise ContributionError(
-                f"{hook}: register() takes a {model.__name__}, got {type(contribution).__name__}"
-            )
+            raise ContributionError(wrong_type(hook, model, contribution))
         into.append(contribution)
 
     return register
@@ -82,11 +102,14 @@ def _register_callback(pack: str, hook: str, model: type, into: list[Any]) -> Ca
 
 def _check(pack: str, kind: str, item: Any) -> None:
     if kind in ("template", "chart", "printout") and not item.id.startswith(f"{pack}."):
-        raise ContributionError(f"{kind} id {item.id!r} must start with the pack name '{pack}.'")
+        suggestion = f"{pack}.{item.id.split('.', 1)[-1]}"
+        raise ContributionError(f"{kind} id {item.id!r} does not start with {pack + '.'!r}: "
+                                f"prefix the {kind} id with your pack name: {suggestion!r}")
     if kind == "web_addition":
         name = getattr(item.blueprint, "name", None)
         if name != pack:
-            raise ContributionError(f"web blueprint must be named {pack!r}, not {name!r}")
+            raise ContributionError(f"web blueprint must be named {pack!r}, not {name!r}: "
+                                    f"Blueprint({pack!r}, __name__)")
 
 
 def collect(pm: pluggy.PluginManager, pack: str) -> Contributions:
@@ -107,7 +130,8 @@ def collect(pm: pluggy.PluginManager, pack: str) -> Contributions:
         ids = found.ids(kind)
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ContributionError(f"{kind} id {duplicates[0]!r} is registered twice")
+            raise ContributionError(f"{kind} id {duplicates[0]!r} is registered twice: "
+                                    "give each contribution its own id, or register it once")
         for item in found.items[kind]:
             _check(pack, kind, item)
     return found

@@ -168,14 +168,20 @@ class Registry:
         """The document checked against its template; raises ``DocumentError`` naming fields."""
         return validate_document(self.document_model(template_id), document)
 
-    def score(self, measure_id: str, responses: Iterable[int | None]) -> Score:
-        """Score responses by the measure's published rule (``ResponseError`` on bad shape)."""
+    def score(self, measure_id: str,
+              responses: Iterable[int | None] | Mapping[str | int, int | None]) -> Score:
+        """Score responses by the measure's published rule (``ResponseError`` on bad shape).
+
+        ``responses`` are in item order, or (SDK 0.2) a mapping by item id or 1-based item
+        number, where an item left out is unanswered.
+        """
         try:
             measure = self.measures[measure_id]
         except KeyError:
             raise KeyError(f"no measure {measure_id!r} is registered") from None
+        given = dict(responses) if isinstance(responses, Mapping) else list(responses)
         try:
-            return measure.score(list(responses))
+            return measure.score(given)
         except ResponseError:
             raise  # the caller's input, not the pack's fault
         except (ValueError, TypeError) as exc:
@@ -219,7 +225,9 @@ class Registry:
         return None
 
     def problems_before_signing(self, note: NoteContext) -> list[NoteProblem]:
-        """Everything that stops ``note`` from being signed (empty: it may be signed)."""
+        """Every problem of ``note``: document errors, required fields left empty, and the
+        owner pack's ``validate_note`` findings. Those whose ``blocks`` is true (severity
+        ``"error"``) stop signing; warnings are shown and do not."""
         template = self.template(note.template_id)
         try:
             document = self.validate_document(note.template_id, note.document)

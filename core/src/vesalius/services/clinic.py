@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from ..db.types import money
 from ..models import Service
+from ..plugins import get_registry
 from . import audit
 from .actor import Actor
 from .common import Input, changes, get
+from .note_templates import check_service_template
 from .practitioners import check_disciplines
 
 
@@ -26,6 +28,9 @@ class ServiceIn(Input):
     late_cancel_fee: Decimal = Field(default=Decimal("0.00"), ge=0, max_digits=12,
                                      decimal_places=2)
     online_bookable: bool = True
+    #: Note templates a visit of this service opens with (empty: the discipline decides).
+    initial_template_id: str | None = Field(default=None, max_length=128)
+    follow_up_template_id: str | None = Field(default=None, max_length=128)
 
     @field_validator("price", "late_cancel_fee", mode="before")
     @classmethod
@@ -50,6 +55,9 @@ class ServiceUpdate(Input):
                                             decimal_places=2)
     online_bookable: bool | None = None
     active: bool | None = None
+    #: An empty string clears the default template (the discipline decides again).
+    initial_template_id: str | None = Field(default=None, max_length=128)
+    follow_up_template_id: str | None = Field(default=None, max_length=128)
 
     _no_float = field_validator("price", "late_cancel_fee", mode="before")(
         ServiceIn._no_float.__func__  # type: ignore[attr-defined]
@@ -59,6 +67,7 @@ class ServiceUpdate(Input):
 def create_service(session: Session, actor: Actor, data: ServiceIn) -> Service:
     actor.require("settings.write")
     service = Service(**data.model_dump())
+    _check_templates(service, TEMPLATE_FIELDS)
     service.price = money(data.price)
     session.add(service)
     session.flush()
@@ -70,11 +79,25 @@ def update_service(session: Session, actor: Actor, service_id: int,
                    data: ServiceUpdate) -> Service:
     actor.require("settings.write")
     service = get(session, Service, service_id, "service")
-    changed = changes(service, data.model_dump(exclude_unset=True))
+    given = data.model_dump(exclude_unset=True)
+    changed = changes(service, given)
+    _check_templates(service, TEMPLATE_FIELDS & set(given))
     if changed:
         audit.record(session, actor, "update", "service", service.id,
                      detail="fields: " + ", ".join(sorted(changed)))
     return service
+
+
+TEMPLATE_FIELDS = frozenset({"initial_template_id", "follow_up_template_id"})
+
+
+def _check_templates(service: Service, fields: frozenset[str] | set[str]) -> None:
+    """Only the default templates given now are checked: one whose pack was switched off
+    since does not stop the rest of the service from being edited (the rule skips it)."""
+    registry = get_registry()
+    for field in sorted(fields):
+        setattr(service, field, check_service_template(
+            registry, service.discipline, getattr(service, field), field))
 
 
 def list_services(session: Session, actor: Actor, *, discipline: str | None = None,

@@ -1,12 +1,16 @@
-"""Clinical notes: drafts from a pack's template, validation naming the field, signing
-(pack validation, charge lines, invoice, snapshot, SHA-256, lock), addenda, and
-"entered in error". A signed note is never changed: this service refuses, and so does the
-database (triggers in migration 0002)."""
+"""Clinical notes: drafts from a pack's template (the visit's default one unless chosen,
+optionally copied forward from the case's last signed note), switched to another template
+or discarded while drafts, validation naming the field, signing (pack validation with
+warnings that do not block, charge lines, invoice, snapshot, SHA-256, lock, the visit
+completed), addenda, and "entered in error". A signed note is never changed: this service
+refuses (409 with the code ``note-signed``), and so does the database (migration 0002)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -15,14 +19,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from vesalius_sdk import (
     CaseContext,
+    ChartField,
     CodesField,
     DocumentError,
     MeasureField,
     NoteContext,
+    NoteProblem,
+    NoteSummary,
+    NoteTemplate,
     PayerContext,
+    ProceduresField,
+    ProcedureSummary,
     ResponseError,
     Score,
 )
+from vesalius_sdk.documents import carried_forward, switched
 
 from ..db.types import utcnow
 from ..errors import Conflict, Forbidden, Invalid
@@ -30,6 +41,7 @@ from ..models import (
     Appointment,
     Case,
     Invoice,
+    InvoiceLine,
     MeasureResult,
     Note,
     NoteAddendum,
@@ -37,16 +49,26 @@ from ..models import (
     Practitioner,
 )
 from ..plugins import PackError, Registry, get_registry
-from . import audit, billing, scheduling
+from . import audit, billing, note_templates, scheduling
 from .actor import Actor
 from .common import Input, get
 from .events import after_commit
 
+#: The ``code`` in a 409's ``details`` when a signed note is asked to change: the editor
+#: stops saving and shows the signed note (a late autosave after signing, say).
+NOTE_SIGNED = "note-signed"
+
 
 class DraftIn(Input):
+    """A new draft for a visit. Without ``template_id`` the visit's default template is
+    used (:func:`vesalius.services.note_templates.default_template`). ``copy_forward``
+    pre-fills the template's carried fields from the case's last signed note; ``document``
+    is laid over both (what is sent wins, field by field)."""
+
     appointment_id: int
-    template_id: str
+    template_id: str | None = None
     document: dict[str, Any] = Field(default_factory=dict)
+    copy_forward: bool = False
 
 
 class AddendumIn(Input):
@@ -61,11 +83,24 @@ def _note(session: Session, actor: Actor, note_id: int, permission: str) -> Note
     return note
 
 
+def _draft(session: Session, actor: Actor, note_id: int, doing: str) -> Note:
+    """A note that must still be a draft for ``doing``: 409 coded ``note-signed`` else."""
+    note = _note(session, actor, note_id, "notes.write")
+    if note.status != "draft":
+        message = (f"the note is {note.status} and can no longer be {doing}; "
+                   + ("add an addendum" if note.status == "signed" else "start a new note"))
+        raise Conflict(message, field="document",
+                       details=[{"code": NOTE_SIGNED, "field": "document", "message": message,
+                                 "status": note.status}])
+    return note
+
+
 def _problem_error(problems: list[Any]) -> Invalid:
     first = problems[0]
     return Invalid(first.message if not first.field else f"{first.field}: {first.message}",
                    field=first.field,
-                   details=[{"field": p.field, "message": p.message} for p in problems])
+                   details=[{"field": p.field, "message": p.message,
+                             "severity": getattr(p, "severity", "error")} for p in problems])
 
 
 def _validated(registry: Registry, template_id: str, document: Any) -> dict[str, Any]:
@@ -75,38 +110,136 @@ def _validated(registry: Registry, template_id: str, document: Any) -> dict[str,
         raise _problem_error(exc.problems) from None
 
 
+def _installed(registry: Registry, template_id: str) -> NoteTemplate:
+    if template_id not in registry.templates:
+        raise Invalid(f"no note template {template_id!r} is installed", field="template_id")
+    return registry.template(template_id)
+
+
+def _layered(*documents: Mapping[str, Any]) -> dict[str, Any]:
+    """Documents laid over each other field by field: a later one wins."""
+    out: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        for section, values in document.items():
+            if isinstance(values, Mapping):
+                out.setdefault(section, {}).update(values)
+            else:  # not an object: left for validation to name
+                out[section] = values  # type: ignore[assignment]
+    return out
+
+
+def _at(document: Mapping[str, Any], path: str) -> Any:
+    section, _, key = path.partition(".")
+    values = document.get(section)
+    return values.get(key) if isinstance(values, Mapping) else None
+
+
+def _last_signed_query(case_id: int, patient_id: int, on_or_before: date | None,
+                       exclude: int | None):  # type: ignore[no-untyped-def]
+    """The case's signed notes, newest first (date of service, then signing time)."""
+    query = select(Note).where(Note.case_id == case_id, Note.patient_id == patient_id,
+                               Note.status == "signed")
+    if on_or_before is not None:
+        query = query.where(Note.date_of_service <= on_or_before)
+    if exclude is not None:
+        query = query.where(Note.id != exclude)
+    return query.order_by(Note.date_of_service.desc(), Note.signed_at.desc(),
+                          Note.id.desc()).limit(1)
+
+
+def _copy_forward(session: Session, registry: Registry, template: NoteTemplate,
+                  note: Note) -> tuple[Note | None, dict[str, Any]]:
+    """The source (the case's last signed note on or before this note's date) and what
+    ``template`` carries from it. Same patient and same case only, by construction."""
+    source = session.scalar(_last_signed_query(note.case_id, note.patient_id,
+                                               note.date_of_service, note.id))
+    if source is None:
+        return None, {}
+    return source, carried_forward(template, source.document,
+                                   registry.document_model(template.id))
+
+
+def _carried_marks(copied: Mapping[str, Any], document: Mapping[str, Any],
+                   source: Note) -> dict[str, str]:
+    """``{path: source date}`` for each copied value the final document still holds."""
+    day = source.date_of_service.isoformat()
+    return {f"{section}.{key}": day
+            for section, values in copied.items() for key, value in values.items()
+            if _at(document, f"{section}.{key}") == value}
+
+
 def create_draft(session: Session, actor: Actor, data: DraftIn) -> Note:
-    """A draft note for an appointment, from a registered template."""
+    """A draft note for an appointment: from ``data.template_id`` or the visit's default
+    template, started from the template's pre-filled tables, the case's last signed note
+    (``copy_forward``) and ``data.document``, in that order of precedence (last wins).
+    ``note.copied_from_id`` names the source note (``None``: nothing to copy from) and
+    ``note.carried`` the carried paths with the source's date of service."""
     appointment = get(session, Appointment, data.appointment_id, "appointment",
                       field="appointment_id")
     actor.require("notes.write", patient_id=appointment.patient_id)
     registry = get_registry()
-    if data.template_id not in registry.templates:
-        raise Invalid(f"no note template {data.template_id!r} is installed",
-                      field="template_id")
     if appointment.case_id is None:
         raise Invalid("the appointment has no case: attach it to the patient's case first",
                       field="appointment_id")
     if appointment.status in ("cancelled", "late-cancelled", "no-show"):
         raise Conflict(f"the appointment is {appointment.status}", field="appointment_id")
-    template = registry.template(data.template_id)
+    if data.template_id:
+        template = _installed(registry, data.template_id)
+    else:
+        template = visit_template(session, registry, appointment).template
     pack = registry.owner("template", template.id)
-    document = _validated(registry, template.id, data.document)
     note = Note(patient_id=appointment.patient_id, case_id=appointment.case_id,
                 appointment_id=appointment.id, author_id=actor.user_id or 0,
                 practitioner_id=actor.practitioner_id or appointment.practitioner_id,
                 template_id=template.id, template_version=template.version, pack=pack,
                 pack_version=registry.pack(pack).version,
-                date_of_service=appointment.start_at.date(), status="draft",
-                document=document)
+                date_of_service=appointment.start_at.date(), status="draft", carried={})
+    source, copied = (_copy_forward(session, registry, template, note) if data.copy_forward
+                      else (None, {}))
+    note.document = _validated(registry, template.id,
+                               _layered(template.new_document(), copied, data.document))
+    if source is not None:
+        note.copied_from_id = source.id
+        note.carried = _carried_marks(copied, note.document, source)
     if actor.user_id is None:  # the command line or a seed: credit the treating practitioner
         note.author_id = session.scalar(select(Practitioner.user_id).where(
             Practitioner.id == appointment.practitioner_id)) or 0
     session.add(note)
     session.flush()
     audit.record(session, actor, "create", "note", note.id, note.patient_id,
-                 detail=template.id)
+                 detail=template.id + (f", copied forward from note {source.id}"
+                                       if source is not None else ""))
     return note
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    """The template a visit opens with and the visit kind it was chosen for."""
+
+    template: NoteTemplate
+    visit_kind: note_templates.VisitKind
+
+
+def visit_template(session: Session, registry: Registry,
+                   appointment: Appointment) -> TemplateChoice:
+    """The template a visit's new note opens with: its service's, else its case's
+    discipline's, for the visit kind (first visit of the case or a later one)."""
+    case = session.get(Case, appointment.case_id) if appointment.case_id else None
+    kind = note_templates.visit_kind(session, case.id) if case else "initial"
+    template = note_templates.default_template(
+        registry, case.discipline if case else None, kind, appointment.service)
+    if template is None:
+        raise Invalid("no note template is installed: enable a discipline pack",
+                      field="template_id")
+    return TemplateChoice(template, kind)
+
+
+def template_for_visit(session: Session, actor: Actor, appointment_id: int) -> TemplateChoice:
+    """What :func:`create_draft` would open for the appointment without a ``template_id``
+    (the editor preselects it)."""
+    appointment = get(session, Appointment, appointment_id, "appointment")
+    actor.require("notes.write", patient_id=appointment.patient_id)
+    return visit_template(session, get_registry(), appointment)
 
 
 def read(session: Session, actor: Actor, note_id: int) -> Note:
@@ -117,20 +250,125 @@ def read(session: Session, actor: Actor, note_id: int) -> Note:
 
 def update_draft(session: Session, actor: Actor, note_id: int,
                  document: dict[str, Any]) -> Note:
-    """Replace the draft's document; :class:`Conflict` once signed, :class:`Invalid` naming
-    the first offending field (all of them in ``details``)."""
-    note = _note(session, actor, note_id, "notes.write")
-    if note.status != "draft":
-        raise Conflict(f"the note is {note.status} and can no longer be edited; add an addendum",
-                       field="document")
+    """Replace the draft's document; :class:`Conflict` once signed (``details`` carry
+    ``code: "note-signed"``), :class:`Invalid` naming the first offending field (all of
+    them in ``details``). A carried value the practitioner changed loses its mark."""
+    note = _draft(session, actor, note_id, "edited")
     registry = get_registry()
     if note.template_id not in registry.templates:
         raise Conflict(f"the template {note.template_id} is not installed (pack {note.pack})")
-    note.document = _validated(registry, note.template_id, document)
+    checked = _validated(registry, note.template_id, document)
+    note.carried = {path: day for path, day in (note.carried or {}).items()
+                    if _at(checked, path) == _at(note.document, path)}
+    note.document = checked
     note.updated_at = utcnow()
     session.flush()
     audit.record(session, actor, "update", "note", note.id, note.patient_id)
     return note
+
+
+def switch_template(session: Session, actor: Actor, note_id: int, template_id: str | None, *,
+                    document: dict[str, Any] | None = None,
+                    copy_forward: bool = False) -> Note:
+    """Switch a draft to another installed template. Of ``document`` (default: the draft's
+    own) the values whose path exists in the new template and fit its field are kept
+    (:func:`vesalius_sdk.documents.switched`); the new template's pre-filled tables and,
+    with ``copy_forward``, its carried fields from the case's last signed note fill the
+    rest. ``template_id=None`` keeps the draft's template (to copy forward into it).
+    Audited with both template ids (and the source note when copied)."""
+    note = _draft(session, actor, note_id, "switched")
+    registry = get_registry()
+    template = _installed(registry, template_id or note.template_id)
+    base = note.document if document is None else document
+    model = registry.document_model(template.id)
+    kept = switched(base, model)
+    source, copied = (_copy_forward(session, registry, template, note) if copy_forward
+                      else (None, {}))
+    old_id, old_carried, old_document = note.template_id, dict(note.carried or {}), note.document
+    pack = registry.owner("template", template.id)
+    note.template_id, note.template_version = template.id, template.version
+    note.pack, note.pack_version = pack, registry.pack(pack).version
+    note.document = _validated(registry, template.id,
+                               _layered(template.new_document(), copied, kept))
+    # Marks survive where the carried value is still there, unchanged.
+    carried = {path: day for path, day in old_carried.items()
+               if _at(note.document, path) is not None
+               and _at(note.document, path) == _at(old_document, path)}
+    if source is not None:
+        note.copied_from_id = source.id
+        carried.update(_carried_marks(copied, note.document, source))
+    note.carried = carried
+    note.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "update", "note", note.id, note.patient_id,
+                 detail=f"template {old_id} -> {template.id}"
+                 + (f", copied forward from note {source.id}" if source is not None else ""))
+    return note
+
+
+def discard(session: Session, actor: Actor, note_id: int) -> None:
+    """Discard a draft: the row is deleted (a draft was never attested, so no reader of a
+    visit's notes has to skip it and a new note can be started at once); the audit row
+    keeps who, when, the template and the SHA-256 of the discarded content. A signed note
+    is never discarded: 409 (mark it entered in error instead)."""
+    note = _note(session, actor, note_id, "notes.write")
+    if note.status != "draft":
+        message = (f"the note is {note.status}: only a draft can be discarded"
+                   + ("; mark it entered in error instead" if note.status == "signed" else ""))
+        raise Conflict(message, details=[{"code": NOTE_SIGNED, "field": None,
+                                          "message": message, "status": note.status}])
+    digest = hashlib.sha256(json.dumps(note.document, sort_keys=True,
+                                       separators=(",", ":")).encode()).hexdigest()
+    audit.record(session, actor, "discard", "note", note.id, note.patient_id,
+                 detail=f"{note.template_id} draft, content sha256 {digest}")
+    session.delete(note)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class ChartMarks:
+    """One chart field of a note: where it is, its chart, and the marks recorded."""
+
+    path: str
+    label: str
+    chart: str
+    marks: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class LastSigned:
+    """The case's last signed note, for the editor's side panel: the note (its stored
+    snapshot in ``note.rendered``), its template's title when installed, and its charts."""
+
+    note: Note
+    template_title: str | None
+    charts: list[ChartMarks]
+
+
+def last_signed(session: Session, actor: Actor, case_id: int,
+                before_note_id: int | None = None) -> LastSigned | None:
+    """The case's last signed note (by date of service, then signing time), or ``None``.
+    With ``before_note_id`` (the note being written): the last one on or before its date,
+    the note itself left out. Two or three primary-key/indexed queries; audited as a read."""
+    case = get(session, Case, case_id, "case")
+    actor.require("notes.read", patient_id=case.patient_id)
+    on_or_before = None
+    if before_note_id is not None:
+        current = get(session, Note, before_note_id, "note")
+        if current.case_id != case.id:
+            raise Invalid(f"note {before_note_id} is not of case {case.id}",
+                          field="before_note_id")
+        on_or_before = current.date_of_service
+    note = session.scalar(_last_signed_query(case.id, case.patient_id, on_or_before,
+                                             before_note_id))
+    if note is None:
+        return None
+    audit.record(session, actor, "read", "note", note.id, note.patient_id)
+    template = get_registry().templates.get(note.template_id)
+    charts = [ChartMarks(path, f.label, f.chart, list(_at(note.document, path) or []))
+              for path, f in (template.iter_fields() if template else [])
+              if isinstance(f, ChartField)]
+    return LastSigned(note, template.title if template else None, charts)
 
 
 def scores_of(registry: Registry, template_id: str,
@@ -154,7 +392,8 @@ def scores_of(registry: Registry, template_id: str,
 
 def context(session: Session, note: Note, case: Case, scores: dict[str, Score],
             signed_at: Any = None) -> NoteContext:
-    """The read-only view a pack's hooks get: no names, no contact details."""
+    """The read-only view a pack's hooks get: no names, no contact details. Carries the
+    note's template and the case's other notes of the same day (:func:`same_day_notes`)."""
     payer = session.get(Payer, case.payer_id) if case.payer_id else None
     payer_context = PayerContext(
         id=str(payer.id), name=payer.name, kind=payer.kind,  # type: ignore[arg-type]
@@ -165,14 +404,63 @@ def context(session: Session, note: Note, case: Case, scores: dict[str, Score],
         select(func.count()).select_from(Note).where(
             Note.case_id == case.id, Note.status == "signed", Note.id != note.id,
             Note.date_of_service <= note.date_of_service)) or 0
+    registry = get_registry()
     return NoteContext(
         id=str(note.id), template_id=note.template_id, template_version=note.template_version,
         document=note.document, date_of_service=note.date_of_service,
         case=CaseContext(id=str(case.id), discipline=case.discipline,
                          diagnosis_codes=tuple(case.diagnosis_codes), payer=payer_context,
                          visits_before=visits_before),
-        scores=scores, signed_at=signed_at,
+        scores=scores, signed_at=signed_at, template=registry.templates.get(note.template_id),
+        same_day_notes=same_day_notes(session, registry, note),
     )
+
+
+def same_day_notes(session: Session, registry: Registry, note: Note) -> tuple[NoteSummary, ...]:
+    """The case's other drafts and signed notes on ``note``'s date of service (entered in
+    error ones left out), oldest first, with their procedures and, for signed ones, the
+    codes of their invoice's lines (a void invoice charges nothing). Two queries at most,
+    whatever the number of notes."""
+    query = (select(Note.id, Note.template_id, Note.status, Note.document)
+             .where(Note.case_id == note.case_id, Note.date_of_service == note.date_of_service,
+                    Note.status.in_(("draft", "signed")))
+             .order_by(Note.created_at, Note.id))
+    if note.id is not None:
+        query = query.where(Note.id != note.id)
+    rows = session.execute(query).all()
+    signed = [row.id for row in rows if row.status == "signed"]
+    charged: dict[int, list[str]] = {}
+    if signed:
+        for note_id, code in session.execute(
+                select(Invoice.note_id, InvoiceLine.code)
+                .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+                .where(Invoice.note_id.in_(signed), Invoice.status != "void")
+                .order_by(Invoice.note_id, InvoiceLine.position, InvoiceLine.id)):
+            charged.setdefault(note_id, []).append(code)
+    return tuple(
+        NoteSummary(id=str(row.id), template_id=row.template_id,
+                    template_kind=(registry.templates[row.template_id].kind
+                                   if row.template_id in registry.templates else None),
+                    signed=row.status == "signed",
+                    procedures=_procedures(registry, row.template_id, row.document or {}),
+                    charged_codes=tuple(charged.get(row.id, ())))
+        for row in rows)
+
+
+def _procedures(registry: Registry, template_id: str,
+                document: Mapping[str, Any]) -> tuple[ProcedureSummary, ...]:
+    template = registry.templates.get(template_id)
+    if template is None:
+        return ()
+    found = []
+    for path, one in template.iter_fields():
+        if isinstance(one, ProceduresField):
+            for entry in _at(document, path) or []:
+                if isinstance(entry, Mapping) and entry.get("code"):
+                    found.append(ProcedureSummary(code=str(entry["code"]),
+                                                  minutes=entry.get("minutes"),
+                                                  units=entry.get("units")))
+    return tuple(found)
 
 
 def content_hash(note: Note) -> str:
@@ -207,14 +495,47 @@ def preview_charges(session: Session, actor: Actor, note_id: int) -> list[Any]:
         raise Conflict(str(exc)) from None
 
 
-def sign(session: Session, actor: Actor, note_id: int) -> tuple[Note, Invoice | None]:
-    """Sign a draft: check it (document, required fields, the pack's rules), record the
+@dataclass(frozen=True)
+class Signed:
+    """What signing gives: the signed note, its draft invoice (``None`` when nothing is
+    billed) and the warnings the practitioner signed over. Unpacks as ``note, invoice``."""
+
+    note: Note
+    invoice: Invoice | None
+    warnings: tuple[NoteProblem, ...] = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.note, self.invoice))
+
+
+def signing_problems(session: Session, actor: Actor, note_id: int) -> list[NoteProblem]:
+    """What the pack and the template say of the draft as it stands: errors (which block
+    signing) and warnings (which do not), for the editor to show before the sign."""
+    note = _note(session, actor, note_id, "notes.read")
+    registry = get_registry()
+    if note.template_id not in registry.templates:
+        raise Conflict(f"the template {note.template_id} is not installed (pack {note.pack})")
+    case = get(session, Case, note.case_id, "case")
+    scores = {m: s for m, (_p, s) in scores_of(registry, note.template_id,
+                                               note.document).items()}
+    try:
+        return registry.problems_before_signing(context(session, note, case, scores))
+    except PackError as exc:
+        raise Conflict(str(exc)) from None
+
+
+def sign(session: Session, actor: Actor, note_id: int) -> Signed:
+    """Sign a draft: check it (document, required fields, the pack's rules: errors block,
+    warnings are returned in :attr:`Signed.warnings` and kept in the snapshot), record the
     signer, time, pack and template versions, snapshot and hash, store measure results,
-    draft the invoice from the pack's charge lines, complete the appointment. All in the
-    caller's transaction: any failure leaves nothing half-written."""
+    draft the invoice from the pack's charge lines, complete the visit (one never checked in
+    too). All in the caller's transaction: any failure leaves nothing half-written. A note
+    already signed: 409 with ``code: "note-signed"``."""
     note = _note(session, actor, note_id, "notes.sign")
     if note.status != "draft":
-        raise Conflict(f"the note is already {note.status}")
+        message = f"the note is already {note.status}"
+        raise Conflict(message, details=[{"code": NOTE_SIGNED, "field": None,
+                                          "message": message, "status": note.status}])
     if actor.role != "system" and actor.practitioner_id is None:
         raise Forbidden("only a practitioner signs notes")
     registry = get_registry()
@@ -228,8 +549,10 @@ def sign(session: Session, actor: Actor, note_id: int) -> tuple[Note, Invoice | 
     draft_context = context(session, note, case, scores)
     try:
         problems = registry.problems_before_signing(draft_context)
-        if problems:
-            raise _problem_error(problems)
+        errors = [p for p in problems if p.blocks_signing]
+        if errors:
+            raise _problem_error(errors + [p for p in problems if not p.blocks_signing])
+        warnings = tuple(problems)
         lines = registry.charge_lines(draft_context)
     except PackError as exc:
         raise Conflict(f"the note cannot be signed: {exc}") from None
@@ -242,7 +565,7 @@ def sign(session: Session, actor: Actor, note_id: int) -> tuple[Note, Invoice | 
     note.signed_by = actor.user_id if actor.user_id is not None else note.author_id
     note.pack, note.pack_version = pack, registry.pack(pack).version
     note.template_version = template.version
-    note.rendered = render(registry, template, note, scores, practitioner)
+    note.rendered = render(registry, template, note, scores, practitioner, warnings)
     note.content_sha256 = content_hash(note)
     session.flush()
     for measure_id, (path, score) in measured.items():
@@ -268,11 +591,12 @@ def sign(session: Session, actor: Actor, note_id: int) -> tuple[Note, Invoice | 
         else None
     if invoice is None and appointment is not None:
         invoice = billing.draft_service_invoice(session, actor, appointment, note_id=note.id)
-    if appointment is not None and appointment.status in ("arrived", "in-session"):
-        scheduling.set_status(session, actor, appointment.id, "completed")
-    signed_context = context(session, note, case, scores, signed_at=now)
+    if appointment is not None:
+        scheduling.complete_for_note(session, actor, appointment, note.id)
+    signed_context = draft_context.model_copy(update={"signed_at": now,
+                                                      "document": note.document})
     after_commit(session, lambda: registry.note_signed(signed_context))
-    return note, invoice
+    return Signed(note, invoice, warnings)
 
 
 def _diagnoses_to_case(session: Session, actor: Actor, template: Any, note: Note,
@@ -292,13 +616,14 @@ def _diagnoses_to_case(session: Session, actor: Actor, template: Any, note: Note
 
 
 def render(registry: Registry, template: Any, note: Note, scores: dict[str, Score],
-           practitioner: Practitioner | None) -> str:
+           practitioner: Practitioner | None, warnings: tuple[NoteProblem, ...] = ()) -> str:
     from .rendering import render_note
 
     return render_note(template, note.document, registry=registry, scores=scores,
                        date_of_service=note.date_of_service, pack=note.pack,
                        pack_version=note.pack_version,
-                       practitioner=practitioner.display_name if practitioner else None)
+                       practitioner=practitioner.display_name if practitioner else None,
+                       warnings=warnings)
 
 
 def add_addendum(session: Session, actor: Actor, note_id: int,

@@ -3,7 +3,7 @@ signing, and stored, so the note stays readable after its pack is upgraded or re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,9 +16,11 @@ from vesalius_sdk import (
     CodesField,
     MeasureField,
     MultiChoiceField,
+    NoteProblem,
     NoteTemplate,
     NumberField,
     ProceduresField,
+    RegionColumn,
     ScaleField,
     Score,
     TableField,
@@ -50,14 +52,10 @@ def _value(field: Any, value: Any, registry: Registry, scores: Mapping[str, Scor
         return escape(f"{value} / {field.maximum}")
     if isinstance(field, CodesField):
         return escape(", ".join(value))
+    if isinstance(field, RegionColumn):
+        return escape(_region_label(registry.charts.get(field.chart), value))
     if isinstance(field, TableField):
-        head = "".join(f"<th>{escape(c.label)}</th>" for c in field.columns)
-        rows = "".join(
-            "<tr>" + "".join(
-                f"<td>{'' if row.get(c.id) is None else _value(c, row[c.id], registry, scores)}"
-                "</td>" for c in field.columns) + "</tr>"
-            for row in value)
-        return Markup(f'<table class="note-table"><tr>{head}</tr>{rows}</table>')
+        return _table(field, value, registry, scores)
     if isinstance(field, ChartField):
         chart = registry.charts.get(field.chart)
         marks = [ChartMark.model_validate(m) for m in value]
@@ -90,6 +88,28 @@ def _value(field: Any, value: Any, registry: Registry, scores: Mapping[str, Scor
     return _text(value)
 
 
+def _table(field: TableField, rows: list[Mapping[str, Any]], registry: Registry,
+           scores: Mapping[str, Score]) -> Markup:
+    """Entered columns, then computed ones (as stored at signing, with their unit)."""
+    head = "".join(f"<th>{escape(c.label)}</th>" for c in field.columns) + "".join(
+        f'<th class="computed">{escape(c.label)}'
+        + (f" ({escape(c.unit)})" if c.unit else "") + "</th>" for c in field.computed)
+    body = []
+    for row in rows:
+        cells = [f"<td>{_value(c, row[c.id], registry, scores)}</td>"
+                 if row.get(c.id) is not None else "<td></td>" for c in field.columns]
+        cells += [f'<td class="computed">{escape(_number(row.get(c.id)))}</td>'
+                  for c in field.computed]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return Markup(f'<table class="note-table"><tr>{head}</tr>{"".join(body)}</table>')
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _region_label(chart: Any, region_id: str) -> str:
     if chart is None:
         return region_id
@@ -99,8 +119,10 @@ def _region_label(chart: Any, region_id: str) -> str:
 
 def render_note(template: NoteTemplate, document: Mapping[str, Any], *, registry: Registry,
                 scores: Mapping[str, Score], date_of_service: date, pack: str,
-                pack_version: str | None, practitioner: str | None) -> str:
-    """The note as HTML: header, then every filled field under its section."""
+                pack_version: str | None, practitioner: str | None,
+                warnings: Sequence[NoteProblem] = ()) -> str:
+    """The note as HTML: header, then every filled field under its section, then the
+    warnings the practitioner signed over (they did not block signing)."""
     parts = [
         f'<article class="note" data-template="{escape(template.id)}" '
         f'data-template-version="{template.version}">',
@@ -121,5 +143,10 @@ def render_note(template: NoteTemplate, document: Mapping[str, Any], *, registry
             parts.append(f"<dt>{escape(field.label)}</dt>"
                          f"<dd>{_value(field, value, registry, scores)}</dd>")
         parts.append("</dl></section>")
+    if warnings:
+        parts.append('<aside class="note-warnings"><h2>Signed with warnings</h2><ul>'
+                     + "".join(f"<li>{escape(w.field + ': ' if w.field else '')}"
+                               f"{escape(w.message)}</li>" for w in warnings)
+                     + "</ul></aside>")
     parts.append("</article>")
     return "".join(parts)

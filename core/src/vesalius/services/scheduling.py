@@ -58,6 +58,9 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
     "late-cancelled": frozenset(),
     "no-show": frozenset(),
 }
+#: Signing a visit's note completes the visit from any of these: a visit never checked in
+#: (booked, confirmed) too, so that it reaches the ready-to-bill worklist with its invoice.
+COMPLETED_BY_NOTE = frozenset({"booked", "confirmed", "arrived", "in-session"})
 #: Statuses in which the time, practitioner or room may still be changed.
 MOVABLE = frozenset({"booked", "confirmed"})
 
@@ -325,6 +328,25 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
         from .billing import draft_fee_invoice
 
         draft_fee_invoice(session, actor, appointment)
+    return appointment
+
+
+def complete_for_note(session: Session, actor: Actor, appointment: Appointment,
+                      note_id: int) -> Appointment:
+    """Complete the visit whose note was just signed (:data:`COMPLETED_BY_NOTE`); the audit
+    row says why when the visit skipped check-in. Other statuses are left as they are."""
+    old = appointment.status
+    if old not in COMPLETED_BY_NOTE:
+        return appointment
+    if "completed" in TRANSITIONS[old]:
+        return set_status(session, actor, appointment.id, "completed")
+    actor.require("appointments.change", patient_id=appointment.patient_id)
+    appointment.status, appointment.status_changed_at = "completed", utcnow()
+    flush_booking(session)
+    audit.record(session, actor, "status", "appointment", appointment.id,
+                 appointment.patient_id,
+                 detail=f"{old} -> completed (completed when its note {note_id} was signed)")
+    _announce(session, appointment, old, "completed")
     return appointment
 
 

@@ -105,4 +105,7 @@ def init_app(app: Flask, db: Database, *, self_authenticating: tuple[str, ...] =
     from .pack_pages import mount_pack_blueprints
 
     mount_pack_blueprints(app)
+    from .filters import check_menu
+
+    check_menu(app)
     return app

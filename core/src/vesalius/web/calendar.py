@@ -24,6 +24,7 @@ from ..services import cases as case_service
 from ..services import clinic, practitioners, scheduling, waitlist
 from ..services.common import clinic_timezone
 from .context import actor, commit_reads, db
+from .filters import STATUS_LABELS
 from .forms import FormError, clean, parse, service_errors
 from .lookups import staff_at
 from .security import requires, wants_json
@@ -194,11 +195,14 @@ def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
                 after += f" · {esc(e.practitioner_name)}"
             elif e.room_name:
                 after += f" · {esc(e.room_name)}"
+            # The status in words, not only as the stripe's colour (WCAG 1.4.1): it is
+            # part of the link's text, so of its accessible name too.
+            state = esc(STATUS_LABELS.get(e.status, e.status))
             block.html = Markup(
                 f'<a class="appt {esc(e.status)} r{block.row} s{block.span}" '
                 f'href="{escape(block.href)}" draggable="true" data-appointment="{e.id}" '
                 f'data-minutes="{block.minutes}"><strong>{escape(e.patient_name)}</strong> '
-                f"{escape(block.time)}{after}</a>")
+                f'{escape(block.time)} · <span class="st">{state}</span>{after}</a>')
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, request, url_for
-from werkzeug.routing import BuildError
+from flask import Flask, current_app, request, url_for
 
-from ..permissions import STAFF, allowed
+from ..permissions import PATIENT, STAFF, allowed
 from .context import clinic_tz, current_user, state
 
-#: The staff menu: label, endpoint, permission. Shown to roles holding the permission.
+log = logging.getLogger("vesalius.web")
+
+#: The staff menu, in order: label and the endpoint it opens. Who sees an entry is not
+#: listed here: it is the permission (and audience) its view declares, checked against the
+#: one permission table, so the menu offers exactly the pages the gate lets a role open.
 MENU = (
-    ("Today", "charting.day", "notes.write"),
-    ("Calendar", "calendar.day", "calendar.read"),
-    ("Patients", "patients.search", "patients.search"),
-    ("Waitlist", "calendar.waitlist", "waitlist.read"),
-    ("Ready to bill", "billing.ready", "billing.write"),
-    ("Invoices", "billing.invoices", "reports.read"),
-    ("Claims", "billing.claims", "claims.read"),
-    ("Reports", "reports.index", "reports.read"),
-    ("Admin", "admin.index", "settings.write"),
+    ("Today", "charting.day"),
+    ("Calendar", "calendar.day"),
+    ("Patients", "patients.search"),
+    ("Waitlist", "calendar.waitlist_page"),
+    ("Ready to bill", "billing.ready"),
+    ("Invoices", "billing.invoices"),
+    ("Claims", "billing.claims_page"),
+    ("Reports", "reports.index"),
+    ("Admin", "admin.index"),
 )
+
 
 STATUS_LABELS = {
     "booked": "Booked", "confirmed": "Confirmed", "arrived": "Arrived",
@@ -74,29 +79,68 @@ def fmt_age(born: date | None) -> str:
     return f"{years} y"
 
 
+def may_open(role: str, endpoint: str) -> bool:
+    """Whether the page gate lets ``role`` open ``endpoint``'s page: the permission and
+    audience its view declares (a pack's page: its blueprint's permission), checked against
+    the one permission table. A page that declares nothing is nobody's."""
+    from .security import PACK_DEFAULT_PERMISSION
+
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    if getattr(view, "vesalius_public", False):
+        return True
+    permission = getattr(view, "vesalius_permission", None)
+    blueprint = current_app.blueprints.get(endpoint.rsplit(".", 1)[0])
+    if permission is None and getattr(blueprint, "vesalius_pack", False):
+        permission = getattr(blueprint, "vesalius_permission", PACK_DEFAULT_PERMISSION)
+    audience = getattr(view, "vesalius_audience", "staff")
+    if permission is None or (audience == "staff" and role not in STAFF) or (
+            audience == "patient" and role != PATIENT):
+        return False
+    return permission == "*signed-in" or allowed(role, permission)
+
+
+def menu_entries(role: str) -> list[tuple[str, str]]:
+    """The menu a role sees: (label, endpoint), the core's entries then the packs'."""
+    entries = [(label, endpoint) for label, endpoint in MENU if may_open(role, endpoint)]
+    for _pack, label, endpoint in state().extras.get("pack_menu", []):
+        if may_open(role, endpoint):
+            entries.append((label, endpoint))
+    return entries
+
+
 def menu() -> list[tuple[str, str, bool]]:
+    """The signed-in staff member's menu: label, link, whether it is the current area."""
     user = current_user()
     if user is None or user.role not in STAFF:
         return []
     endpoint = request.endpoint or ""
     area = endpoint.split(".", 1)[0]
     items = []
-    for label, target, permission in MENU:
-        if not allowed(user.role, permission):
-            continue
-        try:
-            href = url_for(target)
-        except BuildError:  # an area this build does not serve
-            continue
+    for label, target in menu_entries(user.role):
         same_area = target.split(".", 1)[0] == area
-        items.append((label, href, target == endpoint or (
+        items.append((label, url_for(target), target == endpoint or (
             same_area and area not in ("calendar", "billing"))))
-    for _pack, label, target in state().extras.get("pack_menu", []):
-        try:
-            items.append((label, url_for(target), endpoint == target))
-        except BuildError:  # a pack menu entry naming no endpoint is skipped
-            continue
     return items
+
+
+def check_menu(app: Flask) -> None:
+    """Refuse to start when a core menu entry names an endpoint no view serves (it would
+    silently vanish from the menu); a pack's bad entry is logged and left out."""
+    missing = [f"{label} -> {endpoint}" for label, endpoint in MENU
+               if endpoint not in app.view_functions]
+    if missing:
+        raise RuntimeError("menu entries naming no registered endpoint: " + ", ".join(missing))
+    extras = app.extensions["vesalius.web"].extras
+    kept = []
+    for pack, label, endpoint in extras.get("pack_menu", []):
+        if endpoint in app.view_functions:
+            kept.append((pack, label, endpoint))
+        else:
+            log.error("pack %r: menu entry %r names no endpoint (%r); left out",
+                      pack, label, endpoint)
+    extras["pack_menu"] = kept
 
 
 def install_filters(app: Flask) -> None:

@@ -1,20 +1,9 @@
-"""Hook implementations of the acupuncture pack."""
+"""The acupuncture pack, declared once: the entry point
+``acupuncture = "vesalius_acupuncture.plugin:pack"``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from vesalius_sdk import (
-    BillingCode,
-    ChargeLine,
-    ChartDefinition,
-    Discipline,
-    NoteContext,
-    NoteProblem,
-    NoteTemplate,
-    OutcomeMeasure,
-    hookimpl,
-)
+from vesalius_sdk import Pack
 
 from . import billing, validation
 from .charts import MERIDIAN_CHART
@@ -22,40 +11,12 @@ from .discipline import ACUPUNCTURE
 from .measures import MEASURES
 from .templates import TEMPLATES
 
-
-@hookimpl
-def register_disciplines(register: Callable[[Discipline], None]) -> None:
-    register(ACUPUNCTURE)
-
-
-@hookimpl
-def register_note_templates(register: Callable[[NoteTemplate], None]) -> None:
-    for template in TEMPLATES:
-        register(template)
-
-
-@hookimpl
-def register_charts(register: Callable[[ChartDefinition], None]) -> None:
-    register(MERIDIAN_CHART)
-
-
-@hookimpl
-def register_measures(register: Callable[[OutcomeMeasure], None]) -> None:
-    for measure in MEASURES:
-        register(measure)
-
-
-@hookimpl
-def register_billing_codes(register: Callable[[BillingCode], None]) -> None:
-    for code in billing.CODES:
-        register(code)
-
-
-@hookimpl
-def validate_note(note: NoteContext) -> list[NoteProblem]:
-    return validation.validate(note)
-
-
-@hookimpl
-def charge_lines(note: NoteContext) -> list[ChargeLine]:
-    return billing.charge_lines(note)
+pack = Pack(
+    disciplines=(ACUPUNCTURE,),
+    note_templates=TEMPLATES,
+    charts=(MERIDIAN_CHART,),
+    measures=MEASURES,
+    billing_codes=billing.CODES,
+    validate_note=validation.validate,
+    charge_lines=billing.charge_lines,
+)

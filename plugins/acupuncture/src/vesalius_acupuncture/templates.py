@@ -8,7 +8,15 @@
   contact with or without electro-stimulation (what the charge rule bills), adjuncts and
   the patient's response.
 
-The ``points``, ``contact``, ``adjuncts`` and ``response`` sections are shared by both.
+The ``points``, ``contact``, ``adjuncts``, ``response`` and ``mymop`` sections are shared by
+both, so what carries forward from the intake to the first treatment keeps its path.
+
+The intake is the discipline's default for a case's first visit, the treatment note for
+every later one. Copy-forward carries the point prescription (chart, point table, overall
+technique, retention, needles, position), the MYMOP2 symptoms and activity in the
+patient's words (the follow-up form re-rates the same ones), the working pattern and
+principle, the diagnoses, the plan and the visit interval; never today's report, tongue
+and pulse, needle counts, contact increments (what is billed), adjuncts or response.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from vesalius_sdk import (
     TableField,
     TextField,
 )
+from vesalius_sdk.safety import consent_field
 
 from .charts import CHART_ID, MERIDIANS
 
@@ -74,7 +83,8 @@ POINTS = Section(
         ChartField(id="chart", label="Points treated", chart=CHART_ID,
                    help="Mark each point needled, with side, depth, technique and "
                         "retention; electro-stimulation, moxibustion and cupping too."),
-        TableField(id="table", label="Points needled (table)", max_rows=60, columns=(
+        TableField(id="table", label="Points needled (table)", max_rows=60, carry_forward=True,
+                   columns=(
             TextField(id="point", label="Point", max_length=16,
                       help="Standard or older code: LI4, UB40, SJ5, Ren12"),
             ChoiceField(id="side", label="Side", options=SIDE),
@@ -88,11 +98,14 @@ POINTS = Section(
                     integer=True),
         NumberField(id="needles_removed", label="Needles removed and counted", minimum=0,
                     maximum=200, integer=True),
-        ChoiceField(id="technique", label="Overall technique", options=TECHNIQUE),
+        ChoiceField(id="technique", label="Overall technique", options=TECHNIQUE,
+                    carry_forward=True),
         NumberField(id="retention_min", label="Retention", unit="min", minimum=0,
-                    maximum=120, integer=True),
-        TextField(id="needles", label="Needles (gauge x length, brand)", max_length=120),
-        TextField(id="position", label="Patient position", max_length=120),
+                    maximum=120, integer=True, carry_forward=True),
+        TextField(id="needles", label="Needles (gauge x length, brand)", max_length=120,
+                  carry_forward=True),
+        TextField(id="position", label="Patient position", max_length=120,
+                  carry_forward=True),
     ),
 )
 
@@ -116,6 +129,7 @@ CONTACT = Section(
 ADJUNCTS = Section(
     id="adjuncts",
     title="Adjunct therapies",
+    collapsed=True,
     fields=(
         MultiChoiceField(id="used", label="Adjuncts", options=options(
             ("moxibustion", "Moxibustion"), ("cupping", "Cupping"), ("gua-sha", "Gua sha"),
@@ -142,20 +156,27 @@ RESPONSE = Section(
         LongTextField(id="notes", label="Patient response"),
         LongTextField(id="advice", label="Advice and plan"),
         NumberField(id="next_visit_days", label="Next visit in", unit="days", minimum=0,
-                    maximum=365, integer=True),
+                    maximum=365, integer=True, carry_forward=True),
     ),
 )
 
-MYMOP = Section(
-    id="mymop",
-    title="MYMOP2",
-    fields=(
-        TextField(id="symptom1", label="Symptom 1, in the patient's words"),
-        TextField(id="symptom2", label="Symptom 2, in the patient's words"),
-        TextField(id="activity", label="Activity, in the patient's words"),
-        MeasureField(id="scores", label="MYMOP2 scores", measure="mymop2"),
-    ),
-)
+def mymop(*, default: bool) -> Section:
+    """MYMOP2 with the patient's own words, which carry forward so that a follow-up re-rates
+    the same symptoms and activity; ``default`` opens the scores in a new note."""
+    return Section(
+        id="mymop",
+        title="MYMOP2",
+        fields=(
+            TextField(id="symptom1", label="Symptom 1, in the patient's words",
+                      carry_forward=True),
+            TextField(id="symptom2", label="Symptom 2, in the patient's words",
+                      carry_forward=True),
+            TextField(id="activity", label="Activity, in the patient's words",
+                      carry_forward=True),
+            MeasureField(id="scores", label="MYMOP2 scores", measure="mymop2",
+                         default=default),
+        ),
+    )
 
 # ----------------------------------------------------------------------------------------
 # Templates.
@@ -163,9 +184,12 @@ MYMOP = Section(
 
 INTAKE = NoteTemplate(
     id="acupuncture.intake",
+    # 2: informed consent added, a box that must be ticked to sign.
+    version=2,
     title="Acupuncture intake",
     discipline=DISCIPLINE,
     kind="intake",
+    default_for=("initial",),
     description="First visit: complaint, history and safety screen, the ten questions, "
                 "tongue and pulse, pattern differentiation and treatment principle.",
     sections=(
@@ -180,9 +204,10 @@ INTAKE = NoteTemplate(
             LongTextField(id="goals", label="Goals"),
         )),
         Section(id="history", title="History and safety", fields=(
-            LongTextField(id="medical", label="Medical history"),
-            LongTextField(id="medications", label="Medications and supplements"),
-            TextField(id="allergies", label="Allergies"),
+            LongTextField(id="medical", label="Medical history", carry_forward=True),
+            LongTextField(id="medications", label="Medications and supplements",
+                          carry_forward=True),
+            TextField(id="allergies", label="Allergies", carry_forward=True),
             ChoiceField(id="pregnancy", label="Pregnant", options=options(
                 ("no", "No"), ("yes", "Yes"), ("possible", "Possibly"),
                 ("not-applicable", "Not applicable"))),
@@ -194,6 +219,9 @@ INTAKE = NoteTemplate(
             BooleanField(id="immunosuppressed", label="Immunosuppressed"),
             BooleanField(id="metal_allergy", label="Metal allergy"),
             CodesField(id="diagnoses", label="Diagnoses"),
+            consent_field(help="Needling, its risks (bruising, soreness, fainting, rarely "
+                               "infection or pneumothorax) and alternatives explained; the "
+                               "patient agreed."),
         )),
         Section(id="ten_questions", title="Ten questions", fields=(
             ChoiceField(id="temperature", label="Hot or cold", options=options(
@@ -260,11 +288,13 @@ INTAKE = NoteTemplate(
             ChoiceField(id="yin_yang", label="Yin / yang", options=options(
                 ("yin", "Yin"), ("yang", "Yang"), ("both", "Both"))),
             MultiChoiceField(id="organs", label="Organ systems involved", options=ORGANS),
-            LongTextField(id="patterns", label="Pattern(s)", required=True),
-            LongTextField(id="principle", label="Treatment principle", required=True),
+            LongTextField(id="patterns", label="Pattern(s)", required=True,
+                          carry_forward=True),
+            LongTextField(id="principle", label="Treatment principle", required=True,
+                          carry_forward=True),
             LongTextField(id="plan", label="Treatment plan (frequency, number of sessions)"),
         )),
-        MYMOP,
+        mymop(default=True),
         POINTS,
         CONTACT,
         ADJUNCTS,
@@ -277,6 +307,7 @@ TREATMENT = NoteTemplate(
     title="Acupuncture treatment",
     discipline=DISCIPLINE,
     kind="treatment",
+    default_for=("follow-up",),
     description="A treatment visit: points needled, technique, retention, personal-contact "
                 "increments with or without electro-stimulation, adjuncts and response.",
     sections=(
@@ -289,13 +320,14 @@ TREATMENT = NoteTemplate(
         Section(id="assessment", title="Tongue, pulse and pattern today", fields=(
             TextField(id="tongue", label="Tongue"),
             TextField(id="pulse", label="Pulse"),
-            LongTextField(id="pattern", label="Pattern and treatment principle"),
+            LongTextField(id="pattern", label="Pattern and treatment principle",
+                          carry_forward=True),
         )),
         POINTS,
         CONTACT,
         ADJUNCTS,
         RESPONSE,
-        MYMOP,
+        mymop(default=False),
     ),
 )
 

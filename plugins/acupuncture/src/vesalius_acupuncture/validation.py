@@ -35,7 +35,8 @@ def table_problems(rows: list[Mapping[str, Any]]) -> tuple[list[NoteProblem], se
         needled.add(code)
         midline = POINTS[code].midline
         if midline and row.get("side"):
-            problems.append(NoteProblem(field=f"{field}.side",
+            # A side on a midline point is a slip that misleads nobody: shown, not blocking.
+            problems.append(NoteProblem(field=f"{field}.side", severity="warning",
                                         message=f"{code} is on the midline: leave the side empty"))
         if not midline and not row.get("side"):
             problems.append(NoteProblem(field=f"{field}.side",

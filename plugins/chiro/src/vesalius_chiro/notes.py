@@ -13,7 +13,7 @@ from typing import Any, Literal
 from vesalius_sdk import ChartField, NoteContext, TableField
 
 from . import segments
-from .templates import BY_ID
+from .templates import template_of
 
 CHART_ID = "chiro.spine"
 PartLetter = Literal["P", "A", "R", "T"]
@@ -29,11 +29,8 @@ MARK_PART: dict[str, PartLetter] = {
 }
 
 
-def _fields(template_id: str, kind: type) -> Iterator[tuple[str, str, Any]]:
-    template = BY_ID.get(template_id)
-    if template is None:
-        return
-    for path, field in template.iter_fields():
+def _fields(note: NoteContext, kind: type) -> Iterator[tuple[str, str, Any]]:
+    for path, field in template_of(note).iter_fields():
         if isinstance(field, kind):
             section, _, key = path.partition(".")
             yield section, key, field
@@ -42,7 +39,7 @@ def _fields(template_id: str, kind: type) -> Iterator[tuple[str, str, Any]]:
 def spine_marks(note: NoteContext) -> list[Mapping[str, Any]]:
     """Every mark of every spine-chart field of the note, as stored."""
     marks: list[Mapping[str, Any]] = []
-    for section, key, field in _fields(note.template_id, ChartField):
+    for section, key, field in _fields(note, ChartField):
         if field.chart == CHART_ID:
             marks += (note.document.get(section) or {}).get(key) or []
     return marks
@@ -59,14 +56,14 @@ def adjusted_regions(note: NoteContext) -> list[str]:
 
 def care_type(note: NoteContext) -> str | None:
     """``active`` or ``maintenance`` as recorded in the note's ``care_type`` field."""
-    for section, key, _ in _fields(note.template_id, object):
+    for section, key, _ in _fields(note, object):
         if key == "care_type":
             return (note.document.get(section) or {}).get(key)
     return None
 
 
 def _part_rows(note: NoteContext) -> Iterator[Mapping[str, Any]]:
-    for section, key, field in _fields(note.template_id, TableField):
+    for section, key, field in _fields(note, TableField):
         if key == "part" and isinstance(field, TableField):
             yield from (note.document.get(section) or {}).get(key) or []
 

@@ -6,6 +6,13 @@ maintenance) decides the AT modifier. PART (pain, asymmetry, range of motion, ti
 is recorded per spinal region in a table, as Medicare's §240.1.2 asks of every visit.
 The ODI field refers to the physiotherapy pack's measure: without that pack it is shown as
 unavailable and the rest of the template works.
+
+Daily charting: the initial examination is the default for a case's first visit, the visit
+note for later ones. Copy-forward carries the diagnosis, the phase of care, the plan and the
+home care; the spine chart is not carried, because its "adjusted" marks are what the charge
+rule bills: a copied chart would bill the last visit's adjustments again. Red flags, the
+response to treatment and consent are the SDK's common safety fields
+(:mod:`vesalius_sdk.safety`), with the same ids and values as before.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from vesalius_sdk import (
     LongTextField,
     MeasureField,
     MultiChoiceField,
+    NoteContext,
     NoteTemplate,
     NumberField,
     Option,
@@ -27,6 +35,7 @@ from vesalius_sdk import (
     TableField,
     TextField,
 )
+from vesalius_sdk.safety import consent_field, red_flag_fields, response_fields
 
 from .charts.spine import TECHNIQUES
 
@@ -41,18 +50,6 @@ SPINAL_REGIONS = _options("cervical", "thoracic", "lumbar", "sacral", "pelvic")
 CARE_TYPE = (
     Option(value="active", label="Active / corrective treatment"),
     Option(value="maintenance", label="Maintenance / supportive care"),
-)
-RED_FLAGS = (
-    Option(value="cauda-equina", label="Bladder or bowel change, saddle numbness"),
-    Option(value="progressive-neuro", label="Progressive neurological deficit"),
-    Option(value="weight-loss", label="Unexplained weight loss"),
-    Option(value="fever-infection", label="Fever or suspected infection"),
-    Option(value="cancer-history", label="History of cancer"),
-    Option(value="major-trauma", label="Significant trauma"),
-    Option(value="osteoporosis", label="Osteoporosis or long-term steroids"),
-    Option(value="night-pain", label="Unremitting night pain"),
-    Option(value="cervical-arterial", label="Dizziness, diplopia, dysarthria, dysphagia, "
-                                            "drop attacks, nystagmus, nausea"),
 )
 ORTHO_TESTS = _options(
     "cervical-compression", "cervical-distraction", "spurling", "shoulder-depression",
@@ -92,7 +89,9 @@ def _part_table() -> TableField:
 
 
 def _spine(label: str, help_text: str) -> ChartField:
-    return ChartField(id="spine", label=label, chart="chiro.spine", help=help_text)
+    # Never copied forward: its "adjusted" marks are what the charge rule bills.
+    return ChartField(id="spine", label=label, chart="chiro.spine", help=help_text,
+                      carry_forward=False)
 
 
 def _rom_table() -> TableField:
@@ -127,6 +126,7 @@ def _ortho_table() -> TableField:
 def _treatment_fields() -> tuple:
     return (
         ChoiceField(id="care_type", label="Phase of care", options=CARE_TYPE, required=True,
+                    carry_forward=True,
                     help="Active treatment corrects a subluxation and is expected to improve "
                          "function; maintenance supports a patient who has reached maximum "
                          "improvement. Payers that ask for it get the AT modifier on active "
@@ -136,11 +136,7 @@ def _treatment_fields() -> tuple:
                            "on the spine chart; add what the chart does not say."),
         LongTextField(id="therapies", label="Other care given",
                       help="Soft-tissue work, modalities, exercises."),
-        ChoiceField(id="response", label="Response to treatment",
-                    options=_options("tolerated-well", "immediate-improvement", "no-change",
-                                     "post-treatment-soreness", "adverse-reaction")),
-        LongTextField(id="adverse_details", label="Adverse reaction: what happened and what "
-                                                  "was done"),
+        *response_fields(),
     )
 
 
@@ -149,6 +145,9 @@ INITIAL_EXAM = NoteTemplate(
     title="Chiropractic initial examination",
     discipline="chiro",
     kind="initial",
+    # 2: consent must be ticked to sign (SDK 0.2 must-be-true box).
+    version=2,
+    default_for=("initial",),
     description="History, posture, orthopaedic and neurological tests, palpation and motion "
                 "findings on the spine chart, radiographs, diagnosis and plan of care.",
     sections=(
@@ -166,9 +165,7 @@ INITIAL_EXAM = NoteTemplate(
                        low_label="No pain", high_label="Worst imaginable"),
             TextField(id="aggravating", label="Aggravating factors"),
             TextField(id="relieving", label="Relieving factors"),
-            MultiChoiceField(id="red_flags", label="Red flags present", options=RED_FLAGS),
-            LongTextField(id="red_flag_action", label="Action on red flags",
-                          help="Referral or management; needed when a red flag is ticked."),
+            *red_flag_fields(),
             LongTextField(id="past_history", label="Past medical, surgical and trauma history"),
             TextField(id="medications", label="Medications"),
             LongTextField(id="prior_care", label="Previous care for this complaint"),
@@ -241,7 +238,7 @@ INITIAL_EXAM = NoteTemplate(
             LongTextField(id="motion", label="Motion palpation"),
             _part_table(),
         )),
-        Section(id="radiographs", title="Radiographic findings", fields=(
+        Section(id="radiographs", title="Radiographic findings", collapsed=True, fields=(
             BooleanField(id="taken", label="Radiographs taken or reviewed"),
             DateField(id="date", label="Date of the films",
                       help="Medicare accepts films from 12 months before to 3 months after "
@@ -269,10 +266,9 @@ INITIAL_EXAM = NoteTemplate(
             MultiChoiceField(id="techniques", label="Techniques planned",
                              options=_options(*TECHNIQUES)),
             LongTextField(id="goals", label="Goals", help="Short- and long-term, measurable."),
-            LongTextField(id="home_care", label="Home care and advice"),
+            LongTextField(id="home_care", label="Home care and advice", carry_forward=True),
             DateField(id="re_exam", label="Re-examination due"),
-            BooleanField(id="consent", label="Informed consent to treatment obtained",
-                         required=True),
+            consent_field(),
         )),
     ),
 )
@@ -282,6 +278,9 @@ VISIT = NoteTemplate(
     title="Chiropractic visit",
     discipline="chiro",
     kind="follow-up",
+    # 2: the diagnosis is recorded (and carried forward) on the visit itself.
+    version=2,
+    default_for=("follow-up",),
     description="Daily visit note: progress, PART by region, segments adjusted and "
                 "techniques on the spine chart, phase of care, response and plan.",
     sections=(
@@ -303,11 +302,14 @@ VISIT = NoteTemplate(
             ChoiceField(id="status", label="Status",
                         options=_options("improving", "plateau", "worsening", "resolved")),
             LongTextField(id="notes", label="Assessment"),
+            CodesField(id="diagnosis", label="Diagnosis (ICD-10)",
+                       help="Carried from the last note; segmental dysfunction first. Empty: "
+                            "the case's diagnoses apply."),
         )),
         Section(id="plan", title="Plan", fields=(
             LongTextField(id="plan", label="Plan"),
             TextField(id="next_visit", label="Next visit"),
-            LongTextField(id="home_care", label="Home care and advice"),
+            LongTextField(id="home_care", label="Home care and advice", carry_forward=True),
         )),
     ),
 )
@@ -354,8 +356,9 @@ RE_EXAM = NoteTemplate(
             ChoiceField(id="decision", label="Decision",
                         options=_options("continue", "change-plan", "discharge", "refer")),
             NumberField(id="visits_per_week", label="Visits per week", minimum=0, maximum=7,
-                        integer=True),
-            NumberField(id="weeks", label="For weeks", minimum=0, maximum=52, integer=True),
+                        integer=True, carry_forward=True),
+            NumberField(id="weeks", label="For weeks", minimum=0, maximum=52, integer=True,
+                        carry_forward=True),
             LongTextField(id="plan", label="Plan"),
         )),
     ),
@@ -363,3 +366,8 @@ RE_EXAM = NoteTemplate(
 
 ALL = (INITIAL_EXAM, VISIT, RE_EXAM)
 BY_ID = {t.id: t for t in ALL}
+
+
+def template_of(note: NoteContext) -> NoteTemplate:
+    """The template ``note`` was made with: the one the host hands over, else ours by id."""
+    return note.template or BY_ID[note.template_id]

@@ -2,14 +2,17 @@
 
 Each rule is a small pure function of the note returning problems named by field:
 
-* a red flag ticked needs the action taken on it;
-* an adverse reaction needs its details;
+* the SDK's common safety rule (:func:`vesalius_sdk.safety.safety_problems`): a red flag
+  ticked needs the action taken on it, an adverse reaction its details;
 * an examination's diagnosis names the segmental dysfunction (M99.0x) of every region where
   a subluxation is charted;
 * for Medicare, spinal CMT on active treatment needs PART in each region adjusted (two of
   the four, one of them asymmetry or range of motion; Benefit Policy Manual §240.1.2) and a
-  segmental dysfunction code of a spinal region as the primary diagnosis
-  (CLINICAL.md §2.5, §2.9).
+  segmental dysfunction code of a spinal region as the primary diagnosis (CMS, Medicare
+  Benefit Policy Manual, Pub. 100-02, ch. 15, §240.1.2; ICD-10-CM M99.01-M99.05).
+
+A note whose diagnosis field is empty (a visit, say) is judged by the case's diagnoses; a
+subluxation code missing from those is a warning, since the case, not this note, holds it.
 """
 
 from __future__ import annotations
@@ -17,52 +20,45 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from vesalius_sdk import CodesField, NoteContext, NoteProblem
+from vesalius_sdk.safety import safety_problems
 
 from . import segments
 from .billing import spinal_regions
 from .notes import adjusted_regions, care_type, meets_part, part_by_region, spine_marks
-from .templates import BY_ID
+from .templates import template_of
 
 _SPINAL_DYSFUNCTION = {segments.DYSFUNCTION_CODE[r] for r in segments.SPINAL_REGIONS}
 
 
 def _path_of(note: NoteContext, key: str) -> str | None:
     """The ``section.field`` path of the field named ``key`` in the note's template."""
-    template = BY_ID.get(note.template_id)
-    if template is None:
-        return None
-    return next((p for p, _ in template.iter_fields() if p.endswith(f".{key}")), None)
+    return next((p for p, f in template_of(note).iter_fields() if f.id == key), None)
 
 
-def red_flags(note: NoteContext) -> Iterator[NoteProblem]:
-    flags, action = _path_of(note, "red_flags"), _path_of(note, "red_flag_action")
-    if flags and action and note.value(flags) and not str(note.value(action, "")).strip():
-        yield NoteProblem(field=action, message="Red flags are ticked: record the action "
-                                                "taken (referral or management)")
+def safety(note: NoteContext) -> Iterator[NoteProblem]:
+    """The SDK's red-flag and adverse-reaction rule, on the note's own template."""
+    return safety_problems(note.model_copy(update={"template": template_of(note)}))
 
 
-def adverse_reaction(note: NoteContext) -> Iterator[NoteProblem]:
-    response, details = _path_of(note, "response"), _path_of(note, "adverse_details")
-    if response and details and note.value(response) == "adverse-reaction" and not str(
-        note.value(details, "")
-    ).strip():
-        yield NoteProblem(field=details, message="An adverse reaction is recorded: describe "
-                                                 "it and what was done")
+def _note_codes(note: NoteContext) -> tuple[str | None, list[str]]:
+    """The note's diagnosis field and the codes entered in it."""
+    for path, field in template_of(note).iter_fields():
+        if isinstance(field, CodesField):
+            return path, [c.upper() for c in note.value(path, [])]
+    return None, []
 
 
 def _diagnosis(note: NoteContext) -> tuple[str | None, list[str]]:
-    template = BY_ID.get(note.template_id)
-    if template is not None:
-        for path, field in template.iter_fields():
-            if isinstance(field, CodesField):
-                return path, [c.upper() for c in note.value(path, [])]
-    return None, list(note.case.diagnosis_codes)
+    """The note's diagnosis field and its codes; the case's codes where the note has none."""
+    path, codes = _note_codes(note)
+    return path, codes or list(note.case.diagnosis_codes)
 
 
 def subluxation_codes(note: NoteContext) -> Iterator[NoteProblem]:
-    path, codes = _diagnosis(note)
+    path, own = _note_codes(note)
     if path is None:
         return
+    codes = own or list(note.case.diagnosis_codes)
     wanted: dict[str, str] = {}
     for mark in spine_marks(note):
         if mark.get("type") == "subluxation":
@@ -73,7 +69,8 @@ def subluxation_codes(note: NoteContext) -> Iterator[NoteProblem]:
     for code, region_id in sorted(wanted.items()):
         if code not in codes:
             yield NoteProblem(field=path, message=f"A subluxation is charted at {region_id}: "
-                                                  f"add segmental dysfunction {code}")
+                                                  f"add segmental dysfunction {code}",
+                              severity="error" if own else "warning")
 
 
 def medicare_cmt(note: NoteContext) -> Iterator[NoteProblem]:
@@ -104,8 +101,7 @@ def medicare_cmt(note: NoteContext) -> Iterator[NoteProblem]:
 
 
 RULES: tuple[Callable[[NoteContext], Iterator[NoteProblem]], ...] = (
-    red_flags,
-    adverse_reaction,
+    safety,
     subluxation_codes,
     medicare_cmt,
 )

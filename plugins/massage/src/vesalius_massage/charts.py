@@ -4,8 +4,10 @@ tenderness.
 Regions are muscle groups, one per side (``upper-trapezius-left``) or on the midline
 (``rectus-abdominis``). Their ids are stored in signed notes: never rename or remove one,
 add new ones instead. Each region's ``group`` is the body area of the treatment log
-(:mod:`.areas`). Views are drawn as the therapist faces the patient: in the anterior view the
-patient's right is on the viewer's left, in the posterior view the patient's left is.
+(:mod:`.areas`). The views are the SDK's shared body figures (:mod:`vesalius_sdk.anatomy`),
+each muscle an ellipse placed from a named landmark, drawn as the therapist faces the
+patient: in the anterior view the patient's right is on the viewer's left, in the posterior
+view the patient's left is.
 
 Mark vocabulary, as palpation findings are usually recorded:
 
@@ -20,140 +22,116 @@ Mark vocabulary, as palpation findings are usually recorded:
 
 from __future__ import annotations
 
-from vesalius_sdk import (
-    ChartDefinition,
-    ChartView,
-    Decoration,
-    Ellipse,
-    MarkAttribute,
-    MarkType,
-    Rect,
-    Region,
-)
+from vesalius_sdk import ChartDefinition, MarkAttribute, MarkType, Region
+from vesalius_sdk.anatomy import Figure, body_back, body_front, region_at
 
 from .areas import AREA_IDS
 
-WIDTH, HEIGHT = 200.0, 440.0
-
-Shape = Ellipse | Rect
-
-# (muscle id, label, area, shape on the viewer's left half), per view; mirrored for the
-# other side.
-PAIRED: dict[str, tuple[tuple[str, str, str, Shape], ...]] = {
+#: (muscle id, label, area, anchor on the shared figure, dx, dy, rx, ry, rotation), per
+#: view. ``{side}`` in the anchor is the side drawn; ``dx`` and the rotation are given for
+#: the muscle drawn on the viewer's left and mirrored on the right.
+Spot = tuple[str, str, str, str, float, float, float, float, float]
+PAIRED: dict[str, tuple[Spot, ...]] = {
     "anterior": (
-        ("temporalis", "temporalis", "head-face", Ellipse(cx=84, cy=24, rx=5, ry=8)),
-        ("masseter", "masseter", "head-face", Ellipse(cx=88, cy=45, rx=4, ry=7)),
-        ("scalenes", "scalenes", "neck", Ellipse(cx=85, cy=66, rx=4, ry=6)),
-        ("sternocleidomastoid", "sternocleidomastoid", "neck",
-         Rect(x=91, y=56, width=6, height=18, rx=3)),
-        ("anterior-deltoid", "anterior deltoid", "shoulders",
-         Ellipse(cx=56, cy=86, rx=10, ry=12)),
-        ("pectoralis", "pectoralis major and minor", "chest",
-         Ellipse(cx=80, cy=95, rx=15, ry=12)),
-        ("biceps", "biceps and brachialis", "arms-hands",
-         Rect(x=38, y=102, width=15, height=50, rx=7)),
+        ("temporalis", "temporalis", "head-face", "head", -21, -7, 4.5, 9, 10),
+        ("masseter", "masseter", "head-face", "mouth", -15, 2, 4.5, 7, -10),
+        ("scalenes", "scalenes", "neck", "neck_{side}", -5, 8, 3.5, 5, 0),
+        ("sternocleidomastoid", "sternocleidomastoid", "neck", "neck_{side}", 2.5, 2, 3,
+         10, -25),
+        ("anterior-deltoid", "anterior deltoid", "shoulders", "shoulder_{side}", 5, 8, 9, 13,
+         15),
+        ("pectoralis", "pectoralis major and minor", "chest", "chest_{side}", 0, -13, 17, 13,
+         0),
+        ("biceps", "biceps and brachialis", "arms-hands", "upper_arm_middle_{side}", 0, 0, 8,
+         22, 8),
         ("forearm-flexors", "wrist and finger flexors", "arms-hands",
-         Rect(x=31, y=158, width=14, height=54, rx=6)),
-        ("hand-palm", "thenar and palm", "arms-hands", Ellipse(cx=36, cy=228, rx=8, ry=12)),
-        ("obliques", "obliques", "abdomen", Rect(x=68, y=118, width=17, height=54, rx=6)),
-        ("iliopsoas", "iliopsoas (hip flexors)", "hips-gluteals",
-         Ellipse(cx=84, cy=190, rx=8, ry=10)),
-        ("tensor-fasciae-latae", "tensor fasciae latae", "hips-gluteals",
-         Ellipse(cx=64, cy=196, rx=6, ry=9)),
-        ("quadriceps", "quadriceps", "thighs", Rect(x=64, y=212, width=20, height=88, rx=9)),
-        ("adductors", "adductors", "thighs", Rect(x=86, y=214, width=10, height=64, rx=4)),
-        ("tibialis-anterior", "tibialis anterior", "lower-legs",
-         Rect(x=70, y=318, width=12, height=72, rx=5)),
-        ("foot-dorsum", "top of foot", "feet", Ellipse(cx=78, cy=414, rx=9, ry=12)),
+         "forearm_middle_{side}", 0, 0, 7, 20, 8),
+        ("hand-palm", "thenar and palm", "arms-hands", "hand_{side}", 0, -2, 7, 11, 15),
+        ("obliques", "obliques", "abdomen", "abdomen_{side}", -10, -15, 8, 22, 0),
+        ("iliopsoas", "iliopsoas (hip flexors)", "hips-gluteals", "groin_{side}", 5, -6, 6,
+         10, -20),
+        ("tensor-fasciae-latae", "tensor fasciae latae", "hips-gluteals", "hip_{side}", 3,
+         -6, 6, 11, 10),
+        ("quadriceps", "quadriceps", "thighs", "thigh_middle_{side}", -3, 5, 12, 38, 4),
+        ("adductors", "adductors", "thighs", "thigh_middle_{side}", 14, -12, 4.5, 24, -6),
+        ("tibialis-anterior", "tibialis anterior", "lower-legs", "calf_or_shin_{side}", -3,
+         5, 6, 30, 2),
+        ("foot-dorsum", "top of foot", "feet", "foot_{side}", 0, 0, 9, 8, 0),
     ),
     "posterior": (
-        ("suboccipitals", "suboccipitals", "neck", Ellipse(cx=92, cy=52, rx=6, ry=4)),
-        ("levator-scapulae", "levator scapulae", "neck", Ellipse(cx=88, cy=66, rx=4, ry=7)),
-        ("upper-trapezius", "upper trapezius", "shoulders",
-         Ellipse(cx=72, cy=76, rx=12, ry=6)),
-        ("posterior-deltoid", "posterior deltoid", "shoulders",
-         Ellipse(cx=52, cy=88, rx=9, ry=12)),
-        ("rotator-cuff", "infraspinatus and teres", "shoulders",
-         Ellipse(cx=70, cy=100, rx=11, ry=11)),
-        ("rhomboids", "rhomboids and middle trapezius", "upper-back",
-         Rect(x=84, y=84, width=12, height=30, rx=4)),
-        ("latissimus-dorsi", "latissimus dorsi", "upper-back",
-         Rect(x=62, y=116, width=20, height=36, rx=6)),
-        ("erector-spinae-thoracic", "thoracic erector spinae", "upper-back",
-         Rect(x=86, y=118, width=10, height=38, rx=3)),
-        ("erector-spinae-lumbar", "lumbar erector spinae", "low-back",
-         Rect(x=86, y=160, width=10, height=28, rx=3)),
-        ("quadratus-lumborum", "quadratus lumborum", "low-back",
-         Rect(x=70, y=158, width=13, height=26, rx=4)),
-        ("triceps", "triceps", "arms-hands", Rect(x=38, y=104, width=15, height=50, rx=7)),
+        ("suboccipitals", "suboccipitals", "neck", "occiput", -8, 22, 6, 3.5, 0),
+        ("levator-scapulae", "levator scapulae", "neck", "neck_{side}", -4, 8, 3.5, 8, 20),
+        ("upper-trapezius", "upper trapezius", "shoulders", "C7", -26, 5, 16, 5, 12),
+        ("posterior-deltoid", "posterior deltoid", "shoulders", "shoulder_{side}", 3, 9, 9,
+         13, 15),
+        ("rotator-cuff", "infraspinatus and teres", "shoulders", "scapula_{side}", -2, 6,
+         12, 10, 0),
+        ("rhomboids", "rhomboids and middle trapezius", "upper-back", "T3", -9, 0, 4.5, 14,
+         0),
+        ("latissimus-dorsi", "latissimus dorsi", "upper-back", "mid_back_{side}", -10, -15,
+         12, 18, 0),
+        ("erector-spinae-thoracic", "thoracic erector spinae", "upper-back", "T7", -7, 5,
+         4.5, 22, 0),
+        ("erector-spinae-lumbar", "lumbar erector spinae", "low-back", "L3", -7, -4, 4.5, 15,
+         0),
+        ("quadratus-lumborum", "quadratus lumborum", "low-back", "L3", -22, -4, 7, 13, 0),
+        ("triceps", "triceps", "arms-hands", "upper_arm_middle_{side}", 0, 0, 8, 22, 8),
         ("forearm-extensors", "wrist and finger extensors", "arms-hands",
-         Rect(x=31, y=160, width=14, height=54, rx=6)),
+         "forearm_middle_{side}", 0, 0, 7, 20, 8),
         ("gluteus-medius", "gluteus medius and minimus", "hips-gluteals",
-         Ellipse(cx=74, cy=196, rx=12, ry=8)),
-        ("gluteus-maximus", "gluteus maximus", "hips-gluteals",
-         Ellipse(cx=86, cy=216, rx=13, ry=11)),
-        ("piriformis", "piriformis and deep rotators", "hips-gluteals",
-         Ellipse(cx=66, cy=214, rx=7, ry=4)),
-        ("it-band", "iliotibial band", "thighs", Rect(x=60, y=236, width=7, height=64, rx=3)),
-        ("hamstrings", "hamstrings", "thighs", Rect(x=70, y=236, width=22, height=74, rx=9)),
-        ("calf", "gastrocnemius and soleus", "lower-legs",
-         Rect(x=72, y=322, width=18, height=60, rx=8)),
-        ("achilles", "Achilles tendon", "lower-legs",
-         Rect(x=77, y=384, width=9, height=20, rx=4)),
-        ("plantar-fascia", "sole of foot (plantar fascia)", "feet",
-         Ellipse(cx=81, cy=420, rx=8, ry=11)),
+         "iliac_crest_{side}", 5, 14, 12, 8, 10),
+        ("gluteus-maximus", "gluteus maximus", "hips-gluteals", "buttock_{side}", 4, 3, 15,
+         17, 0),
+        ("piriformis", "piriformis and deep rotators", "hips-gluteals", "buttock_{side}", -5,
+         -10, 9, 3.5, -15),
+        ("it-band", "iliotibial band", "thighs", "thigh_middle_{side}", -16, 5, 3.5, 34, 4),
+        ("hamstrings", "hamstrings", "thighs", "thigh_middle_{side}", 3, 15, 12, 32, 2),
+        ("calf", "gastrocnemius and soleus", "lower-legs", "calf_or_shin_{side}", 0, -5, 10,
+         25, 0),
+        ("achilles", "Achilles tendon", "lower-legs", "achilles_{side}", 0, -8, 4, 12, 0),
+        ("plantar-fascia", "sole of foot (plantar fascia)", "feet", "foot_{side}", 0, 0, 6.5,
+         8, 0),
     ),
 }
 
-# (muscle id, label, area, shape) per view, on the midline.
-MIDLINE: dict[str, tuple[tuple[str, str, str, Shape], ...]] = {
+# (muscle id, label, area, anchor, dx, dy, rx, ry, rotation) per view, on the midline.
+MIDLINE: dict[str, tuple[Spot, ...]] = {
     "anterior": (
-        ("rectus-abdominis", "rectus abdominis", "abdomen",
-         Rect(x=90, y=114, width=20, height=62, rx=5)),
+        ("rectus-abdominis", "rectus abdominis", "abdomen", "navel", 0, 6, 9, 42, 0),
     ),
     "posterior": (
-        ("scalp", "scalp (occipitofrontalis)", "head-face",
-         Ellipse(cx=100, cy=28, rx=18, ry=16)),
-        ("sacrum", "sacral fascia", "low-back", Rect(x=92, y=190, width=16, height=16, rx=4)),
+        ("scalp", "scalp (occipitofrontalis)", "head-face", "head", 0, -16, 20, 16, 0),
+        ("sacrum", "sacral fascia", "low-back", "sacrum", 0, 0, 8, 10, 0),
     ),
 }
 
-# The figure: head, neck, trunk, and each side's arm and leg (viewer's left; mirrored).
-_TRUNK = (Ellipse(cx=100, cy=34, rx=22, ry=27), Rect(x=88, y=56, width=24, height=20, rx=4),
-          Rect(x=56, y=74, width=88, height=134, rx=20))
-_LIMBS = (Rect(x=28, y=80, width=28, height=80, rx=12), Rect(x=26, y=154, width=22, height=66,
-                                                              rx=10),
-          Ellipse(cx=37, cy=230, rx=11, ry=16), Rect(x=58, y=204, width=40, height=112, rx=16),
-          Rect(x=64, y=312, width=30, height=96, rx=12), Ellipse(cx=80, cy=418, rx=13, ry=16))
+FIGURES = {"anterior": body_front, "posterior": body_back}
 
 
-def _mirror(shape: Shape) -> Shape:
-    if isinstance(shape, Ellipse):
-        return shape.model_copy(update={"cx": WIDTH - shape.cx})
-    return shape.model_copy(update={"x": WIDTH - shape.x - shape.width})
-
-
-def _figure(view: str) -> tuple[Decoration, ...]:
-    parts = list(_TRUNK) + list(_LIMBS) + [_mirror(s) for s in _LIMBS]
-    left, right = ("R", "L") if view == "anterior" else ("L", "R")
-    return (*(Decoration(shape=s) for s in parts),
-            Decoration(text=left, at=(6, 14), role="label"),
-            Decoration(text=right, at=(188, 14), role="label"))
+def _region(figure: Figure, view: str, spot: Spot, side: str | None, mirrored: bool
+            ) -> Region:
+    muscle, label, area, anchor, dx, dy, rx, ry, rotate = spot
+    x, y = figure.anchor(anchor.format(side=side))
+    sign = -1 if mirrored else 1
+    return region_at(figure, (x + sign * dx, y + dy), rx=rx, ry=ry, rotate=sign * rotate,
+                     id=f"{muscle}-{side}" if side else muscle,
+                     label=f"{side.capitalize()} {label}" if side else
+                     label[0].upper() + label[1:],
+                     view=view, side=side or "midline", group=area)
 
 
 def _regions() -> tuple[Region, ...]:
     regions = []
     for view in ("anterior", "posterior"):
-        for muscle, label, area, shape in MIDLINE[view]:
-            regions.append(Region(id=muscle, label=label[0].upper() + label[1:], view=view,
-                                  side="midline", group=area, shape=shape))
+        figure = FIGURES[view]()
+        for spot in MIDLINE[view]:
+            regions.append(_region(figure, view, spot, None, False))
         # Anterior view: the patient's right is on the viewer's left; posterior: the reverse.
         viewer_left = "right" if view == "anterior" else "left"
         viewer_right = "left" if view == "anterior" else "right"
-        for muscle, label, area, shape in PAIRED[view]:
-            for side, drawn in ((viewer_left, shape), (viewer_right, _mirror(shape))):
-                regions.append(Region(id=f"{muscle}-{side}", label=f"{side.capitalize()} {label}",
-                                      view=view, side=side, group=area, shape=drawn))
+        for spot in PAIRED[view]:
+            for side in (viewer_left, viewer_right):
+                regions.append(_region(figure, view, spot, side, side == viewer_right))
     assert {r.group for r in regions} <= AREA_IDS
     return tuple(regions)
 
@@ -187,10 +165,7 @@ MUSCLES = ChartDefinition(
     title="Muscle map",
     description="Muscle groups front and back, one per side, with tension, trigger points "
                 "and tenderness found on palpation.",
-    views=(ChartView(id="anterior", title="Front", width=WIDTH, height=HEIGHT,
-                     decorations=_figure("anterior")),
-           ChartView(id="posterior", title="Back", width=WIDTH, height=HEIGHT,
-                     decorations=_figure("posterior"))),
+    views=(body_front().view("anterior", "Front"), body_back().view("posterior", "Back")),
     regions=_regions(),
     mark_types=(TENSION, TRIGGER_POINT, TENDERNESS),
 )

@@ -1,5 +1,13 @@
 """Note templates: the intake (health history and contraindication screen) and the treatment
-note (muscle map, pressure, and the treatment sequence log)."""
+note (muscle map, pressure, and the treatment sequence log).
+
+The intake is the discipline's default for a case's first visit, the treatment note for
+every later one. Copy-forward: besides the SDK's defaults (the muscle map, the plan), what
+the client told us once and what we settled on (preferred pressure, areas to avoid, health
+history, positioning, home care) carries forward; today's report, the re-screen, the
+treatment log (it is what is billed) and the response never do. NPRS and PGIC are the
+general pack's measures, used by id.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +69,7 @@ INTAKE = NoteTemplate(
     title="Massage intake",
     discipline="massage",
     kind="intake",
+    default_for=("initial",),
     description="First visit: reasons and goals, health history, the contraindication "
                 "screen and consent.",
     sections=(
@@ -69,20 +78,26 @@ INTAKE = NoteTemplate(
             MultiChoiceField(id="goals", label="Goals", options=_options(GOALS)),
             BooleanField(id="had_massage", label="Has had professional massage before"),
             ChoiceField(id="pressure_preference", label="Preferred pressure",
-                        options=PRESSURE_OPTIONS),
-            TextField(id="avoid_areas", label="Areas not to be massaged",
+                        options=PRESSURE_OPTIONS, carry_forward=True),
+            TextField(id="avoid_areas", label="Areas not to be massaged", carry_forward=True,
                       help="Areas the client does not want touched, whatever the reason."),
-            MeasureField(id="pain", label="Pain now (NPRS)", measure="nprs", pack="general"),
+            MeasureField(id="pain", label="Pain now (NPRS)", measure="nprs", default=True),
         )),
         Section(id="history", title="Health history", fields=(
-            MultiChoiceField(id="conditions", label="Conditions", options=_options(CONDITIONS)),
-            LongTextField(id="conditions_detail", label="Details of conditions"),
-            LongTextField(id="medications", label="Medications and supplements"),
-            TextField(id="allergies", label="Allergies (oils, lotions, latex, nuts)"),
-            LongTextField(id="injuries_surgeries", label="Injuries and surgeries"),
+            MultiChoiceField(id="conditions", label="Conditions", options=_options(CONDITIONS),
+                             carry_forward=True),
+            LongTextField(id="conditions_detail", label="Details of conditions",
+                          carry_forward=True),
+            LongTextField(id="medications", label="Medications and supplements",
+                          carry_forward=True),
+            TextField(id="allergies", label="Allergies (oils, lotions, latex, nuts)",
+                      carry_forward=True),
+            LongTextField(id="injuries_surgeries", label="Injuries and surgeries",
+                          carry_forward=True),
             NumberField(id="pregnancy_weeks", label="Weeks pregnant (if pregnant)",
                         integer=True, minimum=1, maximum=42),
-            TextField(id="physician", label="Physician or other practitioner"),
+            TextField(id="physician", label="Physician or other practitioner",
+                      carry_forward=True),
         )),
         Section(id="screen", title="Contraindication screen", fields=(
             *(BooleanField(id=item.id, label=item.label, required=True) for item in ITEMS),
@@ -96,7 +111,7 @@ INTAKE = NoteTemplate(
         Section(id="consent", title="Consent", fields=(
             BooleanField(id="informed_consent", label="Client gave informed consent to "
                                                       "treatment, draping and touch",
-                         required=True),
+                         required=True, must_be_true=True),
             DateField(id="date", label="Date of consent", required=True),
         )),
     ),
@@ -107,6 +122,7 @@ TREATMENT = NoteTemplate(
     title="Massage treatment note",
     discipline="massage",
     kind="treatment",
+    default_for=("follow-up",),
     description="A visit: what the client reports, what was found on the muscle map, and "
                 "the treatment given, area by area, with technique and minutes.",
     sections=(
@@ -114,9 +130,10 @@ TREATMENT = NoteTemplate(
             LongTextField(id="complaint", label="Complaint and changes since last visit",
                           required=True),
             BooleanField(id="rescreened", label="Health changes and contraindications "
-                                                "checked today", required=True),
+                                                "checked today", required=True,
+                         must_be_true=True),
             LongTextField(id="health_changes", label="Health changes since the intake"),
-            MeasureField(id="pain", label="Pain now (NPRS)", measure="nprs", pack="general"),
+            MeasureField(id="pain", label="Pain now (NPRS)", measure="nprs", default=True),
         )),
         Section(id="objective", title="Objective", fields=(
             LongTextField(id="findings", label="Palpation and observation"),
@@ -124,8 +141,9 @@ TREATMENT = NoteTemplate(
         )),
         Section(id="treatment", title="Treatment", fields=(
             ChoiceField(id="pressure", label="Pressure overall", options=PRESSURE_OPTIONS,
-                        required=True),
-            MultiChoiceField(id="positions", label="Positioning", options=_options(POSITIONS)),
+                        required=True, carry_forward=True),
+            MultiChoiceField(id="positions", label="Positioning", options=_options(POSITIONS),
+                             carry_forward=True),
             TableField(id="sequence", label="Treatment sequence", required=True, max_rows=40,
                        help="One row per area worked, in order: technique and minutes.",
                        columns=(
@@ -137,7 +155,7 @@ TREATMENT = NoteTemplate(
                            NumberField(id="minutes", label="Minutes", unit="min",
                                        integer=True, minimum=1, maximum=120),
                        )),
-            TextField(id="avoided", label="Areas avoided and why"),
+            TextField(id="avoided", label="Areas avoided and why", carry_forward=True),
         )),
         Section(id="response", title="Response", fields=(
             LongTextField(id="response", label="Response to treatment"),
@@ -145,7 +163,8 @@ TREATMENT = NoteTemplate(
                          measure="pgic"),
         )),
         Section(id="plan", title="Plan", fields=(
-            MultiChoiceField(id="home_care", label="Home care", options=_options(HOME_CARE)),
+            MultiChoiceField(id="home_care", label="Home care", options=_options(HOME_CARE),
+                             carry_forward=True),
             LongTextField(id="plan", label="Plan and next visit"),
         )),
     ),

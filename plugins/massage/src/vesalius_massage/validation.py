@@ -10,12 +10,10 @@ _DECISION_LABEL = dict(DECISIONS)
 
 
 def intake_problems(note: NoteContext) -> list[NoteProblem]:
-    """Consent must be given, and the decision must be as cautious as the screen requires
-    (with a note of the modifications when proceeding with them)."""
+    """The decision must be as cautious as the screen requires, with a note of the
+    modifications when proceeding with them. (Consent is a must-be-ticked box: the host
+    checks it with the required fields.)"""
     problems = []
-    if note.value("consent.informed_consent") is not True:
-        problems.append(NoteProblem(field="consent.informed_consent",
-                                    message="Treatment needs the client's informed consent"))
     screen = note.document.get("screen") or {}
     decision = screen.get("decision")
     if decision:
@@ -33,13 +31,9 @@ def intake_problems(note: NoteContext) -> list[NoteProblem]:
 
 
 def treatment_problems(note: NoteContext) -> list[NoteProblem]:
-    """The client must have been re-screened today, and every logged row needs its area,
-    technique and minutes (what the charge rule bills)."""
+    """Every logged row needs its area, technique and minutes (what the charge rule
+    bills). (The same-day re-screen is a must-be-ticked box, checked by the host.)"""
     problems = []
-    if note.value("subjective.rescreened") is not True:
-        problems.append(NoteProblem(field="subjective.rescreened",
-                                    message="Check health changes and contraindications "
-                                            "before treating"))
     for i, row in enumerate(note.value("treatment.sequence", [])):
         for column, label in (("area", "area"), ("technique", "technique"),
                               ("minutes", "minutes")):

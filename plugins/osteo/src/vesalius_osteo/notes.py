@@ -12,16 +12,13 @@ from typing import Any
 from vesalius_sdk import ChartField, NoteContext
 
 from .charts.body import TART_IDS, TECHNIQUE_IDS
-from .templates import BY_ID
+from .templates import template_of
 
 CHART_ID = "osteo.body"
 
 
-def _chart_fields(template_id: str) -> Iterator[tuple[str, str]]:
-    template = BY_ID.get(template_id)
-    if template is None:
-        return
-    for path, field in template.iter_fields():
+def _chart_fields(note: NoteContext) -> Iterator[tuple[str, str]]:
+    for path, field in template_of(note).iter_fields():
         if isinstance(field, ChartField) and field.chart == CHART_ID:
             section, _, key = path.partition(".")
             yield section, key
@@ -30,7 +27,7 @@ def _chart_fields(template_id: str) -> Iterator[tuple[str, str]]:
 def body_marks(note: NoteContext) -> list[Mapping[str, Any]]:
     """Every mark of every body-chart field of the note, as stored."""
     marks: list[Mapping[str, Any]] = []
-    for section, key in _chart_fields(note.template_id):
+    for section, key in _chart_fields(note):
         marks += (note.document.get(section) or {}).get(key) or []
     return marks
 

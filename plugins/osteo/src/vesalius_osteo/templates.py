@@ -4,6 +4,14 @@ The body chart (``osteo.body``) carries the somatic dysfunction findings (TART) 
 and the techniques applied; the charge rule bills OMT from the technique marks. Outcome
 measures of other packs (ODI from physio, NDI from chiro, MYMOP2 from acupuncture) are
 optional fields: without their pack the host shows them as unavailable and the rest works.
+
+Daily charting: the initial assessment is the default for a case's first visit, the
+treatment note for later ones. Copy-forward carries the diagnosis codes and the working
+diagnosis (the treatment note has them since version 2, at the same paths as the initial
+assessment), the plan and the advice; the body chart is not carried, because its technique
+marks are what the charge rule bills. Red flags (with osteopathy's extra chest and abdominal
+flag), the response to treatment and consent are the SDK's common safety fields
+(:mod:`vesalius_sdk.safety`), with the same ids and values as before.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from vesalius_sdk import (
     LongTextField,
     MeasureField,
     MultiChoiceField,
+    NoteContext,
     NoteTemplate,
     Option,
     ScaleField,
@@ -24,6 +33,7 @@ from vesalius_sdk import (
     TableField,
     TextField,
 )
+from vesalius_sdk.safety import consent_field, red_flag_fields, response_fields
 
 from .charts.body import TECHNIQUES
 from .regions import LABEL, REGIONS
@@ -36,22 +46,11 @@ def _options(*values: str) -> tuple[Option, ...]:
 SIDES = _options("left", "right", "bilateral", "midline")
 BODY_REGIONS = tuple(Option(value=r, label=LABEL[r]) for r in REGIONS)
 TECHNIQUE_OPTIONS = tuple(Option(value=m.id, label=m.label) for m in TECHNIQUES)
-RED_FLAGS = (
-    Option(value="cauda-equina", label="Bladder or bowel change, saddle numbness"),
-    Option(value="progressive-neuro", label="Progressive neurological deficit"),
-    Option(value="weight-loss", label="Unexplained weight loss"),
-    Option(value="fever-infection", label="Fever or suspected infection"),
-    Option(value="cancer-history", label="History of cancer"),
-    Option(value="major-trauma", label="Significant trauma"),
-    Option(value="osteoporosis", label="Osteoporosis or long-term steroids"),
-    Option(value="night-pain", label="Unremitting night pain"),
-    Option(value="cervical-arterial", label="Dizziness, diplopia, dysarthria, dysphagia, "
-                                            "drop attacks, nystagmus, nausea"),
+#: Osteopathy's red flag beyond the SDK's common list (a value stored since 0.1).
+EXTRA_RED_FLAGS = (
     Option(value="chest-abdominal", label="Chest pain, breathlessness or abdominal signs "
                                           "not explained mechanically"),
 )
-RESPONSE = _options("tolerated-well", "immediate-improvement", "no-change",
-                    "post-treatment-soreness", "adverse-reaction")
 
 
 def _measures() -> tuple[MeasureField, ...]:
@@ -65,21 +64,26 @@ def _measures() -> tuple[MeasureField, ...]:
     )
 
 
+DIAGNOSIS_HELP = ("Somatic dysfunction by region: M99.00 head, M99.01 cervical, M99.02 "
+                  "thoracic, M99.03 lumbar, M99.04 sacral, M99.05 pelvic, M99.06 lower "
+                  "extremity, M99.07 upper extremity, M99.08 rib cage, M99.09 abdomen; then "
+                  "the presenting condition.")
+
+
 def _body(label: str, help_text: str) -> ChartField:
-    return ChartField(id="body", label=label, chart="osteo.body", help=help_text)
+    # Never copied forward: its technique marks are what the charge rule bills.
+    return ChartField(id="body", label=label, chart="osteo.body", help=help_text,
+                      carry_forward=False)
 
 
 def _treatment(consent_label: str) -> tuple:
     return (
-        BooleanField(id="consent", label=consent_label, required=True,
-                     help="Risks, benefits and alternatives explained; the patient agreed."),
+        consent_field(consent_label),
         LongTextField(id="treatment", label="Treatment given",
                       help="Regions and techniques are marked on the body chart; add dosage, "
                            "positions and what the chart does not say."),
-        ChoiceField(id="response", label="Response to treatment", options=RESPONSE),
-        LongTextField(id="adverse_details", label="Adverse reaction: what happened and what "
-                                                  "was done"),
-        LongTextField(id="advice", label="Advice and exercises"),
+        *response_fields(),
+        LongTextField(id="advice", label="Advice and exercises", carry_forward=True),
     )
 
 
@@ -88,6 +92,9 @@ INITIAL_ASSESSMENT = NoteTemplate(
     title="Osteopathic initial assessment",
     discipline="osteo",
     kind="initial",
+    # 2: consent must be ticked to sign (SDK 0.2 must-be-true box).
+    version=2,
+    default_for=("initial",),
     description="Case history, whole-body structural examination, findings by region on "
                 "the body chart, working diagnosis, plan, and treatment on the day.",
     sections=(
@@ -101,16 +108,14 @@ INITIAL_ASSESSMENT = NoteTemplate(
                        high_label="Worst imaginable"),
             TextField(id="aggravating", label="Aggravating factors"),
             TextField(id="easing", label="Easing factors"),
-            MultiChoiceField(id="red_flags", label="Red flags present", options=RED_FLAGS),
-            LongTextField(id="red_flag_action", label="Action on red flags",
-                          help="Referral or management; needed when a red flag is ticked."),
+            *red_flag_fields(EXTRA_RED_FLAGS),
             LongTextField(id="medical_history", label="Past medical history, surgery, trauma"),
             TextField(id="medications", label="Medications"),
             LongTextField(id="systems_review", label="Systems review",
                           help="Cardiovascular, respiratory, digestive, urogenital, "
                                "neurological, endocrine."),
             LongTextField(id="social", label="Occupation, activity, sleep, stress"),
-            LongTextField(id="goals", label="Patient's goals"),
+            LongTextField(id="goals", label="Patient's goals", carry_forward=False),
         )),
         Section(id="outcomes", title="Outcome measures", fields=_measures()),
         Section(id="examination", title="Structural examination", fields=(
@@ -144,17 +149,15 @@ INITIAL_ASSESSMENT = NoteTemplate(
         )),
         Section(id="diagnosis", title="Working diagnosis", fields=(
             CodesField(id="codes", label="Diagnosis (ICD-10)", required=True,
-                       help="Somatic dysfunction by region: M99.00 head, M99.01 cervical, "
-                            "M99.02 thoracic, M99.03 lumbar, M99.04 sacral, M99.05 pelvic, "
-                            "M99.06 lower extremity, M99.07 upper extremity, M99.08 rib cage, "
-                            "M99.09 abdomen; then the presenting condition."),
-            LongTextField(id="working_diagnosis", label="Working diagnosis", required=True),
+                       help=DIAGNOSIS_HELP),
+            LongTextField(id="working_diagnosis", label="Working diagnosis", required=True,
+                          carry_forward=True),
             LongTextField(id="differential", label="Differential diagnosis"),
         )),
         Section(id="plan", title="Plan", fields=(
             LongTextField(id="plan", label="Treatment plan"),
             MultiChoiceField(id="techniques", label="Techniques planned",
-                             options=TECHNIQUE_OPTIONS),
+                             options=TECHNIQUE_OPTIONS, carry_forward=True),
             TextField(id="frequency", label="Frequency and number of sessions"),
             DateField(id="review", label="Review due"),
             LongTextField(id="referral", label="Referral or liaison"),
@@ -169,6 +172,9 @@ TREATMENT = NoteTemplate(
     title="Osteopathic treatment note",
     discipline="osteo",
     kind="treatment",
+    # 2: the diagnosis codes and working diagnosis are on the note, carried forward.
+    version=2,
+    default_for=("follow-up",),
     description="Progress since the last visit, findings and techniques by region on the "
                 "body chart, response and advice.",
     sections=(
@@ -185,9 +191,15 @@ TREATMENT = NoteTemplate(
                   "Mark TART findings and every technique applied, by region."),
             LongTextField(id="notes", label="Examination notes"),
         )),
+        Section(id="diagnosis", title="Working diagnosis", fields=(
+            CodesField(id="codes", label="Diagnosis (ICD-10)",
+                       help=DIAGNOSIS_HELP + " Empty: the case's diagnoses apply."),
+            LongTextField(id="working_diagnosis", label="Working diagnosis",
+                          carry_forward=True),
+        )),
         Section(id="treatment", title="Treatment",
                 fields=_treatment("Consent to today's treatment confirmed")),
-        Section(id="outcomes", title="Outcome measures", fields=_measures()),
+        Section(id="outcomes", title="Outcome measures", collapsed=True, fields=_measures()),
         Section(id="plan", title="Plan", fields=(
             ChoiceField(id="status", label="Status",
                         options=_options("improving", "plateau", "worsening", "resolved")),
@@ -199,3 +211,8 @@ TREATMENT = NoteTemplate(
 
 ALL = (INITIAL_ASSESSMENT, TREATMENT)
 BY_ID = {t.id: t for t in ALL}
+
+
+def template_of(note: NoteContext) -> NoteTemplate:
+    """The template ``note`` was made with: the one the host hands over, else ours by id."""
+    return note.template or BY_ID[note.template_id]

@@ -2,10 +2,13 @@
 
 Small pure rules, each returning problems named by field:
 
-* a red flag ticked needs the action taken; an adverse reaction needs its details;
+* the SDK's common safety rule (:func:`vesalius_sdk.safety.safety_problems`): a red flag
+  ticked needs the action taken, an adverse reaction its details;
 * OMT billed to a payer (not self-pay) needs, in every region treated, a somatic
   dysfunction finding (at least one TART element) and that region's somatic dysfunction
-  code M99.0x among the diagnoses (AAP OMT coding fact sheet; CLINICAL.md §2.6, §2.9).
+  code M99.0x among the diagnoses (American Academy of Pediatrics, "Osteopathic
+  Manipulative Treatment Coding Fact Sheet"; ICD-10-CM M99.00-M99.09). A note whose
+  diagnosis field is empty is judged by the case's diagnoses.
 """
 
 from __future__ import annotations
@@ -13,42 +16,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from vesalius_sdk import CodesField, NoteContext, NoteProblem
+from vesalius_sdk.safety import safety_problems
 
 from .notes import tart_by_region, treated_regions
 from .regions import DYSFUNCTION_CODE, LABEL
-from .templates import BY_ID
+from .templates import template_of
 
 
-def _path_of(note: NoteContext, key: str) -> str | None:
-    template = BY_ID.get(note.template_id)
-    if template is None:
-        return None
-    return next((p for p, _ in template.iter_fields() if p.endswith(f".{key}")), None)
-
-
-def red_flags(note: NoteContext) -> Iterator[NoteProblem]:
-    flags, action = _path_of(note, "red_flags"), _path_of(note, "red_flag_action")
-    if flags and action and note.value(flags) and not str(note.value(action, "")).strip():
-        yield NoteProblem(field=action, message="Red flags are ticked: record the action "
-                                                "taken (referral or management)")
-
-
-def adverse_reaction(note: NoteContext) -> Iterator[NoteProblem]:
-    response, details = _path_of(note, "response"), _path_of(note, "adverse_details")
-    if response and details and note.value(response) == "adverse-reaction" and not str(
-        note.value(details, "")
-    ).strip():
-        yield NoteProblem(field=details, message="An adverse reaction is recorded: describe "
-                                                 "it and what was done")
+def _field_path(note: NoteContext, key: str) -> str | None:
+    return next((p for p, f in template_of(note).iter_fields() if f.id == key), None)
 
 
 def _diagnoses(note: NoteContext) -> tuple[str | None, list[str]]:
-    template = BY_ID.get(note.template_id)
-    if template is not None:
-        for path, field in template.iter_fields():
-            if isinstance(field, CodesField):
-                return path, [c.upper() for c in note.value(path, [])]
-    return None, list(note.case.diagnosis_codes)
+    """Where the note's diagnosis is, and the codes that apply (the case's when empty)."""
+    path = next((p for p, f in template_of(note).iter_fields() if isinstance(f, CodesField)),
+                None)
+    codes = [c.upper() for c in note.value(path, [])] if path else []
+    return path, codes or list(note.case.diagnosis_codes)
 
 
 def billed_regions_documented(note: NoteContext) -> Iterator[NoteProblem]:
@@ -58,7 +42,7 @@ def billed_regions_documented(note: NoteContext) -> Iterator[NoteProblem]:
     if not treated:
         return
     tart = tart_by_region(note)
-    chart = _path_of(note, "body")
+    chart = _field_path(note, "body")
     for region in treated:
         if not tart.get(region):
             yield NoteProblem(field=chart, message=f"{LABEL[region]} was treated: chart the "
@@ -72,9 +56,13 @@ def billed_regions_documented(note: NoteContext) -> Iterator[NoteProblem]:
                                                   f"dysfunction {code} to {where}")
 
 
+def common_safety(note: NoteContext) -> Iterator[NoteProblem]:
+    """Red flags and adverse reactions, by the SDK's rule on the note's own template."""
+    yield from safety_problems(note.model_copy(update={"template": template_of(note)}))
+
+
 RULES: tuple[Callable[[NoteContext], Iterator[NoteProblem]], ...] = (
-    red_flags,
-    adverse_reaction,
+    common_safety,
     billed_regions_documented,
 )
 

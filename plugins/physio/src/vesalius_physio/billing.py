@@ -1,87 +1,47 @@
-"""Billing codes of physiotherapy, in our own words, and the charge rule for signed notes.
+"""The charge rule of physiotherapy notes (the codes themselves are in :mod:`.codes`).
 
-Code numbers are CPT (AMA) or HCPCS; the labels are ours (CPT descriptors are copyrighted,
-CLINICAL.md 2.0). ``default_fee`` is a starting list price for a self-pay clinic, set by us
-and not taken from any fee schedule: clinics replace it with their own and with payers' fee
-schedules. Which codes are timed follows CLINICAL.md 2.1-2.2.
+:func:`charge_lines`: each untimed code once per visit, with the units recorded (default
+1); timed codes by :func:`vesalius_sdk.billing.timed_units` over the visit's timed minutes,
+with the payer's method (the CMS 8-minute rule, Medicare Claims Processing Manual, Pub.
+100-04, ch. 5, §20.2, unless the payer counts each code on its own); every line carries GP,
+the modifier of a service under a physical therapy plan of care (CMS, Pub. 100-04, ch. 5,
+§20.1).
 
-The charge rule (:func:`charge_lines`): each untimed code once per visit, with the units
-recorded (default 1); timed codes by :func:`vesalius_sdk.billing.timed_units` over the
-visit's timed minutes, with the payer's method (the CMS 8-minute rule unless the payer
-counts each code on its own); every line carries GP, the modifier of a service under a
-physiotherapy plan of care (CLINICAL.md 2.4).
+The evaluation is billed from the initial assessment's "evaluation complexity" field
+(97161 low, 97162 moderate, 97163 high; AMA CPT 2017 PT evaluation codes) whether or not the
+physiotherapist also lists it under procedures, and once: not twice in one note, and not
+when the case's other notes of the same day already charged an evaluation or re-evaluation
+(:data:`~.codes.EVALUATION_FAMILY`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from vesalius_sdk import BillingCode, ChargeLine, NoteContext, NoteTemplate, ProceduresField
+from vesalius_sdk import ChargeLine, NoteContext, NoteTemplate, ProceduresField
 from vesalius_sdk.billing import timed_units
 
-#: Service under an outpatient physiotherapy plan of care.
+from .codes import (
+    BY_CODE,
+    CODE_FOR_COMPLEXITY,
+    CODES,
+    EVALUATION_CODES,
+    EVALUATION_FAMILY,
+    RE_EVALUATION_CODE,
+    TIMED_CODES,
+    TREATMENT_CODES,
+    UNTIMED_CODES,
+)
+from .templates import COMPLEXITY_PATH, template_of
+
+__all__ = ["BY_CODE", "CODES", "EVALUATION_CODES", "RE_EVALUATION_CODE", "TIMED_CODES",
+           "TREATMENT_CODES", "UNTIMED_CODES", "charge_lines", "chosen_evaluation",
+           "evaluation_charged_today", "procedure_entries"]
+
+#: Service under an outpatient physical therapy plan of care.
 PLAN_OF_CARE_MODIFIER = "GP"
 MAX_MODIFIERS = 4
-
-
-def _code(code: str, label: str, fee: str, *, timed: bool = False, category: str,
-          system: Literal["CPT", "HCPCS"] = "CPT") -> BillingCode:
-    return BillingCode(system=system, code=code, label=label, timed=timed,
-                       default_fee=Decimal(fee), category=category)
-
-
-EVALUATION_CODES = ("97161", "97162", "97163")
-RE_EVALUATION_CODE = "97164"
-
-CODES: tuple[BillingCode, ...] = (
-    # Evaluations: untimed, one per visit; complexity, not time, picks the code.
-    _code("97161", "Physio evaluation, low complexity", "150.00", category="evaluation"),
-    _code("97162", "Physio evaluation, moderate complexity", "150.00", category="evaluation"),
-    _code("97163", "Physio evaluation, high complexity", "150.00", category="evaluation"),
-    _code("97164", "Physio re-evaluation of an established plan of care", "100.00",
-          category="evaluation"),
-    # Timed: 15-minute units of one-on-one time.
-    _code("97110", "Exercise for strength, range, endurance or flexibility", "45.00",
-          timed=True, category="therapeutic procedure"),
-    _code("97112", "Neuromuscular re-education: balance, coordination, proprioception",
-          "48.00", timed=True, category="therapeutic procedure"),
-    _code("97113", "Exercise in water (aquatic therapy)", "50.00", timed=True,
-          category="therapeutic procedure"),
-    _code("97116", "Gait training, stairs included", "42.00", timed=True,
-          category="therapeutic procedure"),
-    _code("97140", "Hands-on techniques: mobilisation, manipulation, soft tissue", "45.00",
-          timed=True, category="therapeutic procedure"),
-    _code("97530", "Functional activities practised one-on-one", "48.00", timed=True,
-          category="therapeutic procedure"),
-    _code("97535", "Training in self-care and home management", "45.00", timed=True,
-          category="therapeutic procedure"),
-    _code("97032", "Electrical stimulation, practitioner in attendance", "25.00", timed=True,
-          category="modality"),
-    _code("97033", "Iontophoresis", "30.00", timed=True, category="modality"),
-    _code("97035", "Therapeutic ultrasound", "20.00", timed=True, category="modality"),
-    # Untimed (supervised) modalities and other per-visit services.
-    _code("97010", "Hot or cold packs", "10.00", category="modality"),
-    _code("97012", "Mechanical traction", "30.00", category="modality"),
-    _code("97014", "Electrical stimulation, unattended", "20.00", category="modality"),
-    _code("G0283", "Electrical stimulation, unattended, not for wound care (Medicare)",
-          "20.00", category="modality", system="HCPCS"),
-    _code("97016", "Vasopneumatic compression device", "25.00", category="modality"),
-    _code("97018", "Paraffin bath", "20.00", category="modality"),
-    _code("97022", "Whirlpool", "30.00", category="modality"),
-    _code("97026", "Infrared heat", "15.00", category="modality"),
-    _code("97150", "Therapy in a group of two or more", "35.00",
-          category="therapeutic procedure"),
-    _code("20560", "Dry needling, one or two muscles", "60.00", category="dry needling"),
-    _code("20561", "Dry needling, three or more muscles", "80.00", category="dry needling"),
-)
-
-BY_CODE: dict[str, BillingCode] = {c.code: c for c in CODES}
-TIMED_CODES = tuple(c.code for c in CODES if c.timed)
-UNTIMED_CODES = tuple(c.code for c in CODES if not c.timed)
-#: What may be recorded as treatment at any visit (evaluations are per template).
-TREATMENT_CODES = tuple(c.code for c in CODES if c.category != "evaluation")
 
 
 def procedure_entries(template: NoteTemplate,
@@ -94,25 +54,50 @@ def procedure_entries(template: NoteTemplate,
                 yield path, index, entry
 
 
+def chosen_evaluation(note: NoteContext, template: NoteTemplate) -> str | None:
+    """The evaluation code the note's "evaluation complexity" field chooses, if any."""
+    if COMPLEXITY_PATH not in dict(template.iter_fields()):
+        return None
+    return CODE_FOR_COMPLEXITY.get(note.value(COMPLEXITY_PATH))
+
+
+def evaluation_charged_today(note: NoteContext) -> tuple[str, str] | None:
+    """``(note id, code)`` of an evaluation already charged in the case today, if any."""
+    for other in note.same_day_notes:
+        for code in other.charged_codes:
+            if code in EVALUATION_FAMILY:
+                return other.id, code
+    return None
+
+
 def _modifiers(recorded: Iterable[str]) -> tuple[str, ...]:
     ordered = dict.fromkeys([PLAN_OF_CARE_MODIFIER, *recorded])
     return tuple(ordered)[:MAX_MODIFIERS]
 
 
-def charge_lines(note: NoteContext, template: NoteTemplate) -> list[ChargeLine]:
-    """The lines to bill for ``note`` made from ``template`` (a pure function of both).
+def charge_lines(note: NoteContext) -> list[ChargeLine]:
+    """The lines to bill for ``note`` (a pure function of the note and its template).
 
-    Lines come in the order their codes were first recorded. A timed entry without minutes
-    bills nothing (validation stops such a note from being signed). Raises ``ValueError``
-    for a code this pack does not bill, so that signing fails closed.
+    Lines come in the order their codes were first recorded, the evaluation chosen by the
+    complexity field first when it is not also recorded as a procedure. A timed entry
+    without minutes bills nothing (validation stops such a note from being signed).
+    Raises ``ValueError`` for a code this pack does not bill, so that signing fails closed.
     """
+    template = template_of(note)
     minutes: dict[str, int] = {}
     units: dict[str, int] = {}
     modifiers: dict[str, list[str]] = {}
-    for _path, _index, entry in procedure_entries(template, note.document):
+    evaluation = chosen_evaluation(note, template)
+    entries = [entry for _path, _index, entry in procedure_entries(template, note.document)]
+    if evaluation and not any(entry["code"] in EVALUATION_FAMILY for entry in entries):
+        entries.insert(0, {"code": evaluation})
+    already_today = evaluation_charged_today(note) is not None
+    for entry in entries:
         code = entry["code"]
         if code not in BY_CODE:
             raise ValueError(f"code {code} is not a physiotherapy billing code")
+        if already_today and code in EVALUATION_FAMILY:
+            continue  # one evaluation a day: another note of the case charged it
         modifiers.setdefault(code, []).extend(entry.get("modifiers") or ())
         if BY_CODE[code].timed:
             minutes[code] = minutes.get(code, 0) + (entry.get("minutes") or 0)

@@ -21,7 +21,7 @@ from vesalius_sdk import (
     TextField,
 )
 
-from .billing import TREATMENT_CODES
+from .codes import TREATMENT_CODES
 from .exercises import FREQUENCIES, LIBRARY, REGIONS
 
 
@@ -294,9 +294,12 @@ GOALS_TABLE = TableField(
     ),
 )
 
-PAIN_NOW = MeasureField(id="nprs", label="Pain now (NPRS 0-10)", measure="nprs", pack="general")
+# NPRS and PSFS belong to the core's general pack: referred to by id, open in a new note
+# (every case has pain and a patient-chosen activity); the region-specific measures start
+# folded as "add a measure" until a case uses them.
+PAIN_NOW = MeasureField(id="nprs", label="Pain now (NPRS 0-10)", measure="nprs", default=True)
 PSFS = MeasureField(id="psfs", label="Patient-Specific Functional Scale", measure="psfs",
-                    pack="general")
+                    default=True)
 ODI = MeasureField(id="odi", label="Oswestry Disability Index (low back)", measure="odi")
 LEFS = MeasureField(id="lefs", label="Lower Extremity Functional Scale", measure="lefs")
 QUICKDASH = MeasureField(id="quickdash", label="QuickDASH (arm, shoulder, hand)",

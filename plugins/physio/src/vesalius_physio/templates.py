@@ -5,9 +5,17 @@ Templates are data (SDK ``NoteTemplate`` objects); the editor draws them, the ho
 documents against them, and :mod:`vesalius_physio.validation` adds the rules across fields.
 Required fields are few on purpose: what must be there to sign. Everything else is offered,
 so a clinician documents what the case needs.
+
+Daily charting: the initial assessment is the discipline's default for a case's first visit
+and the follow-up for later ones. Copy-forward takes the SDK's default (body chart,
+diagnosis codes, goals, plan) plus the plan of care (frequency, duration, interventions,
+plan notes) of a re-assessment and the whole prescription of an exercise programme; never
+today's report, measures or procedures.
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from vesalius_sdk import (
     BooleanField,
@@ -17,15 +25,18 @@ from vesalius_sdk import (
     DateField,
     LongTextField,
     MultiChoiceField,
+    NoteContext,
     NoteTemplate,
     NumberField,
     Section,
+    TableField,
     TextField,
 )
+from vesalius_sdk.safety import consent_field, red_flag_fields
 
 from . import fields as f
-from .billing import EVALUATION_CODES, RE_EVALUATION_CODE
 from .charts import BODY_CHART_ID
+from .codes import CODE_FOR_COMPLEXITY, EVALUATION_CODES, RE_EVALUATION_CODE
 
 DISCIPLINE = "physio"
 INITIAL = "physio.initial-assessment"
@@ -33,12 +44,20 @@ FOLLOW_UP = "physio.follow-up"
 RE_ASSESSMENT = "physio.re-assessment"
 DISCHARGE = "physio.discharge"
 EXERCISE_PROGRAMME = "physio.exercise-programme"
+#: The initial assessment's field whose choice is billed as the evaluation code.
+COMPLEXITY_PATH = "assessment.complexity"
+
+#: The kinds of field this module copies forward explicitly.
+F = TypeVar("F", LongTextField, MultiChoiceField, NumberField, TableField, TextField)
 
 BODY_CHART = ChartField(id="body_chart", label="Body chart", chart=BODY_CHART_ID,
                         help="Where the symptoms are, their type, intensity and depth.")
 DIAGNOSIS = CodesField(id="diagnosis_codes", label="Diagnosis (ICD-10-CM)",
                        help="Needed to sign an initial assessment.")
 
+#: Physiotherapy's own red-flag list (Finucane LM et al., J Orthop Sports Phys Ther
+#: 2020;50(7):350-372), finer than the SDK's common list: its values are stored in signed
+#: notes, so the list stays; the action field and the signing rule are the SDK's.
 RED_FLAGS = f.options(
     ("weight-loss", "Unexplained weight loss"),
     ("cancer-history", "History of cancer"),
@@ -100,9 +119,8 @@ POSTURE = f.options(
     ("muscle-wasting", "Muscle wasting"), ("swelling", "Swelling"),
     ("antalgic", "Antalgic (pain-relieving) posture"),
 )
-COMPLEXITY = f.options(("low", f"Low ({EVALUATION_CODES[0]})"),
-                       ("moderate", f"Moderate ({EVALUATION_CODES[1]})"),
-                       ("high", f"High ({EVALUATION_CODES[2]})"))
+COMPLEXITY = f.options(*((level, f"{level.capitalize()} ({code})")
+                         for level, code in CODE_FOR_COMPLEXITY.items()))
 PROGNOSIS = f.options(("excellent", "Excellent"), ("good", "Good"), ("fair", "Fair"),
                       ("guarded", "Guarded"), ("poor", "Poor"))
 PROGRESS = f.options(("improving", "Improving as expected"),
@@ -122,6 +140,14 @@ OVERALL_CHANGE = f.options(("much-better", "Much better"), ("better", "Better"),
                            ("same", "About the same"), ("worse", "Worse"))
 
 
+_, RED_FLAG_ACTION = red_flag_fields()
+
+
+def _carried(field: F) -> F:
+    """``field`` copied forward into a new note of the case (copy-forward)."""
+    return field.model_copy(update={"carry_forward": True})
+
+
 PLAN_FIELDS = (
     f.GOALS_TABLE,
     f.FREQUENCY_PER_WEEK,
@@ -139,6 +165,9 @@ INITIAL_ASSESSMENT = NoteTemplate(
     title="Physiotherapy initial assessment",
     discipline=DISCIPLINE,
     kind="initial",
+    # 2: consent and the red-flag screen must be ticked to sign; complexity bills the code.
+    version=2,
+    default_for=("initial",),
     description="Subjective and objective examination, diagnosis, outcome measures at "
                 "intake, and the plan of care.",
     sections=(
@@ -146,8 +175,7 @@ INITIAL_ASSESSMENT = NoteTemplate(
             ChoiceField(id="source", label="Referral source", options=REFERRAL),
             TextField(id="referrer", label="Referring practitioner"),
             TextField(id="medical_diagnosis", label="Referral diagnosis"),
-            BooleanField(id="consent", label="Informed consent to assessment and treatment",
-                         required=True),
+            consent_field("Informed consent to assessment and treatment"),
         )),
         Section(id="subjective", title="Subjective", fields=(
             TextField(id="chief_complaint", label="Presenting complaint", required=True),
@@ -169,10 +197,9 @@ INITIAL_ASSESSMENT = NoteTemplate(
             LongTextField(id="easing", label="Easing factors"),
             ChoiceField(id="irritability", label="Irritability", options=IRRITABILITY),
             BooleanField(id="red_flags_screened", label="Red-flag screen completed",
-                         required=True),
+                         required=True, must_be_true=True),
             MultiChoiceField(id="red_flags", label="Red flags present", options=RED_FLAGS),
-            LongTextField(id="red_flag_action", label="Action on red flags",
-                          help="Needed to sign when a red flag is recorded."),
+            RED_FLAG_ACTION,
             LongTextField(id="yellow_flags", label="Psychosocial factors (yellow flags)"),
             MultiChoiceField(id="comorbidities", label="Comorbidities", options=COMORBIDITIES),
             LongTextField(id="past_history", label="Past medical and surgical history"),
@@ -196,7 +223,7 @@ INITIAL_ASSESSMENT = NoteTemplate(
             LongTextField(id="accessory_movements", label="Joint play / accessory movements"),
             f.FUNCTIONAL_TESTS_TABLE,
         )),
-        Section(id="neuro", title="Neurological screen", fields=(
+        Section(id="neuro", title="Neurological screen", collapsed=True, fields=(
             f.DERMATOMES_TABLE,
             f.MYOTOMES_TABLE,
             f.REFLEXES_TABLE,
@@ -209,7 +236,8 @@ INITIAL_ASSESSMENT = NoteTemplate(
             LongTextField(id="contributing_factors", label="Contributing factors"),
             ChoiceField(id="complexity", label="Evaluation complexity", options=COMPLEXITY,
                         help="History, body systems examined, presentation and decision "
-                             "making; not time."),
+                             "making; not time. Billed as the code shown: no need to list "
+                             "it under procedures."),
             ChoiceField(id="prognosis", label="Prognosis (rehabilitation potential)",
                         options=PROGNOSIS),
         )),
@@ -227,6 +255,7 @@ FOLLOW_UP_NOTE = NoteTemplate(
     title="Physiotherapy follow-up (SOAP)",
     discipline=DISCIPLINE,
     kind="follow-up",
+    default_for=("follow-up",),
     description="A treatment visit: report, findings, what was done and for how long, "
                 "assessment and plan.",
     sections=(
@@ -298,11 +327,13 @@ RE_ASSESSMENT_NOTE = NoteTemplate(
         )),
         Section(id="plan", title="Updated plan", fields=(
             ChoiceField(id="decision", label="Decision", options=PLAN_DECISION, required=True),
-            f.FREQUENCY_PER_WEEK,
-            f.DURATION_WEEKS,
-            MultiChoiceField(id="interventions", label="Planned interventions",
-                             options=f.INTERVENTIONS),
-            LongTextField(id="plan_notes", label="Plan"),
+            *(_carried(field) for field in (
+                f.FREQUENCY_PER_WEEK,
+                f.DURATION_WEEKS,
+                MultiChoiceField(id="interventions", label="Planned interventions",
+                                 options=f.INTERVENTIONS),
+                LongTextField(id="plan_notes", label="Plan"),
+            )),
         )),
         Section(id="treatment", title="Treatment today", fields=(
             f.procedures(extra=(RE_EVALUATION_CODE,)),
@@ -351,7 +382,7 @@ DISCHARGE_SUMMARY = NoteTemplate(
                                           ("review", "Planned review"),
                                           ("not-indicated", "Not indicated"))),
         )),
-        Section(id="treatment", title="Treatment today", fields=(
+        Section(id="treatment", title="Treatment today", collapsed=True, fields=(
             f.procedures(),
             f.TREATMENT_NOTES,
         )),
@@ -367,13 +398,15 @@ EXERCISE_PRESCRIPTION = NoteTemplate(
                 "progression; prints as the patient's home programme.",
     sections=(
         Section(id="programme", title="Home exercise programme", fields=(
-            TextField(id="title", label="Title", max_length=120,
+            TextField(id="title", label="Title", max_length=120, carry_forward=True,
                       help="Printed at the top, for example 'Knee programme, stage 2'."),
             DateField(id="start_date", label="Start date"),
             DateField(id="review_date", label="Review date"),
-            f.EXERCISE_TABLE,
-            LongTextField(id="advice", label="Advice for the patient", max_length=4000),
-            LongTextField(id="precautions", label="Precautions", max_length=4000),
+            _carried(f.EXERCISE_TABLE),
+            LongTextField(id="advice", label="Advice for the patient", max_length=4000,
+                          carry_forward=True),
+            LongTextField(id="precautions", label="Precautions", max_length=4000,
+                          carry_forward=True),
         )),
     ),
 )
@@ -383,3 +416,8 @@ TEMPLATES: tuple[NoteTemplate, ...] = (
     EXERCISE_PRESCRIPTION,
 )
 BY_ID: dict[str, NoteTemplate] = {t.id: t for t in TEMPLATES}
+
+
+def template_of(note: NoteContext) -> NoteTemplate:
+    """The template ``note`` was made with: the one the host hands over, else ours by id."""
+    return note.template or BY_ID[note.template_id]

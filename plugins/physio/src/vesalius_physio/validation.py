@@ -1,8 +1,10 @@
 """Rules across fields that must hold before a physio note is signed.
 
 The host has already checked the document against its template (types, options, required
-fields); these are the clinical and billing rules that span fields. Each problem names the
-field (``section.field``) where the editor shows it.
+and must-be-true fields); these are the clinical and billing rules that span fields. Each
+problem names the field (``section.field``) where the editor shows it. Two are warnings,
+shown but not blocking: an initial assessment without any outcome measure, and an
+evaluation that will not be billed because another note of the case charged one today.
 """
 
 from __future__ import annotations
@@ -10,19 +12,21 @@ from __future__ import annotations
 from collections import Counter
 
 from vesalius_sdk import MeasureField, NoteContext, NoteProblem, NoteTemplate
+from vesalius_sdk.safety import safety_problems
 
-from .billing import BY_CODE, EVALUATION_CODES, procedure_entries
-from .templates import EXERCISE_PROGRAMME, INITIAL
+from .billing import chosen_evaluation, evaluation_charged_today, procedure_entries
+from .codes import BY_CODE, EVALUATION_FAMILY
+from .templates import EXERCISE_PROGRAMME, INITIAL, template_of
 
 #: Codes for one and the same service (unattended e-stim: CPT 97014, Medicare's G0283).
 SAME_SERVICE = (frozenset({"97014", "G0283"}),)
-#: The evaluation code that goes with each complexity of the initial assessment.
-CODE_FOR_COMPLEXITY = dict(zip(("low", "moderate", "high"), EVALUATION_CODES, strict=True))
 
 
-def problems(note: NoteContext, template: NoteTemplate) -> list[NoteProblem]:
-    """Every problem that stops ``note`` (made from ``template``) from being signed."""
-    found = _procedures(note, template)
+def problems(note: NoteContext) -> list[NoteProblem]:
+    """Every problem with ``note`` before signing (errors block, warnings do not)."""
+    template = template_of(note)
+    found = _procedures(note, template) + _evaluation(note, template)
+    found += list(safety_problems(note.model_copy(update={"template": template})))
     if template.id == INITIAL:
         found += _initial_assessment(note, template)
     if template.id == EXERCISE_PROGRAMME:
@@ -34,7 +38,6 @@ def _procedures(note: NoteContext, template: NoteTemplate) -> list[NoteProblem]:
     """Timed codes need their minutes; untimed codes and evaluations are billed once."""
     found: list[NoteProblem] = []
     untimed: Counter[str] = Counter()
-    evaluations: list[str] = []
     field_path = None
     for path, index, entry in procedure_entries(template, note.document):
         field_path, code = path, entry["code"]
@@ -47,8 +50,6 @@ def _procedures(note: NoteContext, template: NoteTemplate) -> list[NoteProblem]:
             ))
         elif billing_code is not None and not billing_code.timed:
             untimed[code] += 1
-        if code in EVALUATION_CODES:
-            evaluations.append(code)
     for code, count in untimed.items():
         if count > 1:
             found.append(NoteProblem(field=field_path, message=f"{code} is recorded {count} "
@@ -57,16 +58,33 @@ def _procedures(note: NoteContext, template: NoteTemplate) -> list[NoteProblem]:
         if codes <= untimed.keys():
             found.append(NoteProblem(field=field_path, message=f"{' and '.join(sorted(codes))} "
                                      "are one service: record one of them"))
-    if len(set(evaluations)) > 1:
+    evaluations = sorted(set(untimed) & set(EVALUATION_FAMILY))
+    if len(evaluations) > 1:
         found.append(NoteProblem(field=field_path, message="only one evaluation code per "
-                                 f"visit, not {' and '.join(sorted(set(evaluations)))}"))
-    complexity = note.value("assessment.complexity")
-    expected = CODE_FOR_COMPLEXITY.get(complexity) if template.id == INITIAL else None
-    if expected and evaluations and expected not in evaluations:
+                                 f"visit, not {' and '.join(evaluations)}"))
+    return found
+
+
+def _evaluation(note: NoteContext, template: NoteTemplate) -> list[NoteProblem]:
+    """The complexity chosen and an evaluation listed under procedures must agree; an
+    evaluation already charged today in the case is not billed again (a warning)."""
+    chosen = chosen_evaluation(note, template)
+    listed = sorted({entry["code"] for _p, _i, entry in procedure_entries(template, note.document)
+                     if entry["code"] in EVALUATION_FAMILY})
+    found: list[NoteProblem] = []
+    if chosen and listed and chosen not in listed:
         found.append(NoteProblem(
             field="assessment.complexity",
-            message=f"{complexity} complexity is billed as {expected}, but "
-                    f"{', '.join(sorted(set(evaluations)))} is recorded",
+            message=f"{note.value('assessment.complexity')} complexity is billed as {chosen}, "
+                    f"but {', '.join(listed)} is recorded under procedures: correct one of them",
+        ))
+    today = evaluation_charged_today(note)
+    if today and (chosen or listed):
+        found.append(NoteProblem(
+            field="assessment.complexity" if chosen else None,
+            severity="warning",
+            message=f"{today[1]} was already charged today for this case (note {today[0]}): "
+                    "this note's evaluation is not billed again",
         ))
     return found
 
@@ -84,11 +102,9 @@ def _initial_assessment(note: NoteContext, template: NoteTemplate) -> list[NoteP
     )
     if measures and not answered:
         names = ", ".join(f.label for _, f in measures)
-        found.append(NoteProblem(field=measures[0][0],
-                                 message=f"record at least one outcome measure ({names})"))
-    if note.value("subjective.red_flags") and not note.value("subjective.red_flag_action"):
-        found.append(NoteProblem(field="subjective.red_flag_action",
-                                 message="red flags are recorded: document the action taken"))
+        found.append(NoteProblem(field=measures[0][0], severity="warning",
+                                 message="no outcome measure recorded: a baseline score "
+                                         f"shows progress later ({names})"))
     return found
 
 

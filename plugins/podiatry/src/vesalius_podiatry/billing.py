@@ -1,13 +1,18 @@
 """Podiatry billing: codes, the count and modifier rules, and the charge rule.
 
-Rules from CLINICAL.md §2.7:
+Rules and their sources:
 
-- nail debridement: 1-5 nails 11720, 6 or more (of 10) 11721;
-- paring of benign hyperkeratotic lesions: 1 -> 11055, 2-4 -> 11056, more than 4 -> 11057;
-- toe modifiers (HCPCS Level II): left TA, T1-T4 for digits 1-5, right T5, T6-T9; they
-  replace LT/RT and 59 on a per-digit line;
+- nail debridement: 1-5 nails 11720, 6 or more (of 10) 11721; paring of benign
+  hyperkeratotic lesions: 1 -> 11055, 2-4 -> 11056, more than 4 -> 11057 (the code
+  descriptors of the American Medical Association's CPT code set; labels below are ours);
+- toe modifiers: left TA, T1-T4 for digits 1-5, right T5, T6-T9 (CMS, HCPCS Level II
+  modifiers); they replace LT/RT and 59 on a per-digit line;
 - class findings for Medicare routine foot care: Q7 one Class A finding, Q8 two Class B
-  findings, Q9 one Class B and two Class C findings.
+  findings, Q9 one Class B and two Class C findings (CMS, Medicare Benefit Policy Manual,
+  Pub. 100-02, chapter 15, section 290, Foot Care: presumption of coverage).
+
+The initial assessment chooses no evaluation code: it bills only the treatment recorded on
+it (an E/M code for the evaluation is outside this pack's code set).
 
 Which modifiers go on which line is our reading of those rules (see the README):
 per-nail procedures (avulsion, matrix excision, haematoma evacuation) are billed one line per

@@ -9,6 +9,14 @@
 
 The ``treatment`` and ``class_findings`` sections are shared by the first two templates; the
 charge rule reads them wherever they appear (billing.py).
+
+The initial assessment is the discipline's default for a case's first visit, the routine
+foot care visit for every later one. Copy-forward (besides the SDK's defaults: foot chart,
+diagnosis codes, goals and plan): the qualifying condition and its physician, the history,
+the risk category, a non-traumatic amputation (it does not grow back) and the visit
+interval; an orthotic prescription copies the last prescription's device, materials and
+posting. Never carried: today's report, the other class findings (Medicare wants them
+found at each visit), and the treatment (it is what is billed).
 """
 
 from __future__ import annotations
@@ -89,36 +97,44 @@ MONOFILAMENT_SITES = options(
 # Shared sections.
 # ----------------------------------------------------------------------------------------
 
-CLASS_FINDINGS = Section(
-    id="class_findings",
-    title="Class findings (Medicare routine foot care)",
-    fields=(
-        BooleanField(id="amputation", label="Class A: non-traumatic amputation of the foot "
-                     "or part of it"),
-        MultiChoiceField(id="absent_pulses", label="Class B: absent pulses", options=options(
-            (CLASS_B_PULSES[0], "Posterior tibial pulse absent"),
-            (CLASS_B_PULSES[1], "Dorsalis pedis pulse absent"),
-        )),
-        MultiChoiceField(
-            id="trophic_changes",
-            label="Trophic changes (three or more make one Class B finding)",
-            options=options(
-                (TROPHIC_CHANGES[0], "Hair growth reduced or absent"),
-                (TROPHIC_CHANGES[1], "Nail thickening"),
-                (TROPHIC_CHANGES[2], "Skin discolouration"),
-                (TROPHIC_CHANGES[3], "Thin, shiny skin"),
-                (TROPHIC_CHANGES[4], "Rubor"),
-            ),
+#: Class A, B and C findings (Medicare Benefit Policy Manual, ch. 15, section 290).
+CLASS_FINDING_FIELDS = (
+    BooleanField(id="amputation", label="Class A: non-traumatic amputation of the foot "
+                 "or part of it", carry_forward=True),
+    MultiChoiceField(id="absent_pulses", label="Class B: absent pulses", options=options(
+        (CLASS_B_PULSES[0], "Posterior tibial pulse absent"),
+        (CLASS_B_PULSES[1], "Dorsalis pedis pulse absent"),
+    )),
+    MultiChoiceField(
+        id="trophic_changes",
+        label="Trophic changes (three or more make one Class B finding)",
+        options=options(
+            (TROPHIC_CHANGES[0], "Hair growth reduced or absent"),
+            (TROPHIC_CHANGES[1], "Nail thickening"),
+            (TROPHIC_CHANGES[2], "Skin discolouration"),
+            (TROPHIC_CHANGES[3], "Thin, shiny skin"),
+            (TROPHIC_CHANGES[4], "Rubor"),
         ),
-        MultiChoiceField(id="class_c", label="Class C findings", options=options(
-            (CLASS_C[0], "Claudication"),
-            (CLASS_C[1], "Temperature change (cold feet)"),
-            (CLASS_C[2], "Paraesthesia"),
-            (CLASS_C[3], "Burning"),
-            (CLASS_C[4], "Oedema"),
-        )),
     ),
+    MultiChoiceField(id="class_c", label="Class C findings", options=options(
+        (CLASS_C[0], "Claudication"),
+        (CLASS_C[1], "Temperature change (cold feet)"),
+        (CLASS_C[2], "Paraesthesia"),
+        (CLASS_C[3], "Burning"),
+        (CLASS_C[4], "Oedema"),
+    )),
 )
+
+
+def class_findings(*, collapsed: bool = False) -> Section:
+    """The Medicare class findings; only a non-traumatic amputation carries forward."""
+    return Section(
+        id="class_findings",
+        title="Class findings (Medicare routine foot care)",
+        collapsed=collapsed,
+        fields=CLASS_FINDING_FIELDS,
+    )
+
 
 TREATMENT = Section(
     id="treatment",
@@ -166,6 +182,7 @@ INITIAL_ASSESSMENT = NoteTemplate(
     title="Initial podiatric assessment",
     discipline=DISCIPLINE,
     kind="initial",
+    default_for=("initial",),
     description="First visit: history, vascular, neurological, dermatological, nail, "
                 "biomechanical and footwear assessment, and the diabetic foot risk.",
     sections=(
@@ -178,11 +195,12 @@ INITIAL_ASSESSMENT = NoteTemplate(
             LongTextField(id="goals", label="Patient's goals"),
         )),
         Section(id="history", title="Medical history", fields=(
-            MultiChoiceField(id="conditions", label="Relevant conditions", options=CONDITIONS),
+            MultiChoiceField(id="conditions", label="Relevant conditions", options=CONDITIONS,
+                             carry_forward=True),
             NumberField(id="hba1c", label="Latest HbA1c", unit="mmol/mol", minimum=10,
                         maximum=200),
-            LongTextField(id="medications", label="Medications"),
-            TextField(id="allergies", label="Allergies"),
+            LongTextField(id="medications", label="Medications", carry_forward=True),
+            TextField(id="allergies", label="Allergies", carry_forward=True),
             ChoiceField(id="smoking", label="Smoking", options=options(
                 ("never", "Never"), ("former", "Former"), ("current", "Current"))),
             LongTextField(id="other", label="Other history (surgery, injuries, family)"),
@@ -273,9 +291,11 @@ INITIAL_ASSESSMENT = NoteTemplate(
             LongTextField(id="notes", label="Footwear notes"),
         )),
         Section(id="risk", title="Diabetic foot risk", fields=(
-            ChoiceField(id="iwgdf", label="IWGDF risk category", options=options(
-                ("0", "0: very low"), ("1", "1: low"), ("2", "2: moderate"), ("3", "3: high"))),
-            ChoiceField(id="nice", label="NICE risk", options=options(
+            ChoiceField(id="iwgdf", label="IWGDF risk category", carry_forward=True,
+                        options=options(("0", "0: very low"), ("1", "1: low"),
+                                        ("2", "2: moderate"), ("3", "3: high"))),
+            ChoiceField(id="nice", label="NICE risk",
+                        carry_forward=True, options=options(
                 ("low", "Low"), ("moderate", "Moderate"), ("high", "High"),
                 ("active", "Active diabetic foot problem"))),
             BooleanField(id="education", label="Foot-care education given"),
@@ -285,12 +305,13 @@ INITIAL_ASSESSMENT = NoteTemplate(
         Section(id="assessment", title="Assessment and plan", fields=(
             CodesField(id="diagnoses", label="Diagnoses"),
             LongTextField(id="impression", label="Clinical impression", required=True),
-            MeasureField(id="faam_adl", label="FAAM ADL", measure="faam-adl"),
+            MeasureField(id="faam_adl", label="FAAM ADL", measure="faam-adl", default=True),
             MeasureField(id="faam_sports", label="FAAM Sports", measure="faam-sports"),
             MeasureField(id="ffi", label="Foot Function Index", measure="ffi"),
             LongTextField(id="plan", label="Plan", required=True),
         )),
-        CLASS_FINDINGS,
+        # Only Medicare's at-risk patients need it at the first visit.
+        class_findings(collapsed=True),
         TREATMENT,
     ),
 )
@@ -300,6 +321,7 @@ ROUTINE_FOOT_CARE = NoteTemplate(
     title="Routine foot care visit",
     discipline=DISCIPLINE,
     kind="treatment",
+    default_for=("follow-up",),
     description="Nail care per digit, paring of corns and callus, nail procedures per toe, "
                 "and the class findings Medicare asks for at-risk patients.",
     sections=(
@@ -310,12 +332,14 @@ ROUTINE_FOOT_CARE = NoteTemplate(
         )),
         Section(id="coverage", title="Qualifying condition", fields=(
             MultiChoiceField(id="conditions", label="Systemic condition(s)",
-                             options=CONDITIONS),
-            TextField(id="managing_physician", label="Physician managing the condition"),
-            DateField(id="physician_last_seen", label="Last seen by that physician"),
+                             options=CONDITIONS, carry_forward=True),
+            TextField(id="managing_physician", label="Physician managing the condition",
+                      carry_forward=True),
+            DateField(id="physician_last_seen", label="Last seen by that physician",
+                      carry_forward=True),
             CodesField(id="diagnoses", label="Diagnoses"),
         )),
-        CLASS_FINDINGS,
+        class_findings(),
         Section(id="findings", title="Findings", fields=(
             ChartField(id="foot_chart", label="Lesions and nails", chart=CHART_ID),
             LongTextField(id="notes", label="Skin, nail and circulation notes"),
@@ -323,7 +347,7 @@ ROUTINE_FOOT_CARE = NoteTemplate(
         TREATMENT,
         Section(id="plan", title="Plan", fields=(
             NumberField(id="next_visit_weeks", label="Next visit in", unit="weeks",
-                        minimum=0, maximum=52, integer=True),
+                        minimum=0, maximum=52, integer=True, carry_forward=True),
             LongTextField(id="plan", label="Plan"),
         )),
     ),
@@ -339,19 +363,23 @@ ORTHOTIC_PRESCRIPTION = NoteTemplate(
     sections=(
         Section(id="indication", title="Indication", fields=(
             CodesField(id="diagnoses", label="Diagnoses"),
-            LongTextField(id="indication", label="Indication and goals", required=True),
+            LongTextField(id="indication", label="Indication and goals", required=True,
+                          carry_forward=True),
         )),
         Section(id="device", title="Device", fields=(
-            ChoiceField(id="device_type", label="Device", required=True, options=options(
+            ChoiceField(id="device_type", label="Device",
+                        carry_forward=True, required=True, options=options(
                 ("custom-functional", "Custom functional orthosis"),
                 ("custom-accommodative", "Custom accommodative orthosis"),
                 ("ucbl", "UCBL / deep heel cup"),
                 ("prefabricated", "Prefabricated orthosis"),
                 ("modified-prefabricated", "Modified prefabricated orthosis"),
                 ("diabetic-insole", "Diabetic pressure-relieving insole"))),
-            ChoiceField(id="feet", label="Feet", required=True, options=options(
+            ChoiceField(id="feet", label="Feet",
+                        carry_forward=True, required=True, options=options(
                 ("left", "Left"), ("right", "Right"), ("both", "Both"))),
-            ChoiceField(id="casting_method", label="Casting method", options=options(
+            ChoiceField(id="casting_method", label="Casting method",
+                        carry_forward=True, options=options(
                 ("plaster-nwb", "Plaster slipper cast, non-weight-bearing (neutral)"),
                 ("plaster-swb", "Plaster cast, semi-weight-bearing"),
                 ("foam-box", "Foam impression box"),
@@ -359,31 +387,35 @@ ORTHOTIC_PRESCRIPTION = NoteTemplate(
                 ("scan-wb", "3D scan, weight-bearing"),
                 ("direct-moulded", "Moulded directly on the foot"),
                 ("none", "No cast (prefabricated)"))),
-            ChoiceField(id="shell_material", label="Shell material", options=options(
+            ChoiceField(id="shell_material", label="Shell material",
+                        carry_forward=True, options=options(
                 ("polypropylene", "Polypropylene"), ("carbon-fibre", "Carbon fibre / graphite"),
                 ("eva", "EVA"), ("poron-plastazote", "Poron / Plastazote (accommodative)"),
                 ("nylon", "Nylon / subortholen"))),
             NumberField(id="shell_thickness_mm", label="Shell thickness", unit="mm",
-                        minimum=0.5, maximum=20),
-            ChoiceField(id="shell_length", label="Shell length", options=options(
+                        minimum=0.5, maximum=20, carry_forward=True),
+            ChoiceField(id="shell_length", label="Shell length",
+                        carry_forward=True, options=options(
                 ("metatarsal", "To the metatarsal heads"), ("sulcus", "To the sulcus"),
                 ("full", "Full length"))),
-            ChoiceField(id="top_cover", label="Top cover", options=options(
+            ChoiceField(id="top_cover", label="Top cover",
+                        carry_forward=True, options=options(
                 ("none", "None"), ("eva", "EVA"), ("poron", "Poron"),
                 ("leather", "Leather"), ("vinyl", "Vinyl"), ("neoprene", "Neoprene"),
                 ("plastazote", "Plastazote"))),
-            ChoiceField(id="top_cover_length", label="Top cover length", options=options(
+            ChoiceField(id="top_cover_length", label="Top cover length",
+                        carry_forward=True, options=options(
                 ("metatarsal", "To the metatarsal heads"), ("sulcus", "To the sulcus"),
                 ("full", "Full length"))),
-            TextField(id="laboratory", label="Laboratory"),
-            ChoiceField(id="hcpcs", label="Billing code", options=tuple(
+            TextField(id="laboratory", label="Laboratory", carry_forward=True),
+            ChoiceField(id="hcpcs", label="Billing code", carry_forward=True, options=tuple(
                 Option(value=code, label=code) for code in ORTHOSIS_CODES)),
             BooleanField(id="bill_with_note", label="Bill the device with this note",
                          help="For clinics that charge at casting; leave off to bill when "
                               "the device is fitted."),
         )),
         Section(id="posting", title="Posting and additions", fields=(
-            TableField(id="posts", label="Posts", max_rows=8, columns=(
+            TableField(id="posts", label="Posts", max_rows=8, carry_forward=True, columns=(
                 ChoiceField(id="foot", label="Foot", options=options(
                     ("left", "Left"), ("right", "Right"))),
                 ChoiceField(id="location", label="Post", options=options(
@@ -395,7 +427,8 @@ ORTHOTIC_PRESCRIPTION = NoteTemplate(
                     ("intrinsic", "Intrinsic"), ("extrinsic", "Extrinsic"))),
                 TextField(id="material", label="Material", max_length=60),
             )),
-            MultiChoiceField(id="additions", label="Additions", options=options(
+            MultiChoiceField(id="additions", label="Additions", carry_forward=True,
+                             options=options(
                 ("met-pad", "Metatarsal pad"), ("met-bar", "Metatarsal bar"),
                 ("first-ray-cutout", "1st ray cut-out"),
                 ("mortons-extension", "Morton's extension"),
@@ -405,11 +438,13 @@ ORTHOTIC_PRESCRIPTION = NoteTemplate(
                 ("lateral-flange", "Lateral flange"), ("heel-lift", "Heel lift"),
                 ("plantar-fascia-groove", "Plantar fascia accommodation"),
                 ("lesion-accommodation", "Lesion accommodation / aperture"))),
-            *per_side_number("heel_lift", "Heel lift", unit="mm", minimum=0, maximum=40),
+            *per_side_number("heel_lift", "Heel lift", unit="mm", minimum=0, maximum=40,
+                             carry_forward=True),
             LongTextField(id="notes", label="Notes for the laboratory"),
         )),
         Section(id="footwear", title="Footwear and review", fields=(
-            TextField(id="footwear", label="Footwear the device is made for"),
+            TextField(id="footwear", label="Footwear the device is made for",
+                      carry_forward=True),
             NumberField(id="review_weeks", label="Review after fitting in", unit="weeks",
                         minimum=0, maximum=52, integer=True),
         )),

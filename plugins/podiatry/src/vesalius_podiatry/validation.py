@@ -51,7 +51,10 @@ def treatment_problems(treatment: Mapping[str, Any]) -> list[NoteProblem]:
 
 
 def coverage_problems(note: NoteContext) -> list[NoteProblem]:
-    """Medicare covers routine foot care only with a qualifying systemic condition."""
+    """Medicare covers routine foot care only with a qualifying systemic condition.
+
+    A warning: the care may still be given and billed to the patient (with the payer's
+    advance notice), so the note itself is not wrong."""
     if note.case.payer.kind != "medicare":
         return []
     if not any(line.code in ROUTINE_FOOT_CARE for line in charge_lines(note)):
@@ -61,8 +64,32 @@ def coverage_problems(note: NoteContext) -> list[NoteProblem]:
         return []
     field = ("coverage.conditions" if note.template_id == "podiatry.routine-foot-care"
              else "history.conditions")
-    return [NoteProblem(field=field, message="Medicare covers routine foot care only with a "
-                        "qualifying systemic condition: record it")]
+    return [NoteProblem(field=field, severity="warning",
+                        message="Medicare covers routine foot care only with a qualifying "
+                                "systemic condition: record it")]
+
+
+#: Routine foot care codes that count nails or lesions per day: one code of each family.
+COUNTED_FAMILIES = (frozenset({"11055", "11056", "11057"}), frozenset({"11720", "11721"}),
+                    frozenset({"11719"}), frozenset({"G0127"}))
+
+
+def same_day_problems(note: NoteContext) -> list[NoteProblem]:
+    """The counted routine foot care codes cover the day's nails or lesions: when another
+    note of the case already charged one of a family today, billing this note's would split
+    one day's count (3 nails + 3 nails is 11721 once, not 11720 twice)."""
+    charged = {code for other in note.same_day_notes for code in other.charged_codes}
+    twice = []
+    for line in charge_lines(note):
+        family = next((f for f in COUNTED_FAMILIES if line.code in f), frozenset())
+        earlier = sorted(family & charged)
+        if earlier:
+            twice.append(f"{line.code} (today's other note charged {', '.join(earlier)})")
+    if not twice:
+        return []
+    return [NoteProblem(field="treatment", message=f"Already billed today for this case: "
+                        f"{'; '.join(twice)}. Record the day's nail care and paring on one "
+                        "note")]
 
 
 def risk_problems(note: NoteContext) -> list[NoteProblem]:
@@ -93,5 +120,6 @@ def validate(note: NoteContext) -> list[NoteProblem]:
     if template == "podiatry.orthotic-prescription":
         problems += device_problems(note)
     if not problems:  # billing needs a clean treatment record
+        problems += same_day_problems(note)
         problems += coverage_problems(note)
     return problems

@@ -1,9 +1,10 @@
 """Where each point is drawn: its view and position, built along each meridian's course.
 
-Positions are in model coordinates (body.py) and follow the standard locations in cun
-between landmarks (elbow crease to wrist 12 cun, umbilicus to pubic symphysis 5 cun, knee
-to ankle 16 cun, ...), so that LI4 is on the hand, ST36 below the knee, BL points along the
-back, GV on the posterior and CV on the anterior midline. They are plausible, not surveyed:
+Positions are in model coordinates (the frame of figures.py, which carries them onto the
+SDK's shared figures) and follow the standard locations in cun between landmarks (elbow
+crease to wrist 12 cun, umbilicus to pubic symphysis 5 cun, knee to ankle 16 cun, ...), so
+that LI4 is on the hand, ST36 below the knee, BL points along the back, GV on the posterior
+and CV on the anterior midline. They are plausible, not surveyed:
 close points are nudged apart so that each stays clickable. Every point is drawn once, on
 the patient's left side (the bilateral extra points EX-B1 and EX-B2 on the right, to keep
 the spine clear), in the view where it is best seen.

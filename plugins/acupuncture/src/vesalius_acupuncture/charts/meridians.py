@@ -9,10 +9,11 @@ technique, retention), electro-stimulation, moxibustion and cupping.
 
 from __future__ import annotations
 
+from functools import cache
+
 from vesalius_sdk import (
     ChartDefinition,
     ChartMark,
-    ChartView,
     Circle,
     Decoration,
     Ellipse,
@@ -21,15 +22,19 @@ from vesalius_sdk import (
     Path,
     Region,
 )
+from vesalius_sdk.anatomy import Figure, smooth_path
 
-from . import body, layout
-from .geometry import Point, smooth_path
+from . import layout
+from .figures import FIGURES, SCALE, drawn, spread
+from .geometry import Point
 from .points import MERIDIANS, POINTS
 
 CHART_ID = "acupuncture.meridians"
-SCALE = 1.4  # model coordinates (300 x 800) -> drawing units
-VIEW_WIDTH, VIEW_HEIGHT = 300 * SCALE, 800 * SCALE
 POINT_RADIUS = 2.4
+#: Closest two points' centres may be in one view (each stays clickable).
+POINT_GAP = 2 * POINT_RADIUS + 0.8
+#: Meridians on the midline (drawn once); every other channel is drawn on both sides.
+MIDLINE_MERIDIANS = ("GV", "CV")
 POINT_FILL = "#ffffff"  # points show as dots over the lines
 
 SIDE = MarkAttribute(id="side", label="Side", kind="choice",
@@ -78,22 +83,31 @@ MARK_TYPES: tuple[MarkType, ...] = (
 )
 
 
-def _s(p: Point) -> Point:
-    return (round(p[0] * SCALE, 1), round(p[1] * SCALE, 1))
+@cache
+def _figure(view: str) -> Figure:
+    return FIGURES[view]().placed(scale=SCALE)
 
 
-def _outline(points: list[Point], closed: bool = True) -> Decoration:
-    return Decoration(shape=Path(d=smooth_path([_s(p) for p in points], closed)),
-                      role="outline")
+def positions() -> dict[str, tuple[str, Point]]:
+    """Every point's view and drawn position: the layout carried onto the shared figures,
+    close points nudged apart."""
+    where = layout.positions()
+    out: dict[str, tuple[str, Point]] = {}
+    for view in ("front", "back", "side"):
+        placed = {code: drawn(view, p) for code, (v, p) in where.items() if v == view}
+        out |= {code: (view, p) for code, p in spread(placed, POINT_GAP, FIGURES[view]()).items()}
+    return out
 
 
-def _detail(points: list[Point], closed: bool) -> Decoration:
-    return Decoration(shape=Path(d=smooth_path([_s(p) for p in points], closed)),
-                      role="detail")
+def _mirror(points: list[Point], view: str) -> list[Point]:
+    axis = _figure(view).width / 2
+    return [(round(2 * axis - x, 1), y) for x, y in points]
 
 
-def _meridian_lines(where: layout.Positions) -> dict[str, list[Decoration]]:
-    """Each run of a meridian's line in the view its points are drawn in."""
+def _meridian_lines(where: dict[str, tuple[str, Point]]) -> dict[str, list[Decoration]]:
+    """Each run of a meridian's line in the view its points are drawn in; a bilateral
+    channel also on the other side of the front and back views (its points are drawn, and
+    needled sides recorded, on the patient's left)."""
     lines: dict[str, list[Decoration]] = {"front": [], "back": [], "side": []}
     for meridian, runs in layout.LINES.items():
         for first, last in runs:
@@ -102,9 +116,13 @@ def _meridian_lines(where: layout.Positions) -> dict[str, list[Decoration]]:
             if len(views) != 1:
                 raise ValueError(f"{meridian} {first}-{last} is drawn in several views")
             view = views.pop()
-            points = [_s(where[c][1]) for c in codes]
+            points = [where[c][1] for c in codes]
             lines[view].append(Decoration(shape=Path(d=smooth_path(points, closed=False)),
                                           role="line"))
+            if meridian not in MIDLINE_MERIDIANS and view != "side":
+                lines[view].append(Decoration(
+                    shape=Path(d=smooth_path(_mirror(points, view), closed=False)),
+                    role="detail", color="#a9b4b5"))
             if len(points) >= 5:  # name the long runs only: the face is crowded
                 start = points[0]
                 lines[view].append(Decoration(text=meridian,
@@ -113,18 +131,17 @@ def _meridian_lines(where: layout.Positions) -> dict[str, list[Decoration]]:
     return lines
 
 
-def _regions(where: layout.Positions) -> list[Region]:
+def _regions(where: dict[str, tuple[str, Point]]) -> list[Region]:
     regions = []
     for code, point in POINTS.items():
         if code == "EX-B2":
             x, top, bottom = layout.JIAJI
-            shape: Circle | Ellipse = Ellipse(
-                cx=round(x * SCALE, 1), cy=round((top + bottom) / 2 * SCALE, 1), rx=1.8,
-                ry=round((bottom - top) / 2 * SCALE, 1))
+            (x0, y0), (_, y1) = drawn(layout.BACK, (x, top)), drawn(layout.BACK, (x, bottom))
+            shape: Circle | Ellipse = Ellipse(cx=x0, cy=round((y0 + y1) / 2, 1), rx=1.8,
+                                              ry=round((y1 - y0) / 2, 1))
             view = layout.BACK
         else:
-            view, p = where[code]
-            cx, cy = _s(p)
+            view, (cx, cy) = where[code]
             shape = Circle(cx=cx, cy=cy, r=POINT_RADIUS)
         regions.append(Region(
             id=code,
@@ -150,25 +167,11 @@ def check_mark(chart: ChartDefinition, mark: ChartMark) -> str | None:
 
 
 def build_chart() -> ChartDefinition:
-    where = layout.positions()
+    where = positions()
     lines = _meridian_lines(where)
-    front = [_outline(a) for a in body.FRONT_ARMS] + [_outline(body.FRONT_BODY)]
-    front += [_detail(d, closed=len(d) > 2) for d in body.FRONT_DETAILS]
-    back = [_outline(a) for a in body.BACK_ARMS] + [_outline(body.BACK_BODY)]
-    back += [_detail(d, closed=len(d) > 3) for d in body.BACK_DETAILS]
-    side = [_outline(body.SIDE_BODY), _outline(body.SIDE_ARM)]
-    side += [_detail(d, closed=i < 2) for i, d in enumerate(body.SIDE_DETAILS)]
-    views = (
-        ChartView(id="front", title="Front", width=VIEW_WIDTH, height=VIEW_HEIGHT,
-                  region_fill=POINT_FILL,
-                  decorations=tuple(front + lines["front"])),
-        ChartView(id="back", title="Back", width=VIEW_WIDTH, height=VIEW_HEIGHT,
-                  region_fill=POINT_FILL,
-                  decorations=tuple(back + lines["back"])),
-        ChartView(id="side", title="Left side", width=VIEW_WIDTH, height=VIEW_HEIGHT,
-                  region_fill=POINT_FILL,
-                  decorations=tuple(side + lines["side"])),
-    )
+    views = tuple(
+        _figure(view).view(view, title, extra=lines[view], region_fill=POINT_FILL)
+        for view, title in (("front", "Front"), ("back", "Back"), ("side", "Left side")))
     counts = ", ".join(f"{code} {n}" for code, (_, n) in MERIDIANS.items())
     return ChartDefinition(
         id=CHART_ID,
@@ -176,10 +179,11 @@ def build_chart() -> ChartDefinition:
         description=(
             "The 361 standard points on the 14 meridians (" + counts + ") and common extra "
             "points, each drawn once on the patient's left side in the view where it is best "
-            "seen; the side needled is recorded on the mark."
+            "seen (the channels on both sides); the side needled is recorded on the mark."
         ),
         views=views,
         regions=tuple(_regions(where)),
+        mark_size=5.0,
         mark_types=MARK_TYPES,
         validator=check_mark,
     )

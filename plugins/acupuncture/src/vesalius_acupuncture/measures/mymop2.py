@@ -1,4 +1,4 @@
-"""MYMOP2 (Measure Yourself Medical Outcome Profile), id ``mymop2`` (CLINICAL.md §1.12).
+"""MYMOP2 (Measure Yourself Medical Outcome Profile), id ``mymop2``.
 
 Four scored items, each 0 (as good as it could be) .. 6 (as bad as it could be) for the
 past week: symptom 1, symptom 2 (optional: some patients name one symptom), one activity the
@@ -9,14 +9,21 @@ words beside the measure.
 MYMOP needs a licence (Meaningful Measures): only the structure, the scoring and our own
 labels ship. Our rule for missing items: symptom 1, the activity and wellbeing are the core
 of the profile, so without any of them it is not scored.
+
+It stays in this pack rather than the core's general pack: it is discipline-agnostic in
+design, but it needs a licence, which the core (installed by every clinic) must not imply.
 """
 
 from __future__ import annotations
 
-from vesalius_sdk import MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.measures import Responses
 from vesalius_sdk.scoring import answered, mean_of_answered
 
+PATERSON_1996 = ("Paterson C. Measuring outcomes in primary care: a patient generated "
+                 "measure, MYMOP, compared with the SF-36 health survey. BMJ 1996;312(7037):"
+                 "1016-1020")
+SCORING = "https://www.makingcasescount.org/mymop (Meaningful Measures, the MYMOP owner)"
 ANCHORS = {0: "as good as it could be", 6: "as bad as it could be"}
 ITEMS = (
     MeasureItem(id="symptom1", label="Symptom 1 (patient's own words)", maximum=6,
@@ -56,39 +63,44 @@ MYMOP2 = OutcomeMeasure(
     minimum=0,
     maximum=6,
     mcid=1.0,
-    mcid_source="physio-pedia, MYMOP: a change of more than 1.0 is clinically significant "
-                "(CLINICAL.md §1.12 reports 0.5-1.0)",
+    mcid_source="Physiopedia, 'MYMOP - Measure Yourself Medical Outcome Profile' "
+                "(https://www.physio-pedia.com/MYMOP_-_Measure_Yourself_Medical_Outcome_"
+                "Profile): a change of more than 1.0 is clinically significant; 0.5-1.0 is "
+                "also reported",
     licence="MYMOP is licensed by Meaningful Measures (https://www.makingcasescount.org/mymop)"
             ": a licence is needed to use it. Item wording is not shipped; the labels here "
             "are our own and a licensed clinic may load the text.",
-    source="Paterson C. BMJ 1996;312:1016-20; scoring via https://www.makingcasescount.org/"
-           "mymop and https://qol.thoracic.org/sections/instruments/ko/pages/mymop.html",
+    source=f"{PATERSON_1996}; scoring: {SCORING}",
     instructions="Each item 0 (as good as it could be) to 6 (as bad as it could be) for the "
                  "past week. Symptom 2 may be left empty when the patient names one symptom.",
     disciplines=("acupuncture",),
+    missing_rule=MissingRule(
+        max_missing=0,
+        text="Symptom 2 may be left empty when the patient names one symptom; without "
+             "symptom 1, the activity or wellbeing there is no score (our rule: no "
+             "published count of missing items was found)."),
     examples=(
         WorkedExample(
             responses=(4, 3, 5, 2),
             value=3.5,
             complete=True,
-            source="CLINICAL.md §1.12 worked example, initial visit: 4, 3, 5, 2 -> 3.5 "
-                   "(mean of the items, makingcasescount.org)",
+            source=f"Mean of the items ({PATERSON_1996}), initial visit: 4, 3, 5, 2 -> 3.5",
             subscores={"symptom1": 4.0, "symptom2": 3.0, "activity": 5.0, "wellbeing": 2.0},
         ),
         WorkedExample(
             responses=(2, 2, 3, 1),
             value=2.0,
             complete=True,
-            source="CLINICAL.md §1.12 worked example, follow-up: 2, 2, 3, 1 -> 2.0 "
-                   "(change -1.5, clinically significant)",
+            source=f"Mean of the items ({PATERSON_1996}), follow-up: 2, 2, 3, 1 -> 2.0 "
+                   "(change -1.5, more than the 1.0 MCID)",
             subscores={"symptom1": 2.0, "symptom2": 2.0, "activity": 3.0, "wellbeing": 1.0},
         ),
         WorkedExample(
             responses=(4, None, 5, 2),
             value=3.67,
             complete=True,
-            source="MYMOP rule (mean of the answered items, makingcasescount.org): one "
-                   "symptom named, (4 + 5 + 2) / 3 = 3.67",
+            source=f"Mean of the answered items ({SCORING}): one symptom named, "
+                   "(4 + 5 + 2) / 3 = 3.67",
             subscores={"symptom1": 4.0, "symptom2": None, "activity": 5.0, "wellbeing": 2.0},
         ),
         WorkedExample(

@@ -2,7 +2,8 @@
 
 Anterior view: head, rib cage, abdomen/viscera, upper extremities, lower extremities.
 Posterior view: cervical, thoracic, lumbar, sacral, pelvic. Each region is one element
-(paired limbs are one region, as OMT counts them).
+(paired limbs are one region, as OMT counts them), drawn over the areas of the SDK's shared
+body figure (:mod:`vesalius_sdk.anatomy`).
 
 Marks record somatic dysfunction by its TART elements (tissue texture change, asymmetry,
 restriction of motion, tenderness) and the technique applied; the charge rule counts the
@@ -11,73 +12,41 @@ regions with a technique mark.
 
 from __future__ import annotations
 
-from vesalius_sdk import (
-    ChartDefinition,
-    ChartView,
-    Decoration,
-    MarkAttribute,
-    MarkType,
-    Path,
-    Region,
-)
+from vesalius_sdk import ChartDefinition, MarkAttribute, MarkType, Region
+from vesalius_sdk.anatomy import body_back, body_front, region_on
 
 from .. import regions
-from . import geometry as g
 
 ANTERIOR = ("head", "rib-cage", "abdomen", "upper-extremities", "lower-extremities")
 POSTERIOR = ("cervical", "thoracic", "lumbar", "sacral", "pelvic")
 
-_SHAPES = {
-    "head": g.head(),
-    "rib-cage": g.rib_cage(),
-    "abdomen": g.abdomen(),
-    "upper-extremities": g.arms(),
-    "lower-extremities": g.legs(),
-    "cervical": g.neck(),
-    "thoracic": g.upper_back(),
-    "lumbar": g.low_back(),
-    "sacral": g.sacrum(),
-    "pelvic": g.pelvis(),
+#: region id -> (areas or parts of the shared figure, where marks go). Paired limbs are one
+#: region each, as OMT counts them; their marks go on the limb drawn on the viewer's left.
+_ON_FIGURE: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "head": (("head",), None),
+    "rib-cage": (("rib_cage",), None),
+    "abdomen": (("abdomen",), None),
+    "upper-extremities": (("upper_limb_right", "upper_limb_left"), "upper_arm_middle_right"),
+    "lower-extremities": (("lower_limb_right", "lower_limb_left"), "thigh_middle_right"),
+    "cervical": (("neck",), None),
+    "thoracic": (("thoracic",), None),
+    "lumbar": (("lumbar",), None),
+    "sacral": (("sacrum",), None),
+    "pelvic": (("buttocks",), "buttock_left"),
 }
 
 
 def _regions() -> list[Region]:
     out = []
-    for view, ids in (("anterior", ANTERIOR), ("posterior", POSTERIOR)):
+    for view, figure, ids in (("anterior", body_front(), ANTERIOR),
+                              ("posterior", body_back(), POSTERIOR)):
         for rid in ids:
-            d, anchor = _SHAPES[rid]
+            parts, anchor = _ON_FIGURE[rid]
             paired = rid.endswith("-extremities") or rid == "pelvic"
-            out.append(Region(id=rid, label=regions.LABEL[rid], view=view, shape=Path(d=d),
-                              anchor=anchor, side=None if paired else "midline", group=rid))
+            out.append(region_on(figure, parts, id=rid, label=regions.LABEL[rid], view=view,
+                                 anchor=anchor, side=None if paired else "midline",
+                                 group=rid))
     return out
-
-
-def _outline(*paths: str) -> list[Decoration]:
-    return [Decoration(shape=Path(d=d), role="outline") for d in paths]
-
-
-def _detail(*paths: str) -> list[Decoration]:
-    return [Decoration(shape=Path(d=d), role="detail") for d in paths]
-
-
-def _views() -> tuple[ChartView, ChartView]:
-    width, height = g.SIZE
-    anterior = [
-        *_outline(g.neck()[0], g.front_pelvis(), *(_SHAPES[r][0] for r in ANTERIOR)),
-        *_detail(*g.rib_details(), *g.abdomen_details()),
-        Decoration(text="Right", at=(6, 12)), Decoration(text="Left", at=(198, 12)),
-    ]
-    posterior = [
-        *_outline(g.head()[0], g.back_arms(), g.back_legs(), *(_SHAPES[r][0] for r in POSTERIOR)),
-        *_detail(*g.upper_back_details()),
-        Decoration(text="Left", at=(6, 12)), Decoration(text="Right", at=(192, 12)),
-    ]
-    return (
-        ChartView(id="anterior", title="Front", width=width, height=height,
-                  decorations=tuple(anterior)),
-        ChartView(id="posterior", title="Back", width=width, height=height,
-                  decorations=tuple(posterior)),
-    )
 
 
 _SIDE = MarkAttribute(id="side", label="Side", kind="choice",
@@ -132,7 +101,7 @@ BODY = ChartDefinition(
     title="Osteopathic body regions",
     description="The ten body regions of osteopathic treatment, with somatic dysfunction "
                 "findings (TART) and the techniques applied.",
-    views=_views(),
+    views=(body_front().view("anterior", "Front"), body_back().view("posterior", "Back")),
     regions=tuple(_regions()),
     mark_types=TART + TECHNIQUES,
 )

@@ -1,4 +1,4 @@
-"""The FAAM scoring rule, shared by its two subscales (CLINICAL.md §1.10).
+"""The FAAM scoring rule, shared by its two subscales.
 
 Each item is 4 (no difficulty) .. 0 (unable); N/A (limited by something other than the
 foot or ankle) is ``None`` and leaves the item out. Subscale % = sum / (4 x answered) x 100,
@@ -9,7 +9,7 @@ Sports error and are not used).
 
 from __future__ import annotations
 
-from vesalius_sdk import OutcomeMeasure, Score
+from vesalius_sdk import MissingRule, OutcomeMeasure, Score
 from vesalius_sdk.measures import Responses
 from vesalius_sdk.scoring import answered, percent_of_answered
 
@@ -25,11 +25,24 @@ INSTRUCTIONS = (
     "0 unable. Leave an item empty (N/A) when something other than the foot or ankle "
     "limits it."
 )
-SOURCE = (
-    "Martin RL et al. Evidence of validity for the Foot and Ankle Ability Measure. "
-    "Foot Ankle Int 2005;26(11):968-983; scoring via "
-    "https://www.sralab.org/rehabilitation-measures/foot-and-ankle-ability-measures"
+MARTIN_2005 = (
+    "Martin RL, Irrgang JJ, Burdett RG, Conti SF, Van Swearingen JM. Evidence of validity "
+    "for the Foot and Ankle Ability Measure (FAAM). Foot Ankle Int 2005;26(11):968-983"
 )
+SRALAB = ("Shirley Ryan AbilityLab, Rehabilitation Measures Database: Foot and Ankle Ability "
+          "Measure, https://www.sralab.org/rehabilitation-measures/foot-and-ankle-ability-"
+          "measures")
+SOURCE = f"{MARTIN_2005}; scoring via {SRALAB}"
+
+
+def missing_rule(items: int, minimum_answered: int) -> MissingRule:
+    """The 90 % rule as data: ``items - minimum_answered`` items may be N/A."""
+    return MissingRule(
+        max_missing=items - minimum_answered,
+        text=f"Scored when at least {minimum_answered} of the {items} items are answered "
+             "(90 %); N/A items are left out of the maximum.",
+        source=f"{MARTIN_2005}, as summarised by the SRALab Rehabilitation Measures "
+               "Database and Physiopedia (8-Item Sports Subscale)")
 
 
 def scorer(minimum_answered: int):

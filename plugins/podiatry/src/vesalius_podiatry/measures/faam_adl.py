@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vesalius_sdk import MeasureItem, OutcomeMeasure, WorkedExample
 
-from ._faam import ANCHORS, INSTRUCTIONS, LICENCE, SOURCE, scorer
+from ._faam import ANCHORS, INSTRUCTIONS, LICENCE, MARTIN_2005, SOURCE, missing_rule, scorer
 
 # Our own short labels, in the published item order.
 LABELS = (
@@ -44,18 +44,19 @@ FAAM_ADL = OutcomeMeasure(
     maximum=100,
     unit="%",
     mcid=8,
-    mcid_source="Martin 2005 (CLINICAL.md §1.10: ADL 8 points)",
+    mcid_source=f"{MARTIN_2005} (ADL 8 points)",
     licence=LICENCE,
     source=SOURCE,
     instructions=INSTRUCTIONS,
     disciplines=("podiatry",),
+    missing_rule=missing_rule(21, 19),
     examples=(
         WorkedExample(
             responses=(3,) * 19 + (None, None),
             value=75.0,
             complete=False,
-            source="CLINICAL.md §1.10 worked example: 19 answered, 2 N/A, sum 57 -> "
-                   "57/76 = 75.0 % (rule: physio-pedia / SRALab FAAM page)",
+            source="FAAM rule (SRALab FAAM page, citing Martin 2005): 19 answered, 2 N/A, "
+                   "sum 57 -> 57/76 = 75.0 %",
             subscores={"raw": 57.0, "answered": 19.0, "maximum": 76.0},
         ),
         WorkedExample(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from vesalius_sdk import MeasureItem, OutcomeMeasure, WorkedExample
 
-from ._faam import ANCHORS, INSTRUCTIONS, LICENCE, SOURCE, scorer
+from ._faam import ANCHORS, INSTRUCTIONS, LICENCE, MARTIN_2005, SOURCE, missing_rule, scorer
 
-# Our own short labels, in the published item order (8 items: CLINICAL.md warns that one
-# public implementation has 7).
+# Our own short labels, in the published item order (8 items, as in Martin 2005; at least
+# one public implementation has 7).
 LABELS = (
     "Running",
     "Jumping",
@@ -32,11 +32,12 @@ FAAM_SPORTS = OutcomeMeasure(
     maximum=100,
     unit="%",
     mcid=9,
-    mcid_source="Martin 2005 (CLINICAL.md §1.10: Sports 9 points)",
+    mcid_source=f"{MARTIN_2005} (Sports 9 points)",
     licence=LICENCE,
     source=SOURCE + "; 8-item Sports subscale: https://www.physio-pedia.com/8-Item_Sports_Subscale",
     instructions=INSTRUCTIONS,
     disciplines=("podiatry",),
+    missing_rule=missing_rule(8, 7),
     examples=(
         WorkedExample(
             responses=(3, 3, 3, 3, 3, 3, 3, 3),

@@ -1,4 +1,4 @@
-"""Foot Function Index (FFI 1991, 0-10 version), id ``ffi`` (CLINICAL.md §1.11).
+"""Foot Function Index (FFI 1991, 0-10 version), id ``ffi``.
 
 23 items scored 0 (no pain or difficulty) .. 10 (worst): pain 1-9, disability 10-18,
 activity limitation 19-23. An item the patient marks not applicable is ``None``.
@@ -13,7 +13,7 @@ item has no score, and the total needs at least one applicable item in every sub
 
 from __future__ import annotations
 
-from vesalius_sdk import MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.measures import Responses
 from vesalius_sdk.scoring import round_half_up
 
@@ -91,12 +91,17 @@ FFI = OutcomeMeasure(
     instructions="Rate each item for the past week from 0 (none) to 10 (worst). Leave an "
                  "item empty when it does not apply (for example no orthoses).",
     disciplines=("podiatry",),
+    # Not a count of items: our per-subscale rule (no published threshold was found).
+    missing_rule=MissingRule(text="Items marked not applicable are left out of the maximum; "
+                                  "the total needs at least one applicable item in each of "
+                                  "the three subscales (our rule: no published threshold "
+                                  "was found)."),
     examples=(
         WorkedExample(
             responses=(5,) * 9 + (5, 5, 5, 5, 4, 4, 4, 4, None) + (2,) * 5,
             value=41.36,
             complete=False,
-            source="CLINICAL.md §1.11 worked example (SRALab FFI rule): pain 45/90 = 50.0, "
+            source="SRALab FFI rule (Budiman-Mak et al. 1991): pain 45/90 = 50.0, "
                    "disability 36/80 = 45.0 (1 N/A), activity 10/50 = 20.0; pooled total "
                    "91/220 = 41.36 %",
             subscores={"pain": 50.0, "disability": 45.0, "activity": 20.0,
@@ -114,7 +119,7 @@ FFI = OutcomeMeasure(
             responses=(3,) * 18 + (None,) * 5,
             value=None,
             complete=False,
-            source="Our rule (no published N/A threshold found, CLINICAL.md §1.11): the "
+            source="Our rule (no published N/A threshold was found): the "
                    "activity subscale has no applicable item, so no total",
             subscores={"pain": 30.0, "disability": 30.0, "activity": None,
                        "applicable": 18.0},

@@ -1,25 +1,36 @@
-"""Outlines of the spine chart: vertebrae, ribs, pelvis and an anterior body figure.
+"""The vertebral column from behind (:func:`spine`): every segment, the ribs and the ilia.
 
-Pure functions from a few measurements to SVG path data. The posterior view is drawn as the
-clinician sees the patient's back: the patient's left is on the viewer's left. Proportions
-follow the posterior aspect of the skeleton loosely (wide atlas, bifid cervical spinous
-processes, long downward thoracic spinous processes, broad lumbar transverse processes);
-they are for finding a segment at a glance, not for measuring.
+Drawn once in a 400 x 690 box, midline ``x = 200``: occiput, atlas, C2-C7, T1-T12, L1-L5,
+sacrum and coccyx, both ilia, and ribs 1-12 from their costotransverse joints, over a faint
+outline of the back. Seen as the clinician sees the patient's back: the patient's left on
+the viewer's left. Proportions follow the posterior aspect of the skeleton (wide atlas,
+bifid cervical spinous processes C2-C6, long downward thoracic spinous processes, broad
+lumbar transverse processes; the gap between segments stands for the disc); they are for
+finding a segment at a glance, not for measuring.
+
+Outlines (``figure.outlines``, SVG path data) and anchors are named by segment: ``occiput``,
+``C1`` ... ``C7``, ``T1`` ... ``T12``, ``L1`` ... ``L5``, ``sacrum``, ``coccyx``,
+``ilium_left`` / ``ilium_right``, ``rib1_left`` ... ``rib12_right``. Each segment also has a
+``label_<segment>`` anchor in the left margin, after the printed segment name, where a pack
+writes what it records there (a chiropractic listing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+
+from ..charts import Decoration, Path
+from .figure import Figure
 
 Point = tuple[float, float]
 
-#: Midline and size of the posterior view.
+#: Midline and size of the view.
 MID = 200.0
-POSTERIOR_SIZE = (400.0, 690.0)
-#: Size of the anterior (extraspinal) view and its midline.
-ANTERIOR_SIZE = (230.0, 690.0)
-FRONT_MID = 115.0
+SIZE = (400.0, 690.0)
+#: ``x`` of the margin where segment names are printed, and of the text written after them.
+NAME_X, LABEL_X = 16.0, 36.0
 
 
 def _f(value: float) -> str:
@@ -241,106 +252,116 @@ def back_outline() -> str:
     )
 
 
-# ---------------------------------------------------------------------------------------
-# Anterior figure for the extraspinal regions (the patient's right on the viewer's left).
-# ---------------------------------------------------------------------------------------
+# (id, lamina height, half width, transverse reach, process thickness, spinous, bifid,
+#  process position); the gap between segments stands for the disc.
+_LEVELS: tuple[tuple[str, float, float, float, float, float, bool, float], ...] = (
+    ("C2", 15, 14, 23, 5, 7, True, 0.55),
+    ("C3", 12, 15, 25, 5, 5, True, 0.5),
+    ("C4", 12, 15.5, 25.5, 5, 5, True, 0.5),
+    ("C5", 12, 16, 26, 5, 5, True, 0.5),
+    ("C6", 12.5, 16.5, 27, 5, 5.5, True, 0.5),
+    ("C7", 13, 17, 31, 5.5, 8, False, 0.5),
+    ("T1", 14, 17, 34, 6, 8, False, 0.4),
+    ("T2", 14.5, 16, 32.5, 6, 9, False, 0.35),
+    ("T3", 15, 15.5, 31.5, 6, 10, False, 0.35),
+    ("T4", 15, 15, 30.5, 6, 10, False, 0.35),
+    ("T5", 15.5, 15, 29.5, 6, 10.5, False, 0.35),
+    ("T6", 15.5, 15, 29, 6, 10.5, False, 0.35),
+    ("T7", 16, 15, 28.5, 6, 10.5, False, 0.35),
+    ("T8", 16, 15.5, 28, 6, 10, False, 0.35),
+    ("T9", 16.5, 16, 27, 6, 9.5, False, 0.35),
+    ("T10", 17, 16.5, 26, 6, 8.5, False, 0.35),
+    ("T11", 17.5, 17, 24, 6, 7.5, False, 0.4),
+    ("T12", 18, 18, 22, 6, 7, False, 0.45),
+    ("L1", 20, 19, 31, 7, 6.5, False, 0.5),
+    ("L2", 21, 20, 35, 7.5, 6.5, False, 0.5),
+    ("L3", 21.5, 21, 39, 8, 6.5, False, 0.5),
+    ("L4", 22, 22, 37, 8, 6.5, False, 0.5),
+    ("L5", 22, 23, 38, 8.5, 6, False, 0.5),
+)
+# (lateral reach beyond the transverse process, drop at its end) of ribs 1-12.
+_RIBS = (
+    (24, 7), (48, 15), (68, 23), (82, 29), (92, 33), (98, 37),
+    (102, 40), (103, 41), (100, 40), (92, 36), (62, 22), (38, 13),
+)
+_GAP = 3.5
+_OCCIPUT_BOTTOM = 64.0
+_ATLAS_TOP = 69.0
 
 
-def _fp(dx: float, y: float, side: int = 1) -> str:
-    return f"{_f(FRONT_MID + side * dx)},{_f(y)}"
+def _vertebrae() -> dict[str, Vertebra]:
+    top = _ATLAS_TOP + 12 + _GAP
+    out: dict[str, Vertebra] = {}
+    for sid, height, half, reach, thick, spinous, bifid, at in _LEVELS:
+        out[sid] = Vertebra(top=top, height=height, half_width=half, process=reach,
+                            thickness=thick, spinous=spinous, bifid=bifid, process_at=at)
+        top += height + _GAP + (2 if sid.startswith("L") else 0)
+    return out
 
 
-def front_neck() -> str:
-    """The neck between head and chest (not a region: drawn only)."""
-    return (
-        f"M{_fp(15, 86, -1)} L{_fp(15, 86)} L{_fp(16, 106)} "
-        f"Q{_fp(0, 112)} {_fp(16, 106, -1)} Z"
-    )
+VERTEBRAE = _vertebrae()
+SACRUM_TOP = VERTEBRAE["L5"].bottom + _GAP + 4
+COCCYX_TOP = SACRUM_TOP + 72 + _GAP
 
 
-def front_head() -> tuple[str, Point]:
-    d = (
-        f"M{_fp(0, 12)} C{_fp(22, 12)} {_fp(32, 30)} {_fp(30, 56)} "
-        f"C{_fp(29, 76)} {_fp(18, 92)} {_fp(0, 94)} "
-        f"C{_fp(18, 92, -1)} {_fp(29, 76, -1)} {_fp(30, 56, -1)} "
-        f"C{_fp(32, 30, -1)} {_fp(22, 12, -1)} {_fp(0, 12)} Z"
-    )
-    return d, (FRONT_MID, 52)
+def _bones() -> tuple[dict[str, str], dict[str, Point]]:
+    """Outline and mark anchor of every bone, ribs first (drawn under the processes)."""
+    outlines: dict[str, str] = {}
+    anchors: dict[str, Point] = {}
+    for n, (reach, drop) in enumerate(_RIBS, start=1):
+        v = VERTEBRAE[f"T{n}"]
+        for side, sign in (("left", -1), ("right", 1)):
+            start = (MID + sign * (v.process - 2.5), v.process_y - 2.5)
+            outlines[f"rib{n}_{side}"] = rib_outline(start, sign, reach, drop)
+            anchors[f"rib{n}_{side}"] = (start[0] + sign * 11, start[1] + 1.5)
+    outlines["occiput"], anchors["occiput"] = occiput_outline(_OCCIPUT_BOTTOM)
+    outlines["C1"], anchors["C1"] = atlas_outline(_ATLAS_TOP)
+    for sid, v in VERTEBRAE.items():
+        outlines[sid], anchors[sid] = vertebra_outline(v), v.centre
+    for side, sign in (("left", -1), ("right", 1)):
+        outlines[f"ilium_{side}"], anchors[f"ilium_{side}"] = ilium_outline(SACRUM_TOP, sign)
+    outlines["sacrum"], anchors["sacrum"] = sacrum_outline(SACRUM_TOP)
+    outlines["coccyx"], anchors["coccyx"] = coccyx_outline(COCCYX_TOP)
+    return outlines, anchors
 
 
-def front_rib_cage() -> tuple[str, Point]:
-    """Chest wall from the clavicles down to the costal margin (its arch at the bottom)."""
-    d = (
-        f"M{_fp(48, 118, -1)} C{_fp(20, 110, -1)} {_fp(20, 110)} {_fp(48, 118)} "
-        f"C{_fp(62, 130)} {_fp(60, 196)} {_fp(58, 226)} "
-        f"C{_fp(50, 236)} {_fp(36, 236)} {_fp(22, 222)} "
-        f"Q{_fp(8, 196)} {_fp(0, 188)} "
-        f"Q{_fp(8, 196, -1)} {_fp(22, 222, -1)} "
-        f"C{_fp(36, 236, -1)} {_fp(50, 236, -1)} {_fp(58, 226, -1)} "
-        f"C{_fp(60, 196, -1)} {_fp(62, 130, -1)} {_fp(48, 118, -1)} Z"
-    )
-    return d, (FRONT_MID, 160)
+def _labels() -> list[Decoration]:
+    labels = [Decoration(text="Left", at=(8, 12)), Decoration(text="Right", at=(368, 12)),
+              Decoration(text="Occ", at=(NAME_X, _OCCIPUT_BOTTOM - 18)),
+              Decoration(text="C1", at=(NAME_X, _ATLAS_TOP + 8))]
+    for sid, v in VERTEBRAE.items():
+        labels.append(Decoration(text=sid, at=(NAME_X, v.centre[1] + 3)))
+    labels += [Decoration(text="Sacrum", at=(NAME_X, SACRUM_TOP + 30)),
+               Decoration(text="Coccyx", at=(NAME_X, COCCYX_TOP + 14)),
+               Decoration(text="Ilium", at=(MID - 104, SACRUM_TOP - 62)),
+               Decoration(text="Ilium", at=(MID + 80, SACRUM_TOP - 62))]
+    for n in (1, 4, 8, 12):
+        v = VERTEBRAE[f"T{n}"]
+        reach, drop = _RIBS[n - 1]
+        labels.append(Decoration(text=f"R{n}",
+                                 at=(MID + v.process + reach + 4, v.process_y + drop + 4)))
+    return labels
 
 
-def front_rib_details() -> list[str]:
-    """Sternum and a few rib lines over the chest."""
-    lines = [f"M{_fp(0, 122)} L{_fp(0, 186)}"]
-    for i, y in enumerate((134, 152, 170, 188)):
-        reach = 50 - abs(i - 1) * 2
-        for side in (-1, 1):
-            lines.append(f"M{_fp(4, y, side)} Q{_fp(reach * 0.6, y - 6, side)} "
-                         f"{_fp(reach, y + 10, side)}")
-    return lines
+def _label_anchors() -> dict[str, Point]:
+    """Where text about a segment goes: after its name in the left margin."""
+    at = {"occiput": (LABEL_X + 4, _OCCIPUT_BOTTOM - 18), "C1": (LABEL_X, _ATLAS_TOP + 8),
+          "sacrum": (LABEL_X + 30, SACRUM_TOP + 30), "coccyx": (LABEL_X + 30, COCCYX_TOP + 14),
+          "ilium_left": (MID - 104, SACRUM_TOP - 50),
+          "ilium_right": (MID + 80, SACRUM_TOP - 50)}
+    for sid, v in VERTEBRAE.items():
+        at[sid] = (LABEL_X, v.centre[1] + 3)
+    return {f"label_{k}": v for k, v in at.items()}
 
 
-def front_abdomen() -> tuple[str, Point]:
-    d = (
-        f"M{_fp(0, 188)} Q{_fp(8, 196)} {_fp(22, 222)} "
-        f"C{_fp(36, 236)} {_fp(50, 236)} {_fp(58, 226)} "
-        f"C{_fp(58, 260)} {_fp(58, 300)} {_fp(56, 322)} "
-        f"Q{_fp(0, 334)} {_fp(56, 322, -1)} "
-        f"C{_fp(58, 300, -1)} {_fp(58, 260, -1)} {_fp(58, 226, -1)} "
-        f"C{_fp(50, 236, -1)} {_fp(36, 236, -1)} {_fp(22, 222, -1)} "
-        f"Q{_fp(8, 196, -1)} {_fp(0, 188)} Z"
-    )
-    return d, (FRONT_MID, 272)
-
-
-def front_arm(side: int) -> tuple[str, Point]:
-    """Shoulder to fingertips; ``side`` -1 is the viewer's left (the patient's right)."""
-    d = (
-        f"M{_fp(50, 114, side)} C{_fp(66, 118, side)} {_fp(74, 140, side)} "
-        f"{_fp(76, 196, side)} "
-        f"C{_fp(80, 250, side)} {_fp(88, 300, side)} {_fp(96, 340, side)} "
-        f"C{_fp(100, 360, side)} {_fp(100, 382, side)} {_fp(90, 392, side)} "
-        f"C{_fp(82, 392, side)} {_fp(80, 372, side)} {_fp(78, 352, side)} "
-        f"C{_fp(72, 320, side)} {_fp(64, 268, side)} {_fp(60, 214, side)} "
-        f"C{_fp(60, 180, side)} {_fp(62, 140, side)} {_fp(50, 114, side)} Z"
-    )
-    return d, (FRONT_MID + side * 72, 220)
-
-
-def front_leg(side: int) -> tuple[str, Point]:
-    """Hip to toes."""
-    d = (
-        f"M{_fp(2, 350, side)} C{_fp(20, 344, side)} {_fp(50, 340, side)} "
-        f"{_fp(56, 350, side)} "
-        f"C{_fp(58, 380, side)} {_fp(54, 420, side)} {_fp(52, 460, side)} "
-        f"C{_fp(48, 530, side)} {_fp(42, 590, side)} {_fp(38, 640, side)} "
-        f"C{_fp(40, 662, side)} {_fp(52, 672, side)} {_fp(46, 680, side)} "
-        f"L{_fp(18, 680, side)} C{_fp(14, 660, side)} {_fp(18, 600, side)} "
-        f"{_fp(14, 500, side)} "
-        f"C{_fp(10, 440, side)} {_fp(6, 400, side)} {_fp(2, 350, side)} Z"
-    )
-    return d, (FRONT_MID + side * 32, 470)
-
-
-def front_pelvis() -> str:
-    """The pelvis between abdomen and thighs (not an extraspinal region: drawn only)."""
-    return (
-        f"M{_fp(56, 322, -1)} Q{_fp(0, 334)} {_fp(56, 322)} "
-        f"C{_fp(58, 334)} {_fp(58, 344)} {_fp(56, 350)} "
-        f"C{_fp(40, 344)} {_fp(10, 350)} {_fp(0, 366)} "
-        f"C{_fp(10, 350, -1)} {_fp(40, 344, -1)} {_fp(56, 350, -1)} "
-        f"C{_fp(58, 344, -1)} {_fp(58, 334, -1)} {_fp(56, 322, -1)} Z"
-    )
+@cache
+def spine() -> Figure:
+    """The vertebral column, posterior view (module docs for names and layout)."""
+    outlines, anchors = _bones()
+    decorations = [Decoration(shape=Path(d=back_outline()), role="detail")]
+    decorations += [Decoration(shape=Path(d=d), role="outline") for d in outlines.values()]
+    decorations += [Decoration(shape=Path(d=d), role="detail")
+                    for d in (*occiput_details(_OCCIPUT_BOTTOM), *sacrum_details(SACRUM_TOP))]
+    decorations += _labels()
+    return Figure(name="spine", width=SIZE[0], height=SIZE[1], decorations=tuple(decorations),
+                  anchors={**anchors, **_label_anchors()}, outlines=outlines)
