@@ -28,16 +28,15 @@ SIGN_IN_VIEW = """() => {
 
 
 @pytest.fixture(scope="module")
-def drafts(live_db_url: str) -> dict[str, int]:
+def drafts(live_app: tuple[Any, str]) -> dict[str, int]:
     """A new draft of every registered template (as the service starts one: tables
     pre-filled), on one open case of the demo clinic. Template id -> note id."""
     from sqlalchemy import select
-    from vesalius.db import Database
     from vesalius.models import Case, Note, User
     from vesalius.plugins import get_registry
 
     reg = get_registry()
-    database = Database(live_db_url)
+    database = live_app[0].extensions["vesalius.db"]
     made: dict[str, int] = {}
     with database.session() as session:
         case = session.scalars(select(Case).order_by(Case.id).limit(1)).one()
@@ -51,7 +50,6 @@ def drafts(live_db_url: str) -> dict[str, int]:
             session.add(note)
             session.flush()
             made[template.id] = note.id
-    database.dispose()
     return made
 
 

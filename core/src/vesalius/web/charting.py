@@ -15,7 +15,7 @@ import functools
 import json
 import weakref
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,8 +30,8 @@ from ..errors import ServiceError
 from ..models import Appointment, Case, Location, MeasureResult, Note, Practitioner, User
 from ..plugins import PackError
 from ..services import cases as case_service
+from ..services import note_templates, patients, payers, scheduling
 from ..services import notes as note_service
-from ..services import patients, payers, scheduling
 from ..services.common import clinic_timezone
 from .context import actor, db, registry, rollback
 from .security import requires
@@ -89,30 +89,11 @@ def _notes_by_appointment(ids: list[int]) -> dict[int, Note]:
 # -- opening a visit's note ------------------------------------------------------------
 
 
-def _templates_for(discipline: str | None) -> list[Any]:
-    """The templates offered for a case: its discipline's, then the general ones."""
-    templates = [t for t in registry().templates.values()
-                 if discipline is None or t.discipline in (discipline, "general")]
-    templates.sort(key=lambda t: (t.discipline == "general", t.title))
-    return templates
-
-
-def _suggested(templates: list[Any], visit_kind: str) -> str | None:
-    """The template a visit opens with: the one declared its discipline's default for the
-    visit kind, else the first of a fitting kind, else the first offered."""
-    kinds = ("initial", "intake") if visit_kind == "initial" else ("follow-up", "treatment")
-    for wanted in (lambda t: visit_kind in t.default_for and t.discipline != "general",
-                   lambda t: visit_kind in t.default_for,
-                   *(lambda t, k=k: t.kind == k for k in kinds)):
-        found = next((t for t in templates if wanted(t)), None)
-        if found is not None:
-            return str(found.id)
-    return str(templates[0].id) if templates else None
-
-
 @bp.route("/visit/<int:appointment_id>")
 @requires("notes.write")
 def open_visit(appointment_id: int) -> str | Response:
+    """Start a visit's note: the visit's default template preselected (the one the API
+    would open), and for a follow-up the offer to start from the case's last signed note."""
     session, who = db(), actor()
     appt = scheduling.read(session, who, appointment_id)
     existing = _notes_by_appointment([appt.id]).get(appt.id)
@@ -122,17 +103,15 @@ def open_visit(appointment_id: int) -> str | Response:
                         else url_for("charting.view_note", note_id=existing.id))
     patient = patients.read(session, who, appt.patient_id)
     case = case_service.read(session, who, appt.case_id) if appt.case_id else None
-    templates = _templates_for(case.discipline if case else None)
-    last_note = session.scalars(
-        select(Note).where(Note.case_id == case.id, Note.status == "signed")
-        .order_by(Note.date_of_service.desc(), Note.id.desc()).limit(1)).first() \
-        if case is not None else None
+    reg = registry()
+    templates = note_templates.offered(reg, case.discipline if case else None)
+    choice = note_service.template_for_visit(session, who, appt.id) if case else None
+    last = note_service.last_signed(session, who, case.id) if case else None
     return render_template("charting/open.html", appt=appt, patient=patient, case=case,
-                           templates=templates, last_note=last_note,
-                           can_copy="copy_forward" in note_service.DraftIn.model_fields,
-                           suggested=_suggested(templates, "follow-up" if last_note
-                                                else "initial"),
-                           disciplines=registry().disciplines)
+                           templates=templates, last_note=last.note if last else None,
+                           suggested=choice.template.id if choice else None,
+                           visit_kind=choice.visit_kind if choice else "initial",
+                           disciplines=reg.disciplines)
 
 
 @bp.route("/visit/<int:appointment_id>", methods=["POST"])
@@ -232,10 +211,9 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
     charts = {path: _chart_svg(chart_id, (document.get(path.split(".")[0]) or {})
                                .get(path.split(".")[1], []))
               for path, chart_id in layout.chart_paths}
-    last_note = session.scalars(
-        select(Note).where(Note.case_id == case.id, Note.status == "signed", Note.id != note.id)
-        .order_by(Note.date_of_service.desc(), Note.id.desc()).limit(1)).first()
-    source = _source_of(note, last_note)
+    last = note_service.last_signed(session, actor(), case.id, before_note_id=note.id)
+    source = (last.note if last is not None and last.note.id == note.copied_from_id
+              else session.get(Note, note.copied_from_id) if note.copied_from_id else None)
     listed = [_problem_view(p, layout) for p in problems or []]
     invalid = {p["path"] for p in listed if p["path"]}
     used = set(session.scalars(select(MeasureResult.measure_id).distinct().where(
@@ -252,11 +230,10 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
         document=document, unavailable=reg.unavailable_fields(template.id),
         charts=charts, chart_defs=reg.charts, measures=reg.measures, codes=reg.billing_codes,
         layout=layout, problems=listed, invalid=invalid, folded=folded,
-        open_sections=open_sections, carried=_carried(layout, document, source),
-        source=source, last_note=last_note,
-        last_note_body=Markup(last_note.rendered or "") if last_note else None,
-        templates=_templates_for(case.discipline), appt=appt,
-        draft_tools=hasattr(note_service, "switch_template") and hasattr(note_service, "discard"),
+        open_sections=open_sections, carried=_carried(note),
+        source=source, last_note=last.note if last else None,
+        last_note_body=Markup(last.note.rendered or "") if last else None,
+        templates=note_templates.offered(reg, case.discipline), appt=appt,
         pack=reg.owner("template", template.id))
 
 
@@ -269,26 +246,15 @@ def _at(document: dict[str, Any], path: str) -> Any:
     return (document.get(section) or {}).get(key)
 
 
-def _source_of(note: Note, last_note: Note | None) -> Note | None:
-    """The signed note this draft was copied forward from, if any (same case only)."""
-    source_id = getattr(note, "copied_from", None)
-    if not source_id:
-        return None
-    if last_note is not None and last_note.id == source_id:
-        return last_note
-    source = db().get(Note, source_id)
-    return source if source is not None and source.case_id == note.case_id else None
-
-
-def _carried(layout: _Layout, document: dict[str, Any],
-             source: Note | None) -> dict[str, str]:
-    """Carried fields still as copied: path -> "12 Nov" (the mark goes once edited)."""
-    if source is None:
-        return {}
-    when = f"{source.date_of_service.day} {source.date_of_service:%b}"
-    previous = source.document or {}
-    return {path: when for path in layout.carried
-            if not _empty(_at(document, path)) and _at(document, path) == _at(previous, path)}
+def _carried(note: Note) -> dict[str, str]:
+    """Carried fields still as copied: path -> "12 Nov" (the server drops a path's mark
+    once the practitioner changes its value)."""
+    out = {}
+    for path, day in (note.carried or {}).items():
+        with contextlib.suppress(ValueError):
+            when = date.fromisoformat(day)
+            out[path] = f"{when.day} {when:%b}"
+    return out
 
 
 def _problem_view(problem: dict[str, Any], layout: _Layout) -> dict[str, Any]:
@@ -435,7 +401,7 @@ def charges(note_id: int) -> Response | tuple[Response, int]:
     """The charge lines the pack's rule gives for the saved draft (live preview), and what
     signing would say of it now (``checks``: errors block, warnings do not)."""
     note, case = _load(note_id)
-    checks = _checks(note, case)
+    checks = _checks(note)
     try:
         lines = note_service.preview_charges(db(), actor(), note_id)
     except ServiceError as exc:
@@ -449,23 +415,19 @@ def charges(note_id: int) -> Response | tuple[Response, int]:
                     "payer": case.payer.name if case.payer else "Self-pay"})
 
 
-def _checks(note: Note, case: Case) -> list[dict[str, Any]]:
-    """The pack's and the template's problems with the saved draft, by field label."""
-    reg = registry()
-    template = reg.templates.get(note.template_id)
+def _checks(note: Note) -> list[dict[str, Any]]:
+    """What signing would say of the saved draft (errors and warnings), by field label."""
+    template = registry().templates.get(note.template_id)
     if template is None:
         return []
     try:
-        scores = {m: sc for m, (_p, sc) in note_service.scores_of(
-            reg, note.template_id, note.document).items()}
-        found = reg.problems_before_signing(note_service.context(db(), note, case, scores))
-    except (ServiceError, PackError) as exc:
-        return [{"field": None, "path": "", "label": "", "anchor": "",
-                 "message": getattr(exc, "message", None) or str(exc), "severity": "error"}]
-    layout = _layout(reg, template)
-    return [_problem_view({"field": p.field, "message": p.message,
-                           "severity": getattr(p, "severity", "error")}, layout)
-            for p in found]
+        found = note_service.signing_problems(db(), actor(), note.id)
+    except ServiceError as exc:
+        rollback()
+        return [_problem_view({"message": exc.message}, _layout(registry(), template))]
+    layout = _layout(registry(), template)
+    return [_problem_view({"field": p.field, "message": p.message, "severity": p.severity},
+                          layout) for p in found]
 
 
 @bp.route("/measures/<measure_id>/score", methods=["POST"])
@@ -519,16 +481,23 @@ def sign(note_id: int) -> str | Response | tuple[str, int]:
         flash("Tick the box to confirm the signature.", "error")
         return redirect(url_for("charting.editor", note_id=note_id))
     try:
-        note, invoice = note_service.sign(db(), actor(), note_id)
+        signed = note_service.sign(db(), actor(), note_id)
     except ServiceError as exc:
         rollback()
         if exc.status in (403, 404):
             raise
+        if any(d.get("code") == note_service.NOTE_SIGNED for d in exc.details or []):
+            flash("This note is already signed.", "info")  # a second click, another tab
+            return redirect(url_for("charting.view_note", note_id=note_id))
         problems = exc.details or [{"field": exc.field, "message": exc.message}]
-        flash("The note cannot be signed yet: " + exc.message, "error")
+        flash("The note cannot be signed yet: the list below says what is missing.", "error")
         page = editor(note_id, problems=problems)
         return (page, 422) if isinstance(page, str) else page
-    flash("Signed." + (" The visit is ready to bill." if invoice is not None else ""), "success")
+    note = signed.note
+    flash("Signed." + (" The visit is ready to bill." if signed.invoice is not None else ""),
+          "success")
+    for warning in signed.warnings:
+        flash("Signed with a warning: " + warning.message, "warning")
     return redirect(url_for("charting.view_note", note_id=note.id))
 
 
