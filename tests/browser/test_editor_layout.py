@@ -1,6 +1,7 @@
 """The note editor fits the window for every template the registry holds: no sideways
 scrolling at 1024x768 or 1440x900 (with every section and measure opened too), the Sign
-button in view wherever the page is scrolled at 1024, and the physio initial assessment,
+button in view wherever the page is scrolled at 1024, no axe violation of the WCAG 2.2
+A/AA rules with everything open, and the physio initial assessment,
 as a new note shows it, at most 4,000 px tall at 1440. Screenshots go to
 test-artifacts/browser/editor-<template>-<width>.png."""
 
@@ -30,16 +31,18 @@ SIGN_IN_VIEW = """() => {
 @pytest.fixture(scope="module")
 def drafts(live_app: tuple[Any, str]) -> dict[str, int]:
     """A new draft of every registered template (as the service starts one: tables
-    pre-filled), on one open case of the demo clinic. Template id -> note id."""
-    from sqlalchemy import select
-    from vesalius.models import Case, Note, User
+    pre-filled), on a case of the demo clinic that has recorded no measure yet (so the
+    measures a template does not open by default start folded). Template id -> note id."""
+    from sqlalchemy import exists, select
+    from vesalius.models import Case, MeasureResult, Note, User
     from vesalius.plugins import get_registry
 
     reg = get_registry()
     database = live_app[0].extensions["vesalius.db"]
     made: dict[str, int] = {}
     with database.session() as session:
-        case = session.scalars(select(Case).order_by(Case.id).limit(1)).one()
+        case = session.scalars(select(Case).where(~exists().where(
+            MeasureResult.case_id == Case.id)).order_by(Case.id).limit(1)).one()
         owner = session.scalars(select(User.id).where(User.email == OWNER)).one()
         for template in reg.templates.values():
             pack = reg.owner("template", template.id)
@@ -68,7 +71,7 @@ def _problems_at(page: Any, width: int) -> list[str]:
     return found
 
 
-def test_every_template_editor_fits(page_as, live_server, drafts, shot):
+def test_every_template_editor_fits(page_as, live_server, drafts, shot, axe):
     failures = []
     for width, height in SIZES:
         page = page_as(OWNER, width=width, height=height)
@@ -82,6 +85,10 @@ def test_every_template_editor_fits(page_as, live_server, drafts, shot):
             page.evaluate(OPEN_ALL)
             failures += [f"{template_id} at {width}, all open: {p}"
                          for p in _problems_at(page, width)]
+            if width == SIZES[-1][0]:  # every section open: axe sees every field kind
+                violations = axe.run_axe(page)
+                if violations:
+                    failures.append(f"{template_id}: axe\n{axe.describe(violations)}")
         assert not page.errors, page.errors
     assert not failures, "\n".join(failures)
 
@@ -91,4 +98,6 @@ def test_physio_initial_assessment_is_short(page_as, live_server, drafts, shot):
     page.goto(f"{live_server}/chart/notes/{drafts['physio.initial-assessment']}")
     page.wait_for_selector("#note-editor")
     height = page.evaluate("document.documentElement.scrollHeight")
+    shot(page, "editor-physio-initial-assessment-new-1440")
     assert height <= 4000, height
+
