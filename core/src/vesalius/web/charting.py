@@ -14,12 +14,22 @@ import contextlib
 import functools
 import json
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from sqlalchemy import select
@@ -158,8 +168,9 @@ def switch_template(note_id: int) -> Response:
 @requires("notes.write")
 def discard(note_id: int) -> Response:
     """Discard a draft (the editor asks first); the visit can then be charted afresh."""
+    appointment_id = db().scalar(select(Note.appointment_id).where(Note.id == note_id))
     try:
-        note = note_service.discard(db(), actor(), note_id)
+        note_service.discard(db(), actor(), note_id)
     except ServiceError as exc:
         rollback()
         if exc.status in (403, 404):
@@ -167,8 +178,8 @@ def discard(note_id: int) -> Response:
         flash(exc.message, "error")
         return redirect(url_for("charting.editor", note_id=note_id))
     flash("Draft discarded.", "success")
-    if note.appointment_id:
-        return redirect(url_for("charting.open_visit", appointment_id=note.appointment_id))
+    if appointment_id:
+        return redirect(url_for("charting.open_visit", appointment_id=appointment_id))
     return redirect(url_for("charting.day"))
 
 
@@ -208,9 +219,6 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
         return render_template("charting/unavailable.html", note=note, patient=patient)
     layout = _layout(reg, template)
     document = note.document or {}
-    charts = {path: _chart_svg(chart_id, (document.get(path.split(".")[0]) or {})
-                               .get(path.split(".")[1], []))
-              for path, chart_id in layout.chart_paths}
     last = note_service.last_signed(session, actor(), case.id, before_note_id=note.id)
     source = (last.note if last is not None and last.note.id == note.copied_from_id
               else session.get(Note, note.copied_from_id) if note.copied_from_id else None)
@@ -224,17 +232,41 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
                      if not s.collapsed or s.id in layout.required_sections
                      or any(not _empty(v) for v in (document.get(s.id) or {}).values())
                      or any(p.split(".")[0] == s.id for p in invalid)}
-    appt = session.get(Appointment, note.appointment_id) if note.appointment_id else None
+    carried = _carried(note)
+    fields = {path: _field_html(reg, layout, path, f, _at(document, path), listed,
+                                path in folded, carried.get(path))
+              for path, f in template.iter_fields()}
     return render_template(
         "charting/editor.html", note=note, case=case, patient=patient, template=template,
-        document=document, unavailable=reg.unavailable_fields(template.id),
-        charts=charts, chart_defs=reg.charts, measures=reg.measures, codes=reg.billing_codes,
-        layout=layout, problems=listed, invalid=invalid, folded=folded,
-        open_sections=open_sections, carried=_carried(note),
-        source=source, last_note=last.note if last else None,
+        document=document, fields=fields, layout=layout, problems=listed,
+        open_sections=open_sections, source=source, last_note=last.note if last else None,
         last_note_body=Markup(last.note.rendered or "") if last else None,
-        templates=note_templates.offered(reg, case.discipline), appt=appt,
-        pack=reg.owner("template", template.id))
+        templates=note_templates.offered(reg, case.discipline))
+
+
+def _field_html(reg: Any, layout: _Layout, path: str, f: Any, value: Any,
+                problems: list[dict[str, Any]], folded: bool, carried: str | None) -> Markup:
+    """One field drawn by its macro, kept per template for reuse: the drawing depends only
+    on the field, its value, its problems, whether it is folded and its carried mark, so
+    empty fields (most of a new note) and unchanged ones are drawn once."""
+    mine = tuple(p["message"] for p in problems if p["path"] == path)
+    key = (path, json.dumps(value, sort_keys=True, default=str), mine, folded, carried)
+    found = layout.drawn.get(key)
+    if found is not None:
+        return found
+    charts = {path: _chart_svg(f.chart, value or [])} \
+        if f.kind == "chart" and f.chart in reg.charts else {}
+    macro = current_app.jinja_env.get_template("charting/fields.html").module.field  # type: ignore[attr-defined]
+    html = Markup(macro(path, f, value, {
+        "unavailable": reg.unavailable_fields(layout.template_id), "charts": charts,
+        "chart_defs": reg.charts, "measures": reg.measures, "codes": reg.billing_codes,
+        "problems": [{"field": path, "message": m} for m in mine], "vocab": layout.vocab,
+        "layout": layout, "invalid": {path} if mine else set(),
+        "carried": {path: carried} if carried else {}, "folded": {path} if folded else set()}))
+    if len(layout.drawn) > 4000:  # bounded: a long-running worker forgets old drawings
+        layout.drawn.clear()
+    layout.drawn[key] = html
+    return html
 
 
 def _empty(value: Any) -> bool:
@@ -288,6 +320,8 @@ class _Layout:
     region_lists: tuple[tuple[str, tuple[str, ...]], ...]
     region_ids: Markup  # JSON: chart -> label -> region id
     vocab: dict[str, Markup]  # chart -> JSON of its regions and mark types
+    template_id: str = ""
+    drawn: dict[Any, Markup] = field(default_factory=dict)  # fields drawn, by their inputs
 
 
 _LAYOUTS: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], _Layout]] = \
@@ -326,6 +360,7 @@ def _make_layout(reg: Any, template: Any) -> _Layout:
             {c: {label: rid for rid, label in labels.items()} for c, labels in regions.items()})),
         vocab={c: Markup(htmlsafe_json_dumps(_vocab(reg.charts[c])))
                for c in {c for _, c in chart_paths}},
+        template_id=template.id,
     )
 
 
