@@ -123,8 +123,18 @@ window.VChart = (function () {
         svgBox.scrollBy({ left: r.left - b.left - b.width / 2, top: r.top - b.top - b.height / 2 });
       }
     }
-    // The nearest region in the direction of the arrow (by centres on screen).
+    // The region the arrow leads to: the chart's own neighbours where it declares them
+    // (data-neighbours, JSON by direction), else the nearest region that way on screen.
     function neighbour(from, dx, dy) {
+      const way = dx > 0 ? "right" : dx < 0 ? "left" : dy > 0 ? "down" : "up";
+      try {
+        const declared = JSON.parse(from.dataset.neighbours || "{}")[way];
+        const node = declared && nodeOf(declared);
+        if (node) return node;
+      } catch (e) { /* not JSON: work it out from the drawing */ }
+      return nearest(from, dx, dy);
+    }
+    function nearest(from, dx, dy) {
       const centre = (n) => { const r = n.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; };
       const [x0, y0] = centre(from);
       let best = null, bestScore = Infinity;
