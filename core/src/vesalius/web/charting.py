@@ -14,6 +14,7 @@ import contextlib
 import functools
 import json
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -151,17 +152,26 @@ def create_note(appointment_id: int) -> Response:
 @requires("notes.write")
 def switch_template(note_id: int) -> Response:
     """Switch a draft to another template: the values that fit the new one are kept."""
+    _attempt(lambda: note_service.switch_template(
+        db(), actor(), note_id, request.form.get("template_id", ""),
+        copy_forward=request.form.get("copy_forward") == "yes"),
+        "Template switched. Values that fit the new template were kept.")
+    return redirect(url_for("charting.editor", note_id=note_id))
+
+
+def _attempt(action: Callable[[], Any], done: str) -> bool:
+    """A form's service call: a refusal is flashed (403 and 404 go on to the error page),
+    success is flashed as ``done``."""
     try:
-        note_service.switch_template(db(), actor(), note_id, request.form.get("template_id", ""),
-                                     copy_forward=request.form.get("copy_forward") == "yes")
+        action()
     except ServiceError as exc:
         rollback()
         if exc.status in (403, 404):
             raise
         flash(exc.message, "error")
-    else:
-        flash("Template switched. Values that fit the new template were kept.", "success")
-    return redirect(url_for("charting.editor", note_id=note_id))
+        return False
+    flash(done, "success")
+    return True
 
 
 @bp.route("/notes/<int:note_id>/discard", methods=["POST"])
@@ -169,15 +179,8 @@ def switch_template(note_id: int) -> Response:
 def discard(note_id: int) -> Response:
     """Discard a draft (the editor asks first); the visit can then be charted afresh."""
     appointment_id = db().scalar(select(Note.appointment_id).where(Note.id == note_id))
-    try:
-        note_service.discard(db(), actor(), note_id)
-    except ServiceError as exc:
-        rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message, "error")
+    if not _attempt(lambda: note_service.discard(db(), actor(), note_id), "Draft discarded."):
         return redirect(url_for("charting.editor", note_id=note_id))
-    flash("Draft discarded.", "success")
     if appointment_id:
         return redirect(url_for("charting.open_visit", appointment_id=appointment_id))
     return redirect(url_for("charting.day"))
@@ -653,14 +656,7 @@ def addendum(note_id: int) -> Response:
 @bp.route("/notes/<int:note_id>/entered-in-error", methods=["POST"])
 @requires("notes.write")
 def entered_in_error(note_id: int) -> Response:
-    try:
-        note_service.mark_entered_in_error(db(), actor(), note_id,
-                                           (request.form.get("reason") or "").strip())
-    except ServiceError as exc:
-        rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message, "error")
-    else:
-        flash("Marked as entered in error. It stays in the record, flagged.", "success")
+    _attempt(lambda: note_service.mark_entered_in_error(
+        db(), actor(), note_id, (request.form.get("reason") or "").strip()),
+        "Marked as entered in error. It stays in the record, flagged.")
     return redirect(url_for("charting.view_note", note_id=note_id))
