@@ -244,7 +244,13 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
         document=document, fields=fields, layout=layout, problems=listed,
         open_sections=open_sections, source=source, last_note=last.note if last else None,
         last_note_body=Markup(last.note.rendered or "") if last else None,
-        templates=note_templates.offered(reg, case.discipline))
+        templates=_offered_with(reg, case.discipline, template))
+
+
+def _offered_with(reg: Any, discipline: str, template: Any) -> list[Any]:
+    """The templates a draft may switch to, its own always among them."""
+    offered = note_templates.offered(reg, discipline)
+    return offered if template in offered else [template, *offered]
 
 
 def _field_html(reg: Any, layout: _Layout, path: str, f: Any, value: Any,
