@@ -1,5 +1,6 @@
-"""The note editor with the keyboard alone, at a tablet's 1024x768: chart a mark (Tab to
-the chart, arrow keys between regions, Enter picks, the mark form, Add mark), choose a
+"""The note editor with the keyboard alone, at a tablet's 1024x768: "Pick a region first"
+announced, zoom, chart a mark (Tab to the chart, arrow keys between regions, Enter picks,
+the mark form, Add mark), choose a
 region from the searchable list, score a measure (arrow keys within an item), remove a
 mark (focus stays in the marks table), and sign (the box, the button, the dialog). Only
 ``keyboard.press``/``keyboard.type`` act on the page; reads check where focus is."""
@@ -67,6 +68,24 @@ def test_chart_measure_and_sign_with_the_keyboard(page_as, live_server, draft, s
     tab_to(page, '[data-path="subjective.report"] textarea')
     page.keyboard.type("Knee better; stairs easier.")
 
+    # -- no region yet: Add mark says so (announced) and goes to the region search ---------
+    tab_to(page, '[data-path="objective.body_chart"] button.add-mark')
+    page.keyboard.press("Enter")
+    chart = page.locator('[data-path="objective.body_chart"]')
+    page.wait_for_function("() => document.querySelector('[data-path=\"objective.body_chart\"]"
+                           " .announce').textContent.startsWith('Pick a region first')")
+    assert focused(page, "e.classList.contains('region-search')")
+
+    # -- zoom from the keyboard: the chart grows inside its box, never the page -------------
+    tab_to(page, '[data-path="objective.body_chart"] button.zoom-in', back=True)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert chart.locator(".zoom-level").inner_text() == "225%"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.keyboard.press("Tab")
+    assert focused(page, "e.classList.contains('zoom-reset')")
+    page.keyboard.press("Enter")
+
     # -- a mark from the chart: Tab in, arrows move, Enter picks --------------------------
     tab_to(page, '[data-path="objective.body_chart"] .chart-svg .region[tabindex="0"]')
     first = focused(page, "e.dataset.region")
@@ -83,7 +102,6 @@ def test_chart_measure_and_sign_with_the_keyboard(page_as, live_server, draft, s
     page.keyboard.type("6")
     tab_to(page, '[data-path="objective.body_chart"] button.add-mark')
     page.keyboard.press("Enter")
-    chart = page.locator('[data-path="objective.body_chart"]')
     page.wait_for_function(
         "(r) => document.activeElement && document.activeElement.dataset.region === r"
         " && document.activeElement.getAttribute('aria-label').includes('(')", arg=region)
