@@ -104,3 +104,33 @@ def test_physio_initial_assessment_is_short(page_as, live_server, drafts, shot):
     shot(page, "editor-physio-initial-assessment-new-1440")
     assert height <= 4000, height
 
+
+
+@pytest.fixture(scope="module")
+def open_visit(live_app: tuple[Any, str]) -> int:
+    """A booked visit of the demo clinic with a case and no note yet."""
+    from sqlalchemy import exists, select
+    from vesalius.models import Appointment, Note
+
+    with live_app[0].extensions["vesalius.db"].session() as session:
+        return session.scalars(select(Appointment.id).where(
+            Appointment.case_id.is_not(None), Appointment.status.in_(("booked", "confirmed")),
+            ~exists().where(Note.appointment_id == Appointment.id))
+            .order_by(Appointment.id).limit(1)).one()
+
+
+def test_template_picker_fits(page_as, live_server, open_visit, shot):
+    """Each template's title and description on their own lines, no overlap, no sideways
+    scrolling; the visit's template is the one chosen."""
+    for width, height in SIZES:
+        page = page_as(OWNER, width=width, height=height)
+        page.goto(f"{live_server}/chart/visit/{open_visit}")
+        shot(page, f"template-picker-{width}")
+        assert page.evaluate(OVERFLOW) <= 1
+        overlaps = page.evaluate("""() => [...document.querySelectorAll('.template-choice')]
+          .filter((c) => { const t = c.querySelector('.title').getBoundingClientRect(),
+                                 d = c.querySelector('.desc').getBoundingClientRect();
+                           return d.top < t.bottom - 1; }).length""")
+        assert overlaps == 0
+        assert page.locator("input[name=template_id]:checked").count() == 1
+        assert not page.errors, page.errors
