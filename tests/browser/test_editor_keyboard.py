@@ -166,3 +166,34 @@ def test_chart_measure_and_sign_with_the_keyboard(page_as, live_server, draft, s
     page.wait_for_url(re.compile(r"/chart/notes/\d+/view"))
     assert page.locator(".badge", has_text="content verified").count() == 1
     assert not page.errors, page.errors
+
+
+def test_sign_refusal_leads_to_the_fields(page_as, live_server, draft):
+    """Signing an empty draft: the refusal lists the fields by label, takes focus, and each
+    link moves focus into its field (opening its section); the field is marked invalid."""
+    page = page_as(PHYSIO, PASSWORD, width=1024, height=768)
+    page.goto(f"{live_server}/chart/notes/{draft}")
+    page.wait_for_selector("#note-editor")
+    tab_to(page, "#sign-confirm")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#sign-dialog[open]")
+    tab_to(page, "#sign-ok")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#problems")
+    assert focused(page, "e.id") == "problems"
+    links = page.locator("#problems a[data-path]")
+    texts = links.all_inner_texts()
+    assert texts and not any(re.fullmatch(r"[a-z_]+\.[a-z_]+", t) for t in texts), texts
+    page.keyboard.press("Tab")
+    target = focused(page, "e.dataset.path")
+    page.keyboard.press("Enter")
+    field = page.locator(f'.note-field[data-path="{target}"]')
+    assert page.evaluate("(p) => document.activeElement.closest('.note-field')"
+                         " && document.activeElement.closest('.note-field').dataset.path === p",
+                         target)
+    assert field.locator('[aria-invalid="true"]').count() >= 1
+    assert field.locator(".problem").inner_text().strip()
+    others = [e for e in page.errors if "status of 422" not in e]  # the refusal page itself
+    assert not others, others
