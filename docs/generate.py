@@ -119,7 +119,7 @@ def _sections(source: str) -> list[tuple[int, str, str]]:
 
 def _signature(fn: Callable[..., object], prefix: str = "def ") -> str:
     """The signature as written in the source (annotations and defaults unevaluated)."""
-    node = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
+    node = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(fn)))).body[0]
     assert isinstance(node, ast.FunctionDef)
     node.body, node.decorator_list = [], []
     args = ast.unparse(node.args)
@@ -161,9 +161,13 @@ def hooks_page() -> str:
 
 #: SDK modules in reading order, each with the title of its part of the page.
 MODULES = (
+    ("pack", "Declaring a pack"),
     ("disciplines", "Disciplines"),
     ("templates", "Note templates"),
+    ("safety", "Safety fields and their rule"),
     ("charts", "Charts"),
+    ("anatomy", "Shared anatomy"),
+    ("rendering", "Drawing charts"),
     ("measures", "Outcome measures"),
     ("billing", "Billing"),
     ("web", "Web additions"),
@@ -231,14 +235,23 @@ def _exported(module: ModuleType) -> list[object]:
     import vesalius_sdk
 
     names = set(vesalius_sdk.__all__) | set(getattr(module, "__all__", ()))
+    # A package (anatomy) documents what its __all__ gathers from its submodules.
+    home = module.__name__ if not hasattr(module, "__path__") else module.__name__ + "."
     found = []
     for name, obj in vars(module).items():
-        if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+        where = getattr(obj, "__module__", None) or ""
+        if name.startswith("_") or not (where == module.__name__ or (
+                home.endswith(".") and where.startswith(home) and name in names)):
             continue
         helper = module.__name__.endswith("scoring") and inspect.isfunction(obj)
-        if helper or (name in names and (inspect.isclass(obj) or inspect.isfunction(obj))):
+        function = inspect.isfunction(inspect.unwrap(obj)) if callable(obj) else False
+        if helper or (name in names and (inspect.isclass(obj) or function)):
             found.append(obj)
-    return sorted(found, key=lambda o: inspect.getsourcelines(o)[1])  # type: ignore[arg-type]
+    def where(obj: object) -> tuple[str, int]:
+        source = inspect.unwrap(obj)  # type: ignore[arg-type]
+        return inspect.getsourcefile(source) or "", inspect.getsourcelines(source)[1]
+
+    return sorted(found, key=where)
 
 
 def _modules() -> list[tuple[str, str]]:

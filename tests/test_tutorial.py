@@ -32,11 +32,13 @@ def run_page(page: str, home: Path) -> subprocess.CompletedProcess[str]:
     (home / "src" / "vesalius").symlink_to(ROOT)
     cache = subprocess.run([uv(), "cache", "dir"], capture_output=True, text=True,
                            check=True).stdout.strip()
+    # The interpreter this test runs on, found by uv on PATH without the usual home
+    # directory. (Not UV_PYTHON: uv pip would install into that interpreter itself instead
+    # of the pack's .venv.)
+    python_bin = Path(os.path.realpath(sys.executable)).parent
     env = {
-        "HOME": str(home), "PATH": f"{Path(uv()).parent}:/usr/bin:/bin",
+        "HOME": str(home), "PATH": f"{Path(uv()).parent}:{python_bin}:/usr/bin:/bin",
         "UV_CACHE_DIR": cache, "UV_OFFLINE": "1",
-        # The interpreter this test runs on, found by uv without the usual home directory.
-        "UV_PYTHON": os.path.realpath(sys.executable),
     }
     script = "set -euo pipefail\n" + "\n".join(sh_blocks(page))
     result = subprocess.run(["bash", "-c", script], cwd=home, env=env, capture_output=True,
@@ -46,6 +48,13 @@ def run_page(page: str, home: Path) -> subprocess.CompletedProcess[str]:
                     "packaging tests once with the network on to fill it)")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return result
+
+
+def installed(project: Path) -> set[str]:
+    """The distributions in the pack's own environment (where the page's commands must
+    have installed everything)."""
+    (site,) = (project / ".venv" / "lib").glob("python3*/site-packages")
+    return {p.name.split("-")[0] for p in site.glob("*.dist-info")}
 
 
 def test_pages_have_commands():
@@ -58,6 +67,7 @@ def test_tutorial_runs_as_written(tmp_path: Path):
     assert re.search(r"\d+ passed", result.stdout) and " failed" not in result.stdout
     assert re.search(r"hand-therapy\s+0\.1\.0\s+enabled", result.stdout), result.stdout
     project = tmp_path / "packs" / "vesalius-hand-therapy"
+    assert {"vesalius", "vesalius_sdk", "vesalius_hand_therapy", "pytest"} <= installed(project)
     assert (project / "back.svg").read_text().startswith("<svg")
     (sdist,) = (project / "dist").glob("*.tar.gz")
     with tarfile.open(sdist) as archive:
@@ -71,5 +81,6 @@ def test_local_checkout_page_runs_as_written(tmp_path: Path):
     assert len(re.findall(r"\d+ passed", result.stdout)) == 2, result.stdout
     assert " failed" not in result.stdout
     for pack in ("vesalius-hand-therapy", "vesalius-massage-plus"):
-        assert (tmp_path / "packs" / pack / ".venv").is_dir()
+        assert {"vesalius", "vesalius_sdk", pack.replace("-", "_")} <= installed(
+            tmp_path / "packs" / pack)
         assert not (tmp_path / "packs" / pack / "uv.lock").exists()

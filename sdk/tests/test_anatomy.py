@@ -9,8 +9,12 @@ from vesalius_sdk import ChartDefinition, ChartMark, Circle, Ellipse, MarkType, 
 from vesalius_sdk.anatomy import (
     body_back,
     body_front,
+    body_side,
     feet_dorsal,
+    feet_medial,
     feet_plantar,
+    hand_dorsal,
+    hand_palmar,
     placement_at,
     placement_on,
     region_at,
@@ -19,7 +23,8 @@ from vesalius_sdk.anatomy import (
 )
 from vesalius_sdk.anatomy._geometry import centroid
 
-FIGURES = (body_front, body_back, spine, feet_dorsal, feet_plantar)
+FIGURES = (body_front, body_back, body_side, spine, feet_dorsal, feet_plantar, feet_medial,
+           hand_dorsal, hand_palmar)
 SIDES = ("left", "right")
 
 
@@ -175,3 +180,82 @@ def test_a_chart_built_on_shared_anatomy_renders_with_one_region_in_two_views():
     drawn = [e for e in root.iter() if e.get("data-region") == "shoulder-left"
              and "region" in (e.get("class") or "").split()]
     assert len(drawn) == 2
+
+
+def test_side_view_is_the_left_side_facing_left_at_the_front_views_height():
+    side, front = body_side(), body_front()
+    assert side.height == front.height
+    assert abs(side.anchor("vertex")[1] - front.anchor("vertex")[1]) < 3
+    assert abs(max(y for _, y in side.part("body")) - 554.5) < 3
+    assert side.anchor("nose")[0] < side.anchor("ear")[0] < side.anchor("occiput")[0]
+    assert side.anchor("toes")[0] < side.anchor("heel")[0]  # facing the viewer's left
+    assert side.anchor("knee")[1] < side.anchor("malleolus_lateral")[1] < \
+        side.anchor("heel")[1]
+
+
+def test_hands_share_joint_heights_between_back_and_palm():
+    dorsal, palmar = hand_dorsal(), hand_palmar()
+    for side in SIDES:
+        for n in range(2, 6):
+            mcp, pip, dip, tip = (dorsal.anchor(f"{j}_{n}_{side}")
+                                  for j in ("mcp", "pip", "dip", "tip"))
+            assert tip[1] < dip[1] < pip[1] < mcp[1]  # fingers point up
+            for joint in ("mcp", "pip", "dip"):
+                assert dorsal.anchor(f"{joint}_{n}_{side}")[1] == \
+                    palmar.anchor(f"{joint}_{n}_{side}")[1]
+            assert _inside(dorsal.anchor(f"nail_{n}_{side}"),
+                           dorsal.part(f"digit_{n}_{side}"))
+        for name in ("cmc_1", "mcp_1", "ip_1", "tip_1", "wrist", "radial_styloid",
+                     "ulnar_styloid"):
+            dorsal.anchor(f"{name}_{side}"), palmar.anchor(f"{name}_{side}")
+        for name in ("snuffbox", "dorsum", "nail_1"):
+            dorsal.anchor(f"{name}_{side}")
+        for name in ("thenar", "hypothenar", "palm", "carpal_tunnel"):
+            palmar.anchor(f"{name}_{side}")
+    mid = dorsal.width / 2
+    # left hand on the left; backs: thumbs towards the middle; palms: thumbs outwards
+    assert dorsal.anchor("tip_5_left")[0] < dorsal.anchor("tip_1_left")[0] < mid
+    assert palmar.anchor("tip_1_left")[0] < palmar.anchor("tip_5_left")[0] < mid
+    assert mid < dorsal.anchor("tip_1_right")[0] < dorsal.anchor("tip_5_right")[0]
+
+
+def test_a_joint_charted_dorsally_and_palmarly_is_one_region():
+    dorsal, palmar = hand_dorsal(), hand_palmar()
+    pip = region_at(dorsal, "pip_2_right", id="pip2-right", label="Right index PIP joint",
+                    view="dorsal", group=("index", "pip"),
+                    placements=(placement_at(palmar, "pip_2_right", "palmar"),))
+    chart = ChartDefinition(id="ot.hand", title="Hand", layout="grid", columns=2,
+                            views=(dorsal.view("dorsal", "Dorsal"),
+                                   palmar.view("palmar", "Palmar")),
+                            regions=(pip,), mark_types=(MarkType(id="p", label="Pain",
+                                                                 abbreviation="P"),))
+    root = ET.fromstring(chart.render([ChartMark(region="pip2-right", type="p")]))
+    assert len([e for e in root.iter() if "mark-p" in (e.get("class") or "")
+                and e.get("data-region") == "pip2-right"]) == 2
+
+
+def test_feet_medial_view():
+    medial = feet_medial()
+    for side in SIDES:
+        ankle = medial.anchor(f"malleolus_medial_{side}")
+        heel, mtpj = medial.anchor(f"heel_{side}"), medial.anchor(f"mtpj_1_{side}")
+        assert ankle[1] < heel[1] and ankle[1] < mtpj[1]  # above the ground contacts
+        assert _inside(ankle, medial.part(f"rearfoot_medial_{side}"))
+        assert medial.anchor(f"arch_{side}")[1] < heel[1]  # the arch lifts off the ground
+    mid = medial.width / 2
+    assert medial.anchor("heel_left")[0] < medial.anchor("nail_1_left")[0] < mid
+    assert mid < medial.anchor("nail_1_right")[0] < medial.anchor("heel_right")[0]
+
+
+def test_span_measures_the_body_across():
+    front = body_front()
+    lo, hi = front.span(350.0, ["thigh_left"])
+    assert front.width / 2 < lo < hi
+    assert front.span(1000.0) is None
+    assert front.span(300.0, ["lower_limb_left"]) == front.span(300.0, [
+        "thigh_left", "knee_left", "lower_leg_left", "ankle_left", "foot_left"])
+
+
+def test_placed_scales_text_with_the_drawing():
+    label = next(d for d in body_front().placed(scale=2).decorations if d.text == "Right")
+    assert label.font_size == 18

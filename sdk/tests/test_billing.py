@@ -1,4 +1,4 @@
-"""timed_units against every example of the CMS 8-minute rule in CLINICAL.md §2.3
+"""timed_units against every example of the CMS 8-minute rule
 (Medicare Claims Processing Manual 100-04, ch. 5, §20.2; examples 1-4 are CMS's own)."""
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def test_units_by_total_minutes_table(total, units):
 
 
 def test_per_code_rule_of_eights():
-    # CLINICAL.md §2.3, payer variant: example 3 gives 97110 x2 and 97140 x0.
+    # Per-code payer variant (units from each code's own minutes): example 3 gives 97110 x2
+    # and 97140 x0.
     assert timed_units({"97110": 33, "97140": 7}, method="per-code") == {"97110": 2}
     assert timed_units({"97110": 8, "97140": 8}, method="per-code") == {"97110": 1, "97140": 1}
 

@@ -362,3 +362,12 @@ def test_a_0_1_chart_definition_still_validates_and_renders():
     assert chart.region("a").group == "g" and chart.layout == "row"
     root = ET.fromstring(chart.render([ChartMark(region="a", type="m")]))
     assert regions_of(root, "a")[0].get("aria-label") == "A: M"
+
+
+def test_a_copy_with_other_regions_does_not_reuse_the_originals_drawing():
+    chart = hand()
+    chart.render()  # fills the per-chart caches
+    fewer = chart.model_copy(update={"regions": chart.regions[:1]})
+    root = ET.fromstring(fewer.render())
+    assert {e.get("data-region") for e in root.iter() if e.get("data-region")} == {"mcp2"}
+    assert fewer.resolve("wrist") is None and chart.resolve("wrist") is not None

@@ -182,3 +182,20 @@ def test_must_be_true_boxes_block_signing_until_ticked():
 
 def test_sections_may_start_collapsed():
     assert [s.collapsed for s in template().sections] == [False, False, False, True]
+
+
+def test_a_field_may_carry_forward_from_another_templates_path():
+    follow_up = NoteTemplate(id="ot.follow-up", title="Follow-up", discipline="ot", sections=(
+        Section(id="plan", title="Plan", fields=(
+            CodesField(id="diagnosis", label="Diagnosis",
+                       carry_forward_from=("assessment.diagnosis", "history.codes")),
+            LongTextField(id="focus", label="Focus", carry_forward_from=("assessment.goals",)),
+            LongTextField(id="kept_out", label="Out", carry_forward=False,
+                          carry_forward_from=("assessment.goals",)),
+        )),))
+    assert follow_up.carried_paths() == ["plan.diagnosis", "plan.focus"]
+    initial = {"assessment": {"diagnosis": "not a list", "goals": "grip"},
+               "history": {"codes": ["G56.01"]}}
+    model = document_model(follow_up)
+    assert carried_forward(follow_up, initial, model) == {
+        "plan": {"diagnosis": ["G56.01"], "focus": "grip"}}

@@ -72,3 +72,7 @@ def test_a_behaviour_that_is_not_callable_is_refused():
 def test_warnings_do_not_block_signing():
     assert NoteProblem(message="m").blocks_signing
     assert not NoteProblem(message="m", severity="warning").blocks_signing
+
+
+def test_a_pack_knows_the_module_that_declared_it():
+    assert Pack(disciplines=(OT,)).module == __name__

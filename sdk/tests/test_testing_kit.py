@@ -25,10 +25,17 @@ from vesalius_sdk import (
     NoteTemplate,
     ProceduresField,
     Region,
+    RegionColumn,
     Section,
+    TableField,
     hookimpl,
 )
-from vesalius_sdk.testing import assert_pack_conforms, example_marks, pack_problems
+from vesalius_sdk.testing import (
+    assert_pack_conforms,
+    example_document,
+    example_marks,
+    pack_problems,
+)
 
 host = pytest.importorskip("vesalius.plugins", reason="the kit's checks need the core")
 
@@ -319,6 +326,18 @@ def test_make_note_by_template_id_uses_installed_charts(make_note):
     with pytest.raises(DocumentError, match="unknown region 'no-such-region'"):
         make_note("general.soap", {"objective": {"body_chart": [{**mark,
                                                                  "region": "no-such-region"}]}})
+
+
+def test_example_document_fills_a_region_column(vesalius_registry):
+    registry = vesalius_registry()
+    template = NoteTemplate(id="t.rom", title="ROM", discipline="t", sections=[
+        Section(id="objective", title="Objective", fields=[TableField(
+            id="rom", label="ROM", columns=[
+                RegionColumn(id="where", label="Where", chart="general.body"),
+                RegionColumn(id="elsewhere", label="Elsewhere", chart="nowhere.chart")])])])
+    row = example_document(template, registry)["objective"]["rom"][0]
+    assert registry.charts["general.body"].resolve(row["where"]) is not None
+    assert row["elsewhere"] == "region"
 
 
 def test_vesalius_registry_loads_only_the_named_packs(make_pack, vesalius_registry):

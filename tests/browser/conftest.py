@@ -118,7 +118,8 @@ def page_as(chromium: object, live_server: str) -> Iterator[Callable[..., object
 
     def open_as(email: str, password: str = DEMO_PASSWORD, width: int = 1280,
                 height: int = 900) -> object:
-        context = chromium.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+        context = chromium.new_context(  # type: ignore[attr-defined]
+            viewport={"width": width, "height": height}, locale="en-US")
         contexts.append(context)
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]

@@ -66,7 +66,7 @@ def test_booking_charting_and_payment(page_as, live_server, shot, sign_delay, gi
     column.click(position={"x": 30, "y": (hour - first_hour) * 12 * row_height + 2})
     desk.wait_for_url(re.compile(r"/calendar/book"))
     desk.fill("#f-patient_q", "Franklin")
-    desk.locator("#patient-results button", has_text=patient).click()
+    desk.locator("#patient-results [role=option]", has_text=patient).click()
     desk.wait_for_selector("#new-case:not([hidden])")
     desk.fill("#f-case_title", "Right ankle sprain")
     service = desk.locator("#f-service_id option", has_text="Physiotherapy: follow-up")

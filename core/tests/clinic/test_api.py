@@ -325,6 +325,12 @@ def test_availability_and_measure_scoring(api):  # type: ignore[no-untyped-def]
     status, body = api.call("POST", "/measures/nprs/score", "front-desk",
                             json={"responses": [12]})
     assert status == 422 and body["field"] == "responses[0]"
+    status, score = api.call("POST", "/measures/nprs/score", "front-desk",
+                             json={"responses": {"pain": 6}})
+    assert status == 200 and score["value"] == 6.0
+    status, measures = api.call("GET", "/measures", "front-desk")
+    nprs = next(m for m in measures if m["id"] == "nprs")
+    assert nprs["missing_rule"]["text"] and nprs["source"]
 
 
 def test_openapi_document(api):  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ def test_plugins_list_json_shows_default_pack(run):
     general = packs["general"]
     assert general["status"] == "enabled" and general["reason"] is None
     assert general["distribution"] == "vesalius"
-    assert general["contributions"] == {"templates": 1, "charts": 1, "measures": 3,
+    assert general["contributions"] == {"templates": 1, "charts": 1, "measures": 4,
                                         "billing_codes": 0, "printouts": 0}
     assert set(general) >= {"name", "distribution", "version", "status", "reason",
                             "contributions"}
@@ -66,6 +66,14 @@ def test_measures_score_json(run):
         "measure": "psfs", "value": 4.0, "complete": True, "band": None, "reason": None}
 
 
+def test_measures_score_by_item_id_or_number(run):
+    by_id = json.loads(run("measures", "score", "psfs", "--json",
+                           '{"activity_1": 3, "activity_2": 5, "activity_3": 4}').output)
+    by_number = json.loads(run("measures", "score", "psfs", "--json",
+                               '{"1": 3, "2": 5, "3": 4}').output)
+    assert by_id["value"] == by_number["value"] == 4.0
+
+
 def test_measures_score_not_scorable_exits_zero(run):
     result = run("measures", "score", "nprs", "--json", "[null]")
     assert result.exit_code == 0
@@ -76,7 +84,8 @@ def test_measures_score_not_scorable_exits_zero(run):
 
 @pytest.mark.parametrize(("args", "message"), [
     (("nprs", "--json", "[1,"), "--json is not valid JSON"),
-    (("nprs", "--json", '{"a": 1}'), "--json must be a JSON array"),
+    (("nprs", "--json", '"a"'), "--json must be a JSON array"),
+    (("nprs", "--json", '{"a": 1}'), "nprs has no item 'a' (items: pain)"),
     (("nprs", "--json", "[1, 2]"), "nprs takes 1 responses, got 2"),
     (("nprs", "--json", "[11]"), "nprs item 1 (pain): 11 is outside 0-10"),
     (("nprs", "--json", '["x"]'), "nprs item 1 (pain): 'x' is not a whole number"),

@@ -389,7 +389,8 @@ def test_hook_register_charts_and_register_measures():
 
 def test_payer_method_reaches_the_charge_rule():
     registry = build_registry(entry_points=False, extra_plugins=[])
-    # 33 + 7 timed minutes: CMS gives 3 units, per-code gives 2 (CLINICAL.md §2.3, example 3).
+    # 33 + 7 timed minutes: CMS gives 3 units, per-code gives 2 (Medicare Claims Processing
+    # Manual 100-04, ch. 5, §20.2).
     document = {"plan": {"procedures": [{"code": "97110", "minutes": 33},
                                         {"code": "97140", "minutes": 7}]}}
     cms = registry._call_owner("charge_lines", "general", note=note("general.soap", document))

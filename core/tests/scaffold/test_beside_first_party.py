@@ -36,7 +36,7 @@ def test_scaffolded_pack_beside_all_first_party_packs(tmp_path: Path, monkeypatc
         assert {n: s for n, (s, _) in states.items()} == {
             "general": "enabled", name: "enabled", **dict.fromkeys(FIRST_PARTY, "enabled")
         }, states
-        assert registry.owner("measure", f"{name}-pgic") == name
+        assert registry.owner("measure", f"{name}-groc") == name
     finally:
         for module in [m for m in sys.modules if m.startswith(pack.package)]:
             del sys.modules[module]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -43,7 +44,10 @@ def clean_env() -> dict[str, str]:
     third-party dependency comes from uv's cache, the Vesalius ones from local sources)."""
     keep = ("HOME", "UV_CACHE_DIR", "UV_PYTHON_INSTALL_DIR", "LANG", "TMPDIR")
     env = {k: os.environ[k] for k in keep if k in os.environ}
-    env["PATH"] = f"{Path(uv()).parent}:/usr/bin:/bin"
+    # This test's interpreter first on PATH, for uv venv to find (never UV_PYTHON: uv pip
+    # would then install into that interpreter instead of the pack's .venv).
+    python_bin = Path(os.path.realpath(sys.executable)).parent
+    env["PATH"] = f"{Path(uv()).parent}:{python_bin}:/usr/bin:/bin"
     env["UV_OFFLINE"] = "1"
     return env
 
@@ -52,6 +56,12 @@ def run_next_steps(project: Path, source: Origin) -> subprocess.CompletedProcess
     commands = [line.strip() for line in next_steps(project, source) if line.startswith("  ")]
     return subprocess.run(["bash", "-euc", "\n".join(commands)], capture_output=True,
                           text=True, env=clean_env())
+
+
+def assert_installed_in_the_pack_env(project: Path) -> None:
+    (site,) = (project / ".venv" / "lib").glob("python3*/site-packages")
+    found = {p.name.split("-")[0] for p in site.glob("*.dist-info")}
+    assert {"vesalius", "vesalius_sdk", "vesalius_hand_therapy", "pytest"} <= found, found
 
 
 def archive_names_and_text(dist: Path) -> dict[str, str]:
@@ -90,6 +100,7 @@ def test_from_a_local_checkout(tmp_path: Path):
     result = run_next_steps(project, origin())
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout and "failed" not in result.stdout
+    assert_installed_in_the_pack_env(project)
     (project / "uv.lock").write_text("# a lock file a developer made\n")
     assert_clean_archives(project, ROOT, tmp_path)
 
@@ -106,4 +117,5 @@ def test_from_wheels_built_from_the_checkout(tmp_path: Path, wheels):
     result = run_next_steps(project, Origin("wheels", folder))
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout and "failed" not in result.stdout
+    assert_installed_in_the_pack_env(project)
     assert_clean_archives(project, ROOT, tmp_path)

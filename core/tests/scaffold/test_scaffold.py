@@ -78,7 +78,7 @@ def test_generated_python_names_the_pack_everywhere():
     assert "@hookimpl" not in plugin and "pack = Pack(" in plugin
     assert 'default_for=("initial", "follow-up")' in files[
         "src/vesalius_hand_therapy/templates.py"]
-    assert 'id="hand-therapy-pgic"' in files["src/vesalius_hand_therapy/measures.py"]
+    assert 'id="hand-therapy-groc"' in files["src/vesalius_hand_therapy/measures.py"]
     assert 'id="hand-therapy.treatment"' in files["src/vesalius_hand_therapy/templates.py"]
     assert 'id="hand-therapy.back"' in files["src/vesalius_hand_therapy/charts.py"]
     assert 'title="Hand therapy"' in files["src/vesalius_hand_therapy/discipline.py"]

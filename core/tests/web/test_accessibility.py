@@ -146,3 +146,51 @@ def test_required_fields_are_marked_required(browser):
         tag = re.search(rf'<(?:input|select) id="{field}"[^>]*>', html)
         assert tag and " required" in tag.group(0), field
         assert re.search(rf'<label for="{field}" class="req">', html), field
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.2 relative luminance of #rrggbb."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_formula():
+    # WCAG 2.2 "contrast ratio": black on white is 21:1, a colour on itself 1:1.
+    assert round(contrast("#000000", "#ffffff"), 2) == 21
+    assert contrast("#777777", "#777777") == 1
+
+
+def test_status_colours_pass_wcag_contrast():
+    """Badges: white text on the status colour, 4.5:1 (1.4.3). Calendar blocks: the stripe
+    against the block's tint and the white column, 3:1 (1.4.11). Read from app.css."""
+    from pathlib import Path
+
+    import vesalius.web
+
+    css = (Path(vesalius.web.__file__).parent / "static/css/app.css").read_text()
+    colours = dict(re.findall(r"--v-([a-z-]+): (#[0-9a-f]{6})", css))
+    statuses = ("booked", "confirmed", "arrived", "in-session", "completed", "cancelled",
+                "late-cancelled", "no-show")
+    tints = {"booked": re.search(r"\.appt \{[^}]*background: (#[0-9a-f]{6})", css).group(1)}
+    for status in statuses:
+        found = re.search(rf"\.appt\.{status}[ ,][^{{]*\{{[^}}]*background: (#[0-9a-f]{{6}})",
+                          css)
+        tints.setdefault(status, found.group(1) if found else "#f1f2f4")
+    for status in statuses:
+        colour = colours[status]
+        assert contrast("#ffffff", colour) >= 4.5, (status, colour)
+        assert contrast(colour, tints[status]) >= 3, (status, colour, tints[status])
+    badges = re.findall(r"\.badge[.a-z-, ]*\{[^}]*background: (#[0-9a-f]{6})", css)
+    for colour in badges:
+        assert contrast("#ffffff", colour) >= 4.5, colour
+    border = re.search(r"--pico-form-element-border-color: (#[0-9a-f]{6})", css).group(1)
+    assert contrast(border, "#ffffff") >= 3
+    assert contrast(colours["focus-inner"], "#ffffff") >= 3
+    assert contrast(colours["focus-outer"], "#1f3b57") >= 3  # on the menu bar

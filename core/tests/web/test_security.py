@@ -1,4 +1,4 @@
-"""The gate, attacked the way OpenEMR was (INTEROP_SECURITY.md 5, ASVS 3.5, 8.2, 16.5):
+"""The gate, attacked the way OpenEMR was (OWASP ASVS 5.0, 3.5, 8.2, 16.5):
 every route refuses anonymous requests, every state change needs a CSRF token, GET changes
 nothing, other roles and other patients are refused, error pages carry no patient data, and
 script in names and note text is escaped."""

@@ -175,3 +175,15 @@ def test_every_mark_type_renders() -> None:
              if (e.get("class") or "").startswith("mark ") and e.get("data-region")]
     assert len(drawn) == len(marks)
     assert {e.get("data-region") for e in drawn} == {"ST36"}
+
+
+def test_tiny_points_have_a_hit_area_of_the_mark_size_and_are_reported_small() -> None:
+    from vesalius_sdk.rendering import small_regions
+
+    root = ET.fromstring(CHART.render())
+    hits = {e.get("data-region"): float(e.get("r")) for e in root.iter()
+            if e.get("class") == "hit"}
+    assert set(POINTS) - {"EX-B2"} <= set(hits)
+    assert all(r >= CHART.mark_size for r in hits.values())
+    # at the chart's natural size every point is below the 24 px target: the editor zooms
+    assert set(small_regions(CHART)) >= set(POINTS) - {"EX-B2"}

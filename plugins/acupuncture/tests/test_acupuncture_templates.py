@@ -112,7 +112,8 @@ def test_what_a_treatment_note_carries_forward() -> None:
 
 def test_first_treatment_copies_the_point_prescription_from_the_intake() -> None:
     """The shared sections keep their paths, so the intake's points and MYMOP2 words carry
-    to the first treatment; needle counts, contact increments and scores do not."""
+    to the first treatment, and the diagnoses and pattern come from the intake's own paths
+    (``carry_forward_from``); needle counts, contact increments and scores do not."""
     intake = {
         "complaint": {"chief_complaint": "Low back pain"},
         "history": {"diagnoses": ["M54.50"], "consent": True},
@@ -126,6 +127,8 @@ def test_first_treatment_copies_the_point_prescription_from_the_intake() -> None
                    "table": [{"point": "SJ5", "side": "left", "technique": "even"},
                              {"point": "Du20"}]},
         "mymop": {"symptom1": "back pain", "activity": "gardening"},
+        "subjective": {"diagnoses": ["M54.50"]},
+        "assessment": {"pattern": "Kidney yang deficiency"},
     }
 
 
@@ -196,6 +199,18 @@ def test_validation_electro_agrees_with_increments(note_factory) -> None:
     plain = {"table": [{"point": "ST36", "side": "left"}]}
     assert "record it on the points" in problems(
         note_factory, {"points": plain, "contact": {"increments": [{"electro": True}]}})[0]
+
+
+@pytest.mark.parametrize(("response", "expected"), [
+    ({"adverse": ["none"]}, []),
+    ({"adverse": ["bruising"], "notes": "Small bruise at LI4, ice, resolved"}, []),
+    ({"adverse": ["dizziness"]}, ["An adverse event is recorded: describe it and what was "
+                                  "done"]),
+    ({"adverse": ["none", "nausea"], "notes": "Mild"},
+     ["'None' is ticked beside adverse events: untick one"]),
+])
+def test_validation_adverse_events_are_described(note_factory, response, expected) -> None:
+    assert problems(note_factory, {"response": response}) == expected
 
 
 def test_validation_needle_count(note_factory) -> None:

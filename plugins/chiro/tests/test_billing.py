@@ -1,4 +1,4 @@
-"""CMT codes by spinal regions adjusted (AMA CPT Assistant Feb 1997; CLINICAL.md §2.5)."""
+"""CMT codes by spinal regions adjusted (AMA, CPT Assistant, February 1997)."""
 
 from __future__ import annotations
 
@@ -114,3 +114,49 @@ def test_adjustments_on_an_initial_exam_are_billed_too() -> None:
         case=CaseContext(discipline="chiro", payer=PayerContext(modifiers=frozenset({"AT"}))),
     )
     assert [(line.code, line.modifiers) for line in charge_lines(note)] == [("98941", ("AT",))]
+
+
+# What each visit kind's default template bills, with the case's other notes of the day
+# (SDK 0.2 same_day_notes). Codes: CPT 98940-98943, one CMT code per encounter (AMA CPT
+# Assistant, February 1997); CMS medically unlikely edits: one unit of each per day; AT on
+# active spinal CMT where the payer asks (Medicare Benefit Policy Manual, ch. 15,
+# §240.1.3). No template field chooses a code: the chart's "adjusted" marks do.
+DEFAULT_TEMPLATE_TABLE = [
+    # (template, chart section, adjusted, phase, codes charged today elsewhere, lines)
+    ("chiro.initial-exam", "palpation", [], "active", (), []),
+    ("chiro.initial-exam", "palpation", ["C5"], "active", (), [("98940", ("AT",))]),
+    ("chiro.initial-exam", "palpation", ["C5", "T4", "L5"], "maintenance", (),
+     [("98941", ())]),
+    ("chiro.initial-exam", "palpation", ["C5", "head"], "active", ("98940",),
+     [("98943", ())]),
+    ("chiro.visit", "objective", ["C5", "head"], "active", (), [("98940", ("AT",)),
+                                                                 ("98943", ())]),
+    ("chiro.visit", "objective", ["C5", "T4", "L5"], "active", ("98942",), []),
+    ("chiro.visit", "objective", ["head"], "active", ("98940",), [("98943", ())]),
+    ("chiro.visit", "objective", ["C5", "head"], "active", ("98943", "97140"),
+     [("98940", ("AT",))]),
+    ("chiro.visit", "objective", ["C5"], "active", ("97140",), [("98940", ("AT",))]),
+]
+
+
+@pytest.mark.parametrize(("template", "section", "adjusted", "phase", "today", "lines"),
+                         DEFAULT_TEMPLATE_TABLE)
+def test_default_templates_bill_cmt_once_a_day(template: str, section: str,
+                                               adjusted: list[str], phase: str,
+                                               today: tuple[str, ...], lines: list) -> None:
+    from vesalius_chiro.templates import BY_ID
+    from vesalius_sdk import NoteSummary
+
+    marks = [{"region": r, "type": "adjusted", "attributes": {"technique": "diversified"}}
+             for r in adjusted]
+    phase_section = "plan" if template == "chiro.initial-exam" else "treatment"
+    note = NoteContext(
+        template_id=template, template_version=2, date_of_service=date(2025, 3, 4),
+        template=BY_ID[template],
+        document={section: {"spine": marks}, phase_section: {"care_type": phase}},
+        case=CaseContext(discipline="chiro",
+                         payer=PayerContext(kind="medicare", modifiers=frozenset({"AT"}))),
+        same_day_notes=(NoteSummary(id="7", template_id="chiro.visit", signed=True,
+                                    charged_codes=today),) if today else (),
+    )
+    assert [(line.code, line.modifiers) for line in charge_lines(note)] == lines

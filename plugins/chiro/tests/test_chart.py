@@ -123,3 +123,22 @@ def test_every_mark_type_on_every_region_renders_valid_svg() -> None:
     root = ET.fromstring(SPINE.render(marks))
     marked = [el for el in root.iter() if el.get("class") == "region marked"]
     assert len(marked) == len(ALL_IDS)
+
+
+def test_listings_are_drawn_next_to_their_segment() -> None:
+    marks = [ChartMark(region="C5", type="subluxation", attributes={"listing": "PRS"}),
+             ChartMark(region="T4", type="adjusted",
+                       attributes={"technique": "diversified", "listing": "PLI-T"}),
+             ChartMark(region="ilium-left", type="subluxation", attributes={"listing": "PI"}),
+             ChartMark(region="L3", type="tenderness")]
+    root = ET.fromstring(SPINE.render(marks))
+    texts = {e.get("data-region"): e for e in root.iter() if e.get("class") == "mark-text"}
+    assert {k: e.text for k, e in texts.items()} == {"C5": "PRS", "T4": "PLI-T",
+                                                     "ilium-left": "PI"}
+    # on the segment's row, after its printed name in the margin
+    for segment in ("C5", "T4"):
+        y = float(texts[segment].get("y"))
+        assert abs(y - (SPINE.region(segment).centre[1] + 3)) < 1
+    region = next(e for e in root.iter() if e.get("id") == "C5")
+    assert region.get("aria-label") == (
+        f"{SPINE.region('C5').label}: Subluxation / misalignment, listing PRS")

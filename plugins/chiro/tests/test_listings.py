@@ -1,4 +1,4 @@
-"""Gonstead listings per segment type (gonstead.com listing terms; CLINICAL.md §3.2)."""
+"""Gonstead listings per segment type (gonstead.com, "X-Ray & Listing System Terms")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Measures against the worked examples of their sources (CLINICAL.md §1.2, §1.9, §1.13)."""
+"""Measures against the worked examples of their sources (Vernon & Mior 1991; Roland & Morris
+1983, Roland & Fairbank 2000; Bolton & Breen 1999, Bolton & Humphreys 2002)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_every_measure_has_sourced_examples_and_a_licence_without_item_text() ->
 
 
 def test_ndi_is_a_percentage_with_raw_score_and_vernon_band() -> None:
-    # CLINICAL.md §1.2: [2,1,2,1,3,1,2,1,1,2] = 16 raw -> 32% -> moderate (15-24).
+    # Vernon's scoring: [2,1,2,1,3,1,2,1,1,2] = 16 raw -> 32% -> moderate (15-24).
     score = NDI.score([2, 1, 2, 1, 3, 1, 2, 1, 1, 2])
     assert (score.value, score.unit, score.subscores["raw"], score.band) == (
         32.0, "%", 16.0, "moderate")
@@ -41,13 +42,13 @@ def test_ndi_is_a_percentage_with_raw_score_and_vernon_band() -> None:
 
 
 def test_ndi_one_missing_item_is_imputed_by_the_mean_of_the_others() -> None:
-    # CLINICAL.md §1.2: driving missing, other nine sum 16 -> 16 + 16/9 = 17.78 -> 35.6%.
+    # Vernon's imputation: driving missing, other nine sum 16 -> 16 + 16/9 = 17.78 -> 35.6%.
     score = NDI.score([2, 1, 2, 1, 3, 1, 2, None, 2, 2])
     assert score.value == 35.6
     assert score.subscores["raw"] == 17.78
     assert score.band == "moderate"
     assert score.complete is False and "imputed" in (score.reason or "")
-    # Algebraically the ODI-style denominator: 16/45 = 35.56% (CLINICAL.md §1.2).
+    # Algebraically the ODI-style denominator: 16/45 = 35.56%.
     assert score.value == pytest.approx(16 / 45 * 100, abs=0.05)
 
 
@@ -88,7 +89,7 @@ def test_ndi_mcid_is_five_raw_points() -> None:
 
 def test_bournemouth_total_and_missing_items() -> None:
     for measure in (BQ_BACK, BQ_NECK):
-        assert measure.score([6, 5, 7, 3, 2, 4, 5]).value == 32  # CLINICAL.md §1.13
+        assert measure.score([6, 5, 7, 3, 2, 4, 5]).value == 32  # sum rule, Bolton & Breen 1999
         assert measure.score([0] * 7).value == 0
         missing = measure.score([6, 5, 7, 3, 2, None, 5])
         assert missing.value is None and not missing.complete
@@ -101,7 +102,7 @@ def test_bournemouth_total_and_missing_items() -> None:
 
 
 def test_rmdq_counts_ticks_and_scores_blanks_as_no() -> None:
-    assert RMDQ.score([1] * 9 + [0] * 15).value == 9  # CLINICAL.md §1.9
+    assert RMDQ.score([1] * 9 + [0] * 15).value == 9  # count rule, Roland & Morris 1983
     blanks = RMDQ.score([1, None, 1] + [None] * 21)
     assert blanks.value == 2 and blanks.complete is False and "'no'" in (blanks.reason or "")
     assert RMDQ.score([None] * 24).value is None
@@ -112,7 +113,28 @@ def test_rmdq_counts_ticks_and_scores_blanks_as_no() -> None:
 
 
 def test_rmdq_mcid_from_twelve_to_two() -> None:
-    # yhocphuchoi.com (CLINICAL.md §1.9): 12 -> 2 is an 83% improvement, well past 5 points.
+    # 12 -> 2 is an 83% improvement, well past 5 points (Ostelo et al. 2008).
     assert RMDQ.reached_mcid(12, 2) is True
     assert RMDQ.reached_mcid(12, 8) is False
     assert round((12 - 2) / 12 * 100) == 83
+
+
+def test_missing_rules_are_data_the_kit_checks_against_the_scorers() -> None:
+    rules = {m.id: m.missing_rule for m in ALL}
+    assert {k: r.max_missing for k, r in rules.items()} == {
+        "ndi": 1, "bq-back": 0, "bq-neck": 0, "rmdq": None}
+    assert "'no'" in rules["rmdq"].text  # not a count: blanks are scored as "no"
+
+
+def test_ndi_labels_every_response_step_since_its_text_does_not_ship() -> None:
+    for item in NDI.items:
+        assert sorted(item.anchors) == [0, 1, 2, 3, 4, 5]
+
+
+def test_sources_cite_publications_not_files() -> None:
+    for measure in ALL:
+        texts = [measure.source, measure.mcid_source, *(e.source for e in measure.examples),
+                 measure.missing_rule.source if measure.missing_rule else None]
+        assert not [t for t in texts if t and ".md" in t], measure.id
+    assert "J Manipulative Physiol Ther 1999;22(8):503-10" in BQ_BACK.source
+    assert "J Manipulative Physiol Ther 2002;25(3):141-8" in BQ_NECK.source

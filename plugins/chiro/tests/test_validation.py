@@ -24,7 +24,7 @@ def _adjusted(*regions: str) -> list[dict[str, Any]]:
 
 
 def test_part_rule_two_of_four_one_of_them_a_or_r() -> None:
-    # Medicare Benefit Policy Manual §240.1.2 (CLINICAL.md §2.5).
+    # Medicare Benefit Policy Manual, Pub. 100-02, ch. 15, §240.1.2.
     assert meets_part({"A", "P"}) and meets_part({"R", "T"}) and meets_part({"P", "A", "R", "T"})
     assert not meets_part({"P", "T"})
     assert not meets_part({"A"})
@@ -124,3 +124,15 @@ def test_a_visit_judges_subluxations_by_its_own_codes_else_warns_on_the_cases() 
     carried = _note("chiro.visit", {"objective": {"spine": spine},
                                     "assessment": {"diagnosis": ["M99.03", "M54.50"]}})
     assert validate(carried) == []
+
+
+def test_cmt_already_charged_today_is_a_warning_naming_the_note() -> None:
+    from vesalius_sdk import NoteSummary
+
+    note = _note("chiro.visit", {"objective": {"spine": _adjusted("C5")},
+                                 "treatment": {"care_type": "maintenance"}})
+    note = note.model_copy(update={"same_day_notes": (
+        NoteSummary(id="7", template_id="chiro.initial-exam", charged_codes=("98941",)),)})
+    [problem] = validate(note)
+    assert (problem.field, problem.severity) == ("objective.spine", "warning")
+    assert "note 7" in problem.message and "98940 is not billed again" in problem.message

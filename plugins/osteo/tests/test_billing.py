@@ -1,4 +1,4 @@
-"""OMT codes by body regions treated (AAP OMT coding fact sheet; CLINICAL.md §2.6)."""
+"""OMT codes by body regions treated (AAP OMT coding fact sheet)."""
 
 from __future__ import annotations
 
@@ -81,3 +81,33 @@ def test_findings_without_treatment_bill_nothing() -> None:
 def test_initial_assessment_bills_the_treatment_given_that_day() -> None:
     note = _note([_mark("pelvic", "muscle-energy")], template="osteo.initial-assessment")
     assert [line.code for line in charge_lines(note)] == ["98925"]
+
+
+
+# What each visit kind's default template bills, with the case's other notes of the day
+# (SDK 0.2 same_day_notes). Codes: CPT 98925-98929 by body regions treated (American Academy
+# of Pediatrics, "Osteopathic Manipulative Treatment Coding Fact Sheet"); one OMT code per
+# encounter and CMS's medically unlikely edits of one unit a day. No template field chooses
+# a code: the chart's technique marks do.
+TODAY_TABLE = [
+    # (template, regions with a technique, codes charged today elsewhere, codes billed)
+    ("osteo.initial-assessment", [], (), []),
+    ("osteo.initial-assessment", ["cervical", "thoracic", "lumbar"], (), ["98926"]),
+    ("osteo.initial-assessment", ["cervical"], ("98925",), []),
+    ("osteo.treatment", ["head", "pelvic"], (), ["98925"]),
+    ("osteo.treatment", ["head", "pelvic"], ("98927",), []),
+    ("osteo.treatment", ["head", "pelvic", "sacral"], ("99203",), ["98926"]),
+    ("osteo.treatment", ["lumbar"], ("97140", "98929"), []),
+]
+
+
+@pytest.mark.parametrize(("template", "treated", "today", "codes"), TODAY_TABLE)
+def test_omt_is_billed_once_a_day_whichever_template(template: str, treated: list[str],
+                                                     today: tuple[str, ...],
+                                                     codes: list[str]) -> None:
+    from vesalius_sdk import NoteSummary
+
+    summaries = (NoteSummary(id="3", template_id="osteo.treatment", charged_codes=today),)
+    note = _note([_mark(region, "articulatory") for region in treated], template)
+    note = note.model_copy(update={"same_day_notes": summaries if today else ()})
+    assert [line.code for line in charge_lines(note)] == codes

@@ -44,3 +44,7 @@ def test_shape_and_licence() -> None:
     assert "Keele" in START_BACK.licence
     assert (START_BACK.minimum, START_BACK.maximum, START_BACK.direction) == (
         0, 9, "higher-is-worse")
+
+
+def test_the_missing_rule_is_declared_as_data() -> None:
+    assert START_BACK.missing_rule is not None and START_BACK.missing_rule.max_missing == 0

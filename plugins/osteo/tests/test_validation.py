@@ -61,3 +61,17 @@ def test_red_flags_and_adverse_reactions_need_details() -> None:
     document["history"]["red_flag_action"] = "Same-day GP referral."
     document["treatment"]["adverse_details"] = "Light-headed after HVLA, settled lying down."
     assert validate(_note("osteo.initial-assessment", document)) == []
+
+
+
+def test_omt_charged_today_elsewhere_warns_naming_the_note() -> None:
+    from vesalius_sdk import NoteSummary
+
+    note = _note("osteo.treatment", {"findings": {"body": _marks(("lumbar", "restriction"),
+                                                                 ("lumbar", "hvla"))}},
+                 kind="self-pay")
+    note = note.model_copy(update={"same_day_notes": (
+        NoteSummary(id="3", template_id="osteo.initial-assessment", charged_codes=("98925",)),)})
+    [problem] = validate(note)
+    assert (problem.field, problem.severity) == ("findings.body", "warning")
+    assert "note 3" in problem.message and "not billed again" in problem.message

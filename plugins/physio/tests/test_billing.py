@@ -1,9 +1,9 @@
-"""The charge rule on notes, against the CMS 8-minute rule examples of CLINICAL.md 2.3.
+"""The charge rule on notes, against the CMS 8-minute rule examples.
 
 Source of the rule and of examples 1-4: Medicare Claims Processing Manual 100-04, ch. 5,
 section 20.2 (quoted at https://www.chirocode.com/article.html?id=25388 and by First Coast,
-https://medicare.fcso.com/Rehabilitation_services/0508065.asp). Examples 5-8 are the rule
-text applied as CLINICAL.md 2.3 tabulates them.
+https://medicare.fcso.com/Rehabilitation_services/0508065.asp). Examples 5-8 apply the rule
+text to other cases; the per-code variant is the AMA's "rule of eights" some payers use.
 """
 
 from decimal import Decimal
@@ -72,7 +72,7 @@ def test_example_8_untimed_codes_stay_out_of_the_timed_total(follow_up):
 
 
 def test_per_code_payers_count_each_code_on_its_own(follow_up):
-    # CLINICAL.md 2.3 payer variant: example 3 gives 97110 x 2 and 97140 x 0
+    # Per-code payer variant (each timed code on its own): example 3 gives 97110 x 2, 97140 x 0
     lines = charge_lines(follow_up(timed(("97110", 33), ("97140", 7)), method="per-code"))
     assert units(lines) == {"97110": 2}
 

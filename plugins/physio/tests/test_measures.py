@@ -1,6 +1,9 @@
 """Each measure against the worked examples of its published source and its missing-item rule.
 
-Sources are those of /work/shared/CLINICAL.md part 1 (cited per test).
+Sources: ODI, Fairbank & Pynsent, Spine 2000;25(22):2940-52; LEFS, Binkley et al., Phys Ther
+1999;79(4):371-83; QuickDASH, Beaton et al., J Bone Joint Surg Am 2005;87(5):1038-46 and the
+Institute for Work & Health's scoring rules; SPADI, Roach et al., Arthritis Care Res
+1991;4(4):143-9 and its scoring form (cited per test).
 """
 
 import pytest
@@ -31,7 +34,7 @@ def test_every_measure_has_examples_with_sources_and_a_not_scorable_one():
         assert measure.mcid is not None and measure.mcid_source
 
 
-# --- ODI: CLINICAL.md 1.1, Fairbank scoring sheet (idcafe.net) -------------------------
+# --- ODI: Fairbank & Pynsent 2000 scoring rule -------------------------------------------
 
 
 def test_odi_all_answered_is_sum_over_fifty():
@@ -47,7 +50,7 @@ def test_odi_one_section_missing_reduces_the_denominator_by_five():
 
 
 def test_odi_two_sections_missing_is_not_scorable():
-    # awell-score convention quoted in CLINICAL.md 1.1: fewer than 9 answered is not scored
+    # Our one-section limit (as in the awell-score library): fewer than 9 answered
     score = ODI.score([2, 1, None, 2, 2, 1, 2, None, 2, 1])
     assert score.value is None and not score.complete and "at most one" in score.reason
 
@@ -70,7 +73,7 @@ def test_odi_mcid_is_ten_points_of_improvement():
     assert ODI.reached_mcid(42, 34) is False
 
 
-# --- LEFS: CLINICAL.md 1.5, Binkley 1999 ------------------------------------------------
+# --- LEFS: Binkley 1999 ------------------------------------------------------------------
 
 
 def test_lefs_is_the_sum_of_twenty_items_higher_is_better():
@@ -81,7 +84,7 @@ def test_lefs_is_the_sum_of_twenty_items_higher_is_better():
 
 
 def test_lefs_prorates_up_to_two_missing_and_refuses_three():
-    # Our documented policy: CLINICAL.md 1.5 found no published missing-item rule.
+    # Our documented policy: no published missing-item rule exists.
     one_missing = LEFS.score([4] * 19 + [None])
     assert one_missing.value == 80.0 and not one_missing.complete
     assert LEFS.score([2] * 17 + [None] * 3).value is None
@@ -92,7 +95,7 @@ def test_lefs_ships_item_text_because_its_licence_is_free():
     assert len(LEFS.items) == 20
 
 
-# --- QuickDASH: CLINICAL.md 1.4, IWH formula ---------------------------------------------
+# --- QuickDASH: IWH formula ---------------------------------------------------------------
 
 
 def test_quickdash_formula_and_its_one_missing_item_rule():
@@ -109,7 +112,7 @@ def test_quickdash_extremes_and_range():
 
 
 def test_quickdash_modules_need_all_four_items():
-    # CLINICAL.md 1.3: "Optional modules need all 4 items".
+    # IWH: an optional module is scored only with all four of its items answered.
     score = QUICKDASH.score([3] * 11 + [5, 5, 5, 5] + [1, 1, 1, None])
     assert score.value == 50.0
     assert score.subscores == {"work": 100.0, "sports": None}
@@ -121,7 +124,7 @@ def test_quickdash_ships_no_item_text():
     assert "licence" in QUICKDASH.licence.lower()
 
 
-# --- SPADI: CLINICAL.md 1.14, Roach 1991 form -------------------------------------------
+# --- SPADI: Roach 1991 scoring form ------------------------------------------------------
 
 
 def test_spadi_total_is_over_130_not_the_mean_of_subscales():
@@ -146,3 +149,42 @@ def test_spadi_two_missing_in_one_subscale_is_not_scorable():
 def test_item_text_ships_only_where_the_licence_table_says_free():
     shipped = {m.id for m in MEASURES if m.item_text_included}
     assert shipped == {"lefs", "spadi"}
+
+
+# --- 0.2: missing-item rules as data, labelled responses, band sources --------------------
+
+
+def test_missing_rules_are_declared_and_match_the_scorers():
+    rules = {m.id: m.missing_rule for m in MEASURES}
+    assert {k: r.max_missing for k, r in rules.items()} == {
+        "odi": 1, "lefs": 2, "quickdash": 1, "spadi": None}
+    assert "each part" in rules["spadi"].text  # a per-subscale rule: said, not counted
+    assert all(r.source for r in rules.values())
+
+
+@pytest.mark.parametrize("measure", [ODI, QUICKDASH], ids=lambda m: m.id)
+def test_items_without_licensed_text_label_every_response_value(measure):
+    # The editor shows "n · label" for each value: no bare numbers where text may not ship.
+    for item in measure.items:
+        assert item.text is None
+        assert set(item.anchors) == set(range(item.minimum, item.maximum + 1)), item.id
+        assert all(label.strip() for label in item.anchors.values())
+
+
+def test_quickdash_labels_follow_what_each_item_asks():
+    by_id = {i.id: i for i in QUICKDASH.items}
+    assert by_id["tight_jar"].anchors[5] == "cannot do it"
+    assert by_id["pain"].anchors[5] == "extreme"
+    assert by_id["sleep"].anchors[5] == "cannot sleep"
+
+
+def test_odi_bands_cite_fairbanks_1980_questionnaire():
+    assert all("Physiotherapy 1980" in band.source for band in ODI.bands)
+
+
+def test_no_source_names_a_file_outside_the_repository():
+    for m in MEASURES:
+        for text in [m.source, m.mcid_source, m.licence,
+                     m.missing_rule and m.missing_rule.source,
+                     *(e.source for e in m.examples), *(b.source for b in m.bands)]:
+            assert ".md" not in (text or ""), m.id

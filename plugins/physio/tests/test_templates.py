@@ -157,7 +157,8 @@ def test_the_initial_assessment_and_the_follow_up_are_the_defaults_per_visit_kin
 
 def test_copy_forward_carries_the_plan_of_care_never_today():
     carried = {t.id: t.carried_paths() for t in TEMPLATES}
-    assert carried["physio.follow-up"] == ["objective.body_chart", "plan.plan"]
+    assert carried["physio.follow-up"] == ["objective.body_chart",
+                                           "assessment.diagnosis_codes", "plan.plan"]
     assert carried["physio.re-assessment"] == [
         "subjective.body_chart", "goals.goals", "assessment.diagnosis_codes",
         "plan.frequency_per_week", "plan.duration_weeks", "plan.interventions",
@@ -209,3 +210,17 @@ def test_red_flag_values_of_signed_notes_stay_valid(initial_document):
     initial_document["subjective"]["red_flag_action"] = "Same-day referral."
     clean = validate_document(model("physio.initial-assessment"), initial_document)
     assert clean["subjective"]["red_flags"][0] == "saddle-anaesthesia"
+
+
+def test_the_first_follow_up_starts_from_the_initial_assessments_diagnosis(initial_document):
+    from vesalius_sdk import carried_forward
+
+    follow_up = BY_ID["physio.follow-up"]
+    carried = carried_forward(follow_up, initial_document, model(follow_up.id))
+    assert carried["assessment"] == {"diagnosis_codes": ["M54.50"]}
+    # The initial assessment keeps its chart and plan notes under other paths.
+    initial_document["plan"]["plan_notes"] = "Progress loading twice a week"
+    carried = carried_forward(follow_up, initial_document, model(follow_up.id))
+    assert carried["objective"]["body_chart"] == initial_document["subjective"]["body_chart"]
+    assert carried["plan"]["plan"] == "Progress loading twice a week"
+    assert follow_up.version == 2

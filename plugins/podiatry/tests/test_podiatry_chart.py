@@ -184,3 +184,17 @@ def test_every_mark_type_renders_on_a_valid_site() -> None:
              if (e.get("class") or "").startswith("mark ") and e.get("data-region")]
     assert len(drawn) == len(marks)
     assert len(regions_in_svg(FEET_CHART.render(marks, views=["plantar"]))) == 30
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_malleoli_sit_at_the_ankle_not_mid_foot(side: str) -> None:
+    # the dorsal view ends at the ankle: both malleoli lie in the rearfoot-and-ankle zone,
+    # behind the midfoot, the medial one higher up the page (further forward) than the lateral
+    rearfoot = FEET_CHART.region(f"{side}-rearfoot-dorsal").shape
+    midfoot = FEET_CHART.region(f"{side}-midfoot-dorsal").shape
+    assert isinstance(rearfoot, Polygon) and isinstance(midfoot, Polygon)
+    medial = FEET_CHART.region(f"{side}-malleolus-medial").centre
+    lateral = FEET_CHART.region(f"{side}-malleolus-lateral").centre
+    bottom_of_midfoot = max(y for _, y in midfoot.points)
+    assert medial[1] > bottom_of_midfoot and lateral[1] > bottom_of_midfoot
+    assert medial[1] < lateral[1]

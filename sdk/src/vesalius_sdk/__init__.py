@@ -1,9 +1,13 @@
 """Vesalius SDK: what a discipline pack is written against.
 
-A pack author writes ``from vesalius_sdk import hookimpl`` and implements the hooks in
-:mod:`vesalius_sdk.hookspecs` (their docstrings are the reference), building frozen
-contribution models: :class:`Discipline`, :class:`NoteTemplate`, :class:`ChartDefinition`,
-:class:`OutcomeMeasure`, :class:`BillingCode`; a charge rule returns :class:`ChargeLine` s.
+A pack builds frozen contribution models (:class:`Discipline`, :class:`NoteTemplate`,
+:class:`ChartDefinition` drawn on :mod:`vesalius_sdk.anatomy`, :class:`OutcomeMeasure`,
+:class:`BillingCode`) and small pure rules (a charge rule returns :class:`ChargeLine` s,
+a validation rule :class:`NoteProblem` s), and declares them once as a :class:`Pack`
+(``pack = Pack(...)``; the entry point names it). :mod:`vesalius_sdk.hookspecs` documents
+the hooks a :class:`Pack` implements (a module of ``@hookimpl`` functions, the 0.1 way,
+still works); :mod:`vesalius_sdk.safety` has the common safety fields and their rule;
+:mod:`vesalius_sdk.testing` is the test kit.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -19,6 +23,7 @@ from .charts import (
     MarkAttribute,
     MarkType,
     Path,
+    Placement,
     Polygon,
     Rect,
     Region,
@@ -53,6 +58,13 @@ from .measures import (
 )
 from .pack import Pack
 from .printouts import PrintHeader, Printout
+from .rendering import (
+    chart_size,
+    neighbours,
+    region_description,
+    region_sizes,
+    small_regions,
+)
 from .templates import (
     VISIT_KINDS,
     BooleanField,
@@ -75,6 +87,7 @@ from .templates import (
     TextField,
     VisitKind,
     mean_of,
+    options,
 )
 from .web import WebAddition
 
@@ -90,9 +103,10 @@ __all__ = [
     "Discipline", "DocumentError", "Ellipse", "LongTextField", "MarkAttribute", "MarkType",
     "MeasureField", "MeasureItem", "MissingRule", "MultiChoiceField", "NoteContext",
     "NoteProblem", "NoteSummary", "NoteTemplate", "NumberField", "Option", "OutcomeMeasure",
-    "Pack", "Path", "PayerContext", "Polygon", "PrintHeader", "Printout", "ProcedureSummary",
-    "ProceduresField", "Rect", "Region", "RegionColumn", "ResponseError", "ScaleField",
-    "Score", "Section", "TableField", "TextField", "VisitKind", "WebAddition",
-    "WorkedExample", "__version__", "carried_forward", "document_model", "hookimpl",
-    "mean_of", "missing_required", "switched", "timed_units", "validate_document",
+    "Pack", "Path", "PayerContext", "Placement", "Polygon", "PrintHeader", "Printout",
+    "ProcedureSummary", "ProceduresField", "Rect", "Region", "RegionColumn", "ResponseError",
+    "ScaleField", "Score", "Section", "TableField", "TextField", "VisitKind", "WebAddition",
+    "WorkedExample", "__version__", "carried_forward", "chart_size", "document_model",
+    "hookimpl", "mean_of", "missing_required", "neighbours", "options", "region_description",
+    "region_sizes", "small_regions", "switched", "timed_units", "validate_document",
 ]

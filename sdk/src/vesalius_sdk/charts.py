@@ -39,6 +39,10 @@ from pydantic import Field, model_validator
 
 from ._base import Frozen, Label, NamespacedId, ShortId, unique
 
+__all__ = ["ChartDefinition", "ChartMark", "ChartView", "Circle", "Decoration", "Ellipse",
+           "MarkAttribute", "MarkType", "Path", "Placement", "Polygon", "Rect", "Region",
+           "shape_bbox", "shape_centre"]
+
 Number = float
 
 

@@ -301,21 +301,26 @@ def carried_forward(template: NoteTemplate, previous: Mapping[str, Any],
     another template) that a new note of ``template`` starts with (copy-forward).
 
     A value is copied where its path is one of :meth:`NoteTemplate.carried_paths` and it is
-    not empty. Given ``model`` (the template's :func:`document_model`), a value that does not
-    fit the new template's field (the same path with another kind) is left out.
+    not empty, from the same path in ``previous`` or else from the field's
+    ``carry_forward_from`` paths. Given ``model`` (the template's :func:`document_model`), a
+    value that does not fit the new template's field (the same path with another kind) is
+    left out.
     """
     out: dict[str, dict[str, Any]] = {}
     for path in template.carried_paths():
         section, _, key = path.partition(".")
-        value = (previous.get(section) or {}).get(key)
-        if _empty(value):
-            continue
-        if model is not None:
-            try:
-                value = validate_document(model, {section: {key: value}})[section][key]
-            except (DocumentError, KeyError):
+        for source in (path, *template.field(path).carry_forward_from):
+            from_section, _, from_key = source.partition(".")
+            value = (previous.get(from_section) or {}).get(from_key)
+            if _empty(value):
                 continue
-        out.setdefault(section, {})[key] = value
+            if model is not None:
+                try:
+                    value = validate_document(model, {section: {key: value}})[section][key]
+                except (DocumentError, KeyError):
+                    continue  # another kind of value there: try the next source
+            out.setdefault(section, {})[key] = value
+            break
     return out
 
 

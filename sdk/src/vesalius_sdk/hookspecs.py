@@ -1,12 +1,15 @@
 """Hook specifications: the reference for pack authors.
 
-A pack is a module (or object) whose functions are marked with
-:data:`vesalius_sdk.hookimpl` and named after these specs. It is found through the
-``vesalius.plugins`` entry-point group; the entry-point name is the pack's stable id and the
-prefix of its template and chart ids::
+Since 0.2 a pack usually declares its contributions and rules once, as a
+:class:`vesalius_sdk.Pack`, which implements these hooks for it. A pack may also be a module
+(or object) whose functions are marked with :data:`vesalius_sdk.hookimpl` and named after
+these specs (the 0.1 way, still supported). It is found through the ``vesalius.plugins``
+entry-point group; the entry-point name is the pack's stable id and the prefix of its
+template and chart ids::
 
     [project.entry-points."vesalius.plugins"]
-    physio = "vesalius_physio.plugin"
+    physio = "vesalius_physio.plugin:pack"    # a Pack object
+    # legacy = "vesalius_legacy.plugin"       # or a module of @hookimpl functions
 
 Implementations may accept a subset of a spec's arguments (pluggy's opt-in arguments), so
 specs can gain arguments without breaking packs. Hooks grow by gaining arguments, never by

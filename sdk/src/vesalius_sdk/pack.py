@@ -31,6 +31,7 @@ callables. It is an ordinary pluggy plugin, so a pack may still write any hook b
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,9 @@ class Pack:
             "printouts": tuple(printouts),
             "web_additions": tuple(web_additions),
         }
+        #: The module that declared the pack (``vesalius_physio.plugin``): where the test kit
+        #: looks for the pack's templates and static files.
+        self.module: str = sys._getframe(1).f_globals.get("__name__", "")
         self.hooks: tuple[str, ...] = ()
         hooks = []
         for keyword, items in given.items():

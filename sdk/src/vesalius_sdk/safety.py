@@ -27,6 +27,9 @@ from collections.abc import Iterator
 from .context import NoteContext, NoteProblem
 from .templates import BooleanField, ChoiceField, LongTextField, MultiChoiceField, Option
 
+__all__ = ["ADVERSE_REACTION", "RED_FLAGS", "RESPONSES", "consent_field", "red_flag_fields",
+           "response_fields", "safety_problems"]
+
 #: Red flags of serious pathology, for a ``red_flags`` multi-choice field.
 RED_FLAGS: tuple[Option, ...] = (
     Option(value="cauda-equina", label="Bladder or bowel change, saddle numbness"),

@@ -37,6 +37,16 @@ VisitKind = Literal["initial", "follow-up"]
 VISIT_KINDS: tuple[str, ...] = ("initial", "follow-up")
 
 
+def options(*choices: str | tuple[str, str]) -> tuple[Option, ...]:
+    """Options of a choice field: a ``(value, label)`` pair each, or a value alone whose
+    label is the value in words (``"lateral-flexion"`` -> "Lateral flexion")."""
+    return tuple(
+        Option(value=c, label=c.replace("-", " ").replace("_", " ").capitalize())
+        if isinstance(c, str) else Option(value=c[0], label=c[1])
+        for c in choices
+    )
+
+
 class _FieldBase(Frozen):
     id: KeyId
     label: Label
@@ -47,6 +57,12 @@ class _FieldBase(Frozen):
     #: ``None`` follows the default policy (:meth:`NoteTemplate.carried_paths`): chart and
     #: diagnosis-code fields, and fields named ``goals`` or ``plan``, carry forward.
     carry_forward: bool | None = None
+    #: Other paths (``section.field``) to copy from when the last signed note has nothing at
+    #: this field's own path: where another template of the pack keeps the same thing (a
+    #: follow-up's ``plan.diagnosis`` from the initial assessment's
+    #: ``assessment.diagnosis``). Tried in order; giving any makes the field carry forward
+    #: unless ``carry_forward=False``.
+    carry_forward_from: tuple[str, ...] = ()
 
 
 class TextField(_FieldBase):
@@ -172,11 +188,14 @@ class ComputedColumn(Frozen):
     """A read-only table column worked out from the rest of its row by a pure function.
 
     The mean of three grip trials, a side-to-side deficit. ``compute`` receives the row's
-    entered values by column id (a missing cell is absent or ``None``) and returns the
-    value, or ``None`` when the row does not have what it needs. The host stores the
+    ENTERED values by column id (a missing cell is ``None``; other computed cells are not
+    passed, so a deficit of two means works the means out itself, e.g. with
+    :func:`mean_of`'s function) and returns the value, or ``None`` when the row does not
+    have what it needs. Exceptions of missing or non-numeric inputs (``TypeError``,
+    ``ValueError``, ``ArithmeticError``, ``KeyError``) leave the cell empty. The host stores the
     computed value in the document whenever the note is saved, so a signed note keeps the
     figure the practitioner saw; a value sent by a client is replaced. ``decimals`` rounds
-    a number for storage and display.
+    a number for storage and display (``decimals=0`` stores a whole number).
     """
 
     id: KeyId
@@ -195,7 +214,7 @@ class ComputedColumn(Frozen):
         if isinstance(result, float):
             if not math.isfinite(result):
                 return None
-            return round(result, self.decimals)
+            return round(result) if self.decimals == 0 else round(result, self.decimals)
         return result
 
 
@@ -402,7 +421,8 @@ class NoteTemplate(Frozen):
         for path, field in self.iter_fields():
             if isinstance(field, MeasureField | ProceduresField):
                 continue
-            default = isinstance(field, ChartField | CodesField) or field.id in ("goals", "plan")
+            default = (isinstance(field, ChartField | CodesField)
+                       or field.id in ("goals", "plan") or bool(field.carry_forward_from))
             if field.carry_forward if field.carry_forward is not None else default:
                 carried.append(path)
         return carried

@@ -57,6 +57,7 @@ from .templates import (
     NoteTemplate,
     NumberField,
     ProceduresField,
+    RegionColumn,
     ScaleField,
     TableField,
     TextField,
@@ -191,6 +192,9 @@ def _example_value(field: NoteField, registry: Registry, own_codes: list[str]) -
         return "2026-11-02"
     if isinstance(field, CodesField):
         return ["M54.5"]
+    if isinstance(field, RegionColumn):  # a chart that is not installed accepts any id
+        chart = registry.charts.get(field.chart)
+        return chart.regions[0].id if chart else "region"
     if isinstance(field, TableField):
         return [{c.id: _example_value(c, registry, own_codes) for c in field.columns}]
     if isinstance(field, ChartField):
@@ -547,7 +551,8 @@ def _check_billing(own: Any, problems: list[str]) -> None:
 
 def _package_of(registry: Registry, pack: str) -> str | None:
     plugin = registry._pm.get_plugin(pack)
-    module = getattr(plugin, "__name__", None) or type(plugin).__module__
+    module = (getattr(plugin, "__name__", None) or getattr(plugin, "module", None)
+              or type(plugin).__module__)
     return module.split(".", 1)[0] if module else None
 
 

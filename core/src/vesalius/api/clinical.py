@@ -192,12 +192,20 @@ def list_measures(call: Call) -> object:
     return [MeasureOut(id=m.id, title=m.title, version=m.version,
                        pack=registry.owner("measure", m.id), direction=m.direction,
                        minimum=m.minimum, maximum=m.maximum, unit=m.unit, mcid=m.mcid,
-                       items=[i.model_dump(mode="json") for i in m.items], licence=m.licence)
+                       items=[i.model_dump(mode="json") for i in m.items], licence=m.licence,
+                       source=m.source,
+                       missing_rule=m.missing_rule.model_dump(mode="json")
+                       if m.missing_rule else None)
             for m in sorted(registry.measures.values(), key=lambda m: m.id)]
 
 
+#: Responses in published item order (``null`` for an item not answered), or an object by
+#: item id or 1-based item number (an item left out is not answered).
+Responses = list[int | None] | dict[str, int | None]
+
+
 class ResponsesIn(Input):
-    responses: list[int | None]
+    responses: Responses
 
 
 @route("POST", "/measures/<measure_id>/score", permission="measures.score", body=ResponsesIn,
@@ -217,7 +225,7 @@ def score_measure(call: Call, measure_id: str) -> object:
 
 class MeasureRecordIn(Input):
     measure: str
-    responses: list[int | None]
+    responses: Responses
     taken_on: date | None = None
 
 

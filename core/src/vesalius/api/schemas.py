@@ -499,6 +499,11 @@ class MeasureOut(BaseModel):
     mcid: float | None
     items: list[dict[str, Any]]
     licence: str
+    #: The publication the scoring rule comes from.
+    source: str | None = None
+    #: What the published rule does with unanswered items: ``max_missing`` (or null when
+    #: the rule is not a simple count) and the rule in a sentence, ``text``.
+    missing_rule: dict[str, Any] | None = None
 
 
 class AuditOut(Out):

@@ -48,7 +48,9 @@ def list_measures(as_json: bool) -> None:
 @command.command("score")
 @click.argument("measure_id")
 @click.option("--json", "responses_json", required=True, metavar="JSON",
-              help="Responses in published item order, e.g. '[1, 0, null, 3]'.")
+              help="Responses in published item order, e.g. '[1, 0, null, 3]', or by item "
+                   "id or number, e.g. '{\"1\": 1, \"3\": 0}' (items left out are not "
+                   "answered).")
 def score(measure_id: str, responses_json: str) -> None:
     """Score one set of responses and print the result as JSON.
 
@@ -63,8 +65,9 @@ def score(measure_id: str, responses_json: str) -> None:
         responses = json.loads(responses_json)
     except json.JSONDecodeError as exc:
         fail(f"--json is not valid JSON: {exc.msg} at position {exc.pos}")
-    if not isinstance(responses, list):
-        fail("--json must be a JSON array of responses")
+    if not isinstance(responses, list | dict):
+        fail("--json must be a JSON array of responses, or an object of responses by item "
+             "id or number")
     try:
         result = registry.score(measure_id, responses)
     except ResponseError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from vesalius_sdk import TableField
 
 from ..plugins import get_registry
 from .output import emit_json, emit_table, fail
@@ -53,10 +54,23 @@ def show(template_id: str, as_json: bool) -> None:
                    "unavailable": dict(unavailable)})
         return
     click.echo(f"{template.title} ({template.id} v{template.version}, {template.discipline})")
+    if template.default_for:
+        click.echo(f"default for {' and '.join(template.default_for)} visits")
+    carried = set(template.carried_paths())
     for section in template.sections:
-        click.echo(f"\n[{section.id}] {section.title}")
+        folded = " (starts folded)" if section.collapsed else ""
+        click.echo(f"\n[{section.id}] {section.title}{folded}")
         for field in section.fields:
             path = f"{section.id}.{field.id}"
-            flags = " required" if field.required else ""
+            flags = "".join((" required" if field.required else "",
+                             " carried" if path in carried else "",
+                             " must-be-ticked" if getattr(field, "must_be_true", False) else ""))
             notice = f"  -- {unavailable[path]}" if path in unavailable else ""
             click.echo(f"  {field.id:<24} {field.kind:<13}{flags}  {field.label}{notice}")
+            if isinstance(field, TableField):
+                for column in field.columns:
+                    click.echo(f"      | {column.id:<20} {column.kind:<13} {column.label}")
+                for computed in field.computed:
+                    click.echo(f"      | {computed.id:<20} {'computed':<13} {computed.label}")
+                if field.rows:
+                    click.echo(f"      | {len(field.rows)} pre-filled rows")

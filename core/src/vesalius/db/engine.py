@@ -2,7 +2,7 @@
 
 SQLite transactions start with ``BEGIN IMMEDIATE``: writers queue for the write lock instead
 of failing with "database is locked" when a read lock cannot be upgraded, so a booking's
-overlap check and insert happen under one lock (INTEROP_SECURITY.md section 7).
+overlap check and insert happen under one lock.
 """
 
 from __future__ import annotations

@@ -32,6 +32,11 @@ class ServiceIn(Input):
     initial_template_id: str | None = Field(default=None, max_length=128)
     follow_up_template_id: str | None = Field(default=None, max_length=128)
 
+    @field_validator("initial_template_id", "follow_up_template_id")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
     @field_validator("price", "late_cancel_fee", mode="before")
     @classmethod
     def _no_float(cls, value: object) -> object:
@@ -61,6 +66,9 @@ class ServiceUpdate(Input):
 
     _no_float = field_validator("price", "late_cancel_fee", mode="before")(
         ServiceIn._no_float.__func__  # type: ignore[attr-defined]
+    )
+    _blank_is_none = field_validator("initial_template_id", "follow_up_template_id")(
+        ServiceIn._blank_is_none.__func__  # type: ignore[attr-defined]
     )
 
 

@@ -482,15 +482,33 @@ def verify(note: Note) -> bool:
     return note.content_sha256 is not None and content_hash(note) == note.content_sha256
 
 
-def preview_charges(session: Session, actor: Actor, note_id: int) -> list[Any]:
-    """The charge lines the pack would bill for the draft as it stands (editor preview)."""
+def _as_it_stands(session: Session, actor: Actor, note_id: int) -> tuple[Registry, NoteContext]:
+    """The registry and the rules' view of a note as it stands (editor previews)."""
     note = _note(session, actor, note_id, "notes.read")
     registry = get_registry()
+    if note.template_id not in registry.templates:
+        raise Conflict(f"the template {note.template_id} is not installed (pack {note.pack})")
     case = get(session, Case, note.case_id, "case")
     scores = {m: s for m, (_p, s) in scores_of(registry, note.template_id,
                                                note.document).items()}
+    return registry, context(session, note, case, scores)
+
+
+def preview_charges(session: Session, actor: Actor, note_id: int) -> list[Any]:
+    """The charge lines the pack would bill for the draft as it stands (editor preview)."""
+    registry, note = _as_it_stands(session, actor, note_id)
     try:
-        return registry.charge_lines(context(session, note, case, scores))
+        return registry.charge_lines(note)
+    except PackError as exc:
+        raise Conflict(str(exc)) from None
+
+
+def signing_problems(session: Session, actor: Actor, note_id: int) -> list[NoteProblem]:
+    """What the template and the pack say of the note as it stands: errors (which block
+    signing) and warnings (which do not), for the editor to show before the sign."""
+    registry, note = _as_it_stands(session, actor, note_id)
+    try:
+        return registry.problems_before_signing(note)
     except PackError as exc:
         raise Conflict(str(exc)) from None
 
@@ -506,22 +524,6 @@ class Signed:
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.note, self.invoice))
-
-
-def signing_problems(session: Session, actor: Actor, note_id: int) -> list[NoteProblem]:
-    """What the pack and the template say of the draft as it stands: errors (which block
-    signing) and warnings (which do not), for the editor to show before the sign."""
-    note = _note(session, actor, note_id, "notes.read")
-    registry = get_registry()
-    if note.template_id not in registry.templates:
-        raise Conflict(f"the template {note.template_id} is not installed (pack {note.pack})")
-    case = get(session, Case, note.case_id, "case")
-    scores = {m: s for m, (_p, s) in scores_of(registry, note.template_id,
-                                               note.document).items()}
-    try:
-        return registry.problems_before_signing(context(session, note, case, scores))
-    except PackError as exc:
-        raise Conflict(str(exc)) from None
 
 
 def sign(session: Session, actor: Actor, note_id: int) -> Signed:
@@ -678,14 +680,18 @@ def of_case(session: Session, actor: Actor, case_id: int) -> list[Note]:
 
 
 def record_measure(session: Session, actor: Actor, case_id: int, measure_id: str,
-                   responses: list[int | None], taken_on: date | None = None) -> MeasureResult:
-    """A result taken outside a note (a patient filling a measure before the visit)."""
+                   responses: list[int | None] | dict[str, int | None],
+                   taken_on: date | None = None) -> MeasureResult:
+    """A result taken outside a note (a patient filling a measure before the visit).
+
+    ``responses`` in item order, or by item id or 1-based number (stored in item order)."""
     case = get(session, Case, case_id, "case")
     actor.require("measures.record", patient_id=case.patient_id)
     registry = get_registry()
     if measure_id not in registry.measures:
         raise Invalid(f"no measure {measure_id!r} is installed", field="measure")
     try:
+        responses = list(registry.measures[measure_id].check_responses(responses))
         score = registry.score(measure_id, responses)
     except ResponseError as exc:
         raise Invalid(str(exc), field=f"responses[{exc.item - 1}]" if exc.item else

@@ -15,7 +15,7 @@ from ..errors import ServiceError
 from ..models import FeeSchedule, Location, User, WorkingHours
 from ..models.payers import PAYER_KINDS
 from ..permissions import ROLES
-from ..services import audit, clinic, payers, practitioners, users
+from ..services import audit, clinic, note_templates, payers, practitioners, users
 from .context import actor, current_user, db, rollback, state
 from .forms import FormError, clean, parse, service_errors
 from .models import PackSetting
@@ -159,7 +159,8 @@ def services_page() -> str:
                            services=clinic.list_services(session, who, include_inactive=True),
                            payers=payers.list_payers(session, who), schedules=schedules,
                            disciplines=reg.disciplines, codes=reg.billing_codes,
-                           payer_kinds=PAYER_KINDS)
+                           payer_kinds=PAYER_KINDS,
+                           templates={d: note_templates.offered(reg, d) for d in reg.disciplines})
 
 
 @bp.route("/services", methods=["POST"])
@@ -184,6 +185,9 @@ def create_service() -> Response:
 def update_service(service_id: int) -> Response:
     data = clean(request.form, ("name", "duration_minutes", "buffer_minutes", "price",
                                 "late_cancel_fee"), booleans=("online_bookable", "active"))
+    # Default note templates: a blank choice clears one (the discipline decides again).
+    data.update({k: request.form[k].strip() for k in clinic.TEMPLATE_FIELDS
+                 if k in request.form})
     try:
         clinic.update_service(db(), actor(), service_id, parse(clinic.ServiceUpdate, {
             k: v for k, v in data.items() if v is not None}))

@@ -1,6 +1,6 @@
 """The one gate every page passes: CSRF, sign-in, role and permission, security headers.
 
-Deny by default (INTEROP_SECURITY.md 5, ASVS 8.2.1): a view is reachable only when it is
+Deny by default (OWASP ASVS 5.0, 8.2.1): a view is reachable only when it is
 marked :func:`public` or declares a permission of the core's one permission table
 (:mod:`vesalius.permissions`) with :func:`requires`; anything else answers 403. Blueprints
 that authenticate by themselves (the JSON API's bearer tokens) are left to their own check.

@@ -1,4 +1,4 @@
-"""Server-side, revocable sessions (INTEROP_SECURITY.md 6.3; ASVS 7.2-7.4).
+"""Server-side, revocable sessions (OWASP ASVS 5.0, 7.2-7.4).
 
 Flask's default session is a signed cookie that stays valid after logout. Here the cookie
 holds only a random 256-bit token; the session's data, its user, and its idle and absolute

@@ -36,6 +36,7 @@ from vesalius_sdk import (
     Section,
     TableField,
     TextField,
+    options,
 )
 from vesalius_sdk.safety import consent_field
 
@@ -43,9 +44,6 @@ from .charts import CHART_ID, MERIDIANS
 
 DISCIPLINE = "acupuncture"
 
-
-def options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
-    return tuple(Option(value=value, label=label) for value, label in pairs)
 
 
 SIDE = options(("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral"))
@@ -315,13 +313,14 @@ TREATMENT = NoteTemplate(
             LongTextField(id="report", label="Patient report"),
             ScaleField(id="severity", label="Severity now", low_label="none",
                        high_label="worst imaginable"),
-            CodesField(id="diagnoses", label="Diagnoses"),
+            CodesField(id="diagnoses", label="Diagnoses",
+                       carry_forward_from=("history.diagnoses",)),
         )),
         Section(id="assessment", title="Tongue, pulse and pattern today", fields=(
             TextField(id="tongue", label="Tongue"),
             TextField(id="pulse", label="Pulse"),
             LongTextField(id="pattern", label="Pattern and treatment principle",
-                          carry_forward=True),
+                          carry_forward=True, carry_forward_from=("diagnosis.patterns",)),
         )),
         POINTS,
         CONTACT,

@@ -100,6 +100,19 @@ def needle_count_problems(note: NoteContext) -> list[NoteProblem]:
     return []
 
 
+def adverse_problems(note: NoteContext) -> list[NoteProblem]:
+    """An adverse event is described, as the SDK's safety rule asks of an adverse reaction
+    (this pack's fields keep their own ids: ``response.adverse`` lists the events)."""
+    events = set(note.value("response.adverse", []))
+    if "none" in events and len(events) > 1:
+        return [NoteProblem(field="response.adverse",
+                            message="'None' is ticked beside adverse events: untick one")]
+    if events - {"none"} and not str(note.value("response.notes", "")).strip():
+        return [NoteProblem(field="response.notes", message="An adverse event is recorded: "
+                                                            "describe it and what was done")]
+    return []
+
+
 def validate(note: NoteContext) -> list[NoteProblem]:
     """Every cross-field problem of an acupuncture note."""
     marks = note.value("points.chart", [])
@@ -111,4 +124,5 @@ def validate(note: NoteContext) -> list[NoteProblem]:
                       or any(row.get("electro") is True for row in rows))
     problems += contact_problems(note, needled, electro_points)
     problems += needle_count_problems(note)
+    problems += adverse_problems(note)
     return problems

@@ -5,7 +5,13 @@ number of spinal regions adjusted: 98940 for one or two, 98941 for three or four
 all five; 98943 for any extraspinal region. Several segments of one region count once
 (C3 + C5 + C7 is one region). Sources: AMA CPT Assistant Feb 1997 for the regions,
 chiropractorbillingclarity.com for the counting; the AT modifier on 98940-98942 for active
-(corrective) treatment is Medicare's (CLINICAL.md §2.5). Labels are our own words.
+(corrective) treatment is Medicare's (Medicare Benefit Policy Manual, Pub. 100-02,
+ch. 15, §240.1.3). Labels are our own words.
+
+One spinal and one extraspinal CMT code per day of a case: a code of either kind already
+charged that day by another note of the case (SDK 0.2 ``same_day_notes``) is not billed
+again (CPT's one CMT code per encounter; CMS's medically unlikely edits allow one unit of
+each of 98940-98943 per day).
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ CODES = (
                                         "outside the spine", default_fee=Decimal("35.00"),
                 category="CMT"),
 )
+
+SPINAL_CODES = (SPINAL_1_2, SPINAL_3_4, SPINAL_5)
 
 #: The modifier a payer such as Medicare asks for on spinal CMT given as active treatment.
 ACTIVE_TREATMENT = "AT"
@@ -62,13 +70,29 @@ def cmt_codes(adjusted: Iterable[str]) -> list[str]:
     return codes
 
 
+def charged_today(note: NoteContext) -> dict[str, str]:
+    """The CMT kinds (``spinal``, ``extraspinal``) charged today by the case's other notes,
+    with the id of the note that charged each."""
+    kinds: dict[str, str] = {}
+    for other in note.same_day_notes:
+        for code in other.charged_codes:
+            if code in SPINAL_CODES:
+                kinds.setdefault("spinal", other.id)
+            elif code == EXTRASPINAL:
+                kinds.setdefault("extraspinal", other.id)
+    return kinds
+
+
 def charge_lines(note: NoteContext) -> list[ChargeLine]:
     """One line per CMT code for what the note's spine chart marks as adjusted.
 
     Spinal CMT carries the AT modifier when the case's payer asks for it and the visit is
-    recorded as active treatment; maintenance care never carries it. 98943 never does.
+    recorded as active treatment; maintenance care never carries it. 98943 never does. A
+    kind of CMT another note of the case charged today is left out.
     """
-    codes = cmt_codes(adjusted_regions(note))
+    done = charged_today(note)
+    codes = [code for code in cmt_codes(adjusted_regions(note))
+             if ("extraspinal" if code == EXTRASPINAL else "spinal") not in done]
     wants_at = ACTIVE_TREATMENT in note.case.payer.modifiers and care_type(note) == "active"
     return [
         ChargeLine(code=code, units=1,

@@ -1,8 +1,8 @@
 """Gonstead listings: parse and check the misalignment shorthand written for a segment.
 
 A listing names the direction a segment is misaligned in (the adjustment goes the opposite
-way). The grammar depends on the segment (gonstead.com, "X-Ray & Listing System Terms";
-CLINICAL.md §3.2):
+way). The grammar depends on the segment (Gonstead Clinical Studies Society,
+"X-Ray & Listing System Terms", gonstead.com):
 
 * occiput: ``AS`` or ``PS``, then laterality ``LS`` or ``RS``, then optionally the condyle's
   rotation on the side of laterality: ``LA``/``LP`` with ``LS``, ``RA``/``RP`` with ``RS``

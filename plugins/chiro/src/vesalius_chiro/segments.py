@@ -3,7 +3,7 @@
 One table feeds the chart, the listing parser and the CMT rule, so that a segment cannot be
 drawn in one region and billed in another. Segment names follow the Medicare Benefit Policy
 Manual §240.1.4 (occiput, C1-C7, T1-T12, costovertebral R1-R12, L1-L5, ilii, sacrum,
-coccyx); the CMT regions follow AMA CPT Assistant, Feb 1997 (CLINICAL.md §2.5, §3.2).
+coccyx); the CMT regions follow AMA, CPT Assistant, February 1997 (CMT and OMT body regions).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     **{f"T{n}": (f"D{n}",) for n in range(1, 13)},
 }
 
-#: ICD-10-CM segmental and somatic dysfunction code of each region (CLINICAL.md §2.9).
+#: ICD-10-CM segmental and somatic dysfunction code of each region (ICD-10-CM M99.0x, CMS/NCHS).
 DYSFUNCTION_CODE: dict[str, str] = {
     "head": "M99.00",
     "cervical": "M99.01",

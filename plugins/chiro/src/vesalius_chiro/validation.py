@@ -6,6 +6,8 @@ Each rule is a small pure function of the note returning problems named by field
   ticked needs the action taken on it, an adverse reaction its details;
 * an examination's diagnosis names the segmental dysfunction (M99.0x) of every region where
   a subluxation is charted;
+* CMT adjusted here but charged today by another note of the case is not billed again (a
+  warning);
 * for Medicare, spinal CMT on active treatment needs PART in each region adjusted (two of
   the four, one of them asymmetry or range of motion; Benefit Policy Manual §240.1.2) and a
   segmental dysfunction code of a spinal region as the primary diagnosis (CMS, Medicare
@@ -23,7 +25,7 @@ from vesalius_sdk import CodesField, NoteContext, NoteProblem
 from vesalius_sdk.safety import safety_problems
 
 from . import segments
-from .billing import spinal_regions
+from .billing import EXTRASPINAL, charged_today, cmt_codes, spinal_regions
 from .notes import adjusted_regions, care_type, meets_part, part_by_region, spine_marks
 from .templates import template_of
 
@@ -100,10 +102,23 @@ def medicare_cmt(note: NoteContext) -> Iterator[NoteProblem]:
         )
 
 
+def cmt_once_a_day(note: NoteContext) -> Iterator[NoteProblem]:
+    """A warning where CMT adjusted here is not billed: another note charged it today."""
+    done = charged_today(note)
+    for code in cmt_codes(adjusted_regions(note)):
+        kind = "extraspinal" if code == EXTRASPINAL else "spinal"
+        if kind in done:
+            yield NoteProblem(field=_path_of(note, "spine"), severity="warning",
+                              message=f"{kind.capitalize()} CMT was already charged today for "
+                                      f"this case (note {done[kind]}): {code} is not billed "
+                                      "again")
+
+
 RULES: tuple[Callable[[NoteContext], Iterator[NoteProblem]], ...] = (
     safety,
     subluxation_codes,
     medicare_cmt,
+    cmt_once_a_day,
 )
 
 

@@ -2,8 +2,13 @@
 
 OMT (osteopathic manipulative treatment) is untimed and billed once per encounter by the
 number of body regions treated: 98925 for one or two, 98926 three or four, 98927 five or
-six, 98928 seven or eight, 98929 nine or ten (AAP OMT coding fact sheet; CLINICAL.md §2.6).
+six, 98928 seven or eight, 98929 nine or ten (AMA CPT 98925-98929;
+American Academy of Pediatrics, "Osteopathic Manipulative Treatment Coding Fact Sheet").
 Labels are our own words.
+
+One OMT code per day of a case: when another note of the case charged one that day (SDK 0.2
+``same_day_notes``), this note bills none (CMS's medically unlikely edits allow one unit of
+98925-98929 per day); validation warns so.
 """
 
 from __future__ import annotations
@@ -46,7 +51,17 @@ def omt_code(treated: Iterable[str]) -> str | None:
     return None
 
 
+def omt_charged_today(note: NoteContext) -> tuple[str, str] | None:
+    """``(note id, code)`` of an OMT code another note of the case charged today."""
+    omt = {c.code for c in CODES}
+    return next(((other.id, code) for other in note.same_day_notes
+                 for code in other.charged_codes if code in omt), None)
+
+
 def charge_lines(note: NoteContext) -> list[ChargeLine]:
-    """One OMT line for the regions the note's body chart marks with a technique."""
+    """One OMT line for the regions the note's body chart marks with a technique, unless
+    another note of the case charged OMT today."""
     code = omt_code(treated_regions(note))
-    return [ChargeLine(code=code, units=1)] if code else []
+    if code is None or omt_charged_today(note):
+        return []
+    return [ChargeLine(code=code, units=1)]

@@ -2,8 +2,9 @@
 
 The regions are those of OMT billing (CPT 98925-98929): head, cervical, thoracic, lumbar,
 sacral, pelvic, lower extremities, upper extremities, rib cage, abdomen and viscera; both
-extremities of a pair count as one region (AAP OMT coding fact sheet, CLINICAL.md §2.6).
-Each has an ICD-10-CM somatic dysfunction code M99.00-M99.09 (CLINICAL.md §2.9).
+extremities of a pair count as one region (American Academy of Pediatrics, "Osteopathic
+Manipulative Treatment Coding Fact Sheet").
+Each has an ICD-10-CM somatic dysfunction code M99.00-M99.09.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Small pure rules, each returning problems named by field:
   dysfunction finding (at least one TART element) and that region's somatic dysfunction
   code M99.0x among the diagnoses (American Academy of Pediatrics, "Osteopathic
   Manipulative Treatment Coding Fact Sheet"; ICD-10-CM M99.00-M99.09). A note whose
-  diagnosis field is empty is judged by the case's diagnoses.
+  diagnosis field is empty is judged by the case's diagnoses;
+* OMT given here but charged today by another note of the case is not billed (a warning).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from vesalius_sdk import CodesField, NoteContext, NoteProblem
 from vesalius_sdk.safety import safety_problems
 
+from .billing import omt_charged_today, omt_code
 from .notes import tart_by_region, treated_regions
 from .regions import DYSFUNCTION_CODE, LABEL
 from .templates import template_of
@@ -61,9 +63,19 @@ def common_safety(note: NoteContext) -> Iterator[NoteProblem]:
     yield from safety_problems(note.model_copy(update={"template": template_of(note)}))
 
 
+def omt_once_a_day(note: NoteContext) -> Iterator[NoteProblem]:
+    today = omt_charged_today(note)
+    code = omt_code(treated_regions(note))
+    if today and code:
+        yield NoteProblem(field=_field_path(note, "body"), severity="warning",
+                          message=f"OMT ({today[1]}) was already charged today for this case "
+                                  f"(note {today[0]}): {code} is not billed again")
+
+
 RULES: tuple[Callable[[NoteContext], Iterator[NoteProblem]], ...] = (
     common_safety,
     billed_regions_documented,
+    omt_once_a_day,
 )
 
 

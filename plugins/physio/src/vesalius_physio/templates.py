@@ -10,7 +10,8 @@ Daily charting: the initial assessment is the discipline's default for a case's 
 and the follow-up for later ones. Copy-forward takes the SDK's default (body chart,
 diagnosis codes, goals, plan) plus the plan of care (frequency, duration, interventions,
 plan notes) of a re-assessment and the whole prescription of an exercise programme; never
-today's report, measures or procedures.
+today's report, measures or procedures. The host copies by path, so fields that should
+pass from one template to another share it (``assessment.diagnosis_codes``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ F = TypeVar("F", LongTextField, MultiChoiceField, NumberField, TableField, TextF
 
 BODY_CHART = ChartField(id="body_chart", label="Body chart", chart=BODY_CHART_ID,
                         help="Where the symptoms are, their type, intensity and depth.")
+#: The body chart of later notes, which keep it under ``objective``: the first follow-up
+#: starts from the initial assessment's chart (``subjective.body_chart``).
+BODY_CHART_LATER = BODY_CHART.model_copy(update={"carry_forward_from": ("subjective.body_chart",)})
 DIAGNOSIS = CodesField(id="diagnosis_codes", label="Diagnosis (ICD-10-CM)",
                        help="Needed to sign an initial assessment.")
 
@@ -255,6 +259,8 @@ FOLLOW_UP_NOTE = NoteTemplate(
     title="Physiotherapy follow-up (SOAP)",
     discipline=DISCIPLINE,
     kind="follow-up",
+    # 2: the diagnosis codes are on the follow-up too, carried forward.
+    version=2,
     default_for=("follow-up",),
     description="A treatment visit: report, findings, what was done and for how long, "
                 "assessment and plan.",
@@ -268,7 +274,7 @@ FOLLOW_UP_NOTE = NoteTemplate(
         )),
         Section(id="objective", title="Objective", fields=(
             LongTextField(id="findings", label="Findings"),
-            BODY_CHART,
+            BODY_CHART_LATER,
             f.ROM_TABLE,
             f.STRENGTH_TABLE,
             f.SPECIAL_TESTS_TABLE,
@@ -281,9 +287,13 @@ FOLLOW_UP_NOTE = NoteTemplate(
         Section(id="assessment", title="Assessment", fields=(
             ChoiceField(id="progress", label="Progress", options=PROGRESS),
             LongTextField(id="assessment", label="Assessment", required=True),
+            # At the initial assessment's path, so copy-forward brings it to every visit.
+            CodesField(id="diagnosis_codes", label="Diagnosis (ICD-10-CM)",
+                       help="Carried from the last note; update when it changes."),
         )),
         Section(id="plan", title="Plan", fields=(
-            LongTextField(id="plan", label="Plan", required=True),
+            LongTextField(id="plan", label="Plan", required=True,
+                          carry_forward_from=("plan.plan_notes",)),
             BooleanField(id="home_programme_updated", label="Home programme updated"),
             DateField(id="next_visit", label="Next visit"),
         )),
@@ -303,7 +313,7 @@ RE_ASSESSMENT_NOTE = NoteTemplate(
                           required=True),
             ChoiceField(id="overall_change", label="Patient's rating of change",
                         options=OVERALL_CHANGE),
-            BODY_CHART,
+            BODY_CHART_LATER,
             f.PAIN_BEST,
             f.PAIN_WORST,
             ChoiceField(id="hep_adherence", label="Home programme", options=HEP_ADHERENCE),

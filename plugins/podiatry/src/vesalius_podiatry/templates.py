@@ -37,6 +37,7 @@ from vesalius_sdk import (
     Section,
     TableField,
     TextField,
+    options,
 )
 
 from .billing import CLASS_B_PULSES, CLASS_C, ORTHOSIS_CODES, TROPHIC_CHANGES
@@ -44,9 +45,6 @@ from .charts import CHART_ID, NAIL_IDS, SITES
 
 DISCIPLINE = "podiatry"
 
-
-def options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
-    return tuple(Option(value=value, label=label) for value, label in pairs)
 
 
 def per_side(field_id: str, label: str, choices: tuple[Option, ...]) -> tuple[ChoiceField, ...]:
@@ -332,23 +330,26 @@ ROUTINE_FOOT_CARE = NoteTemplate(
         )),
         Section(id="coverage", title="Qualifying condition", fields=(
             MultiChoiceField(id="conditions", label="Systemic condition(s)",
-                             options=CONDITIONS, carry_forward=True),
+                             options=CONDITIONS, carry_forward=True,
+                             carry_forward_from=("history.conditions",)),
             TextField(id="managing_physician", label="Physician managing the condition",
                       carry_forward=True),
             DateField(id="physician_last_seen", label="Last seen by that physician",
                       carry_forward=True),
-            CodesField(id="diagnoses", label="Diagnoses"),
+            CodesField(id="diagnoses", label="Diagnoses",
+                       carry_forward_from=("assessment.diagnoses",)),
         )),
         class_findings(),
         Section(id="findings", title="Findings", fields=(
-            ChartField(id="foot_chart", label="Lesions and nails", chart=CHART_ID),
+            ChartField(id="foot_chart", label="Lesions and nails", chart=CHART_ID,
+                       carry_forward_from=("dermatological.foot_chart",)),
             LongTextField(id="notes", label="Skin, nail and circulation notes"),
         )),
         TREATMENT,
         Section(id="plan", title="Plan", fields=(
             NumberField(id="next_visit_weeks", label="Next visit in", unit="weeks",
                         minimum=0, maximum=52, integer=True, carry_forward=True),
-            LongTextField(id="plan", label="Plan"),
+            LongTextField(id="plan", label="Plan", carry_forward_from=("assessment.plan",)),
         )),
     ),
 )

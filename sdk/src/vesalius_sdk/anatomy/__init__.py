@@ -19,15 +19,18 @@ views (body back, spine) draw the patient's left on the viewer's left. Every fig
 its sides.
 
 Figures: :func:`body_front`, :func:`body_back`, :func:`body_side`, :func:`spine`,
-:func:`feet_dorsal`, :func:`feet_plantar`.
+:func:`feet_dorsal`, :func:`feet_plantar`, :func:`feet_medial`, :func:`hand_dorsal`,
+:func:`hand_palmar`.
 """
 
 from ._geometry import smooth_path
 from .body import body_back, body_front
-from .feet import feet_dorsal, feet_plantar
+from .feet import feet_dorsal, feet_medial, feet_plantar
 from .figure import Figure, placement_at, placement_on, region_at, region_on
+from .hands import hand_dorsal, hand_palmar
 from .side import body_side
 from .spine import spine
 
-__all__ = ["Figure", "body_back", "body_front", "body_side", "feet_dorsal", "feet_plantar",
-           "placement_at", "placement_on", "region_at", "region_on", "smooth_path", "spine"]
+__all__ = ["Figure", "body_back", "body_front", "body_side", "feet_dorsal", "feet_medial",
+           "feet_plantar", "hand_dorsal", "hand_palmar", "placement_at", "placement_on",
+           "region_at", "region_on", "smooth_path", "spine"]

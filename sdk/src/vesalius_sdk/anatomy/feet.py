@@ -1,4 +1,5 @@
-"""Both feet from above and from below (:func:`feet_dorsal`, :func:`feet_plantar`).
+"""Both feet from above, below and the inside (:func:`feet_dorsal`, :func:`feet_plantar`,
+:func:`feet_medial`).
 
 Drawn once from one right-foot outline in local coordinates (``x`` from the medial border
 0 to the lateral border about 147, ``y`` from the toe tips 0 to the back of the heel 400;
@@ -21,6 +22,16 @@ Anchors: every part's centre by its name, and ``nail_1`` ... ``nail_5``,
 ``mtpj_5_lateral``, ``malleolus_medial``, ``malleolus_lateral`` (dorsal);
 ``met_head_1`` ... ``met_head_5``, ``heel``, ``arch`` (plantar). Small landmarks have a
 natural size (``figure.sizes``) that :func:`~vesalius_sdk.anatomy.region_at` uses.
+
+The medial view shows each foot's inner side, standing, drawn at 0.42 of the other views'
+scale so that both fit side by side: left foot on the left with its toes towards the
+middle, right foot on the right, toes towards the middle; the medial longitudinal arch
+lifts off the ground between the heel and the first metatarsal head, the medial malleolus
+sits above the talus at the ankle, behind the navicular. Parts (each side):
+``forefoot_medial``, ``midfoot_medial``, ``rearfoot_medial`` (heel and ankle),
+``hallux_medial``. Anchors: parts' centres, ``malleolus_medial``, ``navicular``,
+``mtpj_1``, ``ip_1`` (hallux interphalangeal joint), ``nail_1``, ``arch``, ``heel``,
+``achilles_insertion``.
 """
 
 from __future__ import annotations
@@ -28,8 +39,8 @@ from __future__ import annotations
 from functools import cache
 
 from ..charts import Decoration, Path, Polygon
-from ._geometry import Point, band_between, capsule, centroid, clip, sample_smooth, smooth_path
-from .figure import Figure
+from ._geometry import Point, band_between, capsule, clip, sample_smooth, smooth_path
+from .figure import Figure, both_sides
 
 VIEW_WIDTH = 380.0
 VIEW_HEIGHT = 446.0
@@ -168,22 +179,64 @@ def _decorations(dorsal: bool) -> tuple[Decoration, ...]:
 
 
 def _figure(dorsal: bool) -> Figure:
-    parts_local, spots_local = _local(dorsal)
-    parts: dict[str, tuple[Point, ...]] = {}
-    anchors: dict[str, Point] = {}
-    sizes: dict[str, tuple[float, float]] = {}
-    for side in SIDES:
-        for name, points in parts_local.items():
-            placed = tuple(_place(side, p) for p in points)
-            parts[f"{name}_{side}"] = placed
-            cx, cy = centroid(list(placed))
-            anchors[f"{name}_{side}"] = (round(cx, 1), round(cy, 1))
-        for name, (centre, rx, ry) in spots_local.items():
-            anchors[f"{name}_{side}"] = _place(side, centre)
-            sizes[f"{name}_{side}"] = (round(rx, 2), round(ry, 2))
+    parts, anchors, sizes = both_sides(*_local(dorsal), _place)
     return Figure(name="feet_dorsal" if dorsal else "feet_plantar", width=VIEW_WIDTH,
                   height=VIEW_HEIGHT, decorations=_decorations(dorsal), anchors=anchors,
                   parts=parts, sizes=sizes)
+
+
+# Right foot seen from its medial side, toes on the local left: x from the hallux tip 0 to
+# the back of the heel 400, y upwards from the ground 0 (same length units as above).
+MEDIAL_SIDE: tuple[Point, ...] = (
+    (0, 14), (4, 4), (30, 0), (70, 2), (105, 0), (135, 8), (175, 21), (215, 29),
+    (255, 26), (300, 12), (340, 2), (372, 0), (396, 14), (402, 42), (394, 78),
+    (386, 130), (384, 190), (386, 230), (296, 230), (300, 180), (290, 140), (262, 108),
+    (220, 86), (170, 68), (120, 52), (80, 40), (46, 34), (14, 30),
+)
+MEDIAL_SCALE = 0.42
+MEDIAL_HEIGHT = 130.0
+MEDIAL_SPOTS: dict[str, tuple[Point, float, float]] = {
+    "malleolus_medial": ((330, 142), 22, 24),
+    "navicular": ((252, 86), 18, 16),
+    "mtpj_1": ((100, 26), 22, 20),
+    "ip_1": ((40, 18), 16, 14),
+    "nail_1": ((12, 24), 12, 7),
+    "arch": ((210, 46), 40, 16),
+    "heel": ((360, 30), 30, 26),
+    "achilles_insertion": ((396, 62), 12, 20),
+}
+#: Zones of the medial view: name -> (x from, x to) along the foot.
+MEDIAL_ZONES = {"hallux_medial": (0, 60), "forefoot_medial": (60, 170),
+                "midfoot_medial": (170, 300), "rearfoot_medial": (300, 410)}
+
+
+def _medial_place(side: str, p: Point) -> Point:
+    """Local right-foot medial coordinates -> view coordinates: toes towards the middle."""
+    x = p[0] * MEDIAL_SCALE
+    vx = MIDLINE + 8 + x if side == "right" else MIDLINE - 8 - x
+    return (round(vx, 1), round(MEDIAL_HEIGHT - 12 - p[1] * MEDIAL_SCALE, 1))
+
+
+@cache
+def feet_medial() -> Figure:
+    """Both feet from the inside, toes towards the middle (module docs for names)."""
+    outline = sample_smooth(MEDIAL_SIDE, steps=5)
+    zones = {name: clip(clip(outline, lambda p, x0=x0: p[0] - x0), lambda p, x1=x1: x1 - p[0])
+             for name, (x0, x1) in MEDIAL_ZONES.items()}
+    parts, anchors, sizes = both_sides(zones, MEDIAL_SPOTS, _medial_place, MEDIAL_SCALE)
+    decorations: list[Decoration] = []
+    for side in SIDES:
+        decorations.append(Decoration(shape=Path(
+            d=smooth_path([_medial_place(side, p) for p in MEDIAL_SIDE]))))
+        (nx, ny), (rx, ry) = anchors[f"nail_1_{side}"], sizes[f"nail_1_{side}"]
+        decorations.append(Decoration(shape=Path(
+            d=f"M{nx - rx:.1f},{ny:.1f} Q{nx:.1f},{ny - ry * 1.6:.1f} {nx + rx:.1f},{ny:.1f}"),
+            role="detail"))
+        label_x = MIDLINE + (1 if side == "right" else -1) * 92
+        decorations.append(Decoration(text=f"{side.capitalize()} foot, medial",
+                                      at=(label_x - 38, MEDIAL_HEIGHT - 1), role="label"))
+    return Figure(name="feet_medial", width=VIEW_WIDTH, height=MEDIAL_HEIGHT,
+                  decorations=tuple(decorations), anchors=anchors, parts=parts, sizes=sizes)
 
 
 @cache

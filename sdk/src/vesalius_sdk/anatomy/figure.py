@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .._base import Frozen
@@ -116,6 +116,33 @@ def crossings(polygon: Sequence[Sequence[float]], y: float) -> list[float]:
         if (y0 <= y < y1) or (y1 <= y < y0):
             xs.append(x0 + (y - y0) * (x1 - x0) / (y1 - y0))
     return xs
+
+
+Spot = tuple[Point, float, float]
+
+
+def both_sides(parts: Mapping[str, Sequence[Point]], spots: Mapping[str, Spot],
+               place: Callable[[str, Point], Point], scale: float = 1.0
+               ) -> tuple[dict[str, tuple[Point, ...]], dict[str, Point],
+                          dict[str, tuple[float, float]]]:
+    """Parts and landmarks drawn once for one side, placed for both: ``(parts, anchors,
+    sizes)`` named ``<name>_left`` and ``<name>_right``. ``place(side, point)`` maps a local
+    point into the view; ``spots`` are ``(centre, rx, ry)`` (radii 0: no natural size),
+    radii multiplied by ``scale``. Every part's centre is an anchor of the part's name."""
+    out_parts: dict[str, tuple[Point, ...]] = {}
+    anchors: dict[str, Point] = {}
+    sizes: dict[str, tuple[float, float]] = {}
+    for side in ("left", "right"):
+        for name, points in parts.items():
+            placed = tuple(place(side, p) for p in points)
+            out_parts[f"{name}_{side}"] = placed
+            cx, cy = centroid(list(placed))
+            anchors[f"{name}_{side}"] = (round(cx, 1), round(cy, 1))
+        for name, (centre, rx, ry) in spots.items():
+            anchors[f"{name}_{side}"] = place(side, centre)
+            if rx and ry:
+                sizes[f"{name}_{side}"] = (round(rx * scale, 2), round(ry * scale, 2))
+    return out_parts, anchors, sizes
 
 
 # --- moving drawings -------------------------------------------------------------------------

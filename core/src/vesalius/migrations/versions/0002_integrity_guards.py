@@ -4,7 +4,7 @@
   no-show) may not overlap another such appointment of the same practitioner, nor of the
   same room. PostgreSQL: exclusion constraints over half-open ``tstzrange``s (btree_gist).
   SQLite: BEFORE INSERT/UPDATE triggers; SQLite serialises writers, so the check inside the
-  write statement is race-free (INTEROP_SECURITY.md section 7).
+  write statement is race-free.
 - Appointments run forwards and last at most 24 hours (which also bounds the overlap scan).
 - A signed note's content never changes and a signed note is never deleted; the only change
   allowed is marking it entered-in-error. Addenda, measure results of signed notes and the

@@ -15,6 +15,33 @@ branch_labels = None
 depends_on = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+#: A signed note's copy-forward record is part of it, like the columns 0002 guards.
+GUARDED = ("copied_from_id", "carried")
+MESSAGE = "a signed note cannot be changed: add an addendum"
+SQLITE_GUARD = f"""
+CREATE TRIGGER notes_signed_copy_fixed BEFORE UPDATE ON notes
+WHEN OLD.signed_at IS NOT NULL AND ({" OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in GUARDED)})
+BEGIN
+    SELECT RAISE(ABORT, '{MESSAGE}');
+END
+"""
+POSTGRES_GUARD = (
+    f"""
+    CREATE FUNCTION vesalius_note_copy_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF OLD.signed_at IS NOT NULL AND (
+            {" OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in GUARDED)})
+        THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    """
+    CREATE TRIGGER notes_signed_copy_guard BEFORE UPDATE ON notes
+    FOR EACH ROW EXECUTE FUNCTION vesalius_note_copy_guard()
+    """,
+)
 
 
 def upgrade() -> None:
@@ -33,12 +60,21 @@ def upgrade() -> None:
                    "REFERENCES notes (id)")
     op.add_column("notes", sa.Column("carried", JSON, nullable=False,
                                      server_default=sa.text("'{}'")))
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in POSTGRES_GUARD:
+            op.execute(statement)
+    else:
+        op.execute(SQLITE_GUARD)
 
 
 def downgrade() -> None:
     # In place (SQLite >= 3.35 drops a column without copying the table; triggers kept).
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS notes_signed_copy_guard ON notes")
+        op.execute("DROP FUNCTION IF EXISTS vesalius_note_copy_guard()")
         op.drop_constraint("fk_notes_copied_from_id_notes", "notes", type_="foreignkey")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS notes_signed_copy_fixed")
     for table, column in (("notes", "carried"), ("notes", "copied_from_id"),
                           ("services", "follow_up_template_id"),
                           ("services", "initial_template_id")):

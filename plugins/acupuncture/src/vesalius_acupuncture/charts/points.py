@@ -1,6 +1,8 @@
 """The standard acupuncture points: 361 on the 14 meridians, a few extra points, and codes.
 
-Meridian codes and point counts follow the WHO standard (CLINICAL.md §3.3): LU 11, LI 20,
+Meridian codes and point counts follow the WHO standard (WHO Regional Office for the
+Western Pacific, *WHO Standard Acupuncture Point Locations in the Western Pacific Region*,
+2008): LU 11, LI 20,
 ST 45, SP 21, HT 9, SI 19, BL 67, KI 27, PC 9, TE 23, GB 44, LR 14, GV 28, CV 24 = 361.
 Codes are written without a zero pad (``LI4``, not ``LI04``). Older and national codes are
 accepted on input through :func:`normalise_point`: UB (BL), HE (HT), P/HC (PC),
@@ -125,7 +127,8 @@ EXTRA_POINTS: dict[str, str] = {
 #: Extra points on the midline (no side to choose).
 MIDLINE_EXTRAS = frozenset({"EX-HN3", "EX-B8"})
 #: Other codes for an extra point. GV29 for Yintang is reported for the Chinese national
-#: standard; CLINICAL.md §3.3 marks it unverified, so it is only an input alias.
+#: standard, which we could not verify against the standard's text, so it is only an input
+#: alias.
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {"EX-HN3": ("GV29",)}
 
 

@@ -1,14 +1,15 @@
-"""What the back and neck Bournemouth Questionnaires share (CLINICAL.md §1.13).
+"""What the back and neck Bournemouth Questionnaires share.
 
 Seven 0-10 ratings, all oriented so that higher is worse; the total is their sum, 0-70
-(Bolton & Breen 1999, back; Bolton & Humphreys 2002, neck; medicalalgorithms.com and
-physio-pedia summaries). No published rule for missing items was found, so any blank makes
-the questionnaire not scorable rather than a guessed total.
+(Bolton & Breen 1999, back; Bolton & Humphreys 2002, neck). No published rule for missing
+items was found, so any blank makes the questionnaire not scorable rather than a guessed
+total (our policy, declared as the measures' missing rule). Each item is an 11-point
+numeric rating with words at its two ends, as on the published form.
 """
 
 from __future__ import annotations
 
-from vesalius_sdk import MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.measures import Responses
 from vesalius_sdk.scoring import missing
 
@@ -16,8 +17,17 @@ LICENCE = ("Bournemouth Questionnaire © Bolton et al. / AECC University College
            "for software is unconfirmed, so the published item wording is not included: "
            "items carry our own short labels. A clinic may load the wording it is licensed "
            "to use.")
-SOURCE = ("Bolton & Breen 1999 (back), Bolton & Humphreys 2002 (neck); "
-          "medicalalgorithms.com/bournemouth-questionnaire (CLINICAL.md §1.13)")
+BACK = ("Bolton JE, Breen AC. The Bournemouth Questionnaire: a short-form comprehensive "
+        "outcome measure. I. Psychometric properties in back pain patients. J Manipulative "
+        "Physiol Ther 1999;22(8):503-10.")
+NECK = ("Bolton JE, Humphreys BK. The Bournemouth Questionnaire: a short-form comprehensive "
+        "outcome measure. II. Psychometric properties in neck pain patients. J Manipulative "
+        "Physiol Ther 2002;25(3):141-8.")
+MISSING = MissingRule(
+    max_missing=0,
+    text="Every item is needed: with any item unanswered the questionnaire is not scored "
+         "(no published rule; our policy).",
+)
 
 
 def items(daily_activities: str) -> tuple[MeasureItem, ...]:
@@ -48,13 +58,13 @@ def score(measure: OutcomeMeasure, responses: Responses) -> Score:
     return measure.result(float(sum(responses)))  # type: ignore[arg-type]
 
 
-def examples(version: str) -> tuple[WorkedExample, ...]:
+def examples(source: str) -> tuple[WorkedExample, ...]:
+    """Worked examples of the sum rule of ``source`` (the back or neck publication)."""
     return (
         WorkedExample(responses=(6, 5, 7, 3, 2, 4, 5), value=32, complete=True,
-                      source="CLINICAL.md §1.13 worked example: [6,5,7,3,2,4,5] = 32/70"),
+                      source=f"{source} Sum rule: [6,5,7,3,2,4,5] = 32/70"),
         WorkedExample(responses=(10,) * 7, value=70, complete=True,
-                      source=f"Bournemouth Questionnaire ({version}) range 0-70, sum of "
-                             "seven 0-10 items (CLINICAL.md §1.13)"),
+                      source=f"{source} Range 0-70, the sum of seven 0-10 items"),
         WorkedExample(responses=(6, 5, 7, None, 2, 4, 5), value=None, complete=False,
-                      source="CLINICAL.md §1.13: no missing-item rule found, not scored"),
+                      source="No published missing-item rule: not scored (our policy)"),
     )

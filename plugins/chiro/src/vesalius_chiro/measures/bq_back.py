@@ -1,4 +1,4 @@
-"""Bournemouth Questionnaire, back version (Bolton & Breen 1999), CLINICAL.md §1.13."""
+"""Bournemouth Questionnaire, back version (Bolton & Breen 1999)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,15 @@ BQ_BACK = OutcomeMeasure(
     # Newell & Bolton (Spine 2010) found 26 points for acute and 18 for subacute/chronic low
     # back pain; the smaller is the default because most chiropractic episodes are not acute.
     mcid=18,
-    mcid_source="Newell & Bolton, Spine 2010: 18 points subacute/chronic, 26 points acute low "
-                "back pain (CLINICAL.md §1.13)",
+    mcid_source="Newell D, Bolton JE. Responsiveness of the Bournemouth Questionnaire in "
+                "determining minimal clinically important change in subgroups of low back "
+                "pain patients. Spine 2010;35(19):1801-6: 18 points subacute/chronic, 26 "
+                "points acute.",
     licence=bq.LICENCE,
     item_text_included=False,
-    source=bq.SOURCE,
+    source=bq.BACK,
+    missing_rule=bq.MISSING,
     instructions="Seven ratings 0-10 about the past week; every item is needed.",
     disciplines=("chiro",),
-    examples=bq.examples("back"),
+    examples=bq.examples(bq.BACK),
 )

@@ -1,7 +1,7 @@
-"""Bournemouth Questionnaire, neck version (Bolton & Humphreys 2002), CLINICAL.md §1.13.
+"""Bournemouth Questionnaire, neck version (Bolton & Humphreys 2002).
 
-The neck version changes only the examples of the daily-activities item. No minimal
-clinically important change for the neck version is given in CLINICAL.md, so none is set.
+The neck version changes only the examples of the daily-activities item. We found no
+published minimal clinically important change for the neck version, so none is set.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ BQ_NECK = OutcomeMeasure(
     unit="points",
     licence=bq.LICENCE,
     item_text_included=False,
-    source=bq.SOURCE,
+    source=bq.NECK,
+    missing_rule=bq.MISSING,
     instructions="Seven ratings 0-10 about the past week; every item is needed.",
     disciplines=("chiro",),
-    examples=bq.examples("neck"),
+    examples=bq.examples(bq.NECK),
 )

@@ -1,18 +1,21 @@
-"""Roland-Morris Disability Questionnaire, 24 items (CLINICAL.md §1.9).
+"""Roland-Morris Disability Questionnaire, 24 items (Roland & Morris 1983).
 
 The score is the number of statements ticked, 0-24. An item left blank counts as "no": the
 form is a tick list and "if patients indicate in any way that an item is not applicable ...
-scored 'No'" (scientificspine.com). A form with nothing recorded at all is not scored.
+scored 'No'" (Roland & Fairbank 2000). A form with nothing recorded at all is not scored.
 """
 
 from __future__ import annotations
 
-from vesalius_sdk import MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.measures import Responses
 from vesalius_sdk.scoring import answered, missing
 
-SOURCE = ("Roland & Morris 1983; scoring per scientificspine.com/spine-scores/"
-          "roland-morris-disability-questionnaire (CLINICAL.md §1.9)")
+SOURCE = ("Roland M, Morris R. A study of the natural history of back pain. Part I: "
+          "development of a reliable and sensitive measure of disability in low-back pain. "
+          "Spine 1983;8(2):141-4.")
+SCORING = ("Roland M, Fairbank J. The Roland-Morris Disability Questionnaire and the Oswestry "
+           "Disability Questionnaire. Spine 2000;25(24):3115-24.")
 
 # Our own short labels of the topic of each statement, in the published order.
 _LABELS = (
@@ -52,29 +55,34 @@ RMDQ = OutcomeMeasure(
     maximum=24,
     unit="points",
     mcid=5,
-    mcid_source="Ostelo et al. 2008, Spine 33(1):90-94 (5 points or 30%) (CLINICAL.md §1.9)",
+    mcid_source="Ostelo RW et al. Interpreting change scores for pain and functional status "
+                "in low back pain. Spine 2008;33(1):90-4 (5 points or 30%).",
     licence="RMDQ © Roland & Morris. The 2000 statement (Roland & Fairbank, Spine) waives "
             "permission for the appendix forms, but electronic and commercial use is "
             "unconfirmed, so the published statements are not included: items carry our own "
             "short labels. A clinic may load the wording it is licensed to use.",
     item_text_included=False,
     source=SOURCE,
+    missing_rule=MissingRule(
+        text="A statement left blank counts as 'no' (not ticked); only a form with nothing "
+             "recorded is not scored.",
+        source=SCORING,
+    ),
     instructions="Tick (1) each statement that applies today; leave the rest blank or 0. "
                  "Scores under 4 or over 20 may not show change (floor and ceiling).",
     disciplines=("chiro",),
     examples=(
         WorkedExample(responses=(1,) * 9 + (0,) * 15, value=9, complete=True,
-                      source="CLINICAL.md §1.9 worked example: 9 ticks -> 9/24"),
+                      source=f"{SOURCE} Count rule: 9 ticks -> 9/24"),
         WorkedExample(responses=(1,) * 12 + (0,) * 12, value=12, complete=True,
-                      source="yhocphuchoi.com rehab-scales roland-morris (CLINICAL.md §1.9): "
-                             "12 at baseline"),
+                      source=f"{SOURCE} Count rule: 12 ticks at baseline -> 12"),
         WorkedExample(responses=(1,) * 2 + (0,) * 22, value=2, complete=True,
-                      source="yhocphuchoi.com rehab-scales roland-morris (CLINICAL.md §1.9): "
-                             "2 at follow-up, an 83% improvement from 12"),
+                      source=f"{SOURCE} Count rule: 2 at follow-up, an 83% improvement "
+                             "from 12"),
         WorkedExample(responses=(1,) * 9 + (None,) * 15, value=9, complete=False,
-                      source="scientificspine.com (CLINICAL.md §1.9): items not marked are "
+                      source=f"{SCORING}: items not marked are "
                              "scored 'No'"),
         WorkedExample(responses=(None,) * 24, value=None, complete=False,
-                      source="Nothing recorded: no form to score (CLINICAL.md §1.9)"),
+                      source="Nothing recorded: no form to score (our rule)"),
     ),
 )

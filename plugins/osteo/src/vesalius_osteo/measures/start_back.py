@@ -12,7 +12,7 @@ Source: Keele University, "Using and scoring the Keele STarT Back Screening Tool
 
 from __future__ import annotations
 
-from vesalius_sdk import MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.measures import Responses
 from vesalius_sdk.scoring import missing
 
@@ -72,6 +72,8 @@ START_BACK = OutcomeMeasure(
             "clinic may load the wording it is licensed to use.",
     item_text_included=False,
     source=SOURCE,
+    missing_rule=MissingRule(max_missing=0, text="Every item is needed: the tool gives no "
+                             "rule for unanswered items, so with any blank it is not scored."),
     instructions="For low back pain, about the last two weeks. Items 1-8 agree or disagree; "
                  "item 9 on five steps. The band is the risk group: low, medium or high.",
     disciplines=("osteo",),

@@ -1,7 +1,8 @@
 """The physiotherapy body chart ``physio.body``: anterior and posterior views.
 
-Sixty-seven regions at the resolution a physiotherapist charts symptoms (the regions of
-CLINICAL.md 3.1, split front and back), each left and right where paired. Region ids are
+Sixty-seven regions at the resolution a physiotherapist charts symptoms (our own region set
+in the manner of the Michigan Body Map, Brummett CM et al., Reg Anesth Pain Med
+2016;41(4):479-87, split front and back), each left and right where paired. Region ids are
 stable forever (signed notes store them): ``<part>-<right|left>`` or a midline part alone.
 
 The drawing is the SDK's shared standing figure (:func:`vesalius_sdk.anatomy.body_front`
@@ -99,8 +100,8 @@ def _mark(mark_id: str, label: str, symbol: Symbol, abbreviation: str, color: st
                     color=color, attributes=ATTRIBUTES)
 
 
-#: Symptom types of a pain drawing (Ransford-style, CLINICAL.md 3.1), each its own colour
-#: and shape so a printed chart reads in greyscale too.
+#: Symptom types of a pain drawing (after Ransford AO, Cairns D, Mooney V, Spine
+#: 1976;1(2):127-34), each its own colour and shape so a printed chart reads in greyscale too.
 MARK_TYPES = (
     _mark("aching", "Aching", "dot", "A", "#c0392b"),
     _mark("sharp", "Sharp or stabbing", "triangle", "S", "#7d3c98"),

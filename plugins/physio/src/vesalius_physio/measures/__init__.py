@@ -1,7 +1,7 @@
 """The outcome measures this pack owns, one module per measure.
 
 Each module holds the items (our own short labels, plus the published wording only where
-the licence table of CLINICAL.md says it is free), the published scoring rule as a small
+the measure's licence makes it free), the published scoring rule as a small
 pure function, and the worked examples that prove the rule. NPRS, VAS and PSFS are not here:
 the core's default pack ``general`` provides them and our templates refer to them.
 """

@@ -1,20 +1,20 @@
-"""Lower Extremity Functional Scale (Binkley et al. 1999), CLINICAL.md section 1.5.
+"""Lower Extremity Functional Scale (Binkley JM et al. Phys Ther 1999;79(4):371-83).
 
 Twenty activities, each 0 (extreme difficulty or unable) to 4 (no difficulty); the score is
-the sum, 0-80, higher is better. No published rule for missing items was found
-(CLINICAL.md 1.5 asks us to pick one and say so). Ours: with up to two items unanswered
+the sum, 0-80, higher is better. No published rule for missing items was found,
+so ours is stated here and in the measure's missing rule: with up to two items unanswered
 (at least 90% answered, the completeness FAAM's authors ask for) the sum is prorated to 20
 items, one decimal, and marked incomplete; with more, the LEFS is not scored.
 """
 
-from vesalius_sdk import MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.scoring import answered, missing, round_half_up
 
 #: Our policy (no published rule): more unanswered items than this are not scored.
 MAX_MISSING = 2
 
-# The LEFS is listed as free by the SRALab Rehabilitation Measures Database (CLINICAL.md
-# licence table), so the published activity wording ships with our short labels.
+# The LEFS is listed as free by the Shirley Ryan AbilityLab Rehabilitation Measures
+# Database, so the published activity wording ships with our short labels.
 _ITEMS = (
     ("usual_work", "Usual work, housework or school",
      "Any of your usual work, housework or school activities."),
@@ -88,8 +88,8 @@ LEFS = OutcomeMeasure(
     unit="points",
     mcid=9,
     mcid_source=(
-        "Binkley et al., Phys Ther 1999: MCID 9 points (MDC 9; error +/-5.3 at 90% CI). "
-        "https://fadavisat.mhmedical.com/content.aspx?bookid=2670&sectionid=219766741"
+        "Binkley JM, Stratford PW, Lott SA, Riddle DL. Phys Ther 1999;79(4):371-83: MCID 9 "
+        "points (MDC 9; error +/-5.3 at 90% confidence)."
     ),
     licence=(
         "LEFS (Binkley JM et al., Phys Ther 1999;79:371-83). Listed as free to use by the "
@@ -97,7 +97,16 @@ LEFS = OutcomeMeasure(
         "included."
     ),
     item_text_included=True,
-    source="Binkley JM, Stratford PW, Lott SA, Riddle DL. Phys Ther 1999;79(4):371-83.",
+    source="Binkley JM, Stratford PW, Lott SA, Riddle DL. The Lower Extremity Functional "
+           "Scale (LEFS): scale development, measurement properties, and clinical application. "
+           "Phys Ther 1999;79(4):371-83.",
+    missing_rule=MissingRule(
+        max_missing=MAX_MISSING,
+        text="Up to 2 of 20 items may be unanswered: the sum is then prorated to 20 items. "
+             "Three or more: not scored. No published rule exists; this is our policy.",
+        source="Vesalius policy (90% answered, the completeness Martin RL et al. ask of the "
+               "FAAM, Foot Ankle Int 2005;26(11):968-83).",
+    ),
     instructions=(
         "Today, do you or would you have any difficulty at all with the activities listed, "
         "because of your lower limb problem? One answer per activity. Scored with at most "
@@ -110,7 +119,7 @@ LEFS = OutcomeMeasure(
             complete=True,
             subscores={"percent_of_maximum": 75.0},
             source="Binkley 1999 sum rule: all 20 items at 3 give 60/80, 75% of maximum "
-                   "function (CLINICAL.md 1.5)",
+                   "function",
         ),
         WorkedExample(
             responses=(4,) * 20,
@@ -122,14 +131,15 @@ LEFS = OutcomeMeasure(
             responses=(3,) * 18 + (None, None),
             value=60.0,
             complete=False,
-            source="Vesalius policy for missing items (CLINICAL.md 1.5 gives no published "
-                   "rule): 54 over 18 items, prorated x 20/18 = 60.0",
+            source="Vesalius policy for missing items (no published rule): 54 over 18 "
+                   "items, prorated x 20/18 = 60.0",
         ),
         WorkedExample(
             responses=(3,) * 17 + (None, None, None),
             value=None,
             complete=False,
-            source="Vesalius policy (CLINICAL.md 1.5): three items unanswered is not scorable",
+            source="Vesalius policy (no published rule): three items unanswered is not "
+                   "scorable",
         ),
     ),
     disciplines=("physio",),

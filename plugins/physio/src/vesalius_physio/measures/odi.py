@@ -1,13 +1,17 @@
-"""Oswestry Disability Index v2.1a (Fairbank & Pynsent 2000), CLINICAL.md section 1.1.
+"""Oswestry Disability Index v2.1a (Fairbank JC, Pynsent PB. Spine 2000;25(22):2940-52).
 
 Ten sections, each six statements scored 0 (first) to 5 (last). The score is the sum of the
 answered sections over five times the number answered, as a percentage: "for every question
-not answered, the denominator is reduced by 5". Like awell-score, we refuse to score when
-more than one section is unanswered. The sex-life section is marked optional because the
-form itself says "if applicable": leaving it blank keeps the responses complete.
+not answered, the denominator is reduced by 5". Our policy, as the open-source awell-score
+library does, refuses to score when more than one section is unanswered (the sex-life
+section counted). The sex-life section is marked optional because the form itself says
+"if applicable": leaving it blank keeps the responses complete.
+
+The section statements are Mapi's licensed text, so the editor shows our own labels of the
+six steps of every section (first statement to last), never a bare number.
 """
 
-from vesalius_sdk import Band, MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import Band, MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.scoring import answered, missing, percent_of_answered
 
 #: More unanswered sections than this and the published rule is not applied.
@@ -26,6 +30,10 @@ _SECTIONS = (
     ("travelling", "Travelling"),
 )
 
+#: Our own labels of the six steps of every section (statement 1 = 0 to statement 6 = 5).
+ANCHORS = {0: "none / no limitation", 1: "slight", 2: "moderate", 3: "marked",
+           4: "severe", 5: "worst / unable"}
+
 ITEMS = tuple(
     MeasureItem(
         id=key,
@@ -33,12 +41,15 @@ ITEMS = tuple(
         minimum=0,
         maximum=5,
         optional=key == "sex_life",
-        anchors={0: "first statement: no limitation", 5: "last statement: most limited"},
+        anchors=ANCHORS,
     )
     for key, label in _SECTIONS
 )
 
-IDCAFE = "https://www.idcafe.net/how-is-the-oswestry-disability-scale-scored/"
+SOURCE = "Fairbank JC, Pynsent PB. The Oswestry Disability Index. Spine 2000;25(22):2940-52."
+#: The interpretation bands were published with the questionnaire itself.
+BANDS_SOURCE = ("Fairbank JC, Couper J, Davies JB, O'Brien JP. The Oswestry low back pain "
+                "disability questionnaire. Physiotherapy 1980;66(8):271-3.")
 
 
 def score_odi(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
@@ -46,7 +57,7 @@ def score_odi(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Sco
     skipped = [i.label for i, r in zip(measure.items, responses, strict=True) if r is None]
     values = answered(responses)
     subscores = {"raw": float(sum(values)), "answered": float(len(values))}
-    if missing(responses) > MAX_MISSING:
+    if missing(responses) > MAX_MISSING:  # see missing_rule
         return measure.not_scorable(
             f"{len(skipped)} sections unanswered; the ODI is scored with at most one missing",
             subscores=subscores,
@@ -77,17 +88,18 @@ ODI = OutcomeMeasure(
     # Fairbank's bands. They touch at their edges; the first match wins, so 20 reads
     # "minimal" and 20.5 "moderate" (scores with a missing section are not whole numbers).
     bands=(
-        Band(minimum=0, maximum=20, label="minimal disability"),
-        Band(minimum=20, maximum=40, label="moderate disability"),
-        Band(minimum=40, maximum=60, label="severe disability"),
-        Band(minimum=60, maximum=80, label="crippled (Fairbank's band)"),
-        Band(minimum=80, maximum=100, label="bed-bound, or exaggerating symptoms"),
+        Band(minimum=0, maximum=20, label="minimal disability", source=BANDS_SOURCE),
+        Band(minimum=20, maximum=40, label="moderate disability", source=BANDS_SOURCE),
+        Band(minimum=40, maximum=60, label="severe disability", source=BANDS_SOURCE),
+        Band(minimum=60, maximum=80, label="crippled (Fairbank's band)", source=BANDS_SOURCE),
+        Band(minimum=80, maximum=100, label="bed-bound, or exaggerating symptoms",
+             source=BANDS_SOURCE),
     ),
     mcid=10,
     mcid_source=(
-        "Ostelo et al., Spine 2008 (consensus): 10 points or 30% from baseline. "
-        "https://metajournal.com/articles/201999/interpreting-change-scores-pain-functional-"
-        "status-low-back-pain-towards"
+        "Ostelo RW, Deyo RA, Stratford P, et al. Interpreting change scores for pain and "
+        "functional status in low back pain: towards international consensus regarding "
+        "minimal important change. Spine 2008;33(1):90-4 (10 points or 30% from baseline)."
     ),
     licence=(
         "ODI v2.1a, (c) Jeremy Fairbank; distributed by Mapi Research Trust (ePROVIDE, "
@@ -97,9 +109,16 @@ ODI = OutcomeMeasure(
         "clinic holding a licence loads the wording itself."
     ),
     item_text_included=False,
-    # The code PACIO's sample IG uses; CLINICAL.md asks for a check at loinc.org.
+    # The code HL7 PACIO's sample implementation guide uses for the ODI questionnaire.
     loinc="97908-8",
-    source="Fairbank JC, Pynsent PB. The Oswestry Disability Index. Spine 2000;25(22):2940-52.",
+    source=SOURCE,
+    missing_rule=MissingRule(
+        max_missing=1,
+        text="At most one section may be unanswered (the sex-life section counted): the "
+             "score is then out of 5 x the sections answered. Two or more: not scored.",
+        source="Fairbank & Pynsent 2000 (denominator reduced by 5 per unanswered section); "
+               "the one-section limit is our policy, as in the awell-score library.",
+    ),
     instructions=(
         "One answer per section, 0 for the first statement to 5 for the last. Leave the "
         "sex-life section blank when it does not apply. Not scored with two or more "
@@ -112,7 +131,7 @@ ODI = OutcomeMeasure(
             band="moderate disability",
             complete=True,
             subscores={"raw": 16, "answered": 10},
-            source=f"Fairbank scoring sheet, 16/50 x 100 = 32% ({IDCAFE}; CLINICAL.md 1.1)",
+            source=f"{SOURCE} Scoring rule: 16/50 x 100 = 32%",
         ),
         WorkedExample(
             responses=(2, 1, 3, 2, 2, 1, 2, None, 2, 1),
@@ -121,8 +140,8 @@ ODI = OutcomeMeasure(
             complete=True,
             subscores={"raw": 16, "answered": 9},
             source=(
-                f"Fairbank scoring sheet, one section not applicable: 16/45 x 100 ({IDCAFE}; "
-                "the sheet prints 35.5%, truncated; 35.56 to two decimals, CLINICAL.md 1.1)"
+                f"{SOURCE} Scoring rule, one section not applicable: 16/45 x 100 = 35.56 "
+                "(printed truncated as 35.5% on the scoring sheet)"
             ),
         ),
         WorkedExample(
@@ -131,7 +150,7 @@ ODI = OutcomeMeasure(
             complete=False,
             band="moderate disability",
             source=(
-                f"Same rule with a required section skipped: 16/45 x 100 ({IDCAFE}); "
+                f"{SOURCE} Same rule with a required section skipped: 16/45 x 100; "
                 "scored, but the responses are incomplete"
             ),
         ),
@@ -139,8 +158,8 @@ ODI = OutcomeMeasure(
             responses=(2, 1, 3, 2, 2, 1, None, None, 1, 1),
             value=None,
             complete=False,
-            source="Only 8 sections answered: not scorable (awell-score convention, "
-                   "CLINICAL.md 1.1)",
+            source="Only 8 sections answered: not scored (our one-section limit, as in "
+                   "the awell-score library)",
         ),
     ),
     disciplines=("physio",),

@@ -1,4 +1,4 @@
-"""Shoulder Pain and Disability Index (Roach et al. 1991), CLINICAL.md section 1.14.
+"""Shoulder Pain and Disability Index (Roach KE et al. Arthritis Care Res 1991;4(4):143-9).
 
 Five pain items and eight disability items, each 0-10. Pain % = sum / 50 x 100,
 disability % = sum / 80 x 100, total % = sum of all items / 130 x 100 (the Roach form; not
@@ -8,14 +8,15 @@ sets no limit on how many may be missing; our documented policy is at most one p
 the case the form's own notes show.
 """
 
-from vesalius_sdk import MeasureItem, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.scoring import answered, round_half_up
 
 PAIN_ITEMS = 5
 #: Our policy: at most this many unanswered items in each subscale.
 MAX_MISSING_PER_SUBSCALE = 1
 
-# Listed as free by SRALab (CLINICAL.md licence table): the published wording ships.
+# Listed as free by the Shirley Ryan AbilityLab Rehabilitation Measures Database: the
+# published wording ships.
 _PAIN = (
     ("pain_worst", "Pain at its worst", "At its worst?"),
     ("pain_lying", "Pain lying on the involved side", "When lying on the involved side?"),
@@ -90,17 +91,23 @@ SPADI = OutcomeMeasure(
     unit="%",
     mcid=13,
     mcid_source=(
-        "Roach 1991 scoring form: minimum detectable change (90%) 13 points. The MCID reported "
-        "in the literature is 8-13 points (unverified, CLINICAL.md 1.14); we use 13, the top "
-        f"of that range, which also clears measurement error. {FORM}"
+        "Roy JS, MacDermid JC, Woodhouse LJ. Measuring shoulder function: a systematic review "
+        "of four questionnaires. Arthritis Rheum 2009;61(5):623-32 (MCID 8-13 points); we use "
+        f"13, the top of that range and the form's minimum detectable change (90%). {FORM}"
     ),
     licence=(
         "SPADI (Roach KE et al., Arthritis Care Res 1991;4:143-9). Listed as free by the "
         "SRALab Rehabilitation Measures Database; the item wording is included."
     ),
     item_text_included=True,
-    source="Roach KE, Budiman-Mak E, Songsiridej N, Lertratanakul Y. Arthritis Care Res "
-           "1991;4(4):143-9.",
+    source="Roach KE, Budiman-Mak E, Songsiridej N, Lertratanakul Y. Development of a "
+           "shoulder pain and disability index. Arthritis Care Res 1991;4(4):143-9.",
+    missing_rule=MissingRule(
+        text="At most one item may be unanswered in each part (pain, disability): each part "
+             "and the total are then out of the items answered. The form sets no limit; the "
+             "one-per-part limit is our policy.",
+        source=FORM,
+    ),
     instructions=(
         "Think of the last week and your shoulder problem. Items 1-5: how severe is your "
         "pain (0 no pain, 10 worst imaginable)? Items 6-13: how much difficulty do you have "
@@ -114,7 +121,7 @@ SPADI = OutcomeMeasure(
             complete=True,
             subscores={"pain": 60.0, "disability": 47.5},
             source=f"{FORM}: pain 30/50 = 60.0%, disability 38/80 = 47.5%, total 68/130 = "
-                   "52.31% (CLINICAL.md 1.14)",
+                   "52.31%",
         ),
         WorkedExample(
             responses=(7, 6, 8, 5, 4, 5, 6, 4, 3, 2, 7, 6, None),
@@ -128,7 +135,7 @@ SPADI = OutcomeMeasure(
             responses=(7, None, None, 5, 4, 5, 6, 4, 3, 2, 7, 6, 5),
             value=None,
             complete=False,
-            source="Vesalius policy (the form sets no limit, CLINICAL.md 1.14): two pain items "
+            source="Vesalius policy (the Roach 1991 form sets no limit): two pain items "
                    "missing is not scorable",
         ),
     ),

@@ -1,6 +1,8 @@
 """What a podiatrist marks on the foot chart, and the rules that tie marks to sites.
 
-Lesion vocabulary after CLINICAL.md §3.4: heloma durum (hard corn), heloma molle (soft
+Lesion vocabulary in common podiatric usage (Wagner grades after Wagner FW, Foot Ankle
+1981;2(2):64-122; University of Texas grades after Armstrong DG, Lavery LA, Harkless LB,
+Diabetes Care 1998;21(5):855-9): heloma durum (hard corn), heloma molle (soft
 corn), callus, intractable plantar keratosis, verruca plantaris, ulcer graded by Wagner
 (0-5) or by University of Texas grade (0-3) and stage (A-D), and the nail conditions.
 """

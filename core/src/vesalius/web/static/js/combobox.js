@@ -39,11 +39,12 @@
       input.focus();
       box.dispatchEvent(new CustomEvent("patient-picked", { bubbles: true, detail: p }));
     }
-    function render(patients) {
+    function render(patients, text) {
       found = patients;
+      list.dataset.query = text;  // what the options answer (tests wait on it)
       options = patients.map((p, i) => {
         const detail = [p.birth_date, p.phone].filter(Boolean).join(" · ");
-        return V.el("button", { type: "button", role: "option", tabindex: "-1", id: list.id + "-" + i,
+        return V.el("div", { role: "option", id: list.id + "-" + i,
           "aria-selected": "false", onclick: () => pick(i),
           onmousedown: (e) => e.preventDefault() },  // keep the focus in the field
           V.el("strong", { text: p.name }), detail ? " · " : null, detail ? V.el("small", { text: detail }) : null);
@@ -62,7 +63,7 @@
       if (text.length < 2) { open(false); found = []; options = []; status.textContent = ""; return; }
       const { ok, data } = await V.get(box.dataset.lookup + "?q=" + encodeURIComponent(text));
       if (mine !== request || !ok || !data) return;  // a later keystroke's answer wins
-      render(data.patients);
+      render(data.patients, text);
     }, 200);
     input.addEventListener("input", () => {
       if (value && input.value !== picked) value.value = "";

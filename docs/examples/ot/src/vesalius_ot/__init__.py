@@ -1,0 +1,1 @@
+"""Vesalius discipline pack: Occupational therapy."""
