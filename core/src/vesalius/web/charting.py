@@ -356,7 +356,8 @@ def _make_layout(reg: Any, template: Any) -> _Layout:
                         if f.kind == "chart" and f.chart in reg.charts)
     return _Layout(
         labels={p: (f.label, titles[p.split(".")[0]]) for p, f in fields},
-        required_sections=frozenset(p.split(".")[0] for p, f in fields if f.required),
+        required_sections=frozenset(p.split(".")[0] for p, f in fields
+                                    if f.required or getattr(f, "must_be_true", False)),
         foldable=tuple((p, f.measure) for p, f in fields
                        if f.kind == "measure" and not f.default and not f.required
                        and f.measure in reg.measures),
