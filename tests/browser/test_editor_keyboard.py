@@ -21,7 +21,8 @@ ACTIVE = "() => document.activeElement"
 
 @pytest.fixture
 def draft(live_app: tuple[Any, str]) -> int:
-    """A new physio follow-up draft of Pat Browser's on a physio case (no appointment)."""
+    """A new physio follow-up draft of Pat Browser's on a physio case of theirs (no
+    appointment)."""
     from sqlalchemy import select
     from vesalius.models import Case, Note, Practitioner, User
     from vesalius.plugins import get_registry
@@ -35,6 +36,7 @@ def draft(live_app: tuple[Any, str]) -> int:
         user = session.scalars(select(User).where(User.email == PHYSIO)).one()
         practitioner = session.scalars(select(Practitioner.id).where(
             Practitioner.user_id == user.id)).one()
+        case.primary_practitioner_id = practitioner  # in Pat's care (the care-team rule)
         note = Note(patient_id=case.patient_id, case_id=case.id, author_id=user.id,
                     practitioner_id=practitioner, template_id=template.id,
                     template_version=template.version, pack=pack,
