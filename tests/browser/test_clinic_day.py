@@ -6,6 +6,7 @@ bill and takes the payment; the balance is zero. Screenshots go to test-artifact
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -24,14 +25,33 @@ def _regions() -> list[str]:
     return [next(r for r in front if "knee" in r), next(r for r in front if "shoulder" in r)]
 
 
-def test_booking_charting_and_payment(page_as, live_server, shot):
+def _slow_sign(seconds: float):  # type: ignore[no-untyped-def]
+    """A route handler that holds the sign answer back: the server has signed, the page
+    does not know yet (what a slow network or a busy server does)."""
+    def handle(route):  # type: ignore[no-untyped-def]
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        response = route.fetch(max_redirects=0)
+        time.sleep(seconds)
+        route.fulfill(response=response)
+    return handle
+
+
+@pytest.mark.parametrize(("sign_delay", "given", "born", "hour"), [
+    (0.0, "Rosalind", "1984-07-25", 16),
+    (1.5, "Dorothy", "1980-05-12", 15),  # the autosave must not land after the signature
+], ids=["plain", "slow-sign"])
+def test_booking_charting_and_payment(page_as, live_server, shot, sign_delay, given, born,
+                                      hour):
+    patient = f"{given} Franklin"
     # -- front desk: register, book from an empty slot, check in -------------------------
     desk = page_as(DESK)
     desk.goto(f"{live_server}/patients/new")
-    desk.fill("#f-given_name", "Rosalind")
+    desk.fill("#f-given_name", given)
     desk.fill("#f-family_name", "Franklin")
-    desk.fill("#f-birth_date", "1984-07-25")
-    desk.fill("#f-mobile", "+1 416 555 0142")
+    desk.fill("#f-birth_date", born)
+    desk.fill("#f-mobile", f"+1 416 555 {hour:04d}")
     desk.click("main button[type=submit]")
     desk.wait_for_url(re.compile(r"/patients/\d+$"))
     shot(desk, "01-registered")
@@ -43,10 +63,10 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
         "parseFloat(getComputedStyle(document.getElementById('calendar'))"
         ".getPropertyValue('--row-h'))"))
     column = desk.locator('.cal-col[data-title="Pat Browser"]')
-    column.click(position={"x": 30, "y": (16 - first_hour) * 12 * row_height + 2})
+    column.click(position={"x": 30, "y": (hour - first_hour) * 12 * row_height + 2})
     desk.wait_for_url(re.compile(r"/calendar/book"))
     desk.fill("#f-patient_q", "Franklin")
-    desk.locator("#patient-results [role=option]", has_text="Rosalind Franklin").click()
+    desk.locator("#patient-results [role=option]", has_text=patient).click()
     desk.wait_for_selector("#new-case:not([hidden])")
     desk.fill("#f-case_title", "Right ankle sprain")
     service = desk.locator("#f-service_id option", has_text="Physiotherapy: follow-up")
@@ -54,7 +74,7 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
     shot(desk, "02-booking")
     desk.click("#booking-form button[type=submit]")
     desk.wait_for_url(re.compile(r"/calendar/\?"))
-    block = desk.locator("a.appt", has_text="Rosalind Franklin")
+    block = desk.locator("a.appt", has_text=patient)
     assert block.count() == 1
     shot(desk, "03-calendar")
     block.click()
@@ -65,7 +85,7 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
     # -- practitioner: the day list, the chart, the measure, the charges, the signature ---
     physio = page_as(PHYSIO, PASSWORD)
     assert "/chart/" in physio.url
-    physio.locator("tr", has_text="Rosalind Franklin").locator("a", has_text="Chart").click()
+    physio.locator("tr", has_text=patient).locator("a", has_text="Chart").click()
     physio.check("input[value='physio.follow-up']")
     physio.click("button:has-text('Start the note')")
     physio.wait_for_url(re.compile(r"/chart/notes/\d+$"))
@@ -76,16 +96,18 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
         chart.locator(f'.chart-svg .region[data-region="{region}"]').click(force=True)
         chart.locator("select.mark-type").select_option(mark)
         chart.locator("input[data-attr=intensity]").fill("6")
-        before = chart.locator(".mark-list li").count()
+        before = chart.locator(".mark-list tr").count()
         chart.locator("button.add-mark").click()
         physio.wait_for_function(
             "([sel, n]) => document.querySelectorAll(sel).length > n",
-            arg=['[data-path="objective.body_chart"] .mark-list li', before])
+            arg=['[data-path="objective.body_chart"] .mark-list tr', before])
     physio.wait_for_selector('[data-path="objective.body_chart"] .chart-svg .mark-sharp')
     assert chart.locator(".chart-svg .region.marked").count() == 2
 
     measure = physio.locator('[data-path="subjective.nprs"]')
-    measure.locator("select.item").first.select_option("6")
+    if measure.locator(".add-measure").is_visible():  # a measure not chosen yet starts folded
+        measure.locator(".add-measure").click()
+    measure.locator("fieldset.measure-item").first.locator("input[value='6']").check()
     physio.wait_for_function(
         "() => document.querySelector('[data-path=\"subjective.nprs\"] .score-box')"
         ".textContent.startsWith('Score 6')")
@@ -105,6 +127,10 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
     physio.wait_for_function(
         "() => document.querySelector('#save-state').textContent.startsWith('Saved')")
     shot(physio, "04-note-editor")
+    if sign_delay:
+        physio.route("**/chart/notes/*/sign", _slow_sign(sign_delay))
+        # An edit just before signing leaves an autosave pending: signing must take it over.
+        physio.fill('[data-path="plan.plan"] textarea', "Progress balance work; review in 2 weeks.")
     physio.check("#sign-confirm")
     physio.click("#sign-button")
     physio.click("#sign-ok")
@@ -115,7 +141,7 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
 
     # -- front desk: ready to bill, payment, zero balance --------------------------------
     desk.goto(f"{live_server}/billing/ready")
-    row = desk.locator("tr", has_text="Rosalind Franklin")
+    row = desk.locator("tr", has_text=patient)
     assert row.count() == 1
     shot(desk, "06-ready-to-bill")
     row.locator("a", has_text="Take payment").click()
@@ -127,7 +153,7 @@ def test_booking_charting_and_payment(page_as, live_server, shot):
     assert owes == "0.00"
     shot(desk, "08-paid")
     desk.goto(f"{live_server}/billing/ready")
-    assert desk.locator("tr", has_text="Rosalind Franklin").count() == 0
+    assert desk.locator("tr", has_text=patient).count() == 0
     assert not desk.errors, desk.errors
 
 

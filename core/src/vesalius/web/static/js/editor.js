@@ -1,12 +1,14 @@
 // The generic note editor: reads every field kind of the SDK from the page into a note
-// document, saves it as the practitioner types, scores measures live, previews charges,
-// and makes the pack's chart SVG clickable. The server validates; this only collects.
+// document, saves it as the practitioner types, scores measures live, previews charges and
+// the checks signing will make, and signs. Charts are chart.js's. The server validates and
+// fills computed cells; this only collects and shows what the server says.
 "use strict";
 (function () {
   const editor = document.getElementById("note-editor");
   if (!editor) return;
   const saveState = document.getElementById("save-state");
   const { el } = V;
+  const regionIds = JSON.parse((document.getElementById("region-ids") || {}).textContent || "{}");
 
   // -- reading the fields -------------------------------------------------------------
   const blank = (v) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
@@ -21,20 +23,31 @@
       case "int": { const n = Number(raw); return Number.isInteger(n) ? n : raw; }
       case "float": { const n = Number(raw); return Number.isFinite(n) ? n : raw; }
       case "bool": return raw === "true";
+      case "region": { // the label picked in the list, stored as the region's id
+        const t = raw.trim();
+        return t === "" ? undefined : ((regionIds[input.dataset.chart] || {})[t] || t);
+      }
       default: return raw.trim() === "" ? undefined : raw;
     }
   }
-  function checkedValue(field) {
-    const r = field.querySelector('input[type="radio"]:checked');
+  function checkedValue(scope) {
+    const r = scope.querySelector('input[type="radio"]:checked');
     return r ? r.value : undefined;
   }
   function rowsOf(field, readRow) {
-    const rows = [];
+    const rows = [], kept = [];
     for (const tr of field.querySelectorAll("tbody tr")) {
       const row = readRow(tr);
-      if (row && Object.keys(row).length) rows.push(row);
+      if (row && Object.keys(row).length) { rows.push(row); kept.push(tr); }
     }
+    field._rows = kept; // which rows were sent, for the computed cells of the answer
     return rows;
+  }
+  function responsesOf(measureEl) {
+    return [...measureEl.querySelectorAll("fieldset.measure-item")].map((item) => {
+      const v = checkedValue(item);
+      return v === undefined ? null : Number(v);
+    });
   }
   const readers = {
     "text": (f) => { const v = f.querySelector(".v").value; return v.trim() === "" ? undefined : v; },
@@ -67,7 +80,7 @@
     }),
     "chart": (f) => f._marks ? f._marks.slice() : [],
     "measure": (f) => {
-      const responses = [...f.querySelectorAll("select.item")].map((s) => s.value === "" ? null : Number(s.value));
+      const responses = responsesOf(f);
       return responses.every((r) => r === null) ? undefined : { responses };
     },
   };
@@ -84,19 +97,47 @@
     return doc;
   }
 
-  // -- problems on their fields -------------------------------------------------------
+  // -- finding a field: open its section (and its folded measure), focus its control ----
+  const fieldAt = (path) => editor.querySelector('.note-field[data-path="' + CSS.escape(path) + '"]');
+  function reveal(field) {
+    const section = field.closest("details");
+    if (section) section.open = true;
+    const add = field.querySelector(".add-measure");
+    if (add) unfold(add, false);
+  }
+  function goToField(path) {
+    const field = fieldAt(path);
+    if (!field) return false;
+    reveal(field);
+    const control = field.querySelector('input[type="radio"]:checked')
+      || field.querySelector('input:not([type="hidden"]), textarea, select, [tabindex="0"], button');
+    (control || field).focus({ preventScroll: true });
+    field.scrollIntoView({ block: "center" });
+    return true;
+  }
+  document.addEventListener("click", (e) => {
+    const link = e.target.closest("a[data-path]");
+    if (link && goToField(link.dataset.path)) e.preventDefault();
+  });
+
+  // -- problems on their fields: red, aria-invalid, described by the message ------------
+  function controlsOf(field) {
+    return field.querySelectorAll('.v, [role="radiogroup"], [role="group"], table.grid-input');
+  }
   function showProblems(problems) {
-    for (const field of editor.querySelectorAll(".note-field")) {
+    for (const field of editor.querySelectorAll(".note-field.has-error")) {
       field.classList.remove("has-error");
+      controlsOf(field).forEach((c) => c.removeAttribute("aria-invalid"));
       const slot = field.querySelector(".problem");
       if (slot) slot.textContent = "";
     }
     const unplaced = [];
     for (const p of problems || []) {
-      const path = (p.field || "").split(/[\[]/)[0].split(".").slice(0, 2).join(".");
-      const field = path && editor.querySelector('.note-field[data-path="' + CSS.escape(path) + '"]');
+      const path = (p.field || "").split("[")[0].split(".").slice(0, 2).join(".");
+      const field = path && fieldAt(path);
       if (field) {
         field.classList.add("has-error");
+        controlsOf(field).forEach((c) => c.setAttribute("aria-invalid", "true"));
         const slot = field.querySelector(".problem");
         const detail = p.field && p.field !== path ? p.field.slice(path.length).replace(/^\./, "") + ": " : "";
         if (slot) slot.textContent = (slot.textContent ? slot.textContent + " " : "") + detail + p.message;
@@ -105,17 +146,29 @@
     return unplaced;
   }
 
-  // -- saving and the charge preview --------------------------------------------------
-  let saving = null, dirty = false;
+  // -- saving: debounced, one at a time, never once signing has started ------------------
+  let saving = null, dirty = false, timer = null, closed = false;
+  function saveSoon() {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => { timer = null; save(); }, 700);
+  }
+  function cancelPendingSave() { clearTimeout(timer); timer = null; dirty = false; }
   async function save() {
+    if (closed) return false;
     if (saving) { dirty = true; return saving; }
     saveState.textContent = "Saving…";
     saving = (async () => {
       const { ok, status, data } = await V.post(editor.dataset.save, { document: collect() });
       if (ok) {
         showProblems([]);
+        showComputed(data && data.computed);
         saveState.textContent = "Saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        await charges();
+        if (!closed) await charges();
+      } else if (status === 409) {
+        // Signed (here or in another tab): nothing more to save; changes are addenda now.
+        closed = true;
+        saveState.textContent = (data && data.error) || "This note is no longer a draft.";
       } else if (status === 422 || status === 400) {
         const rest = showProblems(data && data.problems);
         saveState.textContent = "Not saved: " + (rest.length ? rest.join("; ") : "check the fields marked in red");
@@ -128,15 +181,32 @@
     })();
     const result = await saving;
     saving = null;
-    if (dirty) { dirty = false; return save(); }
+    if (dirty && !closed) { dirty = false; return save(); }
     return result;
   }
-  const saveSoon = V.debounce(save, 700);
 
+  // Computed table cells are the server's: show what it stored, row by row.
+  function showComputed(computed) {
+    for (const [path, rows] of Object.entries(computed || {})) {
+      const field = fieldAt(path);
+      if (!field) continue;
+      const sent = field._rows || [];
+      for (const tr of field.querySelectorAll("tbody tr")) {
+        const i = sent.indexOf(tr), row = i >= 0 ? rows[i] || {} : {};
+        for (const out of tr.querySelectorAll("output[data-computed]")) {
+          const v = row[out.dataset.computed];
+          out.textContent = v === undefined || v === null ? "" : String(v);
+        }
+      }
+    }
+  }
+
+  // -- the charge preview and what signing will say --------------------------------------
   async function charges() {
     const box = document.getElementById("charge-preview");
     const { ok, data } = await V.post(editor.dataset.charges, {});
-    if (!ok || !data) return;
+    if (!ok || !data || closed) return;
+    showChecks(data.checks || []);
     if (data.error) { box.replaceChildren(el("p", { class: "flash flash-warning", text: data.error })); return; }
     if (!data.lines.length) { box.replaceChildren(el("p", { class: "muted", text: "Nothing to bill yet." })); return; }
     const body = el("tbody");
@@ -155,11 +225,27 @@
       el("p", { class: "spread" }, el("span", { class: "muted", text: data.payer }), el("strong", { text: "Total " + data.total })),
     );
   }
+  // A check names its field by label and links to it; the message often starts with it.
+  function checkText(c) {
+    if (!c.path) return [c.message];
+    const link = (text) => el("a", { href: "#" + c.anchor, "data-path": c.path, text });
+    const where = el("small", { class: "muted", text: " (" + c.section + ")" });
+    return c.message.startsWith(c.label) ? [link(c.message), where] : [link(c.label), ": " + c.message, where];
+  }
+  function showChecks(checks) {
+    const box = document.getElementById("sign-checks");
+    if (!checks.length) { box.replaceChildren(); return; }
+    const errors = checks.filter((c) => c.severity !== "warning").length;
+    box.replaceChildren(
+      el("p", { class: "muted", text: errors ? "To do before signing:" : "Warnings (signing is still possible):" }),
+      el("ul", { class: "checks" }, ...checks.map((c) => el("li", { class: c.severity === "warning" ? "warning" : "error" },
+        c.severity === "warning" ? el("span", { class: "sev", text: "Warning: " }) : null, ...checkText(c)))));
+  }
 
-  // -- measures scored live -----------------------------------------------------------
+  // -- measures: folded until added, scored live ---------------------------------------
   async function score(measureEl) {
     const out = measureEl.querySelector(".score-box");
-    const responses = [...measureEl.querySelectorAll("select.item")].map((s) => s.value === "" ? null : Number(s.value));
+    const responses = responsesOf(measureEl);
     if (responses.every((r) => r === null)) { out.textContent = "Not scored yet"; return; }
     const { ok, data } = await V.post(measureEl.dataset.score, { responses });
     if (!ok) { out.textContent = (data && data.error) || "Cannot score"; return; }
@@ -168,98 +254,21 @@
     out.textContent = "Score " + value + (data.unit ? " " + data.unit : "") + " (" + data.minimum + "–" + data.maximum + ")"
       + (data.band ? " · " + data.band : "") + (data.complete ? "" : " · incomplete" + (data.reason ? ": " + data.reason : ""));
   }
-
-  // -- charts: click a region, pick the mark, add it; the server draws it -------------
-  function setupChart(field) {
-    const box = field.querySelector(".chart-editor");
-    const vocab = JSON.parse(box.querySelector(".chart-vocab").textContent);
-    field._marks = JSON.parse(box.querySelector(".chart-marks").textContent) || [];
-    const regionSelect = box.querySelector(".mark-region");
-    const typeSelect = box.querySelector(".mark-type");
-    const attrsBox = box.querySelector(".mark-attrs");
-    const list = box.querySelector(".mark-list");
-    const svgBox = box.querySelector(".chart-svg");
-    const types = Object.fromEntries(vocab.mark_types.map((t) => [t.id, t]));
-
-    function attrInputs() {
-      attrsBox.replaceChildren();
-      const type = types[typeSelect.value];
-      for (const a of (type ? type.attributes : [])) {
-        const id = field.id + "-attr-" + a.id;
-        let input;
-        if (a.kind === "choice") {
-          input = el("select", { id, "data-attr": a.id }, el("option", { value: "", text: "" }),
-            ...a.options.map((o) => el("option", { value: o, text: o })));
-        } else if (a.kind === "boolean") {
-          input = el("input", { id, type: "checkbox", "data-attr": a.id });
-        } else {
-          input = el("input", { id, type: a.kind === "text" ? "text" : "number", "data-attr": a.id,
-            min: a.minimum, max: a.maximum, step: a.kind === "integer" ? "1" : "any" });
-        }
-        attrsBox.append(el("label", { for: id, class: a.required ? "req" : null, text: a.label }), input);
-      }
+  function unfold(button, focus) {
+    const body = document.getElementById(button.getAttribute("aria-controls"));
+    body.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    button.hidden = true;
+    const field = button.closest(".note-field");
+    field.classList.remove("folded");
+    field.classList.add("wide");
+    if (focus) {
+      const first = body.querySelector('input[type="radio"]');
+      if (first) first.focus();
     }
-    function describe(mark) {
-      const type = types[mark.type];
-      const details = Object.entries(mark.attributes || {}).map(([k, v]) => k + " " + v).join(", ");
-      return (type ? type.label : mark.type) + " · " + (vocab.regions[mark.region] || mark.region) + (details ? " (" + details + ")" : "");
-    }
-    function renderList() {
-      list.replaceChildren(...field._marks.map((mark, i) => el("li", {},
-        el("span", { text: describe(mark) }),
-        el("button", { type: "button", class: "secondary outline small", "aria-label": "Remove " + describe(mark),
-          onclick: () => { field._marks.splice(i, 1); redraw(); } }, "×"))));
-    }
-    async function redraw() {
-      renderList();
-      const response = await fetch(box.dataset.render, { method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content },
-        body: JSON.stringify({ marks: field._marks }) });
-      if (response.ok) {
-        const doc = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
-        const svg = doc.documentElement;
-        if (svg && svg.nodeName === "svg") svgBox.replaceChildren(document.importNode(svg, true));
-        highlight();
-      }
-      saveSoon();
-    }
-    function highlight() {
-      svgBox.querySelectorAll(".region.selected").forEach((n) => n.classList.remove("selected"));
-      if (!regionSelect.value) return;
-      const node = svgBox.querySelector('.region[data-region="' + CSS.escape(regionSelect.value) + '"]');
-      if (node) node.classList.add("selected");
-    }
-    svgBox.addEventListener("click", (e) => {
-      const hit = e.target.closest("[data-region]");
-      if (!hit) return;
-      regionSelect.value = hit.dataset.region;
-      highlight();
-      typeSelect.focus({ preventScroll: true });
-    });
-    regionSelect.addEventListener("change", highlight);
-    typeSelect.addEventListener("change", attrInputs);
-    box.querySelector(".add-mark").addEventListener("click", () => {
-      const help = box.querySelector(".muted");
-      if (!regionSelect.value) { help.textContent = "Pick a region first: click it on the chart or choose it in the list."; return; }
-      const type = types[typeSelect.value];
-      const attributes = {};
-      for (const input of attrsBox.querySelectorAll("[data-attr]")) {
-        const spec = type.attributes.find((a) => a.id === input.dataset.attr);
-        if (input.type === "checkbox") { if (input.checked) attributes[spec.id] = true; continue; }
-        if (input.value === "") continue;
-        attributes[spec.id] = spec.kind === "integer" || spec.kind === "number" ? Number(input.value) : input.value;
-      }
-      const missing = type.attributes.filter((a) => a.required && !(a.id in attributes)).map((a) => a.label);
-      if (missing.length) { help.textContent = "Give " + missing.join(", ") + " for this mark."; return; }
-      help.textContent = "Added. Click another region to add more.";
-      field._marks.push({ region: regionSelect.value, type: type.id, attributes });
-      redraw();
-    });
-    attrInputs();
-    renderList();
   }
 
-  // -- rows of tables and procedures --------------------------------------------------
+  // -- clicks: rows, clearing, measures, carried marks -----------------------------------
   editor.addEventListener("click", (e) => {
     const add = e.target.closest(".add-row");
     if (add) {
@@ -272,24 +281,68 @@
       return;
     }
     const remove = e.target.closest(".remove-row");
-    if (remove) { remove.closest("tr").remove(); saveSoon(); return; }
+    if (remove) {
+      const tr = remove.closest("tr"), next = tr.nextElementSibling || tr.previousElementSibling;
+      const field = remove.closest(".note-field");
+      tr.remove();
+      const target = next ? next.querySelector("input, select") : field.querySelector(".add-row");
+      if (target) target.focus();
+      edited(field);
+      saveSoon();
+      return;
+    }
     const clear = e.target.closest(".clear-choice");
-    if (clear) { clear.closest(".note-field").querySelectorAll('input[type="radio"]').forEach((r) => { r.checked = false; }); saveSoon(); }
+    if (clear) {
+      const field = clear.closest(".note-field");
+      field.querySelectorAll('input[type="radio"]').forEach((r) => { r.checked = false; });
+      edited(field);
+      saveSoon();
+      return;
+    }
+    const clearMeasure = e.target.closest(".clear-measure");
+    if (clearMeasure) {
+      const measure = clearMeasure.closest(".measure");
+      measure.querySelectorAll('input[type="radio"]').forEach((r) => { r.checked = false; });
+      score(measure);
+      saveSoon();
+      return;
+    }
+    const addMeasure = e.target.closest(".add-measure");
+    if (addMeasure) unfold(addMeasure, true);
   });
 
-  editor.addEventListener("input", (e) => { if (!e.target.closest(".mark-panel")) saveSoon(); });
+  // A carried value stays marked "from 12 Nov" until the practitioner changes it.
+  function edited(field) {
+    if (!field || !field.dataset.carried) return;
+    delete field.dataset.carried;
+    const badge = field.querySelector(".carried");
+    if (badge) badge.remove();
+  }
+  const inNote = (target) => target.closest(".editor-main") && !target.closest(".mark-panel, .chart-tools");
+  editor.addEventListener("input", (e) => {
+    if (!inNote(e.target)) return;
+    edited(e.target.closest(".note-field"));
+    saveSoon();
+  });
   editor.addEventListener("change", (e) => {
-    if (e.target.closest(".mark-panel")) return;
+    if (!inNote(e.target)) return; // the sign box and draft tools are not part of the note
     const measure = e.target.closest(".measure");
     if (measure) score(measure);
+    edited(e.target.closest(".note-field"));
     saveSoon();
   });
 
-  for (const field of editor.querySelectorAll('.note-field[data-kind="chart"]')) setupChart(field);
-  for (const measure of editor.querySelectorAll(".measure")) score(measure);
+  for (const field of editor.querySelectorAll('.note-field[data-kind="chart"]')) {
+    window.VChart.setup(field, () => { edited(field); saveSoon(); });
+  }
+  for (const measure of editor.querySelectorAll(".measure")) {
+    if (responsesOf(measure).some((r) => r !== null)) score(measure);
+  }
   charges();
+  const problems = document.getElementById("problems");
+  if (problems) problems.focus();
 
-  // -- signing, with a confirmation ---------------------------------------------------
+  // -- signing, with a confirmation; no autosave may land after the signature ----------
   const form = document.getElementById("sign-form");
   const dialog = document.getElementById("sign-dialog");
   form.addEventListener("submit", (e) => {
@@ -302,7 +355,38 @@
   document.getElementById("sign-ok").addEventListener("click", submitSigned);
   async function submitSigned() {
     dialog.close();
-    await save();
+    cancelPendingSave();
+    document.getElementById("sign-button").setAttribute("aria-busy", "true");
+    if (saving) await saving;
+    const ok = await save(); // the last edits, then nothing more
+    closed = true;
+    cancelPendingSave();
+    if (ok === false && document.querySelector(".note-field.has-error")) {
+      closed = false; // the server refused the document: the fields say why
+      document.getElementById("sign-button").removeAttribute("aria-busy");
+      return;
+    }
+    saveState.textContent = "Signing…";
     form.submit();
+  }
+
+  const discard = document.getElementById("discard-form");
+  if (discard) {
+    discard.addEventListener("submit", (e) => {
+      if (!window.confirm("Discard this draft? What it holds is not kept.")) { e.preventDefault(); return; }
+      closed = true;
+      cancelPendingSave();
+    });
+  }
+  const switchForm = document.querySelector(".switch-form");
+  if (switchForm) {
+    switchForm.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      cancelPendingSave();
+      if (saving) await saving;
+      await save();
+      closed = true;
+      switchForm.submit();
+    });
   }
 })();
