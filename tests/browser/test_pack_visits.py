@@ -176,6 +176,16 @@ TARGET_SIZE = """([box, id]) => Math.max(0, ...[...box.querySelectorAll(
   '[data-region="' + CSS.escape(id) + '"]')].map((n) => {
     const r = n.getBoundingClientRect(); return Math.min(r.width, r.height); }))"""
 
+#: Of the given region ids, the one whose largest drawing is smallest (the first of ties).
+SMALLEST = """([box, ids]) => {
+  const size = (id) => Math.max(0, ...[...box.querySelectorAll(
+    '[data-region="' + CSS.escape(id) + '"]')].map((n) => {
+      const r = n.getBoundingClientRect(); return Math.min(r.width, r.height); }));
+  let best = null, least = Infinity;
+  for (const id of ids) { const s = size(id); if (s > 0 && s < least) { least = s; best = id; } }
+  return best;
+}"""
+
 
 def _pick_region(page: Any, chart_el: Any, region: str, gaps: list[str]) -> None:
     """Zoom in (if the chart offers it) until the region is at least 24 CSS px or the zoom
@@ -315,8 +325,12 @@ def test_follow_up_visit(page_as, live_app, live_server, shot, discipline):
         section.locator("summary").click()
     already = {m["region"] for m in (draft.document.get(visit.chart_path.split(".")[0])
                                      or {}).get(visit.chart_path.split(".")[1]) or []}
-    region = next(r for r in chart.regions
-                  if r.view == chart.views[0].id and r.id not in already)
+    # The smallest region of the first view not marked yet: the one a finger misses.
+    candidates = [r.id for r in chart.regions
+                  if r.view == chart.views[0].id and r.id not in already]
+    smallest = page.evaluate(SMALLEST, [chart_el.locator(".chart-svg").element_handle(),
+                                        candidates])
+    region = next(r for r in chart.regions if r.id == smallest)
     mark_type = next(m for m in chart.mark_types if treated.get("mark") in (None, m.id))
     before = chart_el.locator(".mark-list tr").count()
     _pick_region(page, chart_el, region.id, gaps)
@@ -372,7 +386,8 @@ def test_follow_up_visit(page_as, live_app, live_server, shot, discipline):
         page.wait_for_function("([el, text]) => el.textContent.startsWith(text)",
                                arg=[score_box.element_handle(), text])
         shown = score_box.inner_text()
-        assert f"({_score_text(expected.minimum)}–{_score_text(expected.maximum)})" in shown
+        span = f"({_score_text(expected.minimum)}\N{EN DASH}{_score_text(expected.maximum)})"
+        assert span in shown, shown
         if expected.band:
             assert expected.band in shown
 

@@ -77,7 +77,7 @@ def carried_value(field: Any, source: Any, registry: Any) -> Any:
         # A list's last option: its first ones (diabetes, say) ask for more to be charted.
         return both[0] if kind == "choice" else both[-1:]
     if kind == "boolean":
-        return True if field.must_be_true or source.must_be_true else False
+        return bool(field.must_be_true or source.must_be_true)
     if kind == "number":
         low = max(field.minimum or 0, source.minimum or 0, 1)
         return int(low) if field.integer or source.integer else float(low)
