@@ -106,7 +106,8 @@ def test_chart_measure_and_sign_with_the_keyboard(page_as, live_server, draft, s
         "(r) => document.activeElement && document.activeElement.dataset.region === r"
         " && document.activeElement.getAttribute('aria-label').includes('(')", arg=region)
     assert chart.locator(".mark-list tr").count() == 1
-    assert "Added" in chart.locator(".announce").inner_text()
+    page.wait_for_function("() => document.querySelector('[data-path=\"objective.body_chart\"]"
+                           " .announce').textContent.startsWith('Added')")
 
     # -- a mark from the region list: type, arrow, Enter ----------------------------------
     tab_to(page, '[data-path="objective.body_chart"] input.region-search')

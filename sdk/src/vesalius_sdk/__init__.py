@@ -87,6 +87,7 @@ from .templates import (
     TextField,
     VisitKind,
     mean_of,
+    options,
 )
 from .web import WebAddition
 
@@ -106,6 +107,6 @@ __all__ = [
     "ProcedureSummary", "ProceduresField", "Rect", "Region", "RegionColumn", "ResponseError",
     "ScaleField", "Score", "Section", "TableField", "TextField", "VisitKind", "WebAddition",
     "WorkedExample", "__version__", "carried_forward", "chart_size", "document_model",
-    "hookimpl", "mean_of", "missing_required", "neighbours", "region_description",
+    "hookimpl", "mean_of", "missing_required", "neighbours", "options", "region_description",
     "region_sizes", "small_regions", "switched", "timed_units", "validate_document",
 ]

@@ -37,6 +37,16 @@ VisitKind = Literal["initial", "follow-up"]
 VISIT_KINDS: tuple[str, ...] = ("initial", "follow-up")
 
 
+def options(*choices: str | tuple[str, str]) -> tuple[Option, ...]:
+    """Options of a choice field: a ``(value, label)`` pair each, or a value alone whose
+    label is the value in words (``"lateral-flexion"`` -> "Lateral flexion")."""
+    return tuple(
+        Option(value=c, label=c.replace("-", " ").replace("_", " ").capitalize())
+        if isinstance(c, str) else Option(value=c[0], label=c[1])
+        for c in choices
+    )
+
+
 class _FieldBase(Frozen):
     id: KeyId
     label: Label

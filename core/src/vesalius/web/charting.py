@@ -498,24 +498,28 @@ def score(measure_id: str) -> Response | tuple[Response, int]:
 @bp.route("/charts/<chart_id>/render", methods=["POST"])
 @requires("notes.write")
 def render_chart(chart_id: str) -> Response | tuple[Response, int]:
-    """The chart with the editor's current marks, drawn by the pack (SVG)."""
+    """The chart with the editor's current marks, drawn by the pack (SVG). Marks the chart
+    refuses are not drawn: ``X-Refused-Marks`` counts them and ``X-Mark-Problems`` (JSON,
+    ASCII) says why, by mark number, so the editor can ask for what is missing."""
     chart = registry().charts.get(chart_id)
     if chart is None:
         abort(404)
     payload = request.get_json(silent=True) or {}
-    marks, refused = [], 0
-    for raw in (payload.get("marks") or [])[:500]:
+    marks, problems = [], {}
+    for n, raw in enumerate((payload.get("marks") or [])[:500], start=1):
         try:
             mark = ChartMark.model_validate(raw)
         except ValueError:
-            refused += 1
+            problems[n] = ["the mark needs a region and a type"]
             continue
-        if chart.check_mark(mark):
-            refused += 1  # drawn only once valid; saving the note names the problem
+        found = chart.check_mark(mark)
+        if found:
+            problems[n] = list(found)[:3]
             continue
         marks.append(mark)
     return Response(chart.render(marks), mimetype="image/svg+xml",
-                    headers={"X-Refused-Marks": str(refused)})
+                    headers={"X-Refused-Marks": str(len(problems)),
+                             "X-Mark-Problems": json.dumps(problems)[:2000]})
 
 
 @bp.route("/notes/<int:note_id>/sign", methods=["POST"])

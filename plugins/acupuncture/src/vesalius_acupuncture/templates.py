@@ -36,6 +36,7 @@ from vesalius_sdk import (
     Section,
     TableField,
     TextField,
+    options,
 )
 from vesalius_sdk.safety import consent_field
 
@@ -43,9 +44,6 @@ from .charts import CHART_ID, MERIDIANS
 
 DISCIPLINE = "acupuncture"
 
-
-def options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
-    return tuple(Option(value=value, label=label) for value, label in pairs)
 
 
 SIDE = options(("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral"))

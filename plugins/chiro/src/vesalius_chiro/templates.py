@@ -34,39 +34,34 @@ from vesalius_sdk import (
     Section,
     TableField,
     TextField,
+    options,
 )
 from vesalius_sdk.safety import consent_field, red_flag_fields, response_fields
 
 from .charts.spine import TECHNIQUES
 
-
-def _options(*values: str) -> tuple[Option, ...]:
-    """Options whose labels are their values in words (``lateral-flexion-left``)."""
-    return tuple(Option(value=v, label=v.replace("-", " ").capitalize()) for v in values)
-
-
-SIDES = _options("left", "right", "bilateral", "midline")
-SPINAL_REGIONS = _options("cervical", "thoracic", "lumbar", "sacral", "pelvic")
+SIDES = options("left", "right", "bilateral", "midline")
+SPINAL_REGIONS = options("cervical", "thoracic", "lumbar", "sacral", "pelvic")
 CARE_TYPE = (
     Option(value="active", label="Active / corrective treatment"),
     Option(value="maintenance", label="Maintenance / supportive care"),
 )
-ORTHO_TESTS = _options(
+ORTHO_TESTS = options(
     "cervical-compression", "cervical-distraction", "spurling", "shoulder-depression",
     "adson", "soto-hall", "valsalva", "straight-leg-raise", "braggard", "well-leg-raise",
     "slump", "kemp", "patrick-faber", "gaenslen", "yeoman", "ely", "nachlas", "milgram",
     "hoover", "other",
 )
-RESULT = _options("positive", "negative", "equivocal")
+RESULT = options("positive", "negative", "equivocal")
 REFLEX_GRADE = (
     Option(value="0", label="0 absent"), Option(value="1+", label="1+ diminished"),
     Option(value="2+", label="2+ normal"), Option(value="3+", label="3+ brisk"),
     Option(value="4+", label="4+ clonus"),
 )
-ROM_MOVEMENTS = _options("flexion", "extension", "lateral-flexion-left",
+ROM_MOVEMENTS = options("flexion", "extension", "lateral-flexion-left",
                          "lateral-flexion-right", "rotation-left", "rotation-right")
-LEVEL = _options("normal", "left-high", "right-high")
-CURVE = _options("normal", "increased", "decreased")
+LEVEL = options("normal", "left-high", "right-high")
+CURVE = options("normal", "increased", "decreased")
 
 
 def _part_table() -> TableField:
@@ -79,9 +74,9 @@ def _part_table() -> TableField:
             ScaleField(id="pain", label="Pain (0-10)"),
             BooleanField(id="asymmetry", label="Asymmetry / misalignment"),
             ChoiceField(id="rom", label="Range of motion",
-                        options=_options("normal", "reduced", "increased", "painful")),
+                        options=options("normal", "reduced", "increased", "painful")),
             ChoiceField(id="tissue", label="Tissue / tone",
-                        options=_options("normal", "hypertonic", "spasm", "tender", "oedema")),
+                        options=options("normal", "hypertonic", "spasm", "tender", "oedema")),
             TextField(id="notes", label="Notes", max_length=300),
         ),
         max_rows=10,
@@ -99,7 +94,7 @@ def _rom_table() -> TableField:
         id="rom", label="Range of motion",
         columns=(
             ChoiceField(id="region", label="Region",
-                        options=_options("cervical", "thoracic", "lumbar")),
+                        options=options("cervical", "thoracic", "lumbar")),
             ChoiceField(id="movement", label="Movement", options=ROM_MOVEMENTS),
             NumberField(id="degrees", label="Degrees", unit="°", minimum=0, maximum=180,
                         integer=True),
@@ -156,7 +151,7 @@ INITIAL_EXAM = NoteTemplate(
         Section(id="history", title="History", fields=(
             LongTextField(id="chief_complaint", label="Chief complaint", required=True),
             DateField(id="onset", label="Date of onset"),
-            ChoiceField(id="mechanism", label="Mechanism", options=_options(
+            ChoiceField(id="mechanism", label="Mechanism", options=options(
                 "gradual", "lifting", "fall", "motor-vehicle", "sport", "work", "other",
                 "unknown")),
             LongTextField(id="complaint_history", label="History of the complaint",
@@ -186,7 +181,7 @@ INITIAL_EXAM = NoteTemplate(
         )),
         Section(id="posture", title="Posture analysis", fields=(
             ChoiceField(id="head_carriage", label="Head carriage",
-                        options=_options("neutral", "anterior", "tilted-left",
+                        options=options("neutral", "anterior", "tilted-left",
                                          "tilted-right", "rotated-left", "rotated-right")),
             ChoiceField(id="shoulder_level", label="Shoulder level", options=LEVEL),
             ChoiceField(id="iliac_crest_level", label="Iliac crest level", options=LEVEL),
@@ -194,7 +189,7 @@ INITIAL_EXAM = NoteTemplate(
             ChoiceField(id="thoracic_kyphosis", label="Thoracic kyphosis", options=CURVE),
             ChoiceField(id="lumbar_lordosis", label="Lumbar lordosis", options=CURVE),
             ChoiceField(id="scoliosis", label="Scoliosis",
-                        options=_options("none", "right-thoracic", "left-thoracic",
+                        options=options("none", "right-thoracic", "left-thoracic",
                                          "right-lumbar", "left-lumbar", "double-curve")),
             NumberField(id="weight_left", label="Weight on left scale", unit="kg",
                         minimum=0, maximum=300),
@@ -217,15 +212,15 @@ INITIAL_EXAM = NoteTemplate(
                 ChoiceField(id="right", label="Right", options=REFLEX_GRADE),
             ), max_rows=12),
             TableField(id="dermatomes", label="Sensation by dermatome", columns=(
-                ChoiceField(id="level", label="Level", options=_options(
+                ChoiceField(id="level", label="Level", options=options(
                     "C4", "C5", "C6", "C7", "C8", "T1", "L1", "L2", "L3", "L4", "L5", "S1",
                     "S2")),
                 ChoiceField(id="side", label="Side", options=SIDES),
                 ChoiceField(id="sensation", label="Sensation",
-                            options=_options("normal", "decreased", "absent", "increased")),
+                            options=options("normal", "decreased", "absent", "increased")),
             ), max_rows=26),
             TableField(id="myotomes", label="Muscle strength by myotome", columns=(
-                ChoiceField(id="level", label="Level", options=_options(
+                ChoiceField(id="level", label="Level", options=options(
                     "C5", "C6", "C7", "C8", "T1", "L2", "L3", "L4", "L5", "S1")),
                 ChoiceField(id="side", label="Side", options=SIDES),
                 ScaleField(id="grade", label="Grade (0-5)", minimum=0, maximum=5),
@@ -245,7 +240,7 @@ INITIAL_EXAM = NoteTemplate(
             DateField(id="date", label="Date of the films",
                       help="Medicare accepts films from 12 months before to 3 months after "
                            "the start of care."),
-            MultiChoiceField(id="views", label="Views", options=_options(
+            MultiChoiceField(id="views", label="Views", options=options(
                 "full-spine", "ap-open-mouth", "ap-lower-cervical", "lateral-cervical",
                 "cervical-obliques", "cervical-flexion-extension", "ap-thoracic",
                 "lateral-thoracic", "ap-lumbopelvic", "lateral-lumbar", "lumbar-obliques")),
@@ -258,7 +253,7 @@ INITIAL_EXAM = NoteTemplate(
                             "conditions it causes."),
             LongTextField(id="impression", label="Clinical impression"),
             ChoiceField(id="prognosis", label="Prognosis",
-                        options=_options("excellent", "good", "fair", "guarded", "poor")),
+                        options=options("excellent", "good", "fair", "guarded", "poor")),
         )),
         Section(id="plan", title="Plan of care", fields=(
             *_treatment_fields(),
@@ -266,7 +261,7 @@ INITIAL_EXAM = NoteTemplate(
                         integer=True),
             NumberField(id="weeks", label="For weeks", minimum=0, maximum=52, integer=True),
             MultiChoiceField(id="techniques", label="Techniques planned",
-                             options=_options(*TECHNIQUES)),
+                             options=options(*TECHNIQUES)),
             LongTextField(id="goals", label="Goals", help="Short- and long-term, measurable."),
             LongTextField(id="home_care", label="Home care and advice", carry_forward=True),
             DateField(id="re_exam", label="Re-examination due"),
@@ -288,7 +283,7 @@ VISIT = NoteTemplate(
     sections=(
         Section(id="subjective", title="Subjective", fields=(
             ChoiceField(id="progress", label="Since the last visit",
-                        options=_options("better", "same", "worse", "new-complaint")),
+                        options=options("better", "same", "worse", "new-complaint")),
             ScaleField(id="pain_now", label="Pain now", low_label="No pain",
                        high_label="Worst imaginable"),
             LongTextField(id="report", label="Patient report"),
@@ -302,7 +297,7 @@ VISIT = NoteTemplate(
         Section(id="treatment", title="Treatment", fields=_treatment_fields()),
         Section(id="assessment", title="Assessment", fields=(
             ChoiceField(id="status", label="Status",
-                        options=_options("improving", "plateau", "worsening", "resolved")),
+                        options=options("improving", "plateau", "worsening", "resolved")),
             LongTextField(id="notes", label="Assessment"),
             CodesField(id="diagnosis", label="Diagnosis (ICD-10)",
                        help="Carried from the last note; segmental dysfunction first. Empty: "
@@ -350,13 +345,13 @@ RE_EXAM = NoteTemplate(
         Section(id="assessment", title="Assessment", fields=(
             CodesField(id="diagnosis", label="Diagnosis (ICD-10)", required=True),
             ChoiceField(id="goals_met", label="Goals",
-                        options=_options("met", "partly-met", "not-met")),
+                        options=options("met", "partly-met", "not-met")),
             LongTextField(id="notes", label="Progress and assessment"),
         )),
         Section(id="plan", title="Plan", fields=(
             *_treatment_fields(),
             ChoiceField(id="decision", label="Decision",
-                        options=_options("continue", "change-plan", "discharge", "refer")),
+                        options=options("continue", "change-plan", "discharge", "refer")),
             NumberField(id="visits_per_week", label="Visits per week", minimum=0, maximum=7,
                         integer=True, carry_forward=True),
             NumberField(id="weeks", label="For weeks", minimum=0, maximum=52, integer=True,

@@ -25,19 +25,15 @@ from vesalius_sdk import (
     Section,
     TableField,
     TextField,
+    options,
 )
 
 from .areas import AREAS
 from .screen import DECISIONS, ITEMS
 from .techniques import PRESSURES, TECHNIQUES
 
-
-def _options(pairs: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
-    return tuple(Option(value=v, label=label) for v, label in pairs)
-
-
-PRESSURE_OPTIONS = _options(PRESSURES)
-AREA_OPTIONS = _options(AREAS)
+PRESSURE_OPTIONS = options(*PRESSURES)
+AREA_OPTIONS = options(*AREAS)
 TECHNIQUE_OPTIONS = tuple(Option(value=t.id, label=t.label) for t in TECHNIQUES)
 
 GOALS = (
@@ -75,7 +71,7 @@ INTAKE = NoteTemplate(
     sections=(
         Section(id="reason", title="Reason for visit", fields=(
             LongTextField(id="complaint", label="Reason for visit", required=True),
-            MultiChoiceField(id="goals", label="Goals", options=_options(GOALS)),
+            MultiChoiceField(id="goals", label="Goals", options=options(*GOALS)),
             BooleanField(id="had_massage", label="Has had professional massage before"),
             ChoiceField(id="pressure_preference", label="Preferred pressure",
                         options=PRESSURE_OPTIONS, carry_forward=True),
@@ -84,7 +80,7 @@ INTAKE = NoteTemplate(
             MeasureField(id="pain", label="Pain now (NPRS)", measure="nprs", default=True),
         )),
         Section(id="history", title="Health history", fields=(
-            MultiChoiceField(id="conditions", label="Conditions", options=_options(CONDITIONS),
+            MultiChoiceField(id="conditions", label="Conditions", options=options(*CONDITIONS),
                              carry_forward=True),
             LongTextField(id="conditions_detail", label="Details of conditions",
                           carry_forward=True),
@@ -103,7 +99,7 @@ INTAKE = NoteTemplate(
             *(BooleanField(id=item.id, label=item.label, required=True) for item in ITEMS),
             BooleanField(id="clearance", label="Medical clearance on file"),
             DateField(id="clearance_date", label="Date of clearance"),
-            ChoiceField(id="decision", label="Decision", options=_options(DECISIONS),
+            ChoiceField(id="decision", label="Decision", options=options(*DECISIONS),
                         required=True),
             LongTextField(id="modifications", label="Modifications (areas avoided, pressure, "
                                                     "position)"),
@@ -143,7 +139,7 @@ TREATMENT = NoteTemplate(
             ChoiceField(id="pressure", label="Pressure overall", options=PRESSURE_OPTIONS,
                         required=True, carry_forward=True,
                         carry_forward_from=("reason.pressure_preference",)),
-            MultiChoiceField(id="positions", label="Positioning", options=_options(POSITIONS),
+            MultiChoiceField(id="positions", label="Positioning", options=options(*POSITIONS),
                              carry_forward=True),
             TableField(id="sequence", label="Treatment sequence", required=True, max_rows=40,
                        help="One row per area worked, in order: technique and minutes.",
@@ -165,7 +161,7 @@ TREATMENT = NoteTemplate(
                          measure="pgic"),
         )),
         Section(id="plan", title="Plan", fields=(
-            MultiChoiceField(id="home_care", label="Home care", options=_options(HOME_CARE),
+            MultiChoiceField(id="home_care", label="Home care", options=options(*HOME_CARE),
                              carry_forward=True),
             LongTextField(id="plan", label="Plan and next visit"),
         )),

@@ -32,18 +32,14 @@ from vesalius_sdk import (
     Section,
     TableField,
     TextField,
+    options,
 )
 from vesalius_sdk.safety import consent_field, red_flag_fields, response_fields
 
 from .charts.body import TECHNIQUES
 from .regions import LABEL, REGIONS
 
-
-def _options(*values: str) -> tuple[Option, ...]:
-    return tuple(Option(value=v, label=v.replace("-", " ").capitalize()) for v in values)
-
-
-SIDES = _options("left", "right", "bilateral", "midline")
+SIDES = options("left", "right", "bilateral", "midline")
 BODY_REGIONS = tuple(Option(value=r, label=LABEL[r]) for r in REGIONS)
 TECHNIQUE_OPTIONS = tuple(Option(value=m.id, label=m.label) for m in TECHNIQUES)
 #: Osteopathy's red flag beyond the SDK's common list (a value stored since 0.1).
@@ -126,7 +122,7 @@ INITIAL_ASSESSMENT = NoteTemplate(
                 ChoiceField(id="region", label="Region", options=BODY_REGIONS),
                 TextField(id="movement", label="Movement", max_length=80),
                 ChoiceField(id="range", label="Range",
-                            options=_options("full", "reduced", "increased")),
+                            options=options("full", "reduced", "increased")),
                 BooleanField(id="pain", label="Painful"),
                 TextField(id="notes", label="Notes", max_length=300),
             ), max_rows=40),
@@ -134,7 +130,7 @@ INITIAL_ASSESSMENT = NoteTemplate(
                 TextField(id="test", label="Test", max_length=80),
                 ChoiceField(id="side", label="Side", options=SIDES),
                 ChoiceField(id="result", label="Result",
-                            options=_options("positive", "negative", "equivocal")),
+                            options=options("positive", "negative", "equivocal")),
                 TextField(id="notes", label="Notes", max_length=300),
             ), max_rows=40),
             LongTextField(id="neuro", label="Neurological and vascular screen",
@@ -180,7 +176,7 @@ TREATMENT = NoteTemplate(
     sections=(
         Section(id="subjective", title="Since the last visit", fields=(
             ChoiceField(id="progress", label="Progress",
-                        options=_options("better", "same", "worse", "new-complaint")),
+                        options=options("better", "same", "worse", "new-complaint")),
             ScaleField(id="pain_now", label="Pain now", low_label="No pain",
                        high_label="Worst imaginable"),
             LongTextField(id="report", label="Patient report"),
@@ -202,7 +198,7 @@ TREATMENT = NoteTemplate(
         Section(id="outcomes", title="Outcome measures", collapsed=True, fields=_measures()),
         Section(id="plan", title="Plan", fields=(
             ChoiceField(id="status", label="Status",
-                        options=_options("improving", "plateau", "worsening", "resolved")),
+                        options=options("improving", "plateau", "worsening", "resolved")),
             LongTextField(id="plan", label="Plan"),
             TextField(id="next_visit", label="Next visit"),
         )),

@@ -19,15 +19,11 @@ from vesalius_sdk import (
     ScaleField,
     TableField,
     TextField,
+    options,
 )
 
 from .codes import TREATMENT_CODES
 from .exercises import FREQUENCIES, LIBRARY, REGIONS
-
-
-def options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
-    return tuple(Option(value=value, label=label) for value, label in pairs)
-
 
 SIDES = options(("right", "Right"), ("left", "Left"), ("bilateral", "Both"),
                 ("midline", "Midline / not sided"))

@@ -37,6 +37,7 @@ from vesalius_sdk import (
     Section,
     TableField,
     TextField,
+    options,
 )
 
 from .billing import CLASS_B_PULSES, CLASS_C, ORTHOSIS_CODES, TROPHIC_CHANGES
@@ -44,9 +45,6 @@ from .charts import CHART_ID, NAIL_IDS, SITES
 
 DISCIPLINE = "podiatry"
 
-
-def options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
-    return tuple(Option(value=value, label=label) for value, label in pairs)
 
 
 def per_side(field_id: str, label: str, choices: tuple[Option, ...]) -> tuple[ChoiceField, ...]:

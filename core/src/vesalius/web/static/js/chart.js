@@ -80,14 +80,17 @@ window.VChart = (function () {
       const response = await fetch(box.dataset.render, { method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content },
         body: JSON.stringify({ marks: field._marks }) });
-      if (!response.ok) return;
+      if (!response.ok) return {};
+      let problems = {};
+      try { problems = JSON.parse(response.headers.get("X-Mark-Problems") || "{}"); } catch (e) { problems = {}; }
       const doc = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
       const svg = doc.documentElement;
-      if (!svg || svg.nodeName !== "svg") return;
+      if (!svg || svg.nodeName !== "svg") return problems;
       const hadFocus = svgBox.contains(document.activeElement);
       svgBox.replaceChildren(document.importNode(svg, true));
       prepare();
       if (hadFocus && current) focusRegion(current);
+      return problems;
     }
     const nodes = () => [...svgBox.querySelectorAll(".region[data-region]")];
     const nodeOf = (id) => svgBox.querySelector('.region[data-region="' + CSS.escape(id) + '"]');
@@ -280,11 +283,25 @@ window.VChart = (function () {
       }
       const mark = { region: chosen.value, type: type.id, attributes };
       field._marks.push(mark);
-      const text = "Added " + details(mark) + " at " + label(mark.region) + ".";
-      howto.textContent = text + " Pick another region to add more.";
-      say(text);
       current = mark.region;
-      redraw().then(() => {
+      redraw().then((problems) => {
+        const refused = problems[String(field._marks.length)];
+        if (refused) {
+          // The chart refuses it (a paired point without its side, say): not added; the
+          // form keeps what was given so the missing part can be added.
+          field._marks.pop();
+          renderList();
+          changed();
+          const why = "Not added: " + refused.join("; ") + ".";
+          howto.textContent = why;
+          say(why);
+          const first = attrsBox.querySelector("[data-attr]");
+          (first || typeSelect).focus();
+          return;
+        }
+        const text = "Added " + details(mark) + " at " + label(mark.region) + ".";
+        howto.textContent = text + " Pick another region to add more.";
+        say(text);
         // Back where the region was picked: the chart keeps its place, the list is cleared.
         if (pickedFrom === "chart") focusRegion(mark.region);
         else if (pickedFrom === "list") { search.value = ""; chosen.value = ""; highlight(); search.focus(); }
