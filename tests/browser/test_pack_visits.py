@@ -305,6 +305,7 @@ def test_follow_up_visit(page_as, live_app, live_server, shot, discipline):
     assert draft.template_id == template.id and draft.copied_from_id == seeded.first_note_id
     side = page.locator(".editor-side")
     assert "Started from" in side.inner_text()
+    assert side.locator("#last-note").count() == 1  # the last signed note, beside the draft
     assert planted, f"{template.id} carries nothing from {visit.initial.id}"
     for value in planted:
         section, _, key = value.path.partition(".")
