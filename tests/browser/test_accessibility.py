@@ -165,7 +165,7 @@ def _tab_to(page: Any, test: str, limit: int = 200) -> None:
     raise AssertionError(f"no tab stop matched {test} in {limit} presses")
 
 
-def test_booking_with_the_keyboard_alone(page_as, live_app):
+def test_booking_with_the_keyboard_alone(page_as, live_app, axe):
     """The front desk books a visit without the mouse: the menu, the patient combobox
     (arrow keys, Enter), the selects, the date, submit; the block then says "Booked"."""
     from datetime import date, timedelta
@@ -195,6 +195,7 @@ def test_booking_with_the_keyboard_alone(page_as, live_app):
     status = page.locator("[data-combo-status]")
     assert status.inner_text().startswith(f"{count} patient"), status.inner_text()
     page.keyboard.press("ArrowDown")
+    axe.assert_accessible(page, label="the booking form with the patient list open")
     active = picker.get_attribute("aria-activedescendant")
     assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
     name = page.locator(f"#{active} strong").inner_text()

@@ -27,8 +27,8 @@ def _disciplines() -> list[str]:
 
 @pytest.fixture(scope="module")
 def follow_ups(live_app: tuple[Any, str]) -> dict[str, tuple[int, str]]:
-    """Discipline -> (a booked visit of a case with a signed note and no note of its own,
-    its practitioner's e-mail)."""
+    """Discipline -> (a visit, not cancelled, of a case with a signed note and no note of its
+    own, its practitioner's e-mail)."""
     from sqlalchemy import exists, select
     from vesalius.models import Appointment, Case, Note, Practitioner, User
 
@@ -39,7 +39,7 @@ def follow_ups(live_app: tuple[Any, str]) -> dict[str, tuple[int, str]]:
             .join(Appointment, Appointment.case_id == Case.id)
             .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
             .join(User, User.id == Practitioner.user_id)
-            .where(Appointment.status.in_(("booked", "confirmed")),
+            .where(Appointment.status.not_in(("cancelled", "late-cancelled", "no-show")),
                    exists().where(Note.case_id == Case.id, Note.status == "signed"),
                    ~exists().where(Note.appointment_id == Appointment.id))
             .order_by(Appointment.start_at))

@@ -171,10 +171,10 @@ def test_copy_forward_carries_the_plan_of_care_never_today():
         assert not [p for p in paths if p.split(".")[1] in today]
 
 
-def test_the_initial_assessment_opens_two_measures_and_folds_the_rest():
+def test_the_initial_assessment_opens_the_pain_rating_and_folds_the_rest():
     template = BY_ID["physio.initial-assessment"]
     measures = {f.measure: f.default for _, f in template.iter_fields() if f.kind == "measure"}
-    assert measures == {"nprs": True, "psfs": True, "odi": False, "lefs": False,
+    assert measures == {"nprs": True, "psfs": False, "odi": False, "lefs": False,
                         "quickdash": False, "spadi": False}
     for template in TEMPLATES:
         assert sum(f.default for _, f in template.iter_fields() if f.kind == "measure") <= 2
@@ -187,9 +187,12 @@ def test_nprs_and_psfs_are_referred_to_by_id_as_the_core_general_packs():
                 assert field.pack is None, path
 
 
-def test_the_neurological_screen_starts_folded():
+def test_the_examination_plan_and_treatment_start_folded():
+    """The intake opens as an overview (issue 11: at most 4,000 px tall at 1440 px); a
+    section with a value or a required field opens by itself."""
     sections = {s.id: s.collapsed for s in BY_ID["physio.initial-assessment"].sections}
-    assert [s for s, folded in sections.items() if folded] == ["neuro"]
+    assert [s for s, folded in sections.items() if folded] == [
+        "objective", "neuro", "plan", "treatment"]
     assert {s.id for s in BY_ID["physio.discharge"].sections if s.collapsed} == {"treatment"}
 
 

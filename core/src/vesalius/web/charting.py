@@ -272,9 +272,10 @@ def _field_html(reg: Any, layout: _Layout, path: str, f: Any, value: Any,
         "problems": [{"field": path, "message": m} for m in mine], "vocab": layout.vocab,
         "layout": layout, "invalid": {path} if mine else set(),
         "carried": {path: carried} if carried else {}, "folded": {path} if folded else set()}))
-    if len(layout.drawn) > 4000:  # bounded: a long-running worker forgets old drawings
-        layout.drawn.clear()
-    layout.drawn[key] = html
+    if value is None or len(html) < 20000:  # a marked chart's drawing is kept by _drawn
+        if len(layout.drawn) > 2000:  # bounded: a long-running worker forgets old drawings
+            layout.drawn.clear()
+        layout.drawn[key] = html
     return html
 
 
@@ -355,7 +356,8 @@ def _make_layout(reg: Any, template: Any) -> _Layout:
                         if f.kind == "chart" and f.chart in reg.charts)
     return _Layout(
         labels={p: (f.label, titles[p.split(".")[0]]) for p, f in fields},
-        required_sections=frozenset(p.split(".")[0] for p, f in fields if f.required),
+        required_sections=frozenset(p.split(".")[0] for p, f in fields
+                                    if f.required or getattr(f, "must_be_true", False)),
         foldable=tuple((p, f.measure) for p, f in fields
                        if f.kind == "measure" and not f.default and not f.required
                        and f.measure in reg.measures),

@@ -294,8 +294,9 @@ GOALS_TABLE = TableField(
 # (every case has pain and a patient-chosen activity); the region-specific measures start
 # folded as "add a measure" until a case uses them.
 PAIN_NOW = MeasureField(id="nprs", label="Pain now (NPRS 0-10)", measure="nprs", default=True)
-PSFS = MeasureField(id="psfs", label="Patient-Specific Functional Scale", measure="psfs",
-                    default=True)
+# Folded until added (or used in the case): most intakes start with the pain rating alone
+# and add the PSFS or a region's questionnaire in one click.
+PSFS = MeasureField(id="psfs", label="Patient-Specific Functional Scale", measure="psfs")
 ODI = MeasureField(id="odi", label="Oswestry Disability Index (low back)", measure="odi")
 LEFS = MeasureField(id="lefs", label="Lower Extremity Functional Scale", measure="lefs")
 QUICKDASH = MeasureField(id="quickdash", label="QuickDASH (arm, shoulder, hand)",

@@ -215,7 +215,9 @@ INITIAL_ASSESSMENT = NoteTemplate(
         )),
         Section(id="outcome_measures", title="Outcome measures",
                 fields=f.MEASURE_FIELDS),
-        Section(id="objective", title="Objective", fields=(
+        # The examination, plan and treatment start folded (one click opens each; a section
+        # with a value opens by itself), so the intake reads as an overview.
+        Section(id="objective", title="Objective", collapsed=True, fields=(
             LongTextField(id="observation", label="Observation"),
             MultiChoiceField(id="posture", label="Posture", options=POSTURE),
             ChoiceField(id="gait_aid", label="Walking aid", options=GAIT_AIDS),
@@ -245,8 +247,8 @@ INITIAL_ASSESSMENT = NoteTemplate(
             ChoiceField(id="prognosis", label="Prognosis (rehabilitation potential)",
                         options=PROGNOSIS),
         )),
-        Section(id="plan", title="Plan of care", fields=PLAN_FIELDS),
-        Section(id="treatment", title="Treatment today", fields=(
+        Section(id="plan", title="Plan of care", collapsed=True, fields=PLAN_FIELDS),
+        Section(id="treatment", title="Treatment today", collapsed=True, fields=(
             f.procedures(extra=EVALUATION_CODES),
             f.TREATMENT_NOTES,
             f.RESPONSE,

@@ -291,19 +291,13 @@
       saveSoon();
       return;
     }
-    const clear = e.target.closest(".clear-choice");
-    if (clear) {
-      const field = clear.closest(".note-field");
-      field.querySelectorAll('input[type="radio"]').forEach((r) => { r.checked = false; });
-      edited(field);
-      saveSoon();
-      return;
-    }
-    const clearMeasure = e.target.closest(".clear-measure");
-    if (clearMeasure) {
-      const measure = clearMeasure.closest(".measure");
-      measure.querySelectorAll('input[type="radio"]').forEach((r) => { r.checked = false; });
-      score(measure);
+    const clear = e.target.closest(".clear-choice, .clear-measure");
+    if (clear) { // a choice, a scale or a whole measure back to unanswered
+      const measure = clear.closest(".measure");
+      (measure || clear.closest(".note-field")).querySelectorAll('input[type="radio"]')
+        .forEach((r) => { r.checked = false; });
+      if (measure) score(measure);
+      edited(clear.closest(".note-field"));
       saveSoon();
       return;
     }
