@@ -396,14 +396,26 @@ def test_follow_up_visit(page_as, live_app, live_server, shot, discipline):
     report = next(p for p, f in template.iter_fields()
                   if f.kind == "long-text" and p not in template.carried_paths())
     words = f"{discipline.title()} follow-up: better since the last visit."
-    with page.expect_response(lambda r: r.request.method == "POST"
-                              and r.url.endswith(f"/chart/notes/{note_id}")
-                              and words in (r.request.post_data or ""), timeout=WAIT) as saved:
-        page.locator(f'.note-field[data-path="{report}"] .v').fill(words)
-    assert saved.value.ok, saved.value.text()
+    answered: list[Any] = []
 
-    # The editor afresh on the stored draft: its checks and charge preview.
-    page.reload()
+    def saved_words(response: Any) -> bool:
+        if (response.request.method == "POST"
+                and response.url.endswith(f"/chart/notes/{note_id}")
+                and words in (response.request.post_data or "")):
+            answered.append(response)
+        return bool(answered)
+
+    # The save carrying the report, then the charge preview it asks for: nothing is left
+    # in flight when the page is loaded again.
+    with page.expect_response(lambda r: bool(answered) and r.url.endswith("/charges"),
+                              timeout=WAIT), \
+            page.expect_response(saved_words, timeout=WAIT):
+        page.locator(f'.note-field[data-path="{report}"] .v').fill(words)
+    assert answered[0].ok, answered[0].text()
+
+    # The editor afresh on the stored draft: its checks and charge preview. (A request may
+    # wait up to SQLite's 30 s busy timeout on a loaded machine.)
+    page.reload(timeout=45_000)
     page.wait_for_selector("#charge-preview .charge-lines, #charge-preview p:not(.muted)")
     page.wait_for_function(
         "() => !document.querySelector('#charge-preview').textContent.includes('appear here')")
