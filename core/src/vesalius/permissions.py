@@ -52,6 +52,21 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "audit.read": frozenset({OWNER}),
 }
 
+#: Permissions on the clinic itself (its practitioners, services, locations, hours, the
+#: measures' scoring), not on anyone's record: a patient's scope does not narrow them.
+CLINIC_WIDE = frozenset({"practitioners.read", "availability.read", "measures.score"})
+
+#: Patient fields a patient may change on their own record (contact and consent
+#: preferences); identity (name, birth date, sex) and staff fields are changed by staff.
+PATIENT_EDITABLE = frozenset({
+    "preferred_name", "gender_identity", "pronouns", "email", "phone", "mobile",
+    "address_line1", "address_line2", "city", "region", "postal_code", "country",
+    "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relationship",
+    "preferred_contact", "reminders_email", "reminders_sms", "marketing_opt_in", "language",
+})
+#: Patient fields only staff read.
+STAFF_ONLY_FIELDS = frozenset({"admin_note"})
+
 
 def allowed(role: str, permission: str) -> bool:
     """True when ``role`` holds ``permission``; unknown permissions are denied."""

@@ -45,11 +45,15 @@ def test_update_consents_and_patient_scope(db, system):  # type: ignore[no-untyp
         grace = patient(s, system, "Grace", "Hopper")
         ada_id, grace_id = ada.id, grace.id
     me = Actor(user_id=50, role="patient", patient_id=ada_id)
+    with pytest.raises(Forbidden) as refused, db.session() as s:
+        patients.update(s, me, ada_id, patients.PatientUpdate(
+            mobile="+1 416 555 0123", admin_note="I am lovely"))
+    assert refused.value.field == "admin_note"  # not theirs to write: named, nothing saved
     with db.session() as s:
         updated = patients.update(s, me, ada_id, patients.PatientUpdate(
-            mobile="+1 416 555 0123", admin_note="I am lovely"))
+            mobile="+1 416 555 0123"))
         assert updated.mobile == "+1 416 555 0123"
-        assert updated.admin_note is None  # not theirs to write
+        assert updated.admin_note is None
         assert updated.phone_key == "14165550123"
     with pytest.raises(Forbidden), db.session() as s:
         patients.update(s, me, grace_id, patients.PatientUpdate(phone="555 0100"))

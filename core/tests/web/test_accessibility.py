@@ -9,7 +9,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
-from vesalius.models import Appointment, MeasureResult
+from vesalius.models import Appointment, MeasureResult, Practitioner, User
 from vesalius.permissions import ROLES, STAFF
 
 NAV = re.compile(r'<nav class="container-fluid" aria-label="Main">(.*?)</nav>', re.S)
@@ -94,13 +94,19 @@ def test_calendar_blocks_say_their_status_in_words(browser, db):
     assert 'role="region"' in html and 'tabindex="0"' in html  # the grid scrolls in a box
 
 
-def test_outcome_plots_come_with_their_values_as_a_table(browser, db):
+def test_outcome_plots_come_with_their_values_as_a_table(browser, db, kit):
     with db.session() as s:
         case_id, count = s.execute(
             select(MeasureResult.case_id, func.count()).where(
                 MeasureResult.case_id.is_not(None), MeasureResult.value.is_not(None))
             .group_by(MeasureResult.case_id).order_by(func.count().desc()).limit(1)).one()
-    html = browser("practitioner").get(f"/cases/{case_id}").get_data(as_text=True)
+        # A practitioner of the case's care team (one who saw the patient) reads the plots.
+        email = s.scalar(select(User.email).join(Practitioner, Practitioner.user_id == User.id)
+                         .join(Appointment, Appointment.practitioner_id == Practitioner.id)
+                         .where(Appointment.case_id == case_id).limit(1))
+    practitioner = browser()
+    practitioner.login(email, kit.DEMO_PASSWORD)
+    html = practitioner.get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'class="plot"' in html
     assert "the values as a table</summary>" in html
     rows = re.findall(r"<tr><td>[^<]+</td><td class=\"num\">[-0-9.e+]+</td>", html)

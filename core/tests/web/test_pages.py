@@ -93,9 +93,9 @@ def test_profile_queries_do_not_grow_with_history(browser, db, kit):
     ("front-desk", ["/calendar/", "/calendar/week", "/calendar/book", "/calendar/waitlist",
                     "/patients/?q=a", "/patients/new", "/billing/ready", "/account"]),
     ("practitioner", ["/chart/", "/calendar/", "/patients/?q=a", "/account"]),
+    # Outcome reports are clinical: not billing's (core/tests/web/test_report_permissions.py).
     ("billing", ["/billing/ready", "/billing/invoices", "/billing/claims", "/reports/",
-                 "/reports/revenue.csv", "/reports/attendance.csv", "/reports/collection.csv",
-                 "/reports/outcomes-by-case.csv", "/reports/outcomes-by-discipline.csv"]),
+                 "/reports/revenue.csv", "/reports/attendance.csv", "/reports/collection.csv"]),
     ("owner", ["/admin/", "/admin/users", "/admin/services", "/admin/locations"]),
 ])
 def test_pages_render_for_their_roles(browser, role, paths):

@@ -13,5 +13,5 @@ __all__ = ["ENDPOINTS", "bp", "init_api"]
 
 def init_api(app: Flask) -> None:
     """Mount the API blueprint and its JSON error pages on ``app``."""
+    install_error_handlers(app)  # first: it registers the converter of the API's ids
     app.register_blueprint(bp)
-    install_error_handlers(app)

@@ -8,21 +8,26 @@ The same declarations produce the OpenAPI document (:mod:`vesalius.api.openapi`)
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args, get_origin
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from ..db import Database
-from ..errors import Forbidden, ServiceError, Unauthorized
+from ..errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
 from ..permissions import PERMISSIONS
 from ..services import audit, users
 from ..services.actor import Actor
+from ..services.common import INT_MAX, check_fields, check_values, raw_problem
 
 log = logging.getLogger("vesalius.api")
 
@@ -45,6 +50,28 @@ class Endpoint:
 
 
 ENDPOINTS: list[Endpoint] = []
+
+#: Deepest nesting of arrays and objects a JSON body may have (Python's parser recurses).
+MAX_JSON_DEPTH = 64
+#: The ids a path names: ``Integer`` primary keys, 32-bit on PostgreSQL.
+ID_MIN, ID_MAX = 1, INT_MAX
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in the app's rules (every one names a record, in the API and the pages):
+    ASCII digits only (an Arabic-Indic digit matches no rule: 404). A number outside the id
+    range becomes 0, an id no row has, so the view answers 404 as for any missing record
+    instead of overflowing a database column (and the rule still matches: no 405)."""
+
+    regex = "[0-9]+"
+    weight = 50
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if ID_MIN <= number <= ID_MAX else 0
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
 
 
 @dataclass
@@ -114,6 +141,58 @@ def _validation(exc: ValidationError) -> tuple[Response, int]:
     return error(422, f"{first['field']}: {first['message']}", str(first["field"]), problems)
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def json_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (strings skipped)."""
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", _STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _strings(value: Any, where: str) -> None:
+    """Refuse text neither database stores (NUL, unpaired surrogates), naming its place."""
+    if isinstance(value, str):
+        if problem := raw_problem(str, value):
+            raise Invalid(f"{where}: {problem}", field=where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _strings(key, where)
+            _strings(item, f"{where}.{key}" if where != "body" else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _strings(item, f"{where}[{i}]")
+
+
+def _json_body() -> Any:
+    """The request's JSON document: 413 above ``MAX_CONTENT_LENGTH`` (werkzeug), 422 when
+    it is not JSON or nests deeper than :data:`MAX_JSON_DEPTH`."""
+    if not request.is_json:
+        raise Invalid("send a JSON object (Content-Type: application/json)", field="body")
+    text = request.get_data(as_text=True)  # raises 413 above the configured limit
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise Invalid(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels",
+                      field="body")
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        raise Invalid("the body is not valid JSON", field="body") from None
+    _strings(payload, "body")
+    return payload
+
+
+def _query(model: type[BaseModel]) -> BaseModel:
+    args = request.args.to_dict()
+    _strings(args, "query")
+    check_fields(model, args)
+    query = model.model_validate(args)
+    check_values(query)
+    return query
+
+
 def _origin() -> tuple[str | None, str | None]:
     return request.remote_addr, request.headers.get("User-Agent")
 
@@ -150,15 +229,8 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
     actor: Actor | None = None
     try:
         body = query = None
-        if endpoint.body is not None:
-            payload = request.get_json(silent=True)
-            if payload is None:
-                return error(422, "send a JSON object (Content-Type: application/json)",
-                             "body")
-            body = endpoint.body.model_validate(payload)
-        if endpoint.query is not None:
-            query = endpoint.query.model_validate(request.args.to_dict())
         with db.session() as session:
+            # Who asks is settled before what they send is read: 401/403 come first.
             if endpoint.permission is None:
                 actor = Actor.system("anonymous")
             else:
@@ -166,6 +238,12 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
                 if not actor.can(endpoint.permission):  # role check; services check scope
                     raise Forbidden(f"your role ({actor.role}) may not do this "
                                     f"({endpoint.permission})")
+            if any(value == 0 for key, value in path.items() if key.endswith("_id")):
+                raise NotFound("no record with this id (ids are 1 to 2147483647)")
+            if endpoint.body is not None:
+                body = endpoint.body.model_validate(_json_body())
+            if endpoint.query is not None:
+                query = _query(endpoint.query)
             result = endpoint.view(Call(session, actor, body, query), **path)
             payload = _serialise(_convert(endpoint.response, result))
         if endpoint.status == 204:
@@ -182,6 +260,12 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
     except IntegrityError:
         log.warning("integrity error on %s %s", endpoint.method, endpoint.rule)
         return error(409, "the change conflicts with existing records")
+    except HTTPException as exc:  # 413 from the body limit
+        return error(exc.code or 400, _http_message(exc))
+    except DataError as exc:  # a value the column cannot hold that the models let through
+        log.warning("data error on %s %s: %s", endpoint.method, endpoint.rule,
+                    type(exc.orig).__name__)
+        return error(422, "a value is too long or out of range for the database")
     except OperationalError as exc:
         log.error("database unavailable on %s %s: %s", endpoint.method, endpoint.rule,
                   type(exc.orig).__name__)
@@ -201,14 +285,23 @@ def _audit_denied(db: Database, actor: Actor, endpoint: Endpoint) -> None:
         log.exception("could not audit a denied request")
 
 
+def _http_message(exc: HTTPException) -> str:
+    if exc.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return (f"the request body is larger than the limit of {limit} bytes"
+                if limit else "the request body is too large")
+    return exc.description or exc.name
+
+
 def install_error_handlers(app: Any) -> None:
-    """JSON 404/405 for unknown API paths; other paths keep the app's own handlers."""
-    from werkzeug.exceptions import HTTPException
+    """JSON 404/405/413 for API paths; other paths keep the app's own handlers. The id
+    converter replaces ``int`` here, before any blueprint adds its rules."""
+    app.url_map.converters["int"] = IdConverter
 
     def handle(exc: HTTPException) -> Any:
         if request.path.startswith(bp.url_prefix or "/api/"):
-            return error(exc.code or 500, exc.description or exc.name)
+            return error(exc.code or 500, _http_message(exc))
         return exc
 
-    for code in (404, 405):
+    for code in (404, 405, 413):
         app.register_error_handler(code, handle)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from .. import __version__
-from .framework import ENDPOINTS, route
+from .framework import ENDPOINTS, ID_MAX, ID_MIN, route
 
 STATUS_TEXT = {200: "OK", 201: "Created", 204: "No content"}
 ERRORS = {
@@ -17,8 +17,21 @@ ERRORS = {
     "403": "The role or the patient scope does not allow this",
     "404": "No such record",
     "409": "Conflicts with the record's state (overlap, signed note, transition)",
-    "422": "Invalid input; `field` names it",
+    "422": "Invalid input; `field` names it (also: integers beyond 32 bits, dates outside "
+           "1900-01-01..2200-12-31, amounts not in plain digits with at most 2 decimals, "
+           "JSON nested deeper than 64 levels)",
+    "413": "The body is larger than the limit: 2 MiB unless `VESALIUS_MAX_BODY_BYTES` says "
+           "otherwise (operations with a body)",
 }
+#: Answers only operations with a body can give.
+BODY_ONLY = frozenset({"413"})
+
+
+def _path_schema(name: str) -> dict[str, Any]:
+    """Ids are integers in the database's id range (an id outside it names no record)."""
+    if name.endswith("_id") and name not in ("template_id", "measure_id"):
+        return {"type": "integer", "minimum": ID_MIN, "maximum": ID_MAX}
+    return {"type": "string"}
 
 
 def _models() -> list[type[BaseModel]]:
@@ -48,10 +61,7 @@ def document() -> dict[str, Any]:
             "summary": ep.summary,
             "tags": list(ep.tags),
             "parameters": [{"name": p, "in": "path", "required": True,
-                            "schema": {"type": "integer" if p.endswith("_id") and
-                                       p not in ("template_id", "measure_id")
-                                       else "string"}}
-                           for p in ep.path_params],
+                            "schema": _path_schema(p)} for p in ep.path_params],
             "responses": {},
         }
         if ep.permission is not None:
@@ -81,6 +91,8 @@ def document() -> dict[str, Any]:
         op["responses"][str(ep.status)] = success
         if ep.permission is not None:
             for code, text in ERRORS.items():
+                if code in BODY_ONLY and ep.body is None:
+                    continue
                 op["responses"][code] = {"description": text, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Error"}}}}
         paths.setdefault(path, {})[ep.method.lower()] = op

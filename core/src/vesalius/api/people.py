@@ -3,9 +3,13 @@ locations, services, payers and fee schedules."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import datetime
 
-from ..services import billing, cases, clinic, patients, payers, practitioners
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ..permissions import STAFF_ONLY_FIELDS
+from ..services import access, billing, cases, clinic, patients, payers, practitioners
+from ..services.actor import Actor
 from .framework import Call, route
 from .schemas import (
     AccountOut,
@@ -20,6 +24,18 @@ from .schemas import (
     ServiceOut,
     UserOut,
 )
+
+#: What a patient gets of their own record: :class:`PatientOut` without the staff-only
+#: fields (the key is absent, not null).
+PatientSelfOut = create_model(
+    "PatientSelfOut", __base__=PatientOut.__base__,
+    **{name: (field.annotation, field) for name, field in PatientOut.model_fields.items()
+       if name not in STAFF_ONLY_FIELDS})  # type: ignore[call-overload]
+
+
+def _patient_out(actor: Actor, patient: object) -> BaseModel:
+    model = PatientSelfOut if actor.is_patient else PatientOut
+    return model.model_validate(patient)
 
 
 class Query(BaseModel):
@@ -62,15 +78,17 @@ def search_patients(call: Call) -> object:
 @route("GET", "/patients/<int:patient_id>", permission="patients.read", response=PatientOut,
        tag="patients")
 def read_patient(call: Call, patient_id: int) -> object:
-    """One patient."""
-    return patients.read(call.session, call.actor, patient_id)
+    """One patient (a patient's own record comes without the staff-only fields)."""
+    return _patient_out(call.actor, patients.read(call.session, call.actor, patient_id))
 
 
 @route("PATCH", "/patients/<int:patient_id>", permission="patients.update",
        body=patients.PatientUpdate, response=PatientOut, tag="patients")
 def update_patient(call: Call, patient_id: int) -> object:
-    """Change a patient's details (only the fields sent)."""
-    return patients.update(call.session, call.actor, patient_id, call.body)
+    """Change a patient's details (only the fields sent). A patient changes only their
+    contact details and preferences: any other field is a 403 naming it."""
+    return _patient_out(call.actor,
+                        patients.update(call.session, call.actor, patient_id, call.body))
 
 
 @route("GET", "/patients/<int:patient_id>/consents", permission="patients.read",
@@ -201,3 +219,38 @@ def create_payer(call: Call) -> object:
 def create_fee_schedule(call: Call) -> object:
     """Add a fee schedule (per payer, or the clinic's own without ``payer_id``)."""
     return payers.create_fee_schedule(call.session, call.actor, call.body)
+
+
+class BreakGlassBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=access.REASON_MIN, max_length=500)
+
+
+class AccessGrantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    user_id: int
+    user_name: str | None = None
+    patient_id: int
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@route("POST", "/patients/<int:patient_id>/access-grants", permission="notes.read",
+       body=BreakGlassBody, response=AccessGrantOut, status=201, tag="patients")
+def break_the_glass(call: Call, patient_id: int) -> object:
+    """Break the glass: open a patient's clinical record outside your care team for four
+    hours, with a stated reason (at least 10 characters; audited, and the owner sees it)."""
+    return access.break_glass(call.session, call.actor, access.BreakGlassIn(
+        patient_id=patient_id, reason=call.body.reason))
+
+
+@route("GET", "/access-grants", permission="audit.read", response=list[AccessGrantOut],
+       tag="patients")
+def list_access_grants(call: Call) -> object:
+    """The latest break-the-glass grants, newest first: who, for which patient, why and
+    until when (the owner's review)."""
+    return [AccessGrantOut(id=g.id, user_id=g.user_id, user_name=u.name, patient_id=g.patient_id,
+                           reason=g.reason, created_at=g.created_at, expires_at=g.expires_at)
+            for g, u, _p in access.grants(call.session, call.actor)]

@@ -47,7 +47,7 @@ class PatientOut(Out):
     reminders_sms: bool
     marketing_opt_in: bool
     language: str | None
-    admin_note: str | None
+    admin_note: str | None = None  # staff only: absent from what a patient gets
     active: bool
     created_at: datetime
     updated_at: datetime

@@ -1,5 +1,6 @@
 """The core's tables, one module per aggregate. Importing this registers them all."""
 
+from .access import AccessGrant as AccessGrant  # re-exported; registers the table
 from .auth import ApiToken, AuditEvent, AuditList, AuditListItem
 from .billing import (
     Claim,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..errors import Forbidden
-from ..permissions import PATIENT, allowed
+from ..permissions import CLINIC_WIDE, PATIENT, allowed
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,13 @@ class Actor:
 
     def require(self, permission: str, patient_id: int | None = None) -> None:
         """Raise :class:`Forbidden` unless the role holds ``permission`` and, for a patient,
-        the record belongs to them (the object-level check behind most EHR IDOR bugs)."""
+        the record belongs to them (the object-level check behind most EHR IDOR bugs).
+        Clinic-wide permissions (practitioners, services, locations) have no patient.
+        The care team is checked on top by :func:`vesalius.services.access.require`."""
         if not self.can(permission):
             raise Forbidden(f"your role ({self.role}) may not do this ({permission})")
+        if permission in CLINIC_WIDE:
+            return
         if self.is_patient and (patient_id is None or patient_id != self.patient_id):
             raise Forbidden("this record belongs to another patient")
 

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.types import money
+from ..errors import Invalid
 from ..models import Service
 from ..plugins import get_registry
 from . import audit
 from .actor import Actor
-from .common import Input, changes, get
+from .common import Input, changes, get, parse_id
 from .note_templates import check_service_template
 from .practitioners import check_disciplines
 
@@ -122,11 +123,14 @@ def list_services(session: Session, actor: Actor, *, discipline: str | None = No
 def find_service(session: Session, actor: Actor, ref: str | int) -> Service:
     """A service by id or by exact name (the availability query accepts either)."""
     actor.require("availability.read")
-    if isinstance(ref, int) or str(ref).isdigit():
-        return get(session, Service, int(ref), "service", field="service")
+    if isinstance(ref, int):
+        return get(session, Service, ref, "service", field="service")
+    if ref.isdigit():  # so are "¹" and Arabic-Indic digits: only ASCII ids in range count
+        ident = parse_id(ref)
+        if ident is None:
+            raise Invalid(f"no service with id {ref!r}", field="service")
+        return get(session, Service, ident, "service", field="service")
     service = session.scalar(select(Service).where(Service.name == ref))
     if service is None:
-        from ..errors import Invalid
-
         raise Invalid(f"no service named {ref!r}", field="service")
     return service

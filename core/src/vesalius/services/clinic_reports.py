@@ -149,8 +149,9 @@ def outcome_changes(session: Session, actor: Actor, start: date, end: date
     """Per case and measure with at least two scored results, the latest of them taken in
     [start, end): the change from the first result and whether it reached the MCID; and the
     same summed up per discipline. One query; results of notes entered in error are left
-    out."""
+    out. Outcome scores are clinical: the caller needs ``measures.read`` too."""
     actor.require("reports.read")
+    actor.require("measures.read")
     rows = session.execute(
         select(MeasureResult.case_id, MeasureResult.measure_id, MeasureResult.value,
                MeasureResult.taken_on, Case.patient_id, Case.title, Case.discipline,

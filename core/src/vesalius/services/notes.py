@@ -49,7 +49,7 @@ from ..models import (
     Practitioner,
 )
 from ..plugins import PackError, Registry, get_registry
-from . import audit, billing, note_templates, scheduling
+from . import access, audit, billing, note_templates, scheduling
 from .actor import Actor
 from .common import Input, get
 from .events import after_commit
@@ -78,14 +78,17 @@ class AddendumIn(Input):
 
 
 def _note(session: Session, actor: Actor, note_id: int, permission: str) -> Note:
+    """The note, once :func:`vesalius.services.access.require` lets ``actor`` do
+    ``permission`` on its patient's record (role, patient scope, care team)."""
     note = get(session, Note, note_id, "note")
-    actor.require(permission, patient_id=note.patient_id)
+    access.require(session, actor, permission, note.patient_id)
     return note
 
 
 def _draft(session: Session, actor: Actor, note_id: int, doing: str) -> Note:
     """A note that must still be a draft for ``doing``: 409 coded ``note-signed`` else."""
     note = _note(session, actor, note_id, "notes.write")
+    access.require_author(actor, note)
     if note.status != "draft":
         message = (f"the note is {note.status} and can no longer be {doing}; "
                    + ("add an addendum" if note.status == "signed" else "start a new note"))
@@ -176,7 +179,7 @@ def create_draft(session: Session, actor: Actor, data: DraftIn) -> Note:
     ``note.carried`` the carried paths with the source's date of service."""
     appointment = get(session, Appointment, data.appointment_id, "appointment",
                       field="appointment_id")
-    actor.require("notes.write", patient_id=appointment.patient_id)
+    access.require(session, actor, "notes.write", appointment.patient_id)
     registry = get_registry()
     if appointment.case_id is None:
         raise Invalid("the appointment has no case: attach it to the patient's case first",
@@ -238,7 +241,7 @@ def template_for_visit(session: Session, actor: Actor, appointment_id: int) -> T
     """What :func:`create_draft` would open for the appointment without a ``template_id``
     (the editor preselects it)."""
     appointment = get(session, Appointment, appointment_id, "appointment")
-    actor.require("notes.write", patient_id=appointment.patient_id)
+    access.require(session, actor, "notes.write", appointment.patient_id)
     return visit_template(session, get_registry(), appointment)
 
 
@@ -312,6 +315,8 @@ def discard(session: Session, actor: Actor, note_id: int) -> None:
     keeps who, when, the template and the SHA-256 of the discarded content. A signed note
     is never discarded: 409 (mark it entered in error instead)."""
     note = _note(session, actor, note_id, "notes.write")
+    if note.status == "draft":
+        access.require_author(actor, note)
     if note.status != "draft":
         message = (f"the note is {note.status}: only a draft can be discarded"
                    + ("; mark it entered in error instead" if note.status == "signed" else ""))
@@ -351,7 +356,7 @@ def last_signed(session: Session, actor: Actor, case_id: int,
     With ``before_note_id`` (the note being written): the last one on or before its date,
     the note itself left out. Two or three primary-key/indexed queries; audited as a read."""
     case = get(session, Case, case_id, "case")
-    actor.require("notes.read", patient_id=case.patient_id)
+    access.require(session, actor, "notes.read", case.patient_id)
     on_or_before = None
     if before_note_id is not None:
         current = get(session, Note, before_note_id, "note")
@@ -534,6 +539,7 @@ def sign(session: Session, actor: Actor, note_id: int) -> Signed:
     too). All in the caller's transaction: any failure leaves nothing half-written. A note
     already signed: 409 with ``code: "note-signed"``."""
     note = _note(session, actor, note_id, "notes.sign")
+    access.require_author(actor, note)
     if note.status != "draft":
         message = f"the note is already {note.status}"
         raise Conflict(message, details=[{"code": NOTE_SIGNED, "field": None,
@@ -655,6 +661,7 @@ def mark_entered_in_error(session: Session, actor: Actor, note_id: int, reason: 
     """Mark a note written for the wrong patient or visit; it stays in the record, flagged.
     A draft invoice it produced is voided."""
     note = _note(session, actor, note_id, "notes.write")
+    access.require_error_marker(actor, note)
     if note.status == "entered-in-error":
         raise Conflict("the note is already marked entered in error")
     if not reason.strip():
@@ -672,7 +679,7 @@ def mark_entered_in_error(session: Session, actor: Actor, note_id: int, reason: 
 
 def of_case(session: Session, actor: Actor, case_id: int) -> list[Note]:
     case = get(session, Case, case_id, "case")
-    actor.require("notes.read", patient_id=case.patient_id)
+    access.require(session, actor, "notes.read", case.patient_id)
     found = list(session.scalars(select(Note).where(Note.case_id == case_id)
                                  .order_by(Note.date_of_service, Note.id)))
     audit.record_many(session, actor, "read", "note", [(n.id, n.patient_id) for n in found])
@@ -686,7 +693,7 @@ def record_measure(session: Session, actor: Actor, case_id: int, measure_id: str
 
     ``responses`` in item order, or by item id or 1-based number (stored in item order)."""
     case = get(session, Case, case_id, "case")
-    actor.require("measures.record", patient_id=case.patient_id)
+    access.require(session, actor, "measures.record", case.patient_id)
     registry = get_registry()
     if measure_id not in registry.measures:
         raise Invalid(f"no measure {measure_id!r} is installed", field="measure")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Case, MeasureResult, Note
 from ..plugins import get_registry
-from . import audit
+from . import access, audit
 from .actor import Actor
 from .common import get
 
@@ -43,7 +43,7 @@ def case_trends(session: Session, actor: Actor, case_id: int) -> list[Trend]:
     """One trend per measure taken in the case (results of notes entered in error are left
     out). One query for the results."""
     case = get(session, Case, case_id, "case")
-    actor.require("measures.read", patient_id=case.patient_id)
+    access.require(session, actor, "measures.read", case.patient_id)
     rows = session.scalars(
         select(MeasureResult)
         .outerjoin(Note, Note.id == MeasureResult.note_id)

@@ -10,8 +10,9 @@ from pydantic import Field, field_validator
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from ..errors import Invalid
+from ..errors import Forbidden, Invalid
 from ..models import Consent, Patient
+from ..permissions import PATIENT_EDITABLE
 from . import audit
 from .actor import Actor
 from .common import Input, changes, get
@@ -129,8 +130,10 @@ def update(session: Session, actor: Actor, patient_id: int, data: PatientUpdate)
     patient = get(session, Patient, patient_id, "patient")
     values = data.model_dump(exclude_unset=True)
     if actor.is_patient:  # a patient keeps their contact details up to date, nothing else
-        values.pop("admin_note", None)
-        values.pop("active", None)
+        refused = sorted(set(values) - PATIENT_EDITABLE)
+        if refused:
+            raise Forbidden(f"{refused[0]}: ask the clinic to change it (a patient changes "
+                            "only contact and consent details)", field=refused[0])
     for required in ("given_name", "family_name"):
         if required in values and values[required] is None:
             raise Invalid("this field cannot be emptied", field=required)
@@ -165,7 +168,14 @@ def consents_in_force(patient: Patient) -> dict[str, bool]:
 
 def _prefix(column, value: str):  # type: ignore[no-untyped-def]
     """``column`` starts with ``value``, as an index range scan on both engines (LIKE is
-    not index-assisted on PostgreSQL without a special operator class)."""
+    not index-assisted on PostgreSQL without a special operator class). An empty prefix
+    (a query of punctuation only, such as ``,``) matches nothing."""
+    if not value:
+        from sqlalchemy import false
+
+        return false()
+    if ord(value[-1]) >= 0x10FFFF:  # no successor code point: everything from value on
+        return column >= value
     successor = value[:-1] + chr(ord(value[-1]) + 1)
     return and_(column >= value, column < successor)
 

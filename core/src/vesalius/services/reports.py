@@ -21,7 +21,7 @@ from ..models import (
     Practitioner,
     RevenueMonth,
 )
-from . import audit
+from . import access, audit
 from .actor import Actor
 from .common import get
 
@@ -142,12 +142,12 @@ def case_timeline(session: Session, actor: Actor, case_id: int) -> list[Timeline
             select(Appointment.id, Appointment.start_at, Appointment.status)
             .where(Appointment.case_id == case_id)):
         events.append(TimelineEvent(start.date(), "appointment", aid, status))
-    if actor.can("notes.read"):
+    if access.may(session, actor, "notes.read", case.patient_id):
         for nid, dos, status, template in session.execute(
                 select(Note.id, Note.date_of_service, Note.status, Note.template_id)
                 .where(Note.case_id == case_id)):
             events.append(TimelineEvent(dos, "note", nid, f"{template} ({status})"))
-    if actor.can("measures.read"):
+    if access.may(session, actor, "measures.read", case.patient_id):
         for mid, taken, measure, value in session.execute(
                 select(MeasureResult.id, MeasureResult.taken_on, MeasureResult.measure_id,
                        MeasureResult.value).where(MeasureResult.case_id == case_id)):

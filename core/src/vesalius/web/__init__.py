@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "vesalius.web.reports",
     "vesalius.web.admin",
     "vesalius.web.portal",
+    "vesalius.web.access",
 )
 
 
@@ -85,7 +86,6 @@ def init_app(app: Flask, db: Database, *, self_authenticating: tuple[str, ...] =
         "SECRET_KEY": app.config.get("SECRET_KEY") or _secret_key(db),
         "VESALIUS_IDLE_MINUTES": int(os.environ.get("VESALIUS_IDLE_MINUTES", "30")),
         "VESALIUS_SESSION_HOURS": int(os.environ.get("VESALIUS_SESSION_HOURS", "12")),
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     }
     for key, value in config.items():
         app.config.setdefault(key, value)

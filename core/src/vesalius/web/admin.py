@@ -322,7 +322,7 @@ def set_hours(practitioner_id: int) -> Response:
             b_start = _clock(form["break_start"], "break_start")
             b_end = _clock(form["break_end"], "break_end")
         for day in form.getlist("weekdays"):
-            if not day.isdigit():
+            if not (day.isascii() and day.isdigit()):
                 continue
             blocks.append(parse(practitioners.HoursIn, {
                 "location_id": location_id, "weekday": int(day), "start_time": start,

@@ -6,11 +6,10 @@ from __future__ import annotations
 import base64
 import io
 import time
-from datetime import timedelta
 
 import pyotp
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..db.types import utcnow
@@ -20,39 +19,20 @@ from ..permissions import STAFF
 from ..services import audit
 from ..services.actor import Actor
 from ..services.users import MIN_PASSWORD, authenticate, check_password, hash_password
+from . import devices, throttle
 from .context import actor, current_user, db
-from .models import LoginAttempt, UserMfa, WebSession
+from .models import UserMfa, WebSession
+from .proxies import trust_proxies
+from .redirects import safe_next, same_site_path
 from .security import public, signed_in
 from .sessions import end_user_sessions
 
 bp = Blueprint("auth", __name__)
+#: The client address counts toward throttling: believe X-Forwarded-For only as far as the
+#: clinic's own proxies (set up once, when this blueprint joins the app).
+bp.record_once(lambda state: trust_proxies(state.app))
 
-WINDOW = timedelta(minutes=15)
-#: Failed attempts allowed per window, per account and per address (ASVS 6.3.1).
-MAX_FAILURES_ACCOUNT = 5
-MAX_FAILURES_ADDRESS = 30
 ISSUER = "Vesalius"
-
-
-def _failures(key: str) -> int:
-    return db().scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.key == key, LoginAttempt.at >= utcnow() - WINDOW,
-        LoginAttempt.success.is_(False))) or 0
-
-
-def _attempt(key: str, success: bool) -> None:
-    db().add(LoginAttempt(key=key, at=utcnow(), success=success))
-
-
-def _limited(*keys_and_limits: tuple[str, int]) -> bool:
-    return any(_failures(key) >= limit for key, limit in keys_and_limits)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
 
 
 def _anonymous(user_id: int | None = None) -> Actor:
@@ -60,52 +40,70 @@ def _anonymous(user_id: int | None = None) -> Actor:
                  user_agent=(request.user_agent.string or "")[:200] or None)
 
 
-def _finish_login(user: User) -> Response:
+def _finish_login(user: User, device_id: int | None, target: object) -> Response:
     session.login(user)  # type: ignore[attr-defined]
     user.last_login_at = utcnow()
     audit.record(db(), Actor(user_id=user.id, role=user.role, ip=request.remote_addr),
                  "login", "user", user.id, user.patient_id)
-    target = request.values.get("next")
-    if user.role not in STAFF:
-        return redirect(url_for("portal.home"))
-    return redirect(_safe_next(target))
+    throttle.forget_old(db())
+    response = redirect(safe_next(target) if user.role in STAFF
+                        else url_for("portal.home"))
+    devices.issue(db(), response, user.id, replaces=device_id)
+    return response
+
+
+def _trusted_device(email: str) -> int | None:
+    """This browser's device record for ``email`` while it has failures to spare."""
+    device = devices.recognise(db(), email)
+    if device is None or throttle.wait_for(db(), f"device:{device.id}",
+                                           throttle.DEVICE_BUDGET) is not None:
+        return None
+    return device.id
+
+
+def _refused(refusal: throttle.Refusal, email: str) -> tuple[str, int, dict[str, str]]:
+    audit.record(db(), _anonymous(), "login", "user", outcome="denied",
+                 detail="rate limited")
+    page = render_template("auth/login.html", error=refusal.message, email=email,
+                           next=same_site_path(request.values.get("next")) or "")
+    return page, 429, {"Retry-After": str(refusal.seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if current_user() is not None and request.method == "GET":
         return redirect(url_for("web.home"))
     error = None
     status = 200
     email = (request.form.get("email") or "").strip().lower()[:254]
+    target = same_site_path(request.values.get("next"))
     if request.method == "POST":
-        keys = ((f"email:{email}", MAX_FAILURES_ACCOUNT),
-                (f"ip:{request.remote_addr}", MAX_FAILURES_ADDRESS))
-        if _limited(*keys):
-            error, status = "Too many failed attempts. Wait 15 minutes and try again.", 429
+        device_id = _trusted_device(email)
+        if device_id is None:  # only untrusted browsers are held back by the budgets
+            refusal = throttle.untrusted_refusal(db(), email, request.remote_addr)
+            if refusal is not None:
+                return _refused(refusal, email)
+        try:
+            user = authenticate(db(), email, request.form.get("password") or "")
+        except Unauthorized:
+            throttle.record_failure(db(), f"ip:{request.remote_addr}",
+                                    f"device:{device_id}" if device_id is not None
+                                    else f"email:{email}")
             audit.record(db(), _anonymous(), "login", "user", outcome="denied",
-                         detail="rate limited")
+                         detail="wrong e-mail or password")
+            error, status = "Wrong e-mail or password.", 401
         else:
-            try:
-                user = authenticate(db(), email, request.form.get("password") or "")
-            except Unauthorized:
-                for key, _ in keys:
-                    _attempt(key, False)
-                audit.record(db(), _anonymous(), "login", "user", outcome="denied",
-                             detail="wrong e-mail or password")
-                error, status = "Wrong e-mail or password.", 401
-            else:
-                _attempt(f"email:{email}", True)
-                if db().get(UserMfa, user.id) is not None:
-                    session.clear()
-                    session["mfa_user"] = user.id
-                    session["mfa_at"] = time.time()
-                    session["next"] = request.values.get("next") or ""
-                    return redirect(url_for("auth.login_totp"))
-                return _finish_login(user)
+            if db().get(UserMfa, user.id) is not None:
+                session.clear()
+                session["mfa_user"] = user.id
+                session["mfa_at"] = time.time()
+                session["mfa_device"] = device_id
+                session["next"] = target or ""
+                return redirect(url_for("auth.login_totp"))
+            return _finish_login(user, device_id, target)
     return render_template("auth/login.html", error=error, email=email,
-                           next=request.values.get("next", "")), status
+                           next=target or ""), status
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -119,19 +117,20 @@ def login_totp() -> str | Response:
     error = None
     status = 200
     if request.method == "POST":
-        key = f"totp:{user_id}"
+        device_id = session.get("mfa_device")
+        key = f"totp-device:{device_id}" if device_id else f"totp:{user_id}"
         user = db().get(User, user_id)
         mfa = db().get(UserMfa, user_id)
         if user is None or mfa is None or not user.active:
             abort(400)
-        if _limited((key, MAX_FAILURES_ACCOUNT)):
-            error, status = "Too many wrong codes. Wait 15 minutes and sign in again.", 429
+        wait = throttle.wait_for(db(), key, throttle.TOTP_BUDGET)
+        if wait is not None:
+            error = f"Too many wrong codes. Try again {throttle.in_minutes(wait)}."
+            status = 429
         elif accept_code(mfa, request.form.get("code", "")):
-            next_target = session.get("next") or None
-            response = _finish_login(user)
-            return redirect(_safe_next(next_target)) if user.role in STAFF else response
+            return _finish_login(user, device_id, session.get("next"))
         else:
-            _attempt(key, False)
+            throttle.record_failure(db(), key)
             audit.record(db(), _anonymous(user.id), "login", "user", user.id,
                          outcome="denied", detail="wrong second-factor code")
             error, status = "That code is not right. Use the current code of your app.", 401
@@ -181,6 +180,7 @@ def account() -> str:
         .order_by(WebSession.last_seen_at.desc()).limit(50)))
     return render_template("auth/account.html", user=user, sessions=live,
                            this_session=getattr(session, "row_id", None),
+                           trusted_browsers=devices.live_count(db(), user.id),
                            mfa=db().get(UserMfa, user.id), min_password=MIN_PASSWORD)
 
 
@@ -218,6 +218,19 @@ def end_other_sessions() -> Response:
     audit.record(db(), actor(), "revoke", "web-session", None, user.patient_id,
                  detail=f"{ended} other sessions")
     flash(f"Signed out {ended} other session(s).", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/browsers/forget", methods=["POST"])
+@signed_in
+def forget_browsers() -> Response:
+    """Withdraw every device cookie of the user (a lost laptop, a shared computer)."""
+    user = current_user()
+    assert user is not None
+    forgotten = devices.forget(db(), user.id, "forgotten-by-user")
+    audit.record(db(), actor(), "revoke", "trusted-browser", None, user.patient_id,
+                 detail=f"{forgotten} trusted browsers")
+    flash(f"Forgot {forgotten} trusted browser(s).", "success")
     return redirect(url_for("auth.account"))
 
 

@@ -13,6 +13,7 @@ from ..errors import ServiceError
 from ..models import Claim, Payer, Practitioner
 from ..models.billing import PAYMENT_METHODS
 from ..services import billing, claims, patients, payers, reports
+from ..services.common import parse_id
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, service_errors
 from .lookups import patients_by_id
@@ -136,10 +137,10 @@ def make_claim(invoice_id: int) -> Response:
 @requires("billing.write")
 def new_payment() -> str | Response | tuple[str, int]:
     session, who = db(), actor()
-    raw = request.values.get("patient", "")
-    if not raw.isdigit():
+    patient_id = parse_id(request.values.get("patient"))
+    if patient_id is None:
         abort(404)
-    patient = patients.read(session, who, int(raw))
+    patient = patients.read(session, who, patient_id)
     open_views = [v for v in billing.list_invoices(session, who, patient_id=patient.id)
                   if v.invoice.status != "void" and v.patient_due > 0]
     invoice_arg = request.values.get("invoice", "")

@@ -22,7 +22,7 @@ from ..errors import ServiceError
 from ..models import Location, Practitioner, Room, Service
 from ..services import cases as case_service
 from ..services import clinic, practitioners, scheduling, waitlist
-from ..services.common import clinic_timezone
+from ..services.common import bounded_date, clinic_timezone, parse_id, value_problem
 from .context import actor, commit_reads, db
 from .filters import STATUS_LABELS
 from .forms import FormError, clean, parse, service_errors
@@ -68,15 +68,11 @@ class Column:
 
 
 def _day_arg(name: str = "date") -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return datetime.now(_zone(None)).date()
+    return bounded_date(request.args.get(name)) or datetime.now(_zone(None)).date()
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.args.get(name))
 
 
 def _zone(location: Location | None) -> tzinfo:
@@ -219,7 +215,7 @@ def day() -> str:
     location = _location(locations)
     zone = _zone(location)
     by_room = request.args.get("by") == "room"
-    wanted = [int(p) for p in request.args.getlist("practitioner") if p.isdigit()]
+    wanted = [i for i in map(parse_id, request.args.getlist("practitioner")) if i]
     location_id = location.id if location else None
     staff, hours = staff_at(session, who, location_id, [the_day.weekday()])
     if wanted:
@@ -370,15 +366,14 @@ def book() -> str | Response | tuple[str, int]:
 
             rollback()
             errors, message = exc.errors, exc.message
-            if form.get("patient_id", "").isdigit():
+            if parse_id(form.get("patient_id")):
                 _prefill_patient(form)
         else:
             flash("Booked.", "success")
             local = appointment.start_at.astimezone(zone)
             return redirect(url_for("calendar.day", date=local.date().isoformat(),
                                     location=appointment.location_id or ""))
-    choices = _booking_choices(int(form["practitioner_id"]) if str(
-        form.get("practitioner_id", "")).isdigit() else None)
+    choices = _booking_choices(parse_id(str(form.get("practitioner_id", ""))))
     return render_template("calendar/book.html", form=form, errors=errors, message=message,
                            **choices), (422 if errors else 200)
 
@@ -416,7 +411,7 @@ def _book_from_form(form: dict[str, Any], zone: tzinfo) -> Any:
     data["start"] = start
     minutes = form.get("minutes", "").strip()
     if minutes:
-        if not minutes.isdigit() or not 5 <= int(minutes) <= 24 * 60:
+        if not minutes.isdecimal() or not 5 <= int(minutes) <= 24 * 60:
             raise FormError({"minutes": "Give the length in minutes (5 or more)."})
         data["end"] = start + timedelta(minutes=int(minutes))
     elif not data.get("service_id"):
@@ -567,12 +562,13 @@ def reschedule(appointment_id: int) -> Response | tuple[Response, int]:
             start = _local_start(request.form.get("date"), request.form.get("time"), appt_zone)
         data: dict[str, Any] = {"start": start}
         minutes = (request.form.get("minutes") or "").strip()
-        if minutes.isdigit():
+        if minutes:
+            if not minutes.isdecimal() or not 5 <= int(minutes) <= 24 * 60:
+                raise FormError({"minutes": "Give the length in minutes (5 or more)."})
             data["end"] = start + timedelta(minutes=int(minutes))
         for key in ("practitioner_id", "room_id"):
-            value = (request.form.get(key) or "").strip()
-            if value.isdigit():
-                data[key] = int(value)
+            if ident := parse_id(request.form.get(key)):
+                data[key] = ident
         appt = scheduling.reschedule(session, actor(), appointment_id,
                                      parse(scheduling.RescheduleIn, data))
     except (FormError, ServiceError) as exc:
@@ -616,7 +612,7 @@ def waitlist_page() -> str:
 def waitlist_add() -> Response:
     data = clean(request.form, ("patient_id", "service_id", "practitioner_id", "earliest",
                                 "latest", "part_of_day", "note"), lists=("weekdays",))
-    data["weekdays"] = [int(d) for d in data.get("weekdays", []) if d.isdigit()]
+    data["weekdays"] = [int(d) for d in data.get("weekdays", []) if d.isascii() and d.isdigit()]
     try:
         waitlist.add(db(), actor(), parse(waitlist.WaitlistIn,
                                           {k: v for k, v in data.items() if v is not None}))
@@ -647,13 +643,15 @@ def waitlist_book(entry_id: int) -> Response:
     try:
         start = datetime.fromisoformat(request.form.get("start", ""))
         end = datetime.fromisoformat(request.form.get("end", ""))
-        practitioner_id = int(request.form.get("practitioner_id", ""))
+        practitioner_id = parse_id(request.form.get("practitioner_id"))
     except ValueError:
+        abort(400)
+    if practitioner_id is None or value_problem(start) or value_problem(end):
         abort(400)
     room = request.form.get("room_id", "")
     try:
         appt = waitlist.book_from(session, actor(), entry_id, practitioner_id, start, end,
-                                  int(room) if room.isdigit() else None)
+                                  parse_id(room))
     except ServiceError as exc:
         from .context import rollback
 

@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
 from ..models import Practitioner
+from ..services import access, outcomes, patients, payers, reports
 from ..services import cases as case_service
-from ..services import outcomes, patients, payers, reports
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, service_errors
 from .plots import trend
@@ -26,7 +26,7 @@ def case(case_id: int) -> str:
     patient = patients.read(session, who, found.patient_id)
     timeline = reports.case_timeline(session, who, case_id)
     plots = []
-    if who.can("measures.read"):
+    if access.may(session, who, "measures.read", found.patient_id):
         measures = registry().measures
         for t in outcomes.case_trends(session, who, case_id):
             points = [(p.taken_on, p.value) for p in t.points if p.value is not None]

@@ -14,7 +14,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Note, Patient, Practitioner, WorkingHours
-from ..services import audit
+from ..services import access, audit
 from ..services.actor import Actor
 
 
@@ -33,7 +33,7 @@ def patients_by_id(session: Session, actor: Actor, ids: Iterable[int]) -> dict[i
 
 def notes_of_patient(session: Session, actor: Actor, patient_id: int) -> list[Note]:
     """Every note of one patient, newest first, in one query (the profile's documents)."""
-    actor.require("notes.read", patient_id=patient_id)
+    access.require(session, actor, "notes.read", patient_id)
     found = list(session.scalars(select(Note).where(Note.patient_id == patient_id)
                                  .order_by(Note.date_of_service.desc(), Note.id.desc())))
     audit.record_many(session, actor, "read", "note", [(n.id, n.patient_id) for n in found],

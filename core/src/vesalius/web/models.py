@@ -1,5 +1,5 @@
-"""Tables the web front end owns: sign-in sessions, login attempts, TOTP secrets, and the
-clinic's choice of enabled packs.
+"""Tables the web front end owns: sign-in sessions, login attempts, trusted browsers (device
+cookies), TOTP secrets, and the clinic's choice of enabled packs.
 
 They live on their own metadata with their own migration stream (``web/migrations``, version
 table ``alembic_version_web``), so the web layer can evolve them without touching the core's
@@ -56,16 +56,39 @@ class WebSession(WebBase):
 
 
 class LoginAttempt(WebBase):
-    """One sign-in attempt, keyed by e-mail and by address, for rate limiting."""
+    """One failed sign-in attempt, for throttling (see :mod:`vesalius.web.throttle`)."""
 
     __tablename__ = "web_login_attempts"
-    __table_args__ = (Index("ix_web_login_attempts_key_at", "key", "at"),)
+    __table_args__ = (Index("ix_web_login_attempts_key_at", "key", "at"),
+                      Index("ix_web_login_attempts_at", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: ``email:<address>`` or ``ip:<address>``.
+    #: ``email:<address>`` (untrusted browsers), ``ip:<address>``, ``device:<id>`` (one
+    #: trusted browser), ``totp:<user id>`` or ``totp-device:<id>``.
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TrustedDevice(WebBase):
+    """A browser that signed in to an account: the server side of its device cookie.
+
+    The cookie carries the account, a random nonce and an HMAC of both; only the nonce's
+    SHA-256 is stored here. A row that is revoked or expired no longer makes the browser
+    trusted, so a device cookie can be withdrawn at any time.
+    """
+
+    __tablename__ = "web_trusted_devices"
+    __table_args__ = (Index("ix_web_trusted_devices_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    nonce_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
 
 class UserMfa(WebBase):

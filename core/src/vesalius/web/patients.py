@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 from ..db.types import utcnow
 from ..errors import ServiceError
 from ..models import Patient
-from ..services import billing, patients, payers, scheduling
+from ..services import access, billing, patients, payers, scheduling
 from ..services import cases as case_service
+from ..services.common import parse_id
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, service_errors
 from .lookups import notes_of_patient
@@ -40,8 +41,7 @@ def _patient_json(p: Patient) -> dict[str, Any]:
 @requires("patients.search")
 def search() -> str:
     q = (request.args.get("q") or "").strip()[:100]
-    page = max(0, int(request.args.get("page", "0") or 0)) if request.args.get(
-        "page", "0").isdigit() else 0
+    page = min(parse_id(request.args.get("page")) or 0, 10_000)  # offset stays in range
     found = patients.search(db(), actor(), q, limit=26, offset=page * 25) if q else []
     return render_template("patients/search.html", q=q, patients=found[:25], page=page,
                            more=len(found) > 25)
@@ -131,7 +131,8 @@ def profile(patient_id: int) -> str:
         invoices = list(reversed(billing.list_invoices(session, who, patient_id=patient_id)))
         account = billing.account(session, who, patient_id)
         payments = billing.payments_of(session, who, patient_id)
-    notes = notes_of_patient(session, who, patient_id) if who.can("notes.read") else []
+    clinical = access.may(session, who, "notes.read", patient_id)  # role and care team
+    notes = notes_of_patient(session, who, patient_id) if clinical else []
     coverages = payers.coverages_of(session, who, patient_id)
     payer_list = payers.list_payers(session, who) if who.can("settings.read") else []
     return render_template(
@@ -140,7 +141,8 @@ def profile(patient_id: int) -> str:
         coverages=coverages, consents=patients.consents_in_force(patient),
         services={s.id: s for s in _services()}, practitioners=_practitioners(),
         age=_age(patient.birth_date), payers=payer_list,
-        disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS)
+        disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS,
+        break_glass=who.can("notes.read") and not clinical)
 
 
 def _services() -> list[Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..services import clinic_reports, reports
+from ..services.common import bounded_date
 from .context import actor, db
 from .plots import bars
 from .security import requires
@@ -26,19 +28,27 @@ NUMERIC = frozenset({"visits", "invoiced", "collected", "collection_rate", "appo
                      "no_show_rate", "first", "latest", "results", "change", "cases",
                      "mean_change", "reached_mcid", "cases_with_mcid", "case_id"})
 NAMES = ("revenue", "attendance", "collection", "outcomes-by-case", "outcomes-by-discipline")
+#: Each report's permissions, as its services require them (``reports.read`` opens the
+#: page; outcome scores are clinical, so ``measures.read`` too).
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "revenue": ("reports.read",), "attendance": ("reports.read",),
+    "collection": ("reports.read",),
+    "outcomes-by-case": ("reports.read", "measures.read"),
+    "outcomes-by-discipline": ("reports.read", "measures.read"),
+}
+
+
+def readable() -> list[str]:
+    """The reports the signed-in user may see."""
+    who = actor()
+    return [name for name in NAMES if all(who.can(p) for p in PERMISSIONS[name])]
 
 
 def _period() -> tuple[date, date]:
     """[from, to) from the query string; the last twelve months by default."""
     today = date.today()
-    try:
-        start = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
-        start = date(today.year - 1, today.month, 1)
-    try:
-        end = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        end = today + timedelta(days=1)
+    start = bounded_date(request.args.get("from")) or date(today.year - 1, today.month, 1)
+    end = bounded_date(request.args.get("to")) or today + timedelta(days=1)
     if end <= start:
         end = start + timedelta(days=1)
     return max(start, end - timedelta(days=3 * 366)), end  # at most three years
@@ -87,7 +97,7 @@ def _tables(start: date, end: date, names: Iterable[str]
 @requires("reports.read")
 def index() -> str:
     start, end = _period()
-    tables = _tables(start, end, NAMES)
+    tables = _tables(start, end, readable())
     plots = {}
     monthly: dict[str, Decimal] = defaultdict(Decimal)
     for month, _name, _visits, amount in tables["revenue"][1]:
@@ -104,20 +114,26 @@ def index() -> str:
                            plots=plots, last_day=end - timedelta(days=1), numeric=NUMERIC)
 
 
+#: Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: A separator some reader may split on (``,`` ``;`` tab ``|``, a line break), then
+#: optional spaces or quotes, then a formula character: a formula inside the cell.
+_EMBEDDED = re.compile(r"([,;\t|\r\n][\s\"']*)(?=[=+\-@\t\r\n])")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
 def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
+    """A CSV cell no spreadsheet runs as a formula (CSV injection, OWASP): a cell whose
+    first non-space character starts a formula gets a leading ``'``, and so does every
+    formula character that follows a separator inside the cell (``knee;@SUM(...)`` in a
+    ``;``-separated reader). Plain numbers (``-12.50``) stay numbers."""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text):
+    if _NUMBER.fullmatch(text):
+        return text
+    text = _EMBEDDED.sub(r"\1'", text)
+    if text.lstrip(" ")[:1] in FORMULA_START:
         text = "'" + text
     return text
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -134,6 +150,8 @@ def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def download(name: str) -> Response:
     if name not in NAMES:
         abort(404)
+    if name not in readable():
+        abort(403)
     start, end = _period()
     header, rows = _tables(start, end, [name])[name]
     filename = f"vesalius-{name}-{start.isoformat()}-{(end - timedelta(days=1)).isoformat()}.csv"

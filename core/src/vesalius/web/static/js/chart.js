@@ -74,7 +74,9 @@ window.VChart = (function () {
     }
 
     // -- the SVG: drawn by the server, made focusable here ------------------------------
+    let drawn = 0; // the latest drawing asked for: an older answer never replaces it
     async function redraw() {
+      const mine = ++drawn;
       renderList();
       changed();
       const response = await fetch(box.dataset.render, { method: "POST", credentials: "same-origin",
@@ -85,7 +87,7 @@ window.VChart = (function () {
       try { problems = JSON.parse(response.headers.get("X-Mark-Problems") || "{}"); } catch (e) { problems = {}; }
       const doc = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
       const svg = doc.documentElement;
-      if (!svg || svg.nodeName !== "svg") return problems;
+      if (!svg || svg.nodeName !== "svg" || mine !== drawn) return problems;
       const hadFocus = svgBox.contains(document.activeElement);
       svgBox.replaceChildren(document.importNode(svg, true));
       prepare();

@@ -246,8 +246,10 @@
   async function score(measureEl) {
     const out = measureEl.querySelector(".score-box");
     const responses = responsesOf(measureEl);
+    const asked = (measureEl._asked = (measureEl._asked || 0) + 1);
     if (responses.every((r) => r === null)) { out.textContent = "Not scored yet"; return; }
     const { ok, data } = await V.post(measureEl.dataset.score, { responses });
+    if (asked !== measureEl._asked) return; // answers can cross: only the latest is shown
     if (!ok) { out.textContent = (data && data.error) || "Cannot score"; return; }
     if (data.value === null) { out.textContent = "Not scorable yet: " + (data.reason || "answer more items"); return; }
     const value = Number.isInteger(data.value) ? data.value : Number(data.value.toFixed(2));
