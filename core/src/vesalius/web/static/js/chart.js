@@ -315,7 +315,7 @@ window.VChart = (function () {
     const level = box.querySelector(".zoom-level");
     function setZoom(z, cx, cy) {
       const old = zoom;
-      zoom = Math.min(4, Math.max(1, Math.round(z * 100) / 100));
+      zoom = Math.min(8, Math.max(1, Math.round(z * 100) / 100));
       if (zoom === old) return;
       const b = svgBox.getBoundingClientRect();
       const px = (cx === undefined ? b.width / 2 : cx - b.left), py = (cy === undefined ? b.height / 2 : cy - b.top);
