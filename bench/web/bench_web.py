@@ -182,7 +182,20 @@ def sign_in(port: int) -> str:
     response.read()
     if response.status != 302:
         raise RuntimeError(f"sign-in failed: {response.status}")
-    return response.getheader("Set-Cookie", "").split(";")[0]
+    # Every cookie the sign-in sets (the session and the trusted-browser cookie).
+    return "; ".join(value.split(";")[0] for name, value in response.getheaders()
+                     if name.lower() == "set-cookie")
+
+
+def check_signed_in(port: int, path: str, cookie: str) -> None:
+    """A page answers 200 with the cookie (not a redirect to the sign-in page): otherwise
+    wrk would measure redirects."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status}, not 200: not signed in?")
 
 
 def render_times(url: str, path: str, runs: int = 60) -> list[float]:
@@ -274,6 +287,7 @@ def main() -> int:
         ]
         results = []
         for name, route, rps_target, p99_target in routes:
+            check_signed_in(port, route, cookie)
             wrk(port, route, cookie, 2, args.connections)  # warm the workers' caches
             rps, p50, p99, errors = wrk(port, route, cookie, args.duration, args.connections)
             results.append(Result(name, route, rps, p50, p99, errors, rps_target, p99_target))
