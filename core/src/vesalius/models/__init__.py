@@ -2,6 +2,7 @@
 
 from .access import AccessGrant as AccessGrant  # re-exported; registers the table
 from .auth import ApiToken, AuditEvent, AuditList, AuditListItem
+from .backups import BackupRun as BackupRun  # re-exported; registers the table
 from .billing import (
     Claim,
     ClaimLine,
