@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -59,13 +59,16 @@ def _age(delta: timedelta) -> str:
 
 
 def status(session: Session, now: datetime | None = None) -> BackupStatus:
-    """The last run and the last good one (two indexed queries)."""
+    """The last run and the last good one (one query, on the started-at indexes)."""
     now = now or utcnow()
-    last = session.scalar(select(BackupRun).order_by(BackupRun.started_at.desc(),
-                                                     BackupRun.id.desc()).limit(1))
-    good = last if last is not None and last.ok else session.scalar(
-        select(BackupRun).where(BackupRun.ok.is_(True))
-        .order_by(BackupRun.started_at.desc(), BackupRun.id.desc()).limit(1))
+    newest = (BackupRun.started_at.desc(), BackupRun.id.desc())
+    last_id = select(BackupRun.id).order_by(*newest).limit(1).scalar_subquery()
+    good_id = (select(BackupRun.id).where(BackupRun.ok.is_(True)).order_by(*newest)
+               .limit(1).scalar_subquery())
+    found = list(session.scalars(select(BackupRun).where(
+        or_(BackupRun.id == last_id, BackupRun.id == good_id)).order_by(*newest)))
+    last = found[0] if found else None
+    good = next((run for run in found if run.ok), None)
     if last is None:
         warning = ("No backup has been taken yet. Run `vesalius backup -o FILE`, or start "
                    "`vesalius worker` with a backup destination.")
