@@ -10,11 +10,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from clinic_backups import empty_target, insured_clinic, visit
 from click.testing import CliRunner
+from clinic_backups import empty_target, insured_clinic, visit
 from sqlalchemy import func, inspect, select
-from vesalius.backup import BackupError, BackupKeyError, CorruptBackup, restore, take
-from vesalius.backup import crypto, runs, scheduled
+from vesalius.backup import (
+    BackupError,
+    BackupKeyError,
+    CorruptBackup,
+    crypto,
+    restore,
+    runs,
+    scheduled,
+    take,
+)
 from vesalius.backup.policy import Retention, backup_name
 from vesalius.backup.settings import Settings, SettingsError, from_env
 from vesalius.backup.worker import make_huey
