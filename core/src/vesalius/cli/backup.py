@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -36,10 +38,18 @@ def describe(manifest: dict[str, object]) -> str:
             f"{manifest['patients_with_balances']} patients with balances")
 
 
+@dataclass(frozen=True)
+class Taken:
+    line: str
+    #: False when the run could not be recorded (a database from before the table).
+    recorded: bool
+    record: Callable[[], bool]
+
+
 def backup_to(url: str | None, output: Path, key_file: Path | None, no_encrypt: bool,
-              trigger: str) -> str:
-    """Take a backup to ``output`` and record the run; the line to print. Raises
-    :class:`BackupError` / :class:`BackupKeyError` on failure (recorded too)."""
+              trigger: str) -> Taken:
+    """Take a backup to ``output`` and record the run. Raises :class:`BackupError` /
+    :class:`BackupKeyError` on failure (recorded too)."""
     from ..backup import runs
 
     started = utcnow()
@@ -52,12 +62,20 @@ def backup_to(url: str | None, output: Path, key_file: Path | None, no_encrypt: 
                     error=f"{type(exc).__name__}: {exc}")
         db.dispose()
         raise
-    runs.record(db, started_at=started, trigger=trigger, destination=str(result.path),
-                size=result.size, sha256=result.sha256, encrypted=result.encrypted)
+
+    def record() -> bool:
+        later = Database(db.url)
+        try:
+            return runs.record(later, started_at=started, trigger=trigger,
+                               destination=str(result.path), size=result.size,
+                               sha256=result.sha256, encrypted=result.encrypted)
+        finally:
+            later.dispose()
+
     db.dispose()
     how = f"encrypted, key id {key_id(key)}" if key else "NOT encrypted"
-    return (f"{result.path} ({size_text(result.size)}, {how}): "
-            f"{describe(result.manifest)}; sha256 {result.sha256}")
+    return Taken(f"{result.path} ({size_text(result.size)}, {how}): "
+                 f"{describe(result.manifest)}; sha256 {result.sha256}", record(), record)
 
 
 @click.group("backup", invoke_without_command=True)
@@ -79,7 +97,7 @@ def command(ctx: click.Context, output: Path | None, url: str | None, key_file: 
         fail("give the file to write: vesalius backup -o FILE")
     shown = make_url(database_url(url)).render_as_string(hide_password=True)
     try:
-        line = backup_to(url, output, key_file, no_encrypt, "command")
+        line = backup_to(url, output, key_file, no_encrypt, "command").line
     except (BackupError, BackupKeyError) as exc:
         fail(f"the backup of {shown} failed: {exc}", 1)
     click.echo(f"Backed up {shown} to {line}")

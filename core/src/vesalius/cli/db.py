@@ -71,13 +71,15 @@ def upgrade_command(url: str | None, backup_to: Path | None, no_backup: bool) ->
             target = target / backup_name(utcnow(), encrypted).replace(
                 "vesalius-", f"vesalius-before-{before}-", 1)
         try:
-            line = take_backup(db.url, target, None, False, "upgrade")
+            taken = take_backup(db.url, target, None, False, "upgrade")
         except (BackupError, BackupKeyError, OSError) as exc:
             db.dispose()
             fail(f"the backup before the upgrade failed: {exc}. Nothing was migrated; fix "
                  "the backup, or migrate without one: --no-backup", 1)
-        click.echo(f"Backup before the upgrade: {line}")
+        click.echo(f"Backup before the upgrade: {taken.line}")
     upgrade(db.engine)
+    if not no_backup and has_tables and not taken.recorded:
+        taken.record()  # the run table came with this upgrade
     after = current(db.engine)
     click.echo(f"{shown}: {before or 'empty'} -> {after}")
     db.dispose()
