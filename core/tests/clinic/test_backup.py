@@ -392,3 +392,27 @@ def test_engine_errors_are_clear(tmp_path) -> None:
         (tmp_path / "junk").write_bytes(b"hello world, not a backup at all")
         restore(tmp_path / "junk", f"sqlite:///{tmp_path / 'r.sqlite3'}", None)
     assert not (tmp_path / "r.sqlite3").exists()
+
+
+def test_pg_dump_missing_or_too_old_is_named(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from vesalius.backup.engines import PG_BINDIR_ENV, pg_tool
+
+    monkeypatch.setenv(PG_BINDIR_ENV, str(tmp_path))
+    with pytest.raises(BackupError, match=r"pg_dump was not found: install the PostgreSQL "
+                                          r"client \(postgresql-client-15\)"):
+        pg_tool("pg_dump", 15)
+    old = tmp_path / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 13.16 (Debian 13.16-0+deb11u1)'\n")
+    old.chmod(0o755)
+    with pytest.raises(BackupError, match=r"pg_dump 15 or newer is needed for this "
+                                          r"PostgreSQL 15 server; found only .*pg_dump \(13\)"):
+        pg_tool("pg_dump", 15)
+    assert pg_tool("pg_dump", 13) == old
+
+
+def test_worker_refuses_to_start_without_a_destination(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for name in ("VESALIUS_BACKUP_DIR", "VESALIUS_BACKUP_S3_URL"):
+        monkeypatch.delenv(name, raising=False)
+    done = CliRunner().invoke(main, ["worker", "--database",
+                                     f"sqlite:///{tmp_path / 'c.sqlite3'}"])
+    assert done.exit_code == 2 and "no backup destination" in done.output
