@@ -416,3 +416,16 @@ def test_worker_refuses_to_start_without_a_destination(tmp_path, monkeypatch) ->
     done = CliRunner().invoke(main, ["worker", "--database",
                                      f"sqlite:///{tmp_path / 'c.sqlite3'}"])
     assert done.exit_code == 2 and "no backup destination" in done.output
+
+
+def test_backup_now_runs_the_scheduled_job_once(db, db_url, system, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    for name in (crypto.KEY_FILE_ENV, crypto.KEY_ENV, "VESALIUS_BACKUP_S3_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VESALIUS_BACKUP_DIR", str(tmp_path / "nightly"))
+    insured_clinic(db, system, patients=1)
+    done = CliRunner().invoke(main, ["backup", "now", "--database", db_url])
+    assert done.exit_code == 0, done.output
+    (made,) = (tmp_path / "nightly").iterdir()
+    assert f"Backed up to {made} (" in done.output and "NOT encrypted" in done.output
+    with db.session() as s:
+        assert [(r.trigger, r.ok) for r in s.scalars(select(BackupRun))] == [("command", True)]
