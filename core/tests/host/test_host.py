@@ -198,8 +198,8 @@ def test_disabling_a_pack_cascades_to_required_references():
 
         @hookimpl
         def register_measures(self, register):
-            from vesalius.general.measures import NPRS  # reused id: this pack conflicts
-            register(NPRS)
+            from vesalius.general.measures import NPRS  # reused id, another version:
+            register(NPRS.model_copy(update={"version": "2"}))  # this pack conflicts
 
     class Consumer:
         @hookimpl

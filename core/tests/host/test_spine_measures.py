@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 from vesalius.general.measures import NDI, ODI
 from vesalius.general.measures.ndi import vernon_band
-from vesalius_sdk import ResponseError
+from vesalius.plugins import build_registry
+from vesalius_sdk import ResponseError, hookimpl
 from vesalius_sdk.testing import strict_registry
 
 SPINE = (ODI, NDI)
@@ -26,6 +27,45 @@ def test_general_owns_odi_and_ndi_under_their_ids():
         "general", "general")
     assert registry.measures["odi"] is ODI and registry.measures["ndi"] is NDI
     assert (ODI.version, NDI.version) == ("2.1a", "1")  # as stored by physio/chiro 0.2.0
+
+
+class Release020:
+    """A pack release made before the move: it still registers the measure, as physio
+    0.2.0 registered the ODI and chiro 0.2.0 the NDI (their own words, same rule)."""
+
+    def __init__(self, *measures):  # type: ignore[no-untyped-def]
+        self.measures = measures
+
+    @hookimpl
+    def register_measures(self, register):  # type: ignore[no-untyped-def]
+        for measure in self.measures:
+            register(measure)
+
+
+def test_a_pack_release_from_before_the_move_keeps_running_beside_this_core():
+    """Upgrading the core alone must not disable physio 0.2.0 or chiro 0.2.0: their ODI and
+    NDI are the general pack's measures, so theirs is used and the pack stays enabled."""
+    physio = Release020(ODI.model_copy(update={
+        "disciplines": ("physio",), "mcid_source": "Ostelo et al. 2008, in 0.2.0's words"}))
+    chiro = Release020(NDI.model_copy(update={"disciplines": ("chiro",)}))
+    registry = build_registry(entry_points=False, strict=True,
+                              extra_plugins=[("physio", physio), ("chiro", chiro)])
+    assert [(p.name, p.status) for p in registry.packs] == [
+        ("general", "enabled"), ("physio", "enabled"), ("chiro", "enabled")]
+    assert registry.owner("measure", "odi") == registry.owner("measure", "ndi") == "general"
+    assert registry.measures["odi"] is ODI
+
+
+@pytest.mark.parametrize("change", [
+    {"version": "2.0"},  # another version of the questionnaire
+    {"scorer": lambda m, r: m.result(float(sum(v or 0 for v in r)))},  # the raw sum
+], ids=["version", "scorer"])
+def test_another_measure_under_the_id_is_still_a_conflict_naming_general(change):
+    registry = build_registry(entry_points=False, strict=False, extra_plugins=[
+        ("spine", Release020(ODI.model_copy(update=change)))])
+    info = registry.pack("spine")
+    assert (info.status, info.conflict_with) == ("disabled", "general")
+    assert info.reason.startswith("measure id 'odi' is already registered by pack 'general'")
 
 
 @pytest.mark.parametrize(("measure", "example"), EXAMPLES,
