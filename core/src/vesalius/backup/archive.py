@@ -96,6 +96,11 @@ def write(out: Path, manifest: dict[str, Any], members: list[tuple[str, Path]],
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(partial, out)
+        fd = os.open(out.parent, os.O_RDONLY)  # the rename itself, on disk
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
