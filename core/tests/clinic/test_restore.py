@@ -124,7 +124,7 @@ def _signed_notes(members: dict[str, bytes]) -> list[list[str]]:
 
 
 def test_a_changed_signed_note_in_the_manifest_names_the_note(db_url, backup, tmp_path):  # type: ignore[no-untyped-def]
-    first_id, first_hash = _signed_notes(unpack(backup))[0]
+    first_id, first_hash, _matched = _signed_notes(unpack(backup))[0]
 
     def change(members: dict[str, bytes]) -> None:
         lines = members["signed-notes.tsv"].decode().splitlines()
@@ -238,3 +238,33 @@ def test_a_backup_of_one_engine_is_not_restored_into_the_other(sqlite_backup, tm
     with pytest.raises(Exception, match="backup of a postgresql database; restoring it "
                                         "into sqlite is not supported"):
         restore(other, f"sqlite:///{tmp_path / 'r.sqlite3'}", None)
+
+
+def test_a_note_already_altered_before_the_backup_is_restored_and_named(  # type: ignore[no-untyped-def]
+        sqlite_template, system, tmp_path):
+    """The backup is a faithful copy: a note whose content no longer matched its hash when
+    the backup was taken is restored as it was, named, and does not block the restore."""
+    path = tmp_path / "source.sqlite3"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    clinic = insured_clinic(db, system, patients=1)
+    for n in range(2):
+        visit(db, system, clinic, n)
+    db.dispose()
+    conn = sqlite3.connect(path)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger' "
+                                "AND tbl_name='notes'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    note_id = conn.execute("SELECT max(id) FROM notes WHERE status='signed'").fetchone()[0]
+    conn.execute("UPDATE notes SET document=json_set(document, '$.subjective.history', "
+                 "'rewritten') WHERE id=?", (note_id,))
+    conn.commit()
+    conn.close()
+    made = take(f"sqlite:///{path}", tmp_path / "b.tar.gz", None)
+    assert made.manifest["signed_notes_not_matching"] == 1
+    result = restore(made.path, f"sqlite:///{tmp_path / 'r.sqlite3'}", None)
+    assert result.verification.ok and result.restored
+    (notes_check,) = [c for c in result.verification.checks if c.name == "signed notes"]
+    assert notes_check.summary == ("2 SHA-256 match; 1 did not match their own content "
+                                   "already when the backup was taken (restored as they were)")
+    assert notes_check.problems == (f"note {note_id}",)

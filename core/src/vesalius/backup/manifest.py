@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 
 from sqlalchemy import Connection, func, inspect, select, table
@@ -46,13 +47,21 @@ def table_counts(conn: Connection) -> dict[str, int]:
             for name in names}
 
 
-def signed_note_hashes(conn: Connection) -> Iterator[tuple[int, str]]:
-    """``(note id, content_sha256)`` of every signed note (entered-in-error ones were
-    signed too), by id."""
-    rows = conn.execution_options(yield_per=2000).execute(
-        select(Note.id, Note.content_sha256).where(Note.content_sha256.is_not(None))
-        .order_by(Note.id))
-    yield from ((note_id, digest) for note_id, digest in rows)
+def signed_notes(conn: Connection) -> Iterator[tuple[int, str, bool]]:
+    """``(note id, content_sha256 as stored, whether the note's content still matches it)``
+    of every signed note (entered-in-error ones were signed too), by id. The hash is
+    recomputed as signing computed it."""
+    from ..services.notes import content_hash
+
+    cols = (Note.id, Note.patient_id, Note.case_id, Note.template_id, Note.template_version,
+            Note.pack, Note.pack_version, Note.date_of_service, Note.document, Note.signed_by,
+            Note.signed_at, Note.content_sha256)
+    rows = conn.execution_options(yield_per=1000).execute(
+        select(*cols).where(Note.content_sha256.is_not(None)).order_by(Note.id))
+    for row in rows:
+        # A plain namespace: content_hash reads attributes only (an ORM object costs more).
+        values = SimpleNamespace(**row._mapping)
+        yield values.id, values.content_sha256, content_hash(values) == values.content_sha256  # type: ignore[arg-type]
 
 
 Balance = tuple[Decimal, Decimal, Decimal]  # patient balance, insurer balance, credit
@@ -108,11 +117,12 @@ def collect(conn: Connection, engine: str, workdir: Path) -> Collected:
     two lists written to files in ``workdir``."""
     counts = table_counts(conn)
     notes_path, balances_path = workdir / NOTES, workdir / BALANCES
-    signed = 0
+    signed = altered = 0
     with notes_path.open("w") as out:
-        for note_id, digest in signed_note_hashes(conn):
-            out.write(f"{note_id}\t{digest}\n")
+        for note_id, digest, matches in signed_notes(conn):
+            out.write(f"{note_id}\t{digest}\t{int(matches)}\n")
             signed += 1
+            altered += not matches
     owed = balances(conn)
     with balances_path.open("w") as out:
         for patient_id, (patient, insurer, credit) in owed:
@@ -121,7 +131,8 @@ def collect(conn: Connection, engine: str, workdir: Path) -> Collected:
         manifest={
             "format": FORMAT, "format_version": FORMAT_VERSION, "engine": engine,
             "vesalius_version": __version__, "revisions": revisions(conn, counts),
-            "tables": counts, "signed_notes": signed, "patients_with_balances": len(owed),
+            "tables": counts, "signed_notes": signed,
+            "signed_notes_not_matching": altered, "patients_with_balances": len(owed),
         },
         notes=notes_path, balances=balances_path)
 
@@ -228,36 +239,47 @@ def check_counts(conn: Connection, manifest: dict[str, Any]) -> Check:
                  problems.final())
 
 
-def _stored_notes(conn: Connection, problems: _Problems) -> Iterator[tuple[int, str]]:
-    """Signed notes as stored, each checked against its own content on the way (the hash
-    is recomputed as signing computed it)."""
-    from ..services.notes import content_hash
-
-    cols = (Note.id, Note.patient_id, Note.case_id, Note.template_id, Note.template_version,
-            Note.pack, Note.pack_version, Note.date_of_service, Note.document, Note.signed_by,
-            Note.signed_at, Note.content_sha256)
-    rows = conn.execution_options(yield_per=500).execute(
-        select(*cols).where(Note.content_sha256.is_not(None)).order_by(Note.id))
-    for row in rows:
-        values = dict(row._mapping)
-        stored = values.pop("content_sha256")
-        if content_hash(Note(**values)) != stored:
-            problems.add(f"note {values['id']}: its content no longer matches the SHA-256 "
-                         "taken when it was signed")
-        yield values["id"], stored
-
-
 def check_notes(conn: Connection, manifest: dict[str, Any], listing: IO[str]) -> Check:
+    """Each signed note's stored SHA-256 against the backup's list, and its content against
+    that hash. A note whose content already did not match when the backup was taken is
+    restored as it was and named, but does not fail the restore; one that matched then and
+    does not now does."""
     problems = _Problems()
-    matched = _merge(_read_tsv(listing, lambda p: p[0]), _stored_notes(conn, problems),
-                     problems, "signed note",
+    bad_then: set[int] = set()
+    bad_now: set[int] = set()
+
+    def listed() -> Iterator[tuple[int, str]]:
+        for note_id, (digest, matched) in _read_tsv(listing, lambda p: (p[0], p[1:] != ["0"])):
+            if not matched:
+                bad_then.add(note_id)
+            yield note_id, digest
+
+    def stored() -> Iterator[tuple[int, str]]:
+        for note_id, digest, matches in signed_notes(conn):
+            if not matches:
+                bad_now.add(note_id)
+            yield note_id, digest
+
+    matched = _merge(listed(), stored(), problems, "signed note",
                      lambda i, want, got: f"signed note {i}: SHA-256 {got[:12]}..., the "
                                           f"backup says {want[:12]}...")
+    for note_id in sorted(bad_now - bad_then):
+        problems.add(f"note {note_id}: its content no longer matches the SHA-256 taken when "
+                     "it was signed")
+    for note_id in sorted(bad_then - bad_now):
+        problems.add(f"note {note_id}: its content was changed since the backup")
     if matched != manifest["signed_notes"] and not problems.count:
         problems.add(f"{matched} signed notes, the backup says {manifest['signed_notes']}")
-    return Check("signed notes", not problems.count,
-                 f"{matched} SHA-256 match" if not problems.count
-                 else f"{matched} match, {problems.count} problems", problems.final())
+    summary = (f"{matched} SHA-256 match" if not problems.count
+               else f"{matched} match, {problems.count} problems")
+    known = _Problems()
+    for note_id in sorted(bad_then & bad_now):
+        known.add(f"note {note_id}")
+    if known.count:
+        summary += (f"; {known.count} did not match their own content already when the "
+                    "backup was taken (restored as they were)")
+    return Check("signed notes", not problems.count, summary,
+                 problems.final() + (known.final() if known.count else ()))
 
 
 def check_balances(conn: Connection, manifest: dict[str, Any], listing: IO[str]) -> Check:
