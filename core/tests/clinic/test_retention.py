@@ -10,7 +10,7 @@ children until their 25th birthday)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -467,3 +467,110 @@ def test_policy_change_is_audited_and_validated(db):  # type: ignore[no-untyped-
                            minor_years_after_majority=0, minor_years_after_contact=1,
                            financial_years=1)
     assert "adult_years" in str(caught.value)
+
+
+# -- the JSON API --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(db_url):  # type: ignore[no-untyped-def]
+    from vesalius.app import create_app
+
+    app = create_app(db_url)
+    app.config["TESTING"] = True
+    database = app.extensions["vesalius.db"]
+    system = Actor.system("tests")
+    tokens = {}
+    with database.session() as s:
+        for role in ("owner", "front-desk", "billing"):
+            user = users.create_user(s, system, users.UserIn(
+                email=f"{role}@clinic.test", role=role, name=role))
+            tokens[role] = users.issue_token(s, system, user)
+        patient = patients.create(s, system, patients.PatientIn(
+            given_name="Ada", family_name="Tester", birth_date=date(1980, 1, 1),
+            email="ada@example.org"))
+        user = users.create_user(s, system, users.UserIn(
+            email="ada.portal@example.org", role="patient", patient_id=patient.id))
+        tokens["patient"] = users.issue_token(s, system, user)
+        patient_id = patient.id
+    client = app.test_client()
+
+    def call(method: str, path: str, role: str = "owner", **kw):  # type: ignore[no-untyped-def]
+        response = client.open("/api/v1" + path, method=method,
+                               headers={"Authorization": f"Bearer {tokens[role]}"}, **kw)
+        return response.status_code, response.get_json()
+
+    yield call, patient_id, client
+    database.dispose()
+
+
+def test_api_policy_report_destruction_and_erasure(api):  # type: ignore[no-untyped-def]
+    call, pid, client = api
+    status, policy = call("GET", "/retention/policy")
+    assert status == 200 and policy["adult_years"] == 10 and policy["majority_age"] == 18
+    for role in ("front-desk", "billing", "patient"):
+        assert call("GET", "/retention/policy", role)[0] == 403
+        assert call("GET", "/retention/report", role)[0] == 403
+        assert call("GET", "/erasure-requests", role)[0] == 403
+    status, body = call("PUT", "/retention/policy", json={**policy, "adult_years": -1})
+    assert status == 422 and body["field"] == "adult_years"
+    status, body = call("PUT", "/retention/policy", json={**policy, "adult_years": 8,
+                                                          "jurisdiction": "England"})
+    assert status == 200 and body["adult_years"] == 8
+    status, report = call("GET", "/retention/report?as_of=2070-01-01")
+    assert status == 200 and [r["patient_id"] for r in report["rows"]] == [pid]
+    today = datetime.now(UTC).date()  # the patient was registered today: the last contact
+    assert report["rows"][0]["retained_until"] == str(add_years(today, 8))
+    assert report["rows"][0]["minor"] is False
+    assert call("GET", "/retention/report")[1]["rows"] == []  # registered today
+    status, body = call("POST", "/retention/destructions",
+                        json={"patient_ids": [pid], "reason": "try"})
+    assert status == 409 and body["field"] == "patient_ids" and "kept until" in body["error"]
+    # The patient files a request and follows it; the owner processes it.
+    status, filed = call("POST", f"/patients/{pid}/erasure-requests", "patient",
+                         json={"scope": "all", "channel": "letter"})
+    assert status == 201 and filed["channel"] == "portal" and filed["status"] == "open"
+    assert call("POST", f"/patients/{pid + 1}/erasure-requests", "patient",
+                json={})[0] in (403, 404)
+    status, mine = call("GET", f"/patients/{pid}/erasure-requests", "patient")
+    assert status == 200 and [r["status"] for r in mine] == ["open"]
+    assert call("POST", f"/erasure-requests/{filed['id']}/process", "front-desk")[0] == 403
+    status, done = call("POST", f"/erasure-requests/{filed['id']}/process")
+    assert status == 200 and done["status"] == "completed"
+    assert any(i["item"].startswith("portal account") for i in done["outcome"]["removed"])
+    assert call("GET", "/retention/policy", "patient")[0] == 401  # the account is closed
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["paths"]["/api/v1/retention/destructions"]["post"]["x-permission"] == \
+        "retention.manage"
+
+
+def test_migration_goes_down_and_up_with_records_in_it(db, clinic):  # type: ignore[no-untyped-def]
+    """0008 on a database with signed notes, a policy and a request: down to 0007 (the old
+    guards come back whole), up again (the register guard works)."""
+    from alembic import command
+    from sqlalchemy import inspect
+    from vesalius.db.migrate import alembic_config, current, head
+
+    owner = _owner(db)
+    with db.session() as s:
+        retention.set_policy(s, owner, retention.PolicyIn(
+            jurisdiction="x", adult_years=9, majority_age=18, minor_years_after_majority=9,
+            minor_years_after_contact=9, financial_years=7))
+        retention.request_erasure(s, owner, clinic["adult"], retention.ErasureIn())
+        note_id = s.scalar(select(Note.id).where(Note.patient_id == clinic["adult"]))
+    config = alembic_config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")
+    assert "retention_policy" not in inspect(db.engine).get_table_names()
+    for statement in ("DELETE FROM note_addenda WHERE note_id = :n",
+                      "DELETE FROM notes WHERE id = :n"):
+        with pytest.raises((IntegrityError, DBAPIError)), db.session() as s:
+            s.execute(text(statement), {"n": note_id})
+    db.upgrade()
+    assert current(db.engine) == head()
+    with db.session() as s:
+        (done,) = retention.destroy(s, owner, retention.DestroyIn(
+            patient_ids=[clinic["adult"]], reason="after the round trip"),
+            as_of=date(2050, 1, 1))
+        assert done.removed["notes"] == 1

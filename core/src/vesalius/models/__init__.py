@@ -15,8 +15,8 @@ from .cases import Case
 from .notes import MeasureResult, Note, NoteAddendum
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
-from .retention import ErasureRequest, RecordDestruction, RetentionPolicy  # noqa: F401
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import Appointment, AppointmentSeries, Service, WaitlistEntry
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
 
