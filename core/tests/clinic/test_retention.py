@@ -43,9 +43,9 @@ from vesalius.services.retention import (
 )
 from vesalius.services.scheduling import BookingIn
 
-ENGLAND = Policy("England, NHS Records Management Code of Practice 2021", adult_years=8,
-                 majority_age=18, minor_years_after_majority=7, minor_years_after_contact=8,
-                 financial_years=6)
+ENGLAND = Policy(jurisdiction="England, NHS Records Management Code of Practice 2021",
+                 adult_years=8, majority_age=18, minor_years_after_majority=7,
+                 minor_years_after_contact=8, financial_years=6)
 LATER = date(2065, 3, 2)  # a Monday, long after MONDAY (2030-03-04)
 
 
@@ -88,7 +88,9 @@ def test_leap_day_never_ends_early() -> None:
 
 
 def test_financial_period_extends_the_whole_record() -> None:
-    short = Policy("short clinical", 5, 18, 5, 5, 7)
+    short = Policy(jurisdiction="short clinical", adult_years=5, majority_age=18,
+                   minor_years_after_majority=5, minor_years_after_contact=5,
+                   financial_years=7)
     assert retained_until(short, date(2014, 1, 1), date(2014, 1, 1), date(1970, 1, 1)) == \
         date(2021, 1, 1)
     assert retained_until(DEFAULT_POLICY, date(2014, 1, 1), date(2014, 1, 1),

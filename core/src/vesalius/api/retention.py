@@ -6,39 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from ..models.retention import ERASURE_STATUSES
 from ..services import retention
 from .framework import Call, route
 from .schemas import Out
-
-
-class PolicyOut(Out):
-    jurisdiction: str
-    adult_years: int
-    majority_age: int
-    minor_years_after_majority: int
-    minor_years_after_contact: int
-    financial_years: int
-
-
-class ExpiredOut(Out):
-    patient_id: int
-    name: str
-    birth_date: date | None
-    minor: bool | None = Field(description="a minor at the last contact; null: no birth date")
-    last_contact: date
-    last_financial: date | None
-    clinical_until: date
-    financial_until: date | None
-    retained_until: date
-
-
-class ReportOut(Out):
-    as_of: date
-    policy: PolicyOut
-    rows: list[ExpiredOut]
 
 
 class DestructionOut(Out):
@@ -79,26 +52,25 @@ class ErasureQuery(BaseModel):
     status: Literal[ERASURE_STATUSES] | None = None  # type: ignore[valid-type]
 
 
-@route("GET", "/retention/policy", permission="retention.manage", response=PolicyOut,
+@route("GET", "/retention/policy", permission="retention.manage", response=retention.Policy,
        tag="retention")
 def read_policy(call: Call) -> object:
     """The clinic's retention periods (the defaults until the owner sets them)."""
-    return PolicyOut.model_validate(retention.read_policy(call.session, call.actor))
+    return retention.read_policy(call.session, call.actor)
 
 
 @route("PUT", "/retention/policy", permission="retention.manage", body=retention.PolicyIn,
-       response=PolicyOut, tag="retention")
+       response=retention.Policy, tag="retention")
 def set_policy(call: Call) -> object:
     """Set the clinic's retention periods (whole years)."""
-    return PolicyOut.model_validate(retention.set_policy(call.session, call.actor, call.body))
+    return retention.set_policy(call.session, call.actor, call.body)
 
 
 @route("GET", "/retention/report", permission="retention.manage", query=ReportQuery,
-       response=ReportOut, tag="retention")
+       response=retention.Report, tag="retention")
 def report(call: Call) -> object:
     """Patients whose whole record (clinical and financial) is past its retention period."""
-    return ReportOut.model_validate(
-        retention.destroyable(call.session, call.actor, as_of=call.query.as_of))
+    return retention.destroyable(call.session, call.actor, as_of=call.query.as_of)
 
 
 @route("POST", "/retention/destructions", permission="retention.manage",

@@ -24,11 +24,10 @@ clinical and financial record until its period ends, saying what it kept and why
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import (
     Date,
     and_,
@@ -84,9 +83,10 @@ from .common import Input, get
 # -- the policy and its arithmetic ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(BaseModel):
     """Retention periods in whole years (see :class:`RetentionPolicy`)."""
+
+    model_config = ConfigDict(frozen=True)
 
     jurisdiction: str
     adult_years: int
@@ -162,11 +162,7 @@ def retained_until(policy: Policy, last_contact: date, last_financial: date | No
 
 def current_policy(session: Session) -> Policy:
     row = session.get(RetentionPolicy, 1)
-    if row is None:
-        return DEFAULT_POLICY
-    return Policy(row.jurisdiction, row.adult_years, row.majority_age,
-                  row.minor_years_after_majority, row.minor_years_after_contact,
-                  row.financial_years)
+    return DEFAULT_POLICY if row is None else Policy.model_validate(row, from_attributes=True)
 
 
 def read_policy(session: Session, actor: Actor) -> Policy:
@@ -180,14 +176,14 @@ def set_policy(session: Session, actor: Actor, data: PolicyIn) -> Policy:
     before = current_policy(session)
     row = session.get(RetentionPolicy, 1)
     if row is None:
-        row = RetentionPolicy(id=1, **asdict(before))
+        row = RetentionPolicy(id=1, **before.model_dump())
         session.add(row)
     for key, value in data.model_dump().items():
         setattr(row, key, value)
     row.updated_by = actor.user_id
     session.flush()
     after = current_policy(session)
-    changed = [f"{k} {getattr(before, k)}->{getattr(after, k)}" for k in asdict(after)
+    changed = [f"{k} {getattr(before, k)}->{getattr(after, k)}" for k in Policy.model_fields
                if k != "jurisdiction" and getattr(before, k) != getattr(after, k)]
     if before.jurisdiction != after.jurisdiction:
         changed.append("jurisdiction")
@@ -260,21 +256,24 @@ def _last_dates(session: Session, *, patient_ids: list[int] | None = None,
         .order_by(Patient.id)))
 
 
-def _today() -> date:
+def today() -> date:
+    """The day retention is judged on: today in UTC (a day's difference is immaterial
+    against periods of years, and UTC is the same on every worker)."""
     return datetime.now(UTC).date()
 
 
 # -- the report of records that may be destroyed ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class Expired:
+class Expired(BaseModel):
     """A patient whose whole record is past its retention period."""
+
+    model_config = ConfigDict(frozen=True)
 
     patient_id: int
     name: str
     birth_date: date | None
-    minor: bool | None  # at the last contact; None: no birth date
+    minor: bool | None = Field(description="a minor at the last contact; null: no birth date")
     last_contact: date
     last_financial: date | None
     clinical_until: date
@@ -282,8 +281,9 @@ class Expired:
     retained_until: date
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     as_of: date
     policy: Policy
     rows: list[Expired]
@@ -294,9 +294,11 @@ def _expired(policy: Policy, row: Any) -> Expired:
         age_on(row.birth_date, row.last_contact) < policy.majority_age)
     clinical = clinical_until(policy, row.last_contact, row.birth_date)
     financial = financial_until(policy, row.last_financial)
-    return Expired(row.id, f"{row.given_name} {row.family_name}", row.birth_date, minor,
-                   row.last_contact, row.last_financial, clinical, financial,
-                   max(clinical, financial) if financial else clinical)
+    return Expired(patient_id=row.id, name=f"{row.given_name} {row.family_name}",
+                   birth_date=row.birth_date, minor=minor, last_contact=row.last_contact,
+                   last_financial=row.last_financial, clinical_until=clinical,
+                   financial_until=financial,
+                   retained_until=max(clinical, financial) if financial else clinical)
 
 
 def destroyable(session: Session, actor: Actor, as_of: date | None = None) -> Report:
@@ -304,19 +306,19 @@ def destroyable(session: Session, actor: Actor, as_of: date | None = None) -> Re
     oldest first (owner). One query: only patients whose last contact is older than the
     shortest period are read; the periods are then applied to each."""
     actor.require("retention.manage")
-    as_of = as_of or _today()
+    as_of = as_of or today()
     policy = current_policy(session)
     shortest = min(policy.adult_years, policy.minor_years_after_contact)
     try:
         cutoff = add_years(as_of, -shortest)
     except ValueError:  # before year 1: nothing can be that old
-        return Report(as_of, policy, [])
+        return Report(as_of=as_of, policy=policy, rows=[])
     rows = [_expired(policy, r) for r in _last_dates(session, contact_on_or_before=cutoff)]
     due = sorted((r for r in rows if r.retained_until <= as_of),
                  key=lambda r: (r.retained_until, r.patient_id))
     audit.record_list(session, actor, "read", "retention-report",
                       [(r.patient_id, r.patient_id) for r in due])
-    return Report(as_of, policy, due)
+    return Report(as_of=as_of, policy=policy, rows=due)
 
 
 # -- destruction -------------------------------------------------------------------------------
@@ -404,7 +406,7 @@ def destroy(session: Session, actor: Actor, data: DestroyIn,
     """Destroy the whole records of ``data.patient_ids`` (owner), all or none: refused
     (409, nothing changed) when any of them is still inside its retention period."""
     actor.require("retention.manage")
-    as_of = as_of or _today()
+    as_of = as_of or today()
     ids = sorted(set(data.patient_ids))
     # Locks the patients: a booking or payment made meanwhile waits, then finds no patient.
     found = set(session.scalars(select(Patient.id).where(Patient.id.in_(ids))
@@ -424,7 +426,7 @@ def destroy(session: Session, actor: Actor, data: DestroyIn,
     register = {pid: RecordDestruction(
         patient_id=pid, status="in-progress", reason=data.reason, destroyed_by=actor.user_id,
         last_contact=rows[pid].last_contact, retained_until=rows[pid].retained_until,
-        policy=asdict(policy), removed={}) for pid in ids}
+        policy=policy.model_dump(), removed={}) for pid in ids}
     session.add_all(register.values())
     session.flush()  # the database guards read the in-progress rows
     removed: dict[int, dict[str, int]] = {pid: {} for pid in ids}

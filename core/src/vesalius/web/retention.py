@@ -5,7 +5,6 @@ are :mod:`vesalius.services.retention`'s (the API's too)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from ..services import patients, retention
 from ..services.common import bounded_date, parse_id
 from .context import actor, db, rollback
 from .forms import FormError, clean, parse, service_errors
+from .portal import _me
 from .reports import _csv
 from .security import requires
 
@@ -46,7 +46,7 @@ def _failed(exc: FormError | ServiceError) -> dict[str, str]:
 
 
 def _as_of() -> date:
-    return bounded_date(request.args.get("as_of")) or retention._today()
+    return bounded_date(request.args.get("as_of")) or retention.today()
 
 
 @bp.route("/retention/")
@@ -57,7 +57,7 @@ def index() -> str:
     report = retention.destroyable(session, who, as_of=as_of)
     return render_template(
         "retention/index.html", report=report, rows=report.rows[:PAGE_ROWS],
-        form=asdict(report.policy), errors={}, today=retention._today(), as_of=as_of,
+        form=report.policy.model_dump(), errors={}, today=retention.today(), as_of=as_of,
         register=retention.destructions(session, who, limit=20),
         open_requests=len(retention.list_requests(session, who, "open")))
 
@@ -180,12 +180,6 @@ def refuse_request(request_id: int) -> WerkzeugResponse:
 
 
 # -- the patient's own requests (portal) ---------------------------------------------------------
-
-
-def _me() -> int:
-    patient_id = actor().patient_id
-    assert patient_id is not None  # the patient audience guarantees it
-    return patient_id
 
 
 @bp.route("/portal/erasure")
