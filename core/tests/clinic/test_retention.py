@@ -281,6 +281,20 @@ def test_destruction_removes_the_whole_record_and_keeps_the_register(db, clinic)
             patient_ids=[clinic["adult"]], reason="again"), as_of=date(2050, 1, 1))
 
 
+def test_destruction_covers_every_table_that_refers_to_a_record() -> None:
+    """A table added later with a foreign key into a patient's record must be destroyed
+    with it (add it to ``retention._steps``), or destroying fails on the foreign key."""
+    from vesalius.db.base import Base
+
+    deleted = {statement.table.name for _kind, _count, statement in retention._steps([1])}
+    record = deleted | {"patients"}
+    handled = deleted | {"patients", "users"}  # users: the portal account is closed, kept
+    missing = sorted(f"{table.name}.{fk.parent.name}" for table in Base.metadata.sorted_tables
+                     for fk in table.foreign_keys
+                     if fk.column.table.name in record and table.name not in handled)
+    assert not missing, missing
+
+
 def test_database_still_refuses_deleting_signed_records(db, clinic):  # type: ignore[no-untyped-def]
     """Outside a destruction the guards hold as before: a signed note, its addenda and its
     measure results cannot be deleted, even by hand."""

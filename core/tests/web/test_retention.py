@@ -93,6 +93,8 @@ def test_destroying_from_the_page(browser, db, kit):  # type: ignore[no-untyped-
         "patient_ids": [str(old)], "reason": "annual review 2026", "confirm": "yes"},
         follow_redirects=True).get_data(as_text=True)
     assert "1 record destroyed" in done and "annual review 2026" in done
+    profile = owner.get(f"/patients/{old}")  # the blanked row still opens, empty
+    assert profile.status_code == 200 and "Oldrecord" not in profile.get_data(as_text=True)
     with db.session() as s:
         assert s.get(Patient, old).family_name == "record"
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "destroy",
