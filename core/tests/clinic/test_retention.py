@@ -32,7 +32,18 @@ from vesalius.models import (
     WaitlistEntry,
 )
 from vesalius.models.retention import ErasureRequest, RecordDestruction
-from vesalius.services import Actor, billing, notes, patients, retention, scheduling, users
+from vesalius.services import (
+    Actor,
+    billing,
+    cases,
+    claims,
+    notes,
+    patients,
+    payers,
+    retention,
+    scheduling,
+    users,
+)
 from vesalius.services import waitlist as waitlist_service
 from vesalius.services.retention import (
     DEFAULT_POLICY,
@@ -385,6 +396,37 @@ def test_erasure_keeps_signed_notes_and_invoices_and_removes_the_rest(db, erasab
         assert {"create", "erase"} <= actions
     with pytest.raises(Conflict), db.session() as s:
         retention.process(s, owner, rid)
+
+
+def test_erasure_keeps_the_address_while_a_claim_is_open(db, system):  # type: ignore[no-untyped-def]
+    with db.session() as s:
+        c = clinic_setup(s, system)
+        pid = c["patient"].id
+        payer = payers.create_payer(s, system, payers.PayerIn(
+            name="Acme Health", kind="commercial", payer_code="ACME01"))
+        payers.create_fee_schedule(s, system, payers.FeeScheduleIn(
+            name="Acme", payer_id=payer.id, fees=[
+                payers.FeeIn(code="97110", amount=Decimal("50.00")),
+                payers.FeeIn(code="97140", amount=Decimal("48.00"))]))
+        coverage = payers.add_coverage(s, system, pid, payers.CoverageIn(
+            payer_id=payer.id, member_id="ACM-778899"))
+        cases.update(s, system, c["case"].id, cases.CaseUpdate(
+            payer_id=payer.id, coverage_id=coverage.id))
+        s.get(Patient, pid).address_line1 = "12 Analytical Row"
+        prac = c["practitioner"]
+        _visit(s, c, Actor(user_id=prac.user_id, role="practitioner",
+                           practitioner_id=prac.id), pid, c["case"].id, MONDAY)
+        invoice_id = s.scalar(select(Invoice.id).where(Invoice.patient_id == pid))
+        claims.create(s, system, invoice_id)
+        rid = retention.request_erasure(s, OWNER, pid, retention.ErasureIn()).id
+    with db.session() as s:
+        kept = {i["item"]: i for i in retention.process(s, OWNER, rid).outcome["kept"]}
+        assert "claim" in kept["postal address"]["why"]
+        assert kept["insurance claims"]["count"] == 1
+        assert kept["insurance coverages of kept cases, invoices or claims"]["count"] == 1
+    with db.session() as s:
+        patient = s.get(Patient, pid)
+        assert patient.address_line1 == "12 Analytical Row" and patient.email is None
 
 
 def test_erasure_is_all_or_nothing(db, erasable, monkeypatch):  # type: ignore[no-untyped-def]
