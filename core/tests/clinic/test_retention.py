@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 from clinic_factories import MONDAY, at, case, clinic_setup, visit_document
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from vesalius.errors import Conflict, Forbidden
 from vesalius.models import (
@@ -206,6 +206,21 @@ def test_report_lists_whole_records_past_their_period(db, clinic, count_queries)
     # policy, the report, the list's id, its items (only the first time this exact list is
     # read: the smaller one was read before), the audit event.
     assert (few.count, many.count) == (4, 5), many.statements
+
+
+def test_a_consent_is_not_contact(db):  # type: ignore[no-untyped-def]
+    """Withdrawing a consent (as an erasure does) does not restart the retention period."""
+    owner = _owner(db)
+    with db.session() as s:
+        pid = patients.create(s, OWNER, patients.PatientIn(
+            given_name="Otto", family_name="Old", birth_date=date(1950, 1, 1))).id
+        s.execute(update(Patient).where(Patient.id == pid).values(
+            created_at=datetime(2000, 1, 3, 9, tzinfo=UTC)))
+        patients.add_consent(s, OWNER, pid, patients.ConsentIn(kind="email", granted=False))
+    with db.session() as s:
+        (row,) = retention.destroyable(s, owner).rows
+        assert (row.patient_id, row.last_contact, row.retained_until) == (
+            pid, date(2000, 1, 3), date(2010, 1, 3))
 
 
 def test_report_is_audited_as_a_list_read(db, clinic):  # type: ignore[no-untyped-def]

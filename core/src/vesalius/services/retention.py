@@ -204,8 +204,10 @@ def _day(session: Session, column: Any) -> Any:
 
 def _contacts(session: Session, patient_ids: list[int] | None) -> Any:
     """Every dated entry of every patient: (patient_id, day, financial 0/1). Last contact
-    is the latest of them: a booking (even a future or cancelled one), a note, its
-    addendum, a measure, a case change, an invoice, a payment, a claim, a consent."""
+    is the latest of them: registration, a booking (even a future or cancelled one), a
+    note, its addendum, a measure, a case change, a waitlist entry, an invoice, a payment,
+    a claim. Consents are not contact: withdrawing one (as an erasure does) must not
+    restart the record's retention."""
     day = lambda column: _day(session, column)  # noqa: E731
     clinical, financial = literal(0), literal(1)
     members = [
@@ -217,7 +219,6 @@ def _contacts(session: Session, patient_ids: list[int] | None) -> Any:
         .join(Note, Note.id == NoteAddendum.note_id),
         select(MeasureResult.patient_id, type_coerce(MeasureResult.taken_on, Date), clinical),
         select(Case.patient_id, day(Case.updated_at), clinical),
-        select(Consent.patient_id, day(Consent.recorded_at), clinical),
         select(WaitlistEntry.patient_id, day(WaitlistEntry.created_at), clinical),
         select(Invoice.patient_id, type_coerce(Invoice.date_of_service, Date), financial),
         select(Invoice.patient_id, day(Invoice.updated_at), financial),
