@@ -593,7 +593,7 @@ def _counts(session: Session, patient_id: int) -> dict[str, int]:
     return dict(row._mapping)
 
 
-def _erase_marketing(session: Session, patient: Patient) -> dict[str, Any]:
+def _erase_marketing(patient: Patient) -> dict[str, Any]:
     removed = []
     if patient.marketing_opt_in:
         patient.marketing_opt_in = False
@@ -719,7 +719,7 @@ def process(session: Session, actor: Actor, request_id: int,
         raise Conflict(f"patient {request.patient_id} no longer exists")
     now = now or utcnow()
     if request.scope == "marketing":
-        outcome = _erase_marketing(session, patient)
+        outcome = _erase_marketing(patient)
     else:
         outcome = _erase_all(session, actor, patient, request.id, now)
     request.status, request.outcome = "completed", outcome
