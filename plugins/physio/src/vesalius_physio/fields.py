@@ -302,8 +302,17 @@ LEFS = MeasureField(id="lefs", label="Lower Extremity Functional Scale", measure
 QUICKDASH = MeasureField(id="quickdash", label="QuickDASH (arm, shoulder, hand)",
                          measure="quickdash")
 SPADI = MeasureField(id="spadi", label="Shoulder Pain and Disability Index", measure="spadi")
+# The knee and hip questionnaires sit beside the LEFS, the full DASH beside the QuickDASH.
+KOOS = MeasureField(id="koos", label="KOOS (knee, 42 items)", measure="koos")
+KOOS_JR = MeasureField(id="koos_jr", label="KOOS, JR. (knee replacement, 7 items)",
+                       measure="koos-jr")
+HOOS = MeasureField(id="hoos", label="HOOS (hip, 40 items)", measure="hoos")
+HOOS_JR = MeasureField(id="hoos_jr", label="HOOS, JR. (hip replacement, 6 items)",
+                       measure="hoos-jr")
+DASH = MeasureField(id="dash", label="DASH (arm, shoulder, hand, 30 items)", measure="dash")
 #: The outcome measures offered at intake, re-assessment and discharge, in this order.
-MEASURE_FIELDS = (PAIN_NOW, PSFS, ODI, LEFS, QUICKDASH, SPADI)
+MEASURE_FIELDS = (PAIN_NOW, PSFS, ODI, LEFS, KOOS, KOOS_JR, HOOS, HOOS_JR, QUICKDASH, DASH,
+                  SPADI)
 
 PAIN_BEST = ScaleField(id="pain_best", label="Pain at best, last 24 h", low_label="no pain",
                        high_label="worst imaginable")
