@@ -200,3 +200,24 @@ def test_none_ships_licensed_wording_and_each_states_its_licence():
     for measure in ALL:
         assert not measure.item_text_included, measure.id
         assert "not included" in measure.licence, measure.id
+
+
+# --- where the templates offer them ---------------------------------------------------------
+
+
+def test_templates_offer_the_limb_measures_folded_where_a_physio_expects_them():
+    from vesalius_physio.templates import TEMPLATES
+
+    by_id = {t.id: t for t in TEMPLATES}
+
+    def offered(template_id):
+        return [f.measure for _, f in by_id[template_id].iter_fields() if f.kind == "measure"
+                and not f.default]
+
+    intake = offered("physio.initial-assessment")
+    # Knee and hip beside the LEFS, the DASH beside the QuickDASH.
+    assert intake[intake.index("lefs"):] == ["lefs", "koos", "hoos", "quickdash", "dash",
+                                             "spadi"]
+    for later in ("physio.re-assessment", "physio.discharge"):
+        assert offered(later)[offered(later).index("lefs"):] == [
+            "lefs", "koos", "koos-jr", "hoos", "hoos-jr", "quickdash", "dash", "spadi"]
