@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from vesalius_sdk import MeasureItem, OutcomeMeasure, Score
+from vesalius_sdk.measures import Scorer
 from vesalius_sdk.scoring import answered, round_half_up
 
 #: Our own words for each response step, by the kind of question an item asks.
@@ -94,6 +95,12 @@ def items_of(subscales: Sequence[Subscale], joint: str) -> tuple[MeasureItem, ..
     )
 
 
+def severity_items(pairs: Sequence[tuple[str, str]]) -> tuple[MeasureItem, ...]:
+    """Items 0 (none) to 4 (extreme) from ``(id, label)`` pairs: the JR short forms."""
+    return tuple(MeasureItem(id=key, label=label, minimum=0, maximum=4, anchors=SEVERITY)
+                 for key, label in pairs)
+
+
 def subscale_score(values: list[int]) -> float:
     """``100 - mean x 100 / 4``, two decimals."""
     return round_half_up(100 - sum(values) / len(values) * 25, 2)
@@ -124,6 +131,20 @@ def score_subscales(measure: OutcomeMeasure, subscales: Sequence[Subscale],
         reason = "some items unanswered: each subscale is the mean of its answered items"
     return measure.result(subscores[HEADLINE], complete=complete, reason=reason,
                           subscores=subscores)
+
+
+def subscale_scorer(subscales: Sequence[Subscale]) -> Scorer:
+    """The scorer of a KOOS-style measure made of ``subscales``."""
+    def score(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
+        return score_subscales(measure, subscales, responses)
+    return score
+
+
+def interval_scorer(table: Sequence[float]) -> Scorer:
+    """The scorer of a JR short form converted with ``table``."""
+    def score(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
+        return interval_score(measure, table, responses)
+    return score
 
 
 def interval_score(measure: OutcomeMeasure, table: Sequence[float],

@@ -19,7 +19,6 @@ only our own short labels, the structure and the scoring rule.
 """
 
 from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
-from vesalius_sdk.scoring import answered
 
 from .quickdash import (
     _SPORTS,
@@ -27,11 +26,9 @@ from .quickdash import (
     DIFFICULTY,
     INTERFERENCE,
     LIMITATION,
-    MODULE_ITEMS,
     SEVERITY,
     SLEEP,
-    _dash,
-    _module,
+    score_dash_form,
 )
 
 CORE_ITEMS = 30
@@ -85,20 +82,7 @@ IWH = ("Institute for Work & Health, The DASH Outcome Measure: scoring the DASH 
 
 
 def score_dash(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
-    core = responses[:CORE_ITEMS]
-    work = responses[CORE_ITEMS:CORE_ITEMS + MODULE_ITEMS]
-    sports = responses[CORE_ITEMS + MODULE_ITEMS:]
-    subscores = {"work": _module(work), "sports": _module(sports)}
-    values = answered(core)
-    skipped = CORE_ITEMS - len(values)
-    if len(values) < CORE_MINIMUM:
-        return measure.not_scorable(
-            f"{skipped} of the 30 items unanswered; the DASH needs at least {CORE_MINIMUM}",
-            subscores=subscores,
-        )
-    reason = f"{skipped} item(s) unanswered: mean of {len(values)} items" if skipped else None
-    return measure.result(_dash(values), complete=skipped == 0, reason=reason,
-                          subscores=subscores)
+    return score_dash_form(measure, responses, CORE_ITEMS, CORE_MINIMUM, "the DASH")
 
 
 DASH = OutcomeMeasure(

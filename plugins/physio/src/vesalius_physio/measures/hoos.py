@@ -14,7 +14,7 @@ No MCID: none for the HOOS Pain subscale was verified against its publication he
 ``mcid`` is left unset rather than borrowed from the KOOS.
 """
 
-from vesalius_sdk import MissingRule, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MissingRule, OutcomeMeasure, WorkedExample
 
 from ._koos_hoos import (
     ADL_ITEMS,
@@ -24,7 +24,7 @@ from ._koos_hoos import (
     SEVERITY,
     Subscale,
     items_of,
-    score_subscales,
+    subscale_scorer,
 )
 
 SUBSCALES = (
@@ -63,9 +63,6 @@ SCORING = ("Roos EM. HOOS Scoring 2013 (koos.nu): subscale = 100 - mean x 100 / 
            "50% of a subscale's items answered")
 
 
-def score_hoos(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
-    return score_subscales(measure, SUBSCALES, responses)
-
 
 # A worked example constructed from the published rule (the scoring sheet gives none):
 # Symptoms 1,2,2,1,2 (sum 8 of 5), Pain 1,2,2,1,2,1,1,2,2,1 (15 of 10), ADL eight 1s and
@@ -77,7 +74,7 @@ HOOS = OutcomeMeasure(
     id="hoos",
     title="HOOS (Hip disability and Osteoarthritis Outcome Score); headline: Pain subscale",
     items=ITEMS,
-    scorer=score_hoos,
+    scorer=subscale_scorer(SUBSCALES),
     direction="higher-is-better",
     minimum=0,
     maximum=100,

@@ -19,9 +19,9 @@ LOINC 82316-1 (HOOS JR), the code CMS's total hip replacement functional status 
 Relat Res 2018;476(12):2432-41) but were not verified here, so ``mcid`` is unset.
 """
 
-from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MissingRule, OutcomeMeasure, WorkedExample
 
-from ._koos_hoos import SEVERITY, interval_score
+from ._koos_hoos import interval_scorer, severity_items
 
 #: Raw sum 0..24 -> interval score (HSS table; see the module docstring).
 TABLE = (
@@ -39,22 +39,18 @@ _ITEMS = (
     ("sitting", "Sitting"),
 )
 
-ITEMS = tuple(MeasureItem(id=key, label=label, minimum=0, maximum=4, anchors=SEVERITY)
-              for key, label in _ITEMS)
+ITEMS = severity_items(_ITEMS)
 
 HSS = ("Hospital for Special Surgery, HOOS, JR. scoring table (raw sum 0-24 to interval "
        "score 0-100), as reproduced identically in independent public implementations")
 
-
-def score_hoos_jr(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
-    return interval_score(measure, TABLE, responses)
 
 
 HOOS_JR = OutcomeMeasure(
     id="hoos-jr",
     title="HOOS, JR. (hip, joint replacement short form, 6 items)",
     items=ITEMS,
-    scorer=score_hoos_jr,
+    scorer=interval_scorer(TABLE),
     direction="higher-is-better",
     minimum=0,
     maximum=100,

@@ -15,7 +15,7 @@ software, so no item wording ships: our own short labels, the published structur
 scoring rule.
 """
 
-from vesalius_sdk import MissingRule, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MissingRule, OutcomeMeasure, WorkedExample
 
 from ._koos_hoos import (
     ABILITY,
@@ -26,7 +26,7 @@ from ._koos_hoos import (
     SEVERITY,
     Subscale,
     items_of,
-    score_subscales,
+    subscale_scorer,
 )
 
 SUBSCALES = (
@@ -67,9 +67,6 @@ SCORING = ("Roos EM. KOOS Scoring 2012 (koos.nu): subscale = 100 - mean x 100 / 
            "50% of a subscale's items answered")
 
 
-def score_koos(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
-    return score_subscales(measure, SUBSCALES, responses)
-
 
 # A worked example constructed from the published rule (the scoring sheet gives none):
 # Symptoms 1,1,0,2,1,2,1 (sum 8 of 7 items), Pain 2,1,1,2,2,1,2,1,2 (14 of 9), ADL eleven
@@ -81,7 +78,7 @@ KOOS = OutcomeMeasure(
     id="koos",
     title="KOOS (Knee injury and Osteoarthritis Outcome Score); headline: Pain subscale",
     items=ITEMS,
-    scorer=score_koos,
+    scorer=subscale_scorer(SUBSCALES),
     direction="higher-is-better",
     minimum=0,
     maximum=100,

@@ -19,9 +19,9 @@ LOINC 82324-5 (KOOS JR), the code CMS's total knee replacement functional status
 Relat Res 2018;476(12):2432-41) but were not verified here, so ``mcid`` is unset.
 """
 
-from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import MissingRule, OutcomeMeasure, WorkedExample
 
-from ._koos_hoos import SEVERITY, interval_score
+from ._koos_hoos import interval_scorer, severity_items
 
 #: Raw sum 0..28 -> interval score (HSS table; see the module docstring).
 TABLE = (
@@ -40,22 +40,18 @@ _ITEMS = (
     ("bend_floor", "Bending to the floor"),
 )
 
-ITEMS = tuple(MeasureItem(id=key, label=label, minimum=0, maximum=4, anchors=SEVERITY)
-              for key, label in _ITEMS)
+ITEMS = severity_items(_ITEMS)
 
 HSS = ("Hospital for Special Surgery, KOOS, JR. scoring table (raw sum 0-28 to interval "
        "score 0-100), as reproduced identically in independent public implementations")
 
-
-def score_koos_jr(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
-    return interval_score(measure, TABLE, responses)
 
 
 KOOS_JR = OutcomeMeasure(
     id="koos-jr",
     title="KOOS, JR. (knee, joint replacement short form, 7 items)",
     items=ITEMS,
-    scorer=score_koos_jr,
+    scorer=interval_scorer(TABLE),
     direction="higher-is-better",
     minimum=0,
     maximum=100,
