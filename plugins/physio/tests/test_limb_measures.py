@@ -154,6 +154,13 @@ def test_knee_and_hip_items_take_0_to_4_with_a_label_for_each(measure):
     assert info.value.item == 1
 
 
+def test_koos_mcid_is_the_pain_subscales_in_rehabilitation():
+    # Monticone et al. 2013: minimal important change 16.7 for KOOS Pain
+    assert KOOS.mcid == 16.7 and "Pain subscale 16.7" in KOOS.mcid_source
+    assert KOOS.reached_mcid(40, 56.7) is True and KOOS.reached_mcid(40, 56) is False
+    assert HOOS.mcid is None  # none verified: not borrowed from the KOOS
+
+
 def test_koos_takes_responses_by_item_id():
     score = KOOS.score({i.id: 2 for i in KOOS.items})
     assert score.value == 50.0 and score.complete

@@ -83,12 +83,14 @@ KOOS = OutcomeMeasure(
     minimum=0,
     maximum=100,
     unit="points",
-    mcid=10,
+    # The headline is the Pain subscale, so the MCID is Pain's, measured in rehabilitation.
+    mcid=16.7,
     mcid_source=(
-        "Roos EM, Lohmander LS. The Knee injury and Osteoarthritis Outcome Score (KOOS): "
-        "from joint injury to osteoarthritis. Health Qual Life Outcomes 2003;1:64 (minimal "
-        "perceptible clinical improvement 8-10 points per subscale); we use 10, the top of "
-        "that range."
+        "Monticone M, Ferrante S, Salvaderi S, Motta L, Cerri C. Responsiveness and minimal "
+        "important changes for the Knee Injury and Osteoarthritis Outcome Score in subjects "
+        "undergoing rehabilitation after total knee arthroplasty. Am J Phys Med Rehabil "
+        "2013;92(10), doi:10.1097/PHM.0b013e31829f19d8 (Pain subscale 16.7 points, "
+        "anchor-based; other subscales 10.7-18.4)."
     ),
     licence=(
         "KOOS (c) Ewa M. Roos (koos.nu), free of charge for clinical and research use. We "
