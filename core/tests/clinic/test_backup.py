@@ -308,7 +308,20 @@ def test_s3_round_trip(db, db_url, system, tmp_path, monkeypatch, s3_endpoint): 
 # -- vesalius db upgrade ---------------------------------------------------------------------
 
 
-def _at_0007_with_data(url: str, system) -> None:  # type: ignore[no-untyped-def]
+def _before_backup_runs() -> str:
+    """The migration before the one that adds ``backup_runs`` (whatever it is numbered)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    (ours,) = [r for r in script.walk_revisions() if r.revision.endswith("_backup_runs")]
+    assert isinstance(ours.down_revision, str)
+    return ours.down_revision
+
+
+BEFORE = _before_backup_runs()
+
+
+def _before_with_data(url: str, system) -> None:  # type: ignore[no-untyped-def]
     from alembic import command
     from clinic_factories import patient
 
@@ -316,7 +329,7 @@ def _at_0007_with_data(url: str, system) -> None:  # type: ignore[no-untyped-def
     config = alembic_config()
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0007")
+        command.downgrade(config, BEFORE)
     with db.session() as s:
         patient(s, system)
     db.dispose()
@@ -326,7 +339,7 @@ def test_db_upgrade_backs_up_first(db_url, system, tmp_path, monkeypatch):  # ty
     monkeypatch.delenv(crypto.KEY_FILE_ENV, raising=False)
     monkeypatch.delenv(crypto.KEY_ENV, raising=False)
     monkeypatch.delenv("VESALIUS_BACKUP_DIR", raising=False)
-    _at_0007_with_data(db_url, system)
+    _before_with_data(db_url, system)
     runner = CliRunner()
     # A backup that cannot be written: nothing is migrated.
     blocker = tmp_path / "a-file"
@@ -335,12 +348,12 @@ def test_db_upgrade_backs_up_first(db_url, system, tmp_path, monkeypatch):  # ty
                                    "--backup-to", str(blocker / "sub")])
     assert refused.exit_code == 1 and "Nothing was migrated" in refused.output
     db = Database(db_url)
-    assert current(db.engine) == "0007"
+    assert current(db.engine) == BEFORE
     done = runner.invoke(main, ["db", "upgrade", "--database", db_url,
                                 "--backup-to", str(tmp_path / "safety")])
     assert done.exit_code == 0, done.output
     (made,) = (tmp_path / "safety").iterdir()
-    assert made.name.startswith("vesalius-before-0007-") and str(made) in done.output
+    assert made.name.startswith(f"vesalius-before-{BEFORE}-") and str(made) in done.output
     assert current(db.engine) == head()
     with db.session() as s:  # the run is recorded once the table exists
         (run,) = s.scalars(select(BackupRun))
@@ -348,20 +361,20 @@ def test_db_upgrade_backs_up_first(db_url, system, tmp_path, monkeypatch):  # ty
     db.dispose()
     with empty_target(db_url, tmp_path) as target:
         restored = restore(made, target, None)
-        assert restored.verification.ok and restored.manifest["revisions"]["core"] == "0007"
+        assert restored.verification.ok and restored.manifest["revisions"]["core"] == BEFORE
     again = runner.invoke(main, ["db", "upgrade", "--database", db_url])
     assert again.exit_code == 0 and "nothing to do" in again.output
 
 
 def test_db_upgrade_without_backup(db_url, system, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    _at_0007_with_data(db_url, system)
+    _before_with_data(db_url, system)
     monkeypatch.chdir(tmp_path)
     done = CliRunner().invoke(main, ["db", "upgrade", "--database", db_url, "--no-backup"])
     assert done.exit_code == 0 and "No backup taken" in done.output
     assert not (tmp_path / "backups").exists()
 
 
-def test_migration_0008_down_and_up_with_data(db, system) -> None:  # type: ignore[no-untyped-def]
+def test_migration_backup_runs_down_and_up_with_data(db, system) -> None:  # type: ignore[no-untyped-def]
     from alembic import command
     from clinic_factories import patient
 
@@ -373,7 +386,7 @@ def test_migration_0008_down_and_up_with_data(db, system) -> None:  # type: igno
     config = alembic_config()
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0007")
+        command.downgrade(config, BEFORE)
     assert "backup_runs" not in inspect(db.engine).get_table_names()
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Patient)) == 1

@@ -1,7 +1,7 @@
 """Backup runs: the record behind the admin page's "last good backup".
 
-Revision ID: 0008_backup_runs
-Revises: 0007
+Revision ID: 0009_backup_runs
+Revises: 0008_retention
 Create Date: 2026-12-04 22:30:00
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0008_backup_runs"
-down_revision = "0007"
+revision = "0009_backup_runs"
+down_revision = "0008_retention"
 branch_labels = None
 depends_on = None
 
