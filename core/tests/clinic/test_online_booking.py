@@ -83,7 +83,7 @@ def _refused(result, field: str, status: int = 422) -> dict:  # type: ignore[no-
 
 
 def test_a_patient_books_a_free_online_slot(api):  # type: ignore[no-untyped-def]
-    call, book, count, ids = api
+    _call, book, count, ids = api
     start = next_monday(time(10))
     status, body = book(start)
     assert status == 201, body
@@ -177,7 +177,7 @@ def test_no_status_or_room_choice(api):  # type: ignore[no-untyped-def]
 
 
 def test_a_taken_slot_is_not_offered(api):  # type: ignore[no-untyped-def]
-    _call, book, count, ids = api
+    _call, book, count, _ids = api
     start = next_monday(time(10))
     assert book(start, "front-desk")[0] == 201
     _refused(book(start + timedelta(minutes=15)), "start")
