@@ -203,3 +203,37 @@ def test_the_care_team_check_stays_one_query(db, system, count_queries):  # type
     assert len(listed) == 6
     # The cases, the care-team probe, the audit rows: never one query per case.
     assert counter.count <= 4, counter.statements
+
+
+def test_the_migration_goes_down_and_up_with_data(db, system):  # type: ignore[no-untyped-def]
+    """The case-team and policy migration is undone and redone on a database holding rows
+    in its tables; the rest of the data stays."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import func, inspect
+    from vesalius.db.migrate import alembic_config, current, head
+    from vesalius.models import Case, OnlineBookingPolicy
+    from vesalius.services import online_booking
+
+    with db.session() as s:
+        c = clinic_setup(s, system)
+        cover = practitioner(s, system, email="cover@example.org")
+        case_team.add(s, system, c["case"].id, case_team.TeamMemberIn(practitioner_id=cover.id))
+        online_booking.set_policy(s, system, online_booking.PolicyIn(max_future=2))
+    config = alembic_config()
+    ours = next(r for r in ScriptDirectory.from_config(config).walk_revisions()
+                if "case_team_members" in open(r.path, encoding="utf-8").read()
+                and "create_table" in open(r.path, encoding="utf-8").read())
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, ours.down_revision)
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"case_team_members", "online_booking_policy"}.isdisjoint(tables)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 1
+    db.upgrade()
+    assert current(db.engine) == head()
+    with db.session() as s:
+        assert s.scalar(select(CaseTeamMember.id)) is None
+        assert s.get(OnlineBookingPolicy, 1) is None
+        case_team.add(s, system, c["case"].id, case_team.TeamMemberIn(practitioner_id=cover.id))
