@@ -7,7 +7,15 @@ online-booking rules."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from vesalius.models import AuditEvent, Case, Note, OnlineBookingPolicy, Practitioner, User
+from vesalius.models import (
+    Appointment,
+    AuditEvent,
+    Case,
+    Note,
+    OnlineBookingPolicy,
+    Practitioner,
+    User,
+)
 
 
 def _case_with_notes(db):  # type: ignore[no-untyped-def]
@@ -30,6 +38,12 @@ def test_a_case_team_opens_the_case(browser, db):  # type: ignore[no-untyped-def
     assert f"/access/patients/{patient_id}" in page and f">{title}<" not in page
     profile = physio.get(f"/patients/{patient_id}").get_data(as_text=True)
     assert "details restricted" in profile and f">{title}<" not in profile
+    with db.session() as s:  # a colleague's visit of that case: shown, its case withheld
+        visit = s.scalar(select(Appointment.id).where(Appointment.case_id == case_id).limit(1))
+    shown = physio.get(f"/calendar/appointments/{visit}")
+    assert shown.status_code == 200, shown.status_code
+    assert "details restricted" in shown.get_data(as_text=True)
+    assert f">{title}<" not in shown.get_data(as_text=True)
     assert physio.post(f"/cases/{case_id}/team",
                        {"practitioner_id": str(physio_id)}).status_code == 403
 

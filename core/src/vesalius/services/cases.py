@@ -119,6 +119,15 @@ def read(session: Session, actor: Actor, case_id: int) -> Case:
     return case
 
 
+def summary(session: Session, actor: Actor, case_id: int) -> Case | access.RestrictedCase:
+    """One case as a list shows it (an appointment's case, say): whole, or for a
+    practitioner outside the care team with its clinical fields withheld."""
+    case = get(session, Case, case_id, "case")
+    actor.require("cases.read", patient_id=case.patient_id)
+    audit.record(session, actor, "read", "case", case.id, case.patient_id)
+    return access.case_view(session, actor, [case], case.patient_id)[0]
+
+
 def update(session: Session, actor: Actor, case_id: int, data: CaseUpdate) -> Case:
     case = get(session, Case, case_id, "case")
     access.require(session, actor, "cases.write", case.patient_id)
