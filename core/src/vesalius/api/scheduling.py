@@ -130,8 +130,10 @@ class PolicyOut(BaseModel):
 @route("GET", "/settings/online-booking", permission="settings.read", response=PolicyOut,
        tag="clinic")
 def read_online_booking(call: Call) -> object:
-    """The clinic's online-booking policy: a patient books at least ``lead_minutes`` and at
-    most ``horizon_days`` ahead, holding at most ``max_future`` future appointments."""
+    """The clinic's online-booking policy (lead time, horizon, cap on future bookings).
+
+    A patient books at least ``lead_minutes`` and at most ``horizon_days`` ahead, holding
+    at most ``max_future`` booked or confirmed future appointments."""
     return online_booking.read_policy(call.session, call.actor)
 
 
@@ -145,9 +147,12 @@ def update_online_booking(call: Call) -> object:
 @route("POST", "/appointments", permission="appointments.book", body=scheduling.BookingIn,
        response=AppointmentOut, status=201, tag="appointments")
 def book(call: Call) -> object:
-    """Book an appointment; 409 when the practitioner or room is taken. A patient books
-    only a free slot of an online service, inside the clinic's online-booking policy
-    (``GET /settings/online-booking``): each refusal a 422 naming the field."""
+    """Book an appointment; 409 when taken; a patient only a free online slot (422s).
+
+    A patient token books only a free slot availability offers for an online-bookable
+    service, at its own duration, within the clinic's online-booking policy (``GET
+    /settings/online-booking``), without status, room or series: each refusal is a 422
+    naming the field."""
     return scheduling.book(call.session, call.actor, call.body)
 
 
