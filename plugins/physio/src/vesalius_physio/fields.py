@@ -297,7 +297,10 @@ PAIN_NOW = MeasureField(id="nprs", label="Pain now (NPRS 0-10)", measure="nprs",
 # Folded until added (or used in the case): most intakes start with the pain rating alone
 # and add the PSFS or a region's questionnaire in one click.
 PSFS = MeasureField(id="psfs", label="Patient-Specific Functional Scale", measure="psfs")
-ODI = MeasureField(id="odi", label="Oswestry Disability Index (low back)", measure="odi")
+# The ODI is the core's too since our 0.2.1 (shared with chiropractic and osteopathy);
+# ``pack="general"`` names it for the notice on a core older than that.
+ODI = MeasureField(id="odi", label="Oswestry Disability Index (low back)", measure="odi",
+                   pack="general")
 LEFS = MeasureField(id="lefs", label="Lower Extremity Functional Scale", measure="lefs")
 QUICKDASH = MeasureField(id="quickdash", label="QuickDASH (arm, shoulder, hand)",
                          measure="quickdash")
