@@ -244,3 +244,52 @@ def test_the_policy_change_is_audited(api, db_url):  # type: ignore[no-untyped-d
             AuditEvent.resource_type == "online-booking-policy")).all()
     db.dispose()
     assert details == ["fields: max_future"]
+
+
+def test_racing_bookings_respect_the_cap(db, system):  # type: ignore[no-untyped-def]
+    """Four bookings of one patient at once, with room for one more: exactly one is made
+    (PostgreSQL counts them one after the other under a per-patient advisory lock; SQLite's
+    write lock already queues them)."""
+    import threading
+
+    from vesalius.errors import Invalid
+    from vesalius.services import online_booking, scheduling
+    from vesalius.services.scheduling import BookingIn
+
+    with db.session() as s:
+        loc = practitioners.create_location(s, system, practitioners.LocationIn(
+            name="Queen St", timezone="America/Toronto"))
+        prac = practitioner(s, system, location_id=loc.id)
+        service = clinic.create_service(s, system, clinic.ServiceIn(
+            name="Rehab follow-up", discipline="rehab", duration_minutes=45, price="95.00"))
+        me = patient(s, system)
+        online_booking.set_policy(s, system, online_booking.PolicyIn(max_future=1))
+        me_id, prac_id, service_id = me.id, prac.id, service.id
+    actor = Actor(user_id=None, role="patient", patient_id=me_id)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(i: int) -> None:
+        start = next_monday(time(10)) + timedelta(days=i)  # Monday to Thursday: no overlap
+        barrier.wait()
+        try:
+            with db.session() as s:
+                scheduling.book(s, actor, BookingIn(patient_id=me_id, practitioner_id=prac_id,
+                                                    service_id=service_id, start=start))
+            result = "booked"
+        except Invalid as exc:
+            result = f"refused {exc.field}"
+        except Exception as exc:  # anything else is a failure of the test
+            result = f"error {type(exc).__name__}: {exc}"
+        with lock:
+            outcomes.append(result)
+
+    workers = [threading.Thread(target=attempt, args=(i,)) for i in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert sorted(outcomes) == ["booked"] + ["refused patient_id"] * 3, outcomes
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Appointment)) == 1
