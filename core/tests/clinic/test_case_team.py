@@ -7,6 +7,8 @@ on both engines."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from clinic_factories import MONDAY, at, case, clinic_setup, practitioner, visit_document
 from sqlalchemy import select
@@ -219,11 +221,11 @@ def test_the_migration_goes_down_and_up_with_data(db, system):  # type: ignore[n
         c = clinic_setup(s, system)
         cover = practitioner(s, system, email="cover@example.org")
         case_team.add(s, system, c["case"].id, case_team.TeamMemberIn(practitioner_id=cover.id))
-        online_booking.set_policy(s, system, online_booking.PolicyIn(max_future=2))
+        online_booking.set_policy(s, system, online_booking.OnlineBookingPolicyIn(max_future=2))
     config = alembic_config()
     ours = next(r for r in ScriptDirectory.from_config(config).walk_revisions()
-                if "case_team_members" in open(r.path, encoding="utf-8").read()
-                and "create_table" in open(r.path, encoding="utf-8").read())
+                if 'create_table(\n        "case_team_members"'
+                in Path(r.path).read_text(encoding="utf-8"))
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, ours.down_revision)

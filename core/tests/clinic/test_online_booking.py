@@ -263,7 +263,7 @@ def test_racing_bookings_respect_the_cap(db, system):  # type: ignore[no-untyped
         service = clinic.create_service(s, system, clinic.ServiceIn(
             name="Rehab follow-up", discipline="rehab", duration_minutes=45, price="95.00"))
         me = patient(s, system)
-        online_booking.set_policy(s, system, online_booking.PolicyIn(max_future=1))
+        online_booking.set_policy(s, system, online_booking.OnlineBookingPolicyIn(max_future=1))
         me_id, prac_id, service_id = me.id, prac.id, service.id
     actor = Actor(user_id=None, role="patient", patient_id=me_id)
     barrier = threading.Barrier(4)

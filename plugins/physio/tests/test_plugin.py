@@ -26,7 +26,7 @@ def test_registration_hooks_hand_over_frozen_contributions():
     assert [c.id for c in collect(pack.register_charts)] == ["physio.body"]
     # NPRS, PSFS and (since 0.2.1) the ODI are the core's: referred to, never registered.
     assert [m.id for m in collect(pack.register_measures)] == [
-        "lefs", "quickdash", "spadi"]
+        "lefs", "quickdash", "spadi", "dash", "koos", "koos-jr", "hoos", "hoos-jr"]
     assert len(collect(pack.register_billing_codes)) == 25
     assert [p.id for p in collect(pack.register_printouts)] == ["physio.home-programme"]
 

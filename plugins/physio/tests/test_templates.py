@@ -188,7 +188,8 @@ def test_the_initial_assessment_opens_the_pain_rating_and_folds_the_rest():
     template = BY_ID["physio.initial-assessment"]
     measures = {f.measure: f.default for _, f in template.iter_fields() if f.kind == "measure"}
     assert measures == {"nprs": True, "psfs": False, "odi": False, "lefs": False,
-                        "quickdash": False, "spadi": False}
+                        "koos": False, "hoos": False, "quickdash": False, "dash": False,
+                        "spadi": False}
     for template in TEMPLATES:
         assert sum(f.default for _, f in template.iter_fields() if f.kind == "measure") <= 2
 

@@ -118,7 +118,7 @@ def case_team_remove(call: Call, case_id: int, practitioner_id: int) -> object:
     return None
 
 
-class PolicyOut(BaseModel):
+class OnlineBookingPolicyOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     lead_minutes: int
@@ -127,8 +127,8 @@ class PolicyOut(BaseModel):
     updated_at: datetime | None
 
 
-@route("GET", "/settings/online-booking", permission="settings.read", response=PolicyOut,
-       tag="clinic")
+@route("GET", "/settings/online-booking", permission="settings.read",
+       response=OnlineBookingPolicyOut, tag="clinic")
 def read_online_booking(call: Call) -> object:
     """The clinic's online-booking policy (lead time, horizon, cap on future bookings).
 
@@ -138,7 +138,7 @@ def read_online_booking(call: Call) -> object:
 
 
 @route("PATCH", "/settings/online-booking", permission="settings.write",
-       body=online_booking.PolicyIn, response=PolicyOut, tag="clinic")
+       body=online_booking.OnlineBookingPolicyIn, response=OnlineBookingPolicyOut, tag="clinic")
 def update_online_booking(call: Call) -> object:
     """Change the online-booking policy (owner)."""
     return online_booking.set_policy(call.session, call.actor, call.body)

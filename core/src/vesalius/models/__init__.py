@@ -18,6 +18,7 @@ from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exp
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import Appointment, AppointmentSeries, Service, WaitlistEntry
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
 

@@ -50,7 +50,7 @@ HELD = ("booked", "confirmed")
 
 
 @dataclass(frozen=True)
-class Policy:
+class OnlineBookingRules:
     """The clinic's online-booking settings (the defaults when it set none)."""
 
     lead_minutes: int = DEFAULT_LEAD_MINUTES
@@ -59,7 +59,7 @@ class Policy:
     updated_at: datetime | None = None
 
 
-class PolicyIn(Input):
+class OnlineBookingPolicyIn(Input):
     """A change of the online-booking policy; fields left out keep their value."""
 
     lead_minutes: int | None = Field(default=None, ge=0, le=LEAD_MAX)
@@ -67,20 +67,20 @@ class PolicyIn(Input):
     max_future: int | None = Field(default=None, ge=1, le=CAP_MAX)
 
 
-def policy(session: Session) -> Policy:
+def policy(session: Session) -> OnlineBookingRules:
     """The policy in force (no permission: the booking rules read it for everyone)."""
     row = session.get(OnlineBookingPolicy, 1)
     if row is None:
-        return Policy()
-    return Policy(row.lead_minutes, row.horizon_days, row.max_future, row.updated_at)
+        return OnlineBookingRules()
+    return OnlineBookingRules(row.lead_minutes, row.horizon_days, row.max_future, row.updated_at)
 
 
-def read_policy(session: Session, actor: Actor) -> Policy:
+def read_policy(session: Session, actor: Actor) -> OnlineBookingRules:
     actor.require("settings.read")
     return policy(session)
 
 
-def set_policy(session: Session, actor: Actor, data: PolicyIn) -> Policy:
+def set_policy(session: Session, actor: Actor, data: OnlineBookingPolicyIn) -> OnlineBookingRules:
     """Change the policy (owner: ``settings.write``); audited with the fields changed."""
     actor.require("settings.write")
     row = session.get(OnlineBookingPolicy, 1)

@@ -26,7 +26,8 @@ def policy() -> str | Response | tuple[str, int]:
     if request.method == "POST":
         form = clean(request.form, FIELDS)
         try:
-            online_booking.set_policy(session, who, parse(online_booking.PolicyIn, form))
+            online_booking.set_policy(session, who,
+                                      parse(online_booking.OnlineBookingPolicyIn, form))
         except (FormError, ServiceError) as exc:
             rollback()
             if isinstance(exc, ServiceError) and exc.status in (403, 404):

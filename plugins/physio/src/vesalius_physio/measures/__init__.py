@@ -9,10 +9,18 @@ not here: the core's default pack ``general`` provides them and our templates re
 
 from vesalius_sdk import OutcomeMeasure
 
+from .dash import DASH
+from .hoos import HOOS
+from .hoos_jr import HOOS_JR
+from .koos import KOOS
+from .koos_jr import KOOS_JR
 from .lefs import LEFS
 from .quickdash import QUICKDASH
 from .spadi import SPADI
 
 MEASURES: tuple[OutcomeMeasure, ...] = (LEFS, QUICKDASH, SPADI)
+# Knee, hip and the full upper-limb measures (issue 20).
+MEASURES += (DASH, KOOS, KOOS_JR, HOOS, HOOS_JR)
 
 __all__ = ["LEFS", "MEASURES", "QUICKDASH", "SPADI"]
+__all__ += ["DASH", "HOOS", "HOOS_JR", "KOOS", "KOOS_JR"]

@@ -1,8 +1,8 @@
 """Patient scope: the clinic's online-booking policy (one row) and the case team the clinic
 sets (practitioners added to a case join its patient's care team).
 
-Revision ID: 0008_scope
-Revises: 0007
+Revision ID: 0009_scope
+Revises: 0008_retention
 Create Date: 2026-12-04 22:30:00
 """
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0008_scope"
-down_revision = "0007"
+revision = "0009_scope"
+down_revision = "0008_retention"
 branch_labels = None
 depends_on = None
 
