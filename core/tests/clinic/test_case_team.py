@@ -239,3 +239,22 @@ def test_the_migration_goes_down_and_up_with_data(db, system):  # type: ignore[n
         assert s.scalar(select(CaseTeamMember.id)) is None
         assert s.get(OnlineBookingPolicy, 1) is None
         case_team.add(s, system, c["case"].id, case_team.TeamMemberIn(practitioner_id=cover.id))
+
+
+def test_destroying_a_record_takes_its_case_team_with_it(db, system):  # type: ignore[no-untyped-def]
+    """Retention's destruction deletes the case-team rows of the cases it deletes (the
+    foreign keys would refuse it otherwise), on both engines."""
+    from datetime import date
+
+    from vesalius.services import retention
+
+    with db.session() as s:
+        c = clinic_setup(s, system)
+        cover = practitioner(s, system, email="cover@example.org")
+        case_team.add(s, system, c["case"].id, case_team.TeamMemberIn(practitioner_id=cover.id))
+        patient_id = c["patient"].id
+    with db.session() as s:
+        retention.destroy(s, system, retention.DestroyIn(
+            patient_ids=[patient_id], reason="retention period ended"), as_of=date(2100, 1, 1))
+    with db.session() as s:
+        assert s.scalar(select(CaseTeamMember.id)) is None
