@@ -21,10 +21,14 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "patients.update": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
     "cases.read": EVERYONE,
     "cases.write": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    #: Who sets a case's team (practitioners added join its patient's care team).
+    "cases.team": frozenset({OWNER, FRONT_DESK}),
     # Scheduling.
     "practitioners.read": EVERYONE,
     "appointments.read": EVERYONE,
     "appointments.book": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
+    #: Recurring series: staff only (a patient books one visit at a time, online rules).
+    "appointments.series": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.change": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.cancel": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
     "calendar.read": STAFF,

@@ -12,8 +12,10 @@ from .billing import (
     PaymentAllocation,
     RevenueMonth,
 )
+from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
 from .notes import MeasureResult, Note, NoteAddendum
+from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer

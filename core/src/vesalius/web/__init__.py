@@ -36,6 +36,7 @@ BLUEPRINTS = (
     "vesalius.web.portal",
     "vesalius.web.access",
     "vesalius.web.retention",
+    "vesalius.web.online_booking",
 )
 
 
