@@ -10,8 +10,8 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0009_scope"
-down_revision = "0008_retention"
+revision = "0010_case_team_online_booking"
+down_revision = "0009_backup_runs"
 branch_labels = None
 depends_on = None
 
