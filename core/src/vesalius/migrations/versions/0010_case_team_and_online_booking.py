@@ -1,8 +1,8 @@
 """Patient scope: the clinic's online-booking policy (one row) and the case team the clinic
 sets (practitioners added to a case join its patient's care team).
 
-Revision ID: 0009_scope
-Revises: 0008_retention
+Revision ID: 0010_case_team_online_booking
+Revises: 0009_backup_runs
 Create Date: 2026-12-04 22:30:00
 """
 import sqlalchemy as sa
