@@ -267,6 +267,21 @@ def test_a_failed_upgrade_leaves_the_old_revision_schema_and_rows(
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_alembic_run_by_hand_is_all_or_nothing_too(
+        db: Database, registry: Any, tmp_path: Path) -> None:
+    """Alembic's own command on a URL (no connection handed over) gets the same one
+    transaction from the environment script."""
+    from alembic import command
+    from vesalius.db.migrate import alembic_config
+
+    _seed_small(db)
+    before = _state(db)
+    location = _scripts(tmp_path, ("x1", head(), "pass", "pass"), ("x2", "x1", RAISE, "pass"))
+    with pytest.raises(RuntimeError, match="half-way"):
+        command.upgrade(alembic_config(db.url, location=location), "head")
+    assert _state(db) == before
+
+
 def test_a_failed_downgrade_leaves_the_newer_revision(
         db: Database, registry: Any, tmp_path: Path) -> None:
     _seed_small(db)
