@@ -25,12 +25,12 @@ log = logging.getLogger("vesalius.storage")
 
 #: What each cause means to the person whose change was refused.
 MESSAGES = {
-    "disk-full": "The server's disk is full, so this change was not saved. Nothing was "
-                 "half-saved; records can still be read. Ask the administrator to free space.",
-    "read-only": "The database is read-only at the moment, so this change was not saved. "
-                 "Nothing was half-saved; records can still be read.",
-    "io-error": "The server's disk reported an error, so this change was not saved. Nothing "
-                "was half-saved. Ask the administrator to check the disk.",
+    "disk-full": "The server's disk is full, so this change was not saved (nothing of it "
+                 "was half-saved). Ask the administrator to free space.",
+    "read-only": "The database is read-only at the moment, so this change was not saved "
+                 "(nothing of it was half-saved). Ask the administrator.",
+    "io-error": "The server's disk reported an error, so this change was not saved (nothing "
+                "of it was half-saved). Ask the administrator to check the disk.",
 }
 #: The HTTP status of each cause (507 Insufficient Storage, RFC 4918 section 11.5).
 STATUS = {"disk-full": 507, "read-only": 503, "io-error": 503}
