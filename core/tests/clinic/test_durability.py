@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, func, select
 from vesalius.app import create_app
 from vesalius.db import Database
 from vesalius.models import Appointment, AuditEvent, Note
@@ -125,3 +125,42 @@ def test_a_write_request_is_one_commit_with_its_audit_rows(
             select(AuditEvent).where(AuditEvent.id > last_audit))}
     assert ("appointment", booked["id"]) in audited
     assert ("note", draft["id"]) in audited
+
+
+def test_a_read_only_database_answers_503_naming_the_cause_on_both_engines(
+        api: tuple[Flask, dict[str, str]], db: Database) -> None:
+    """PostgreSQL: a read-only transaction (as on a hot standby after a fail-over) is
+    SQLSTATE 25006; SQLite: ``query_only``, its SQLITE_READONLY. Nothing is written, reads
+    are served."""
+    from sqlalchemy.pool import Pool
+    from vesalius.models import Patient
+    from vesalius.services import storage_health
+
+    app, tokens = api
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {tokens['owner']}"}
+    app.extensions["vesalius.db"].engine.dispose()  # every connection from now on
+
+    def read_only(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA query_only = ON" if db.dialect == "sqlite"
+                       else "SET default_transaction_read_only = on")
+        cursor.close()
+        if db.dialect == "postgresql":
+            dbapi_conn.commit()
+
+    with db.session() as session:
+        patients_before = session.scalar(select(func.count()).select_from(Patient))
+    event.listen(Pool, "checkout", read_only)
+    try:
+        response = client.post("/api/v1/patients", headers=headers, json={
+            "given_name": "Read", "family_name": "Only", "birth_date": "1990-01-01"})
+        assert response.status_code == 503, response.get_json()
+        assert response.get_json()["cause"] == "read-only"
+        assert client.get("/api/v1/openapi.json").status_code == 200
+    finally:
+        event.remove(Pool, "checkout", read_only)
+        app.extensions["vesalius.db"].engine.dispose()
+        storage_health.forget(db.url)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Patient)) == patients_before
