@@ -4,7 +4,9 @@ A write refused for lack of storage (the disk or the database's size cap is full
 database file or server is read-only, the disk reports an I/O error) is rolled back whole
 like any failed unit of work; :func:`cause` names it so the API and the pages can say why
 (507 for a full disk, 503 otherwise) instead of a bare 500, and :func:`remember` keeps the
-last one for the admin page. The status lives in this process and, best effort, in a small
+last one for the admin page. Reads go on; a read of a clinical record writes its audit row,
+so once not even that row finds room it is refused the same way (a record is never shown
+without its access being logged). The status lives in this process and, best effort, in a small
 file in the temp directory, so every worker's admin page sees a failure any worker met
 (when the temp directory shares the full disk, each process still knows its own).
 """
