@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, insert, inspect, select, text
 from vesalius.db import Database
 from vesalius.db.base import Base
@@ -30,7 +31,8 @@ from vesalius.db.migrate import (
 from vesalius.demo import seed_demo
 from vesalius.models import Patient
 
-CORE_STEPS = ["0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+#: Every core revision, head first, down to the first: a new migration joins the walk.
+CORE_STEPS = [rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()]
 WEB_MIGRATIONS = MIGRATIONS.parent / "web" / "migrations"
 #: Recomputed from the rows they summarise when 0003 is upgraded again.
 DERIVED = {("revenue_months", None), ("invoices", "claim_state")}
@@ -130,14 +132,14 @@ def test_each_core_migration_down_and_up_keeps_the_data(db: Database, registry: 
         assert len(original["invoice_lines"]["id"]) > 0
         assert len(original["payment_allocations"]["id"]) > 0
         assert len(original["access_grants"]["id"]) == 1
-        snapshots = {"0007": original}
+        snapshots = {CORE_STEPS[0]: original}
         for step, target in pairwise(CORE_STEPS):
             downgrade(db.engine, target)
             assert current(db.engine) == target
             snapshots[target] = _rows(db.engine)
             _assert_kept(snapshots[step], snapshots[target], f"down {step} -> {target}")
-        assert set(snapshots["0001"]) < set(original)  # the later tables went
-        last = snapshots["0001"]
+        assert set(snapshots[CORE_STEPS[-1]]) < set(original)  # the later tables went
+        last = snapshots[CORE_STEPS[-1]]
         for previous, target in pairwise(CORE_STEPS[::-1]):
             upgrade(db.engine, target)
             assert current(db.engine) == target
@@ -150,7 +152,7 @@ def test_each_core_migration_down_and_up_keeps_the_data(db: Database, registry: 
         assert current(db.engine) == head()
         assert _schema(db.engine) == schema_at_head
         # Rows of the tables 0001 made are all back, with every column 0001 had.
-        _assert_kept(snapshots["0001"], _rows(db.engine), "down to 0001 and up again")
+        _assert_kept(snapshots[CORE_STEPS[-1]], _rows(db.engine), "down to 0001 and up again")
     finally:
         upgrade(db.engine)
         _drop_web(db.engine)
