@@ -8,6 +8,7 @@ services in a fixed number of queries whatever the size of the clinic.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -250,12 +251,10 @@ def _now_row(day: date, zone: tzinfo, first: int, last: int) -> int | None:
 
 
 def _transitions() -> str:
-    """The moves the grid's status menu may offer per status (the server still checks)."""
-    import json
-
-    offered = {status for status, _ in IN_PLACE}
-    return json.dumps({old: sorted(offered & new) for old, new in
-                       scheduling.TRANSITIONS.items()})
+    """The moves the grid's status menu may offer per status, in :data:`IN_PLACE`'s order
+    (check-in first: the menu's first button has the focus); the server still checks."""
+    return json.dumps({old: [s for s, _ in IN_PLACE if s in new]
+                       for old, new in scheduling.TRANSITIONS.items()})
 
 
 @bp.route("/")
@@ -293,14 +292,19 @@ def day() -> str:
                          day=the_day)
             _grid(col, the_day, zone, first, last, any_open)
             columns.append(col)
-        # Bookings made without a room still belong on the front desk's grid: a column of
-        # their own (also when the location has no rooms at all).
-        if not rooms or any(e.room_id is None for e in shown):
-            col = Column(key="room-none", title="No room", subtitle="booked without a room",
-                         day=the_day)
-            _grid(col, the_day, zone, first, last, any_open)
+        # Bookings made without a room still belong on the front desk's grid: a "No room"
+        # column per practitioner who has them (one column for all would stack the
+        # practitioners' simultaneous bookings on top of each other).
+        index: dict[Any, Column] = {c.room_id: c for c in columns}
+        roomless = {e.practitioner_id: e.practitioner_name for e in shown if e.room_id is None}
+        for pid, name in sorted(roomless.items(), key=lambda kv: kv[1]):
+            col = Column(key=f"room-none-{pid}", title="No room", subtitle=name,
+                         practitioner_id=pid, day=the_day)
+            _grid(col, the_day, zone, first, last, spans.get(pid) or any_open)
+            col.closed_words = (f"outside {name}'s working hours (a break, or not working)"
+                                if pid in spans else "outside the clinic's working hours")
             columns.append(col)
-        index: dict[int | None, Column] = {c.room_id: c for c in columns}
+            index[("none", pid)] = col
     else:
         for p in staff:
             col = Column(key=f"p-{p.id}", title=p.display_name,
@@ -310,7 +314,9 @@ def day() -> str:
         index = {c.practitioner_id: c for c in columns}
     frame = _Frame(the_day, zone, first, last)
     for entry in shown:
-        col = index.get(entry.room_id if by_room else entry.practitioner_id)
+        col = index.get((entry.room_id if entry.room_id is not None
+                         else ("none", entry.practitioner_id)) if by_room
+                        else entry.practitioner_id)
         block = _block(entry, frame) if col else None
         if col is not None and block is not None:
             col.blocks.append(block)
