@@ -338,16 +338,19 @@ def _counts(entries: list[scheduling.CalendarEntry]) -> dict[str, int]:
     return dict(counts)
 
 
+def _week_frame() -> tuple[list[Location], Location | None, tzinfo, date]:
+    """A week page's locations, the chosen one, its time zone and the week's Monday."""
+    locations = practitioners.list_locations(db(), actor())
+    location = _location(locations)
+    start = _day_arg()
+    return locations, location, _zone(location), start - timedelta(days=start.weekday())
+
+
 @bp.route("/week")
 @requires("calendar.read")
 def week() -> str:
-    session = db()
-    who = actor()
-    locations = practitioners.list_locations(session, who)
-    location = _location(locations)
-    zone = _zone(location)
-    start = _day_arg()
-    start -= timedelta(days=start.weekday())
+    session, who = db(), actor()
+    locations, location, zone, start = _week_frame()
     staff = practitioners.list_practitioners(session, who)
     chosen = _int_arg("practitioner") or (who.practitioner_id if who.practitioner_id
                                           else (staff[0].id if staff else None))
@@ -403,13 +406,8 @@ def week_all() -> str:
     """The week of every practitioner at a location: a compact list per day (a column per
     day, practitioners within), so that seven days fit 1024 px. Two queries: the staff and
     their hours, and the week's bookings."""
-    session = db()
-    who = actor()
-    locations = practitioners.list_locations(session, who)
-    location = _location(locations)
-    zone = _zone(location)
-    start = _day_arg()
-    start -= timedelta(days=start.weekday())
+    session, who = db(), actor()
+    locations, location, zone, start = _week_frame()
     location_id = location.id if location else None
     staff, _hours = staff_at(session, who, location_id, range(7))
     entries = [e for e in scheduling.day_list(session, who, start, location_id=location_id,
