@@ -15,6 +15,7 @@ from ..backup.runs import status as backup_status
 from ..errors import ServiceError
 from ..models import FeeSchedule, Location, User, WorkingHours
 from ..models.payers import PAYER_KINDS
+from ..models.scheduling import SERVICE_COLOURS
 from ..permissions import ROLES
 from ..services import audit, clinic, note_templates, payers, practitioners, users
 from .context import actor, current_user, db, rollback, state
@@ -161,7 +162,7 @@ def services_page() -> str:
                            services=clinic.list_services(session, who, include_inactive=True),
                            payers=payers.list_payers(session, who), schedules=schedules,
                            disciplines=reg.disciplines, codes=reg.billing_codes,
-                           payer_kinds=PAYER_KINDS,
+                           payer_kinds=PAYER_KINDS, service_colours=SERVICE_COLOURS,
                            templates={d: note_templates.offered(reg, d) for d in reg.disciplines})
 
 
@@ -169,7 +170,8 @@ def services_page() -> str:
 @requires("settings.write")
 def create_service() -> Response:
     data = clean(request.form, ("name", "discipline", "duration_minutes", "buffer_minutes",
-                                "price", "late_cancel_fee"), booleans=("online_bookable",))
+                                "price", "late_cancel_fee", "colour"),
+                 booleans=("online_bookable",))
     data["default_codes"] = (request.form.get("default_codes") or "").upper().replace(
         ",", " ").split()
     try:
@@ -188,7 +190,7 @@ def update_service(service_id: int) -> Response:
     data = clean(request.form, ("name", "duration_minutes", "buffer_minutes", "price",
                                 "late_cancel_fee"), booleans=("online_bookable", "active"))
     # Default note templates: a blank choice clears one (the discipline decides again).
-    data.update({k: request.form[k].strip() for k in clinic.TEMPLATE_FIELDS
+    data.update({k: request.form[k].strip() for k in (*clinic.TEMPLATE_FIELDS, "colour")
                  if k in request.form})
     try:
         clinic.update_service(db(), actor(), service_id, parse(clinic.ServiceUpdate, {
