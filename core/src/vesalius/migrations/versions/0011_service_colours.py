@@ -1,14 +1,14 @@
 """Service colours: the calendar fills a service's blocks with a named colour.
 
-Revision ID: 0009_service_colours
-Revises: 0007
+Revision ID: 0011_service_colours
+Revises: 0010_case_team_and_online_booking
 Create Date: 2026-12-04 23:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_service_colours"
-down_revision = "0007"
+revision = "0011_service_colours"
+down_revision = "0010_case_team_and_online_booking"
 branch_labels = None
 depends_on = None
 
