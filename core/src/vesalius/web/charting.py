@@ -44,6 +44,7 @@ from ..services import cases as case_service
 from ..services import note_templates, patients, payers, scheduling
 from ..services import notes as note_service
 from ..services.common import clinic_timezone
+from ..services.subscales import subscale_values
 from .context import actor, db, registry, rollback
 from .security import requires
 
@@ -491,10 +492,14 @@ def score(measure_id: str) -> Response | tuple[Response, int]:
         return jsonify({"error": str(exc), "item": exc.item}), 422
     except Exception:  # a pack's scorer failed: say so, never crash the editor
         return jsonify({"error": "this measure could not be scored"}), 502
+    shown = subscale_values(registry().measures.get(measure_id), result.subscores,
+                            getattr(result, "subscore_reasons", None))  # SDK 0.2.1
     return jsonify({"value": result.value, "band": result.band, "complete": result.complete,
                     "reason": result.reason, "minimum": result.minimum,
                     "maximum": result.maximum, "unit": result.unit,
-                    "direction": result.direction})
+                    "direction": result.direction,
+                    "subscales": [{"id": s.id, "label": s.label, "value": s.value,
+                                   "reason": s.reason} for s in shown]})
 
 
 @bp.route("/charts/<chart_id>/render", methods=["POST"])
