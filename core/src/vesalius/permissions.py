@@ -25,6 +25,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "practitioners.read": EVERYONE,
     "appointments.read": EVERYONE,
     "appointments.book": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
+    # Recurring series are booked by staff (a patient books one visit at a time).
+    "appointments.series": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.change": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.cancel": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
     "calendar.read": STAFF,
@@ -34,7 +36,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     # Clinical records.
     "notes.read": frozenset({OWNER, PRACTITIONER}),
     "notes.write": frozenset({OWNER, PRACTITIONER}),
-    "notes.sign": frozenset({OWNER, PRACTITIONER}),
+    # Only a practitioner signs: the signature names their practitioner record.
+    "notes.sign": frozenset({PRACTITIONER}),
     "measures.read": frozenset({OWNER, PRACTITIONER, PATIENT}),
     "measures.record": frozenset({OWNER, PRACTITIONER, PATIENT}),
     "measures.score": EVERYONE,

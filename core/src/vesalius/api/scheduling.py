@@ -116,10 +116,11 @@ class StatusIn(Input):
     reason: str | None = Field(default=None, max_length=300)
 
 
-@route("POST", "/appointments/<int:appointment_id>/status", permission="appointments.read",
+@route("POST", "/appointments/<int:appointment_id>/status", permission="appointments.cancel",
        body=StatusIn, response=AppointmentOut, tag="appointments")
 def set_status(call: Call, appointment_id: int) -> object:
-    """Move along the state machine; 409 for a move it does not allow."""
+    """Move along the state machine; 409 for a move it does not allow. Cancelling needs
+    ``appointments.cancel``, any other status ``appointments.change``."""
     return scheduling.set_status(call.session, call.actor, appointment_id, call.body.status,
                                  call.body.reason)
 
@@ -132,7 +133,7 @@ def reschedule(call: Call, appointment_id: int) -> object:
     return scheduling.reschedule(call.session, call.actor, appointment_id, call.body)
 
 
-@route("POST", "/appointment-series", permission="appointments.book",
+@route("POST", "/appointment-series", permission="appointments.series",
        body=recurrence.SeriesBookingIn, response=SeriesOut, status=201, tag="appointments")
 def book_series(call: Call) -> object:
     """Book a recurring series (all or nothing unless ``skip_conflicts``)."""
