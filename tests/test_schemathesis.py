@@ -1,9 +1,12 @@
-"""Schemathesis over every operation of ``/api/v1/openapi.json`` with an owner token on a
-small seeded clinic, on SQLite and on PostgreSQL (the clinic tests' engine-parametrized
-``db_url`` fixture): zero server errors, and no status code the document does not list.
+"""Schemathesis over every operation of ``/api/v1/openapi.json`` with an owner's, a
+practitioner's and a patient's token on a small seeded clinic, on SQLite and on PostgreSQL
+(the clinic tests' engine-parametrized ``db_url`` fixture): zero server errors, and no
+status code the document does not list.
 
-Fixed seed (``derandomize``), bounded budget: :data:`EXAMPLES` valid and as many invalid
-examples per operation (about a minute on SQLite on a small machine).
+Fixed seed (``derandomize``), bounded budget: each operation the role's permission allows
+gets :data:`EXAMPLES` valid and as many invalid examples; one the table refuses it gets
+:data:`REFUSED_EXAMPLES` of each (the refusal comes before the input is read, so more would
+test nothing new). About a minute per engine on a small machine.
 """
 
 from __future__ import annotations
@@ -18,13 +21,17 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
+from sqlalchemy import select
 from vesalius.app import create_app
 from vesalius.demo import seed_demo
-from vesalius.models import User
+from vesalius.models import Appointment, User
+from vesalius.permissions import allowed
 from vesalius.services import Actor, users
 
-#: Examples per operation and generation mode (valid, invalid).
+#: Examples per operation and generation mode (valid, invalid) for an allowed operation.
 EXAMPLES = 12
+#: ... and for an operation the role may not call.
+REFUSED_EXAMPLES = 2
 
 _spec = importlib.util.spec_from_file_location(
     "clinic_engines", Path(__file__).resolve().parents[1] / "core/tests/clinic/conftest.py")
@@ -38,22 +45,34 @@ postgres_url = _engines.postgres_url
 db_url = _engines.db_url
 
 
+def _user(session, role: str) -> User:  # type: ignore[no-untyped-def]
+    """The demo's owner, its first practitioner, or a patient user for the patient of the
+    first appointment (the demo has no patient logins)."""
+    if role != "patient":
+        user = session.scalars(select(User).where(User.role == role).order_by(User.id)).first()
+        assert user is not None
+        return user
+    patient_id = session.scalars(select(Appointment.patient_id)
+                                 .order_by(Appointment.id)).first()
+    return users.create_user(session, Actor.system("tests"), users.UserIn(
+        email="patient@demo.vesalius.test", role="patient", patient_id=patient_id))
+
+
 @pytest.fixture
-def owner_api(db_url):  # type: ignore[no-untyped-def]
+def seeded_app(db_url):  # type: ignore[no-untyped-def]
     app = create_app(db_url)
     app.config["TESTING"] = True
     db = app.extensions["vesalius.db"]
     seed_demo(db, seed=13, patients_count=12, days_back=4, days_ahead=3, per_day=2)
-    with db.session() as s:
-        owner = s.query(User).filter(User.role == "owner").first()
-        assert owner is not None
-        token = users.issue_token(s, Actor.system("tests"), owner)
-    yield app, token
+    yield app
     db.dispose()
 
 
-def test_every_operation_answers_without_server_errors(owner_api):  # type: ignore[no-untyped-def]
-    app, token = owner_api
+@pytest.mark.parametrize("role", ["owner", "practitioner", "patient"])
+def test_every_operation_answers_without_server_errors(seeded_app, role):  # type: ignore[no-untyped-def]
+    app = seeded_app
+    with app.extensions["vesalius.db"].session() as s:
+        token = users.issue_token(s, Actor.system("tests"), _user(s, role))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
@@ -62,9 +81,12 @@ def test_every_operation_answers_without_server_errors(owner_api):  # type: igno
     assert len(operations) >= 60
 
     for operation in operations:
+        permission = operation.definition.raw.get("x-permission")
+        budget = EXAMPLES if permission is None or allowed(role, permission) \
+            else REFUSED_EXAMPLES
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
-            @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
+            @settings(max_examples=budget, derandomize=True, deadline=None, database=None,
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))
@@ -80,6 +102,7 @@ def test_every_operation_answers_without_server_errors(owner_api):  # type: igno
                 failures.append(f"{operation.label} [{mode.value}]: "
                                 f"{str(exc).strip().splitlines()[:12]}")
     assert not failures, "\n".join(failures)
-    # The run did reach the views: successes and refusals both, thousands of requests.
-    assert seen[200] and seen[201] and seen[422] and seen[404], seen
-    assert sum(seen.values()) >= len(operations) * EXAMPLES, seen
+    # The run did reach the views: successes and refusals both, hundreds of requests.
+    assert seen[200] and seen[422] and seen[404], seen
+    assert seen[403] if role != "owner" else seen[201], seen
+    assert sum(seen.values()) >= len(operations) * REFUSED_EXAMPLES * 2, seen
