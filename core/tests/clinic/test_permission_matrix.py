@@ -539,3 +539,21 @@ def test_patient_a_never_reaches_patient_b(db_url):  # type: ignore[no-untyped-d
         assert send(w, next(o for o in operations(w.api.client.application)
                             if o.id == "read_patient"),
                     Request({"patient_id": w.other.patient}), "patient-b")[0] == 200
+
+
+def test_a_refusal_carries_a_message_only(db_url):  # type: ignore[no-untyped-def]
+    """A 403 names no record: a practitioner outside the care team is told to break the
+    glass, without the ``details`` the service raised (they carry the patient's id)."""
+    for w in build_world(db_url, "practitioner"):
+        app = w.api.client.application
+        with app.extensions["vesalius.db"].session() as s:
+            system = Actor.system("tests")
+            user = users.create_user(s, system, users.UserIn(
+                email="locum@clinic.test", role="practitioner", name="Locum",
+                disciplines=["rehab"]))
+            w.api.tokens["locum"] = users.issue_token(s, system, user)
+        for path in (f"/notes/{w.mine.draft}", f"/cases/{w.mine.case}/notes",
+                     f"/cases/{w.mine.case}/measures"):
+            status, body = w.api.call("GET", path, "locum")
+            assert status == 403 and set(body) == {"error", "field"}, (path, body)
+            assert "break the glass" in body["error"]
