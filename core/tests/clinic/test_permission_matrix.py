@@ -535,6 +535,17 @@ def test_patient_a_never_reaches_patient_b(db_url):  # type: ignore[no-untyped-d
                 problems.append(f"{op.method} {op.path} with B's records: {status} {body}")
         assert not problems, "\n".join(problems)
         assert checked >= 50
+        # A's own requests with one of B's records inside: never a success.
+        by_id = {op.id: op for op in operations(w.api.client.application)}
+        a, b = w.mine, w.other
+        for op_id, req in (
+                ("list_appointments", Request(query={"case_id": b.case})),
+                ("list_invoices", Request(query={"case_id": b.case})),
+                ("book", Request(body=REQUESTS["book"](w, a).body | {"case_id": b.case})),
+                ("record_measure", Request({"case_id": b.case}, body={
+                    "measure": "nprs", "responses": [2]}))):
+            status, body = send(w, by_id[op_id], req, "patient")
+            assert 400 <= status < 500, (op_id, req, status, body)
         # B's own token reaches B's record: the refusals above are about A, not the ids.
         assert send(w, next(o for o in operations(w.api.client.application)
                             if o.id == "read_patient"),
