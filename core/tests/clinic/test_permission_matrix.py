@@ -77,7 +77,9 @@ class Api:
         headers = {"User-Agent": "matrix"}
         if role is not None:
             headers["Authorization"] = f"Bearer {self.tokens[role]}"
-        kw: dict[str, Any] = {"query_string": query or {}, "headers": headers}
+        kw: dict[str, Any] = {"headers": headers}
+        if query:
+            kw["query_string"] = query
         if body is not None:
             kw["json"] = body
         response = self.client.open(path if path.startswith("/api/") else "/api/v1" + path,
