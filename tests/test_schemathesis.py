@@ -1,7 +1,8 @@
 """Schemathesis over every operation of ``/api/v1/openapi.json`` with an owner's, a
 practitioner's and a patient's token on a small seeded clinic, on SQLite and on PostgreSQL
 (the clinic tests' engine-parametrized ``db_url`` fixture): zero server errors, and no
-status code the document does not list.
+status code the document does not list. The patient's valid examples name their own
+records (patient, case, appointment, invoice, payment), so their input reaches the views.
 
 Fixed seed (``derandomize``), bounded budget: each operation the role's permission allows
 gets :data:`EXAMPLES` valid and as many invalid examples; one the table refuses it gets
@@ -24,7 +25,7 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 from sqlalchemy import select
 from vesalius.app import create_app
 from vesalius.demo import seed_demo
-from vesalius.models import Appointment, User
+from vesalius.models import Appointment, Case, Invoice, Payment, User
 from vesalius.permissions import allowed
 from vesalius.services import Actor, users
 
@@ -45,6 +46,29 @@ postgres_url = _engines.postgres_url
 db_url = _engines.db_url
 
 
+def _own_ids(session, patient_id: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The patient's own records by parameter name: valid examples for the patient token
+    aim at these (random ids are nearly always someone else's, refused before the input is
+    read; the role matrix covers those refusals)."""
+    ids = {"patient_id": patient_id}
+    for name, column, owner in (("case_id", Case.id, Case.patient_id),
+                                ("appointment_id", Appointment.id, Appointment.patient_id),
+                                ("invoice_id", Invoice.id, Invoice.patient_id),
+                                ("payment_id", Payment.id, Payment.patient_id)):
+        found = session.scalar(select(column).where(owner == patient_id).order_by(column))
+        if found is not None:
+            ids[name] = found
+    return ids
+
+
+def _aim(case, ids: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    """Put ``ids`` in the case's path, query and body where it names those parameters."""
+    for part in (case.path_parameters, case.query, case.body):
+        if isinstance(part, dict):
+            for name in ids.keys() & part.keys():
+                part[name] = ids[name]
+
+
 def _user(session, role: str) -> User:  # type: ignore[no-untyped-def]
     """The demo's owner, its first practitioner, or a patient user for the patient of the
     first appointment (the demo has no patient logins)."""
@@ -56,6 +80,23 @@ def _user(session, role: str) -> User:  # type: ignore[no-untyped-def]
                                  .order_by(Appointment.id)).first()
     return users.create_user(session, Actor.system("tests"), users.UserIn(
         email="patient@demo.vesalius.test", role="patient", patient_id=patient_id))
+
+
+def _explore(operation, mode: GenerationMode, budget: int, headers: dict[str, str],  # type: ignore[no-untyped-def]
+             aim: dict[str, int], seen: Counter[int]) -> None:
+    """Call ``operation`` with ``budget`` generated cases; raise on the first failure."""
+
+    @settings(max_examples=budget, derandomize=True, deadline=None, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def check(case):  # type: ignore[no-untyped-def]
+        _aim(case, aim)
+        response = case.call(headers=headers)
+        seen[response.status_code] += 1
+        case.validate_response(response, headers=headers,
+                               checks=[not_a_server_error, status_code_conformance])
+
+    check()
 
 
 @pytest.fixture
@@ -72,7 +113,9 @@ def seeded_app(db_url):  # type: ignore[no-untyped-def]
 def test_every_operation_answers_without_server_errors(seeded_app, role):  # type: ignore[no-untyped-def]
     app = seeded_app
     with app.extensions["vesalius.db"].session() as s:
-        token = users.issue_token(s, Actor.system("tests"), _user(s, role))
+        user = _user(s, role)
+        token = users.issue_token(s, Actor.system("tests"), user)
+        own = _own_ids(s, user.patient_id) if user.patient_id else {}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {token}"}
     failures: list[str] = []
@@ -85,19 +128,9 @@ def test_every_operation_answers_without_server_errors(seeded_app, role):  # typ
         budget = EXAMPLES if permission is None or allowed(role, permission) \
             else REFUSED_EXAMPLES
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @settings(max_examples=budget, derandomize=True, deadline=None, database=None,
-                      phases=[Phase.explicit, Phase.generate],
-                      suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def check(case):  # type: ignore[no-untyped-def]
-                response = case.call(headers=headers)
-                seen[response.status_code] += 1
-                case.validate_response(response, headers=headers,
-                                       checks=[not_a_server_error, status_code_conformance])
-
+            aim = own if mode is GenerationMode.POSITIVE else {}
             try:
-                check()
+                _explore(operation, mode, budget, headers, aim, seen)
             except (Exception, BaseExceptionGroup) as exc:  # every operation's failure
                 failures.append(f"{operation.label} [{mode.value}]: "
                                 f"{str(exc).strip().splitlines()[:12]}")
