@@ -53,6 +53,11 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.write": frozenset({OWNER}),
     "users.manage": frozenset({OWNER}),
     "audit.read": frozenset({OWNER}),
+    # Retention periods, destruction, erasure requests (a patient files and follows theirs).
+    "retention.manage": frozenset({OWNER}),
+    "erasure.manage": frozenset({OWNER}),
+    "erasure.request": frozenset({OWNER, PATIENT}),
+    "erasure.read": frozenset({OWNER, PATIENT}),
 }
 
 #: Permissions on the clinic itself (its practitioners, services, locations, hours, the

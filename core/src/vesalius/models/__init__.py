@@ -2,6 +2,7 @@
 
 from .access import AccessGrant as AccessGrant  # re-exported; registers the table
 from .auth import ApiToken, AuditEvent, AuditList, AuditListItem
+from .backups import BackupRun as BackupRun  # re-exported; registers the table
 from .billing import (
     Claim,
     ClaimLine,
@@ -16,6 +17,7 @@ from .notes import MeasureResult, Note, NoteAddendum
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import Appointment, AppointmentSeries, Service, WaitlistEntry
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
 

@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "vesalius.web.admin",
     "vesalius.web.portal",
     "vesalius.web.access",
+    "vesalius.web.retention",
 )
 
 
