@@ -27,7 +27,9 @@ from typing import Any
 
 import pytest
 from clinic_factories import visit_document
+from sqlalchemy import update
 from vesalius.app import create_app
+from vesalius.models import Patient
 from vesalius.permissions import PERMISSIONS, ROLES, allowed
 from vesalius.services import Actor, users
 
@@ -134,6 +136,9 @@ class World:
     mine: Records
     other: Records
     users: dict[str, int] = field(default_factory=dict)
+    past_retention: int = 0     # a patient last seen in 1990: their record may be destroyed
+    erasure_to_process: int = 0
+    erasure_to_refuse: int = 0
 
 
 def _signed(api: Api, appointment: int) -> tuple[int, dict[str, Any]]:
@@ -268,8 +273,19 @@ def build_world(db_url: str, acting: str | None) -> Iterator[World]:
         for i, (patient_id, hour) in enumerate(zip(ids, (7, 13), strict=True)))
     api.ok("GET", "/calendar", query={"date": PAST.isoformat()})  # a list read to look up
     digest = next(e["list_digest"] for e in api.ok("GET", "/audit") if e["list_digest"])
-    yield World(api, prac["id"], loc["id"], service["id"], payer["id"], digest, mine, other,
-                user_ids)
+    world = World(api, prac["id"], loc["id"], service["id"], payer["id"], digest, mine,
+                  other, user_ids)
+    old, *erasing = (api.ok("POST", "/patients", "front-desk", body={
+        "given_name": given, "family_name": "Record", "birth_date": "1950-01-01",
+        "email": f"{given.lower()}@example.org"})["id"] for given in ("Old", "Dora", "Erin"))
+    with db.session() as s:  # registered, and last seen, in 1990
+        s.execute(update(Patient).where(Patient.id == old).values(
+            created_at=datetime(1990, 1, 1, tzinfo=UTC)))
+    world.past_retention = old
+    world.erasure_to_process, world.erasure_to_refuse = (api.ok(
+        "POST", f"/patients/{pid}/erasure-requests", body={"scope": "marketing"})["id"]
+        for pid in erasing)
+    yield world
     db.dispose()
 
 
@@ -411,6 +427,23 @@ REQUESTS: dict[str, Build] = {
     "revenue": lambda w, r: Request(query={"from": "2025-01-01", "to": "2025-02-01"}),
     "audit_log": lambda w, r: Request(query={"patient_id": r.patient}),
     "audit_list": lambda w, r: Request({"digest": w.digest}),
+    # Retention and erasure.
+    "read_policy": lambda w, r: Request(),
+    "set_policy": lambda w, r: Request(body={
+        "jurisdiction": "Ontario", "adult_years": 10, "majority_age": 18,
+        "minor_years_after_majority": 10, "minor_years_after_contact": 10,
+        "financial_years": 7}),
+    "report": lambda w, r: Request(),
+    "destroy": lambda w, r: Request(body={"patient_ids": [w.past_retention],
+                                          "reason": "retention period ended"}),
+    "destructions": lambda w, r: Request(),
+    "request_erasure": lambda w, r: Request({"patient_id": r.patient},
+                                            body={"scope": "marketing"}),
+    "patient_requests": lambda w, r: Request({"patient_id": r.patient}),
+    "list_requests": lambda w, r: Request(),
+    "process_request": lambda w, r: Request({"request_id": w.erasure_to_process}),
+    "refuse_request": lambda w, r: Request({"request_id": w.erasure_to_refuse},
+                                           body={"reason": "records still needed for a claim"}),
 }
 
 
