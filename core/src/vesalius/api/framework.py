@@ -164,7 +164,7 @@ def _strings(value: Any, where: str) -> None:
     elif isinstance(value, dict):
         for key, item in value.items():
             _strings(key, where)
-            _strings(item, f"{where}.{key}" if where != "body" else str(key))
+            _strings(item, f"{where}.{key}" if where not in ("body", "query") else str(key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _strings(item, f"{where}[{i}]")

@@ -43,7 +43,7 @@ from ..plugins import PackError
 from ..services import cases as case_service
 from ..services import note_templates, patients, payers, scheduling
 from ..services import notes as note_service
-from ..services.common import clinic_timezone
+from ..services.common import bounded_date, clinic_timezone, parse_id
 from ..services.subscales import subscale_values
 from .context import actor, db, registry, rollback
 from .security import requires
@@ -59,13 +59,10 @@ bp = Blueprint("charting", __name__, url_prefix="/chart")
 def day() -> str:
     session, who = db(), actor()
     zone = clinic_timezone(_zone_name())
-    try:
-        the_day = datetime.strptime(request.args.get("date", ""), "%Y-%m-%d").date()
-    except ValueError:
-        the_day = datetime.now(zone).date()
+    # A date or id out of range falls back to the default, as on the calendar.
+    the_day = bounded_date(request.args.get("date")) or datetime.now(zone).date()
     staff = [p for p in _practitioners() if p.active]
-    chosen = request.args.get("practitioner", "")
-    practitioner_id = int(chosen) if chosen.isdigit() else who.practitioner_id
+    practitioner_id = parse_id(request.args.get("practitioner")) or who.practitioner_id
     if practitioner_id is None and staff:
         practitioner_id = staff[0].id
     entries = scheduling.day_list(session, who, the_day,
