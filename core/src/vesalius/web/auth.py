@@ -182,10 +182,12 @@ def login_totp() -> str | Response | tuple[str, int]:
             code_id, left = spent
             audit.record(db(), _anonymous(user_id), "use", "recovery-code", code_id, None,
                          detail=f"user {user_id}: {left} recovery codes left")
+            response = _finish_login(user, session.get("mfa_device"), session.get("next"))
+            # After the sign-in, which starts a new session (a flash before it is lost).
             flash(f"You signed in with a recovery code; {left} left. Make new ones on "
                   f"your account page when few are left.", "warning" if left < 4
                   else "success")
-            return _finish_login(user, session.get("mfa_device"), session.get("next"))
+            return response
         else:
             _wrong_code(key, user_id)
             error, status = ("That code is not right. Use the current code of your app, or "
