@@ -253,3 +253,24 @@ def test_tokens_keep_working_but_are_not_made_without_the_factor(app, db):  # ty
     assert b.post("/login/enrol", {"code": pyotp.TOTP(secret).now()}).status_code == 200
     assert runner.invoke(main, ["users", "token", "api@mfa.test", "--database",
                                 url]).exit_code == 0
+
+
+def test_web_migration_goes_down_and_up_with_codes_stored(db):  # type: ignore[no-untyped-def]
+    """w0003 drops the recovery codes table on the way down and makes it again."""
+    from alembic import command
+    from sqlalchemy import inspect
+    from vesalius.web import mfa
+    from vesalius.web.schema import _config, ensure_web_schema
+
+    user_id = _user(db, "migrate@mfa.test", "billing")
+    with db.session() as s:
+        mfa.issue_codes(s, user_id)
+    config = _config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "w0002")
+    assert "web_recovery_codes" not in inspect(db.engine).get_table_names()
+    assert ensure_web_schema(db.engine)
+    with db.session() as s:
+        assert mfa.remaining(s, user_id) == 0
+        assert len(mfa.issue_codes(s, user_id)) == 10
