@@ -95,7 +95,7 @@ def test_required_factor_is_set_up_before_anything_else(app, db):  # type: ignor
     assert owner.post("/admin/users/second-factor",
                       {"required": "yes"}).status_code == 302
     page = owner.get("/admin/users").get_data(as_text=True)
-    assert "required" in page
+    assert "second factor off (required)" in page and "second factor on" in page
     assert clerk_before.get("/account").status_code == 302  # their session ended
     assert [e.detail for e in _events(db, resource_type="setting")][-1].startswith(
         "second factor required")
