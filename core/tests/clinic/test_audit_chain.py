@@ -277,3 +277,28 @@ def test_bookings_in_one_transaction_chain_in_order(db, logged, system):  # type
                 start=at(MONDAY + timedelta(weeks=week), 9),
                 end=at(MONDAY + timedelta(weeks=week), 9, 45)))
     assert _report(db).ok
+
+
+def test_the_cli_check_does_not_hold_the_write_lock(db, logged, monkeypatch):  # type: ignore[no-untyped-def]
+    """While ``vesalius audit verify`` reads the log, the clinic keeps writing (SQLite:
+    it reads outside the core's BEGIN IMMEDIATE)."""
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL readers never block writers")
+    import sqlite3
+
+    from vesalius.cli import audit as audit_cli
+
+    writes: list[str] = []
+
+    def verify_while_writing(session, **options):  # type: ignore[no-untyped-def]
+        session.execute(select(AuditEvent.id).limit(1)).all()  # reading has begun
+        with sqlite3.connect(db.engine.url.database, timeout=0.2) as other:
+            other.execute("INSERT INTO audit_lists (digest, resource_type, size) "
+                          "VALUES ('x', 'test', 0)")
+            writes.append("written")
+        return verify_chain(session, **options)
+
+    monkeypatch.setattr(audit_cli, "verify_chain", verify_while_writing)
+    result = CliRunner().invoke(main, ["audit", "verify", "--database", db.url])
+    assert writes == ["written"]
+    assert result.exit_code == 0, result.output

@@ -27,11 +27,20 @@ def verify(url: str | None, as_json: bool) -> None:
     somewhere else: a later check that no longer reaches it shows the tail was cut or
     rewritten.
     """
+    from sqlalchemy.orm import Session
+
+    from ..web.sessions import deferred_engine
+
     db = Database(url)
     try:
         ensure_schema(db.engine)
-        with db.session() as session:
+        # On SQLite, read without the write lock (the core's sessions take it at once):
+        # the clinic keeps working while a long log is checked.
+        reader = deferred_engine(db, read_only=True)
+        with Session(reader) as session:
             report = verify_chain(session)
+        if reader is not db.engine:
+            reader.dispose()
     finally:
         db.dispose()
     if as_json:

@@ -354,7 +354,11 @@ def _lists(session: Session, batch: int) -> tuple[int, int | None, str | None]:
 def verify_chain(session: Session, *, batch: int = 2000) -> ChainReport:
     """Check the whole audit log: every event's hash against its fields and the event
     before it, in id order, and every list read's items against the digest its event
-    names. Streams ``batch`` rows at a time. Stops at the first broken chain link."""
+    names. Streams ``batch`` rows at a time. Stops at the first broken chain link.
+
+    It only reads. On SQLite, give it a session that does not hold the write lock while
+    the clinic is open (the core's sessions begin ``IMMEDIATE``; ``vesalius audit verify``
+    uses :func:`vesalius.web.sessions.deferred_engine` with ``read_only=True``)."""
     checked, broken_id, reason, head_id, head_hash = _chain(session, batch)
     lists_checked, list_broken_id, list_reason = _lists(session, batch)
     if list_broken_id is not None and (broken_id is None or list_broken_id < broken_id):
