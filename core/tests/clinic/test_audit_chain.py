@@ -5,6 +5,7 @@ line under concurrent writers; the migration links an existing clinic's events."
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 from itertools import pairwise
@@ -224,6 +225,10 @@ def test_cli_verify(db, logged):  # type: ignore[no-untyped-def]
     ok = runner.invoke(main, ["audit", "verify", "--database", db.url])
     assert ok.exit_code == 0
     assert ok.output.startswith("audit chain intact: ") and ok.output.count("\n") == 1
+    as_json = json.loads(runner.invoke(main, ["audit", "verify", "--json", "--database",
+                                              db.url]).output)
+    assert as_json["ok"] is True and as_json["first_broken_id"] is None
+    assert as_json["head_hash"] in ok.output
     ids = _ids(db)
     _tamper(db, f"UPDATE audit_events SET detail = 'edited' WHERE id = {ids[2]}")
     broken = runner.invoke(main, ["audit", "verify", "--database", db.url])

@@ -318,11 +318,12 @@ def _lists(session: Session, batch: int) -> tuple[int, int | None, str | None]:
     if missing is not None:
         broken[missing.list_digest] = "deleted: the list it names is missing"
     checked, after = 0, ""
+    lists_per_batch = max(1, batch // 20)  # a list holds up to a page of records
     while True:
         heads = session.execute(select(AuditList.digest, AuditList.resource_type,
                                        AuditList.size)
                                 .where(AuditList.digest > after)
-                                .order_by(AuditList.digest).limit(batch)).all()
+                                .order_by(AuditList.digest).limit(lists_per_batch)).all()
         if not heads:
             break
         items: dict[str, list[tuple[int, int | None, int | None]]] = {}
