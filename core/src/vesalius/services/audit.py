@@ -24,10 +24,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import event, func, insert, or_, select, text
+from sqlalchemy import event, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -45,7 +46,6 @@ _INSERT_LIST = {
     "postgresql": postgresql.insert(AuditList.__table__).on_conflict_do_nothing()
     .returning(AuditList.__table__.c.digest),
 }
-_HEAD = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 
 #: The ``prev_hash`` of the first event of a clinic.
 GENESIS = "0" * 64
@@ -55,18 +55,18 @@ CHAIN_LOCK = 7366002
 CHAINED = ("at", "user_id", "role", "action", "resource_type", "resource_id", "patient_id",
            "outcome", "ip", "user_agent", "detail", "list_digest")
 
+_FIELDS = itemgetter(*CHAINED)
+_LOCK = f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})"
+_HEAD = "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1"
 _PENDING = "vesalius.audit.pending"
 _MARKS = "vesalius.audit.savepoints"
 
 
 def _canonical(row: Mapping[str, Any]) -> bytes:
     """The event's fields as compact JSON, ``at`` as UTC to the microsecond."""
-    values: list[Any] = []
-    for name in CHAINED:
-        value = row.get(name)
-        if isinstance(value, datetime):
-            value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        values.append(value)
+    values = list(_FIELDS(row))
+    if values[0] is not None:
+        values[0] = values[0].astimezone(UTC).isoformat(timespec="microseconds")
     return json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -125,14 +125,23 @@ def flush(session: Session) -> int:
     if not rows:
         return 0
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    elif not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        # A page view's transaction has not begun (it only read): take the write lock
-        # before reading the head, so no other writer appends in between.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    head = conn.execute(_HEAD).first()
-    prev = head.hash if head is not None and head.hash else GENESIS
+    # The lock and the head go straight to the driver (SQLAlchemy's execution machinery
+    # costs more than these two statements; so they are not seen by its events or echo):
+    # this runs at every commit that recorded an event.
+    raw: Any = conn.connection.dbapi_connection
+    cursor = raw.cursor()
+    try:
+        if conn.dialect.name == "postgresql":
+            cursor.execute(_LOCK)
+        elif not raw.in_transaction:
+            # A page view's transaction has not begun (it only read): take the write lock
+            # before reading the head, so no other writer appends in between.
+            cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute(_HEAD)
+        head = cursor.fetchone()
+    finally:
+        cursor.close()
+    prev = head[0] if head is not None and head[0] else GENESIS
     for row in rows:
         row["prev_hash"] = prev
         row["hash"] = prev = link(prev, row)
