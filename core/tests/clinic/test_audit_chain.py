@@ -71,10 +71,11 @@ def logged(db, system):  # type: ignore[no-untyped-def]
 
 def test_events_are_chained_in_id_order(db, logged):  # type: ignore[no-untyped-def]
     with db.session() as s:
-        rows = s.execute(select(AuditEvent.id, AuditEvent.prev_hash, AuditEvent.hash)
-                         .order_by(AuditEvent.id)).all()
+        rows = s.execute(select(AuditEvent.id, AuditEvent.seq, AuditEvent.prev_hash,
+                                AuditEvent.hash).order_by(AuditEvent.id)).all()
     assert len(rows) > 10
     assert rows[0].prev_hash == GENESIS
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
     assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(rows))
     report = _report(db)
     assert report.ok and report.first_broken_id is None and report.reason is None
@@ -149,12 +150,12 @@ def test_a_changed_list_breaks_the_chain_at_its_read(db, logged):  # type: ignor
 def test_the_chain_cannot_fork(db, logged):  # type: ignore[no-untyped-def]
     """Two events linking to the same predecessor are refused by the database itself."""
     with db.session() as s:
-        head = s.execute(select(AuditEvent.prev_hash, AuditEvent.hash)
+        head = s.execute(select(AuditEvent.seq, AuditEvent.prev_hash)
                          .order_by(AuditEvent.id.desc()).limit(1)).one()
     with pytest.raises(IntegrityError), db.session() as s:
         s.execute(insert(AuditEvent).values(
             action="read", resource_type="patient", outcome="ok",
-            at=at(MONDAY, 9), prev_hash=head.prev_hash, hash="0" * 64))
+            at=at(MONDAY, 9), seq=head.seq, prev_hash=head.prev_hash, hash="0" * 64))
 
 
 def test_rolled_back_work_leaves_no_events(db, logged, system):  # type: ignore[no-untyped-def]

@@ -4,7 +4,8 @@ Only ids, actions and short non-clinical details are written: never note content
 measure responses, never free text a clinician typed.
 
 The log is a hash chain (tamper evidence, ASVS 16.4.2): each event stores the SHA-256 of
-the event before it (``prev_hash``) and of its own fields with that link (``hash``), so a
+the event before it (``prev_hash``) and of its own fields (its position ``seq`` among
+them) with that link (``hash``), so a
 changed, deleted or reordered row breaks the chain at that point; :func:`verify_chain`
 finds the first broken link. A list read's event names its list by digest, and the list's
 items are checked against that digest, so the chain covers the lists too.
@@ -14,7 +15,7 @@ appended when it commits (:func:`flush`), under a lock held from reading the cha
 to the commit: SQLite's write lock (the core's transactions are ``BEGIN IMMEDIATE``; a
 page view's deferred transaction is made immediate here) and, on PostgreSQL, a transaction
 advisory lock. The lock is held only for the append and the commit, not the request's
-work. A unique index on ``prev_hash`` makes a fork impossible even for a writer that
+work. A unique index on ``seq`` makes a fork impossible even for a writer that
 bypassed the lock. Appends must run at READ COMMITTED on PostgreSQL (the default).
 """
 
@@ -53,11 +54,11 @@ GENESIS = "0" * 64
 CHAIN_LOCK = 7366002
 #: The fields an event's hash covers, in this order (all but ``id`` and the links).
 CHAINED = ("at", "user_id", "role", "action", "resource_type", "resource_id", "patient_id",
-           "outcome", "ip", "user_agent", "detail", "list_digest")
+           "outcome", "ip", "user_agent", "detail", "list_digest", "seq")
 
 _FIELDS = itemgetter(*CHAINED)
 _LOCK = f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})"
-_HEAD = "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1"
+_HEAD = "SELECT seq, hash FROM audit_events ORDER BY id DESC LIMIT 1"
 _PENDING = "vesalius.audit.pending"
 _MARKS = "vesalius.audit.savepoints"
 
@@ -141,8 +142,10 @@ def flush(session: Session) -> int:
         head = cursor.fetchone()
     finally:
         cursor.close()
-    prev = head[0] if head is not None and head[0] else GENESIS
+    seq, prev = (head[0] or 0, head[1] or GENESIS) if head is not None else (0, GENESIS)
     for row in rows:
+        seq += 1
+        row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = link(prev, row)
     # A Core insert on the caller's connection: the ORM's bulk path costs more than the rows.
@@ -285,28 +288,32 @@ def _events(session: Session, batch: int) -> Iterator[Mapping[str, Any]]:
         after = rows[-1]["id"]
 
 
-def _broken_link(session: Session, row: Mapping[str, Any], prev_id: int | None) -> str:
-    """Why ``row`` does not link to the event before it (looked up on failure only)."""
-    target = session.scalar(select(func.min(AuditEvent.id))
-                            .where(AuditEvent.hash == row["prev_hash"]))
+def _misplaced(session: Session, row: Mapping[str, Any], expected: int,
+               prev_id: int | None) -> str:
+    """Why ``row`` is not the event that should follow ``prev_id`` (looked up on failure)."""
     before = f"event {prev_id}" if prev_id is not None else "the start of the log"
-    if target is not None:
-        return f"reordered: it links to event {target}, not to {before}"
-    if prev_id is None:
-        return "deleted: the event(s) before it are missing (it is not the first event)"
-    return (f"deleted: the event it links to is missing (events after {prev_id} were "
-            f"removed, or event {prev_id} was changed and re-hashed)")
+    if row["seq"] is not None and row["seq"] > expected:
+        holder = session.scalar(select(AuditEvent.id).where(AuditEvent.seq == expected))
+        if holder is None:
+            return (f"deleted: the event(s) after {before} are missing (positions "
+                    f"{expected} to {row['seq'] - 1})")
+        return (f"reordered: it holds position {row['seq']}, but event {holder} holds "
+                f"position {expected}, which follows {before}")
+    if row["seq"] is not None and row["seq"] < expected:
+        return f"reordered: it holds position {row['seq']}, already passed after {before}"
+    return (f"changed: its link does not match {before} (that event was changed and "
+            f"re-hashed, or this one's link was edited)")
 
 
 def _chain(session: Session, batch: int) -> tuple[int, int | None, str | None,
                                                   int | None, str | None]:
     checked, prev_id, prev_hash = 0, None, GENESIS
     for row in _events(session, batch):
-        if row["hash"] is None or row["prev_hash"] is None:
+        if row["hash"] is None or row["prev_hash"] is None or row["seq"] is None:
             return checked, row["id"], "unsealed: the event has no hash", prev_id, prev_hash
-        if row["prev_hash"] != prev_hash:
-            return (checked, row["id"], _broken_link(session, row, prev_id), prev_id,
-                    prev_hash)
+        if row["seq"] != checked + 1 or row["prev_hash"] != prev_hash:
+            return (checked, row["id"], _misplaced(session, row, checked + 1, prev_id),
+                    prev_id, prev_hash)
         if link(prev_hash, row) != row["hash"]:
             return (checked, row["id"], "changed: its fields do not match its hash",
                     prev_id, prev_hash)
