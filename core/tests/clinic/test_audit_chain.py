@@ -238,14 +238,18 @@ def test_cli_verify(db, logged):  # type: ignore[no-untyped-def]
 
 
 def test_migration_links_existing_events(db, logged):  # type: ignore[no-untyped-def]
-    """Down to 0007 (the columns go), more events as an older release wrote them, up
-    again: the chain starts at the clinic's first event and covers them all."""
+    """Down to the revision before the chain (the columns go), more events as an older
+    release wrote them, up again: the chain starts at the clinic's first event and covers
+    them all."""
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     config = alembic_config()
+    chain = next(r for r in ScriptDirectory.from_config(config).walk_revisions()
+                 if r.revision.endswith("_audit_chain"))
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0007")
+        command.downgrade(config, chain.down_revision)
     with db.engine.begin() as conn:
         columns = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(audit_events)")} \
             if conn.dialect.name == "sqlite" else set(conn.exec_driver_sql(

@@ -20,6 +20,9 @@ COMMAND_MODULES = (
     "vesalius.cli.audit",
     "vesalius.cli.serve",
     "vesalius.cli.demo",
+    "vesalius.cli.backup",
+    "vesalius.cli.restore",
+    "vesalius.cli.worker",
 )
 
 

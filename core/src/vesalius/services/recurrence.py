@@ -96,7 +96,8 @@ def book_series(session: Session, actor: Actor,
                 data: SeriesBookingIn) -> tuple[list[Appointment], list[datetime]]:
     """Book every occurrence. All or nothing (a :class:`Conflict` listing the clashing
     dates), unless ``skip_conflicts``: then the free ones are booked and the clashing start
-    times returned."""
+    times returned. Staff only (``appointments.series``): patients book one at a time."""
+    actor.require("appointments.series", patient_id=data.patient_id)
     first = scheduling.resolve(session, actor, data)
     zone_name = (session.scalar(select(Location.timezone)
                                 .where(Location.id == first.location_id))

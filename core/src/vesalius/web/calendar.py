@@ -396,7 +396,7 @@ def _prefill_patient(form: dict[str, Any]) -> None:
     form["patient_label"] = f"{patient.display_name}" + (
         f" · {patient.birth_date:%d %b %Y}" if patient.birth_date else "")
     form["patient_cases"] = [
-        (c.id, f"{c.title} ({c.discipline})")
+        (c.id, f"{c.title or f'Case {c.id}, details restricted'} ({c.discipline})")
         for c in case_service.of_patient(db(), actor(), patient.id, status="open")]
 
 
@@ -485,7 +485,7 @@ def appointment(appointment_id: int) -> str:
     actions = [(s, label, style) for s, label, style in ACTIONS if s in allowed]
     staff = practitioners.list_practitioners(session, who)
     rooms = session.get(Location, appt.location_id).rooms if appt.location_id else []
-    case = case_service.read(session, who, appt.case_id) if appt.case_id else None
+    case = case_service.summary(session, who, appt.case_id) if appt.case_id else None
     matches = waitlist.matches(session, who, appt) if appt.status in (
         "cancelled", "late-cancelled", "no-show") and who.can("waitlist.read") else []
     local = appt.start_at.astimezone(zone)
