@@ -29,7 +29,7 @@ from datetime import UTC
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import event, func, insert, or_, select
+from sqlalchemy import event, func, insert, inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -249,7 +249,8 @@ def events(session: Session, actor: Actor, *, patient_id: int | None = None,
 class ChainReport:
     """What :func:`verify_chain` found. ``first_broken_id`` is the first event whose link
     does not hold (``reason`` says why); ``checked`` counts the events found intact before
-    it (all of them when ``ok``)."""
+    it (all of them when ``ok``). ``ok`` with a ``reason``: there was nothing to check (a
+    database whose schema predates the chain)."""
 
     ok: bool
     checked: int
@@ -376,6 +377,10 @@ def verify_chain(session: Session, *, batch: int = 2000) -> ChainReport:
     It only reads. On SQLite, give it a session that does not hold the write lock while
     the clinic is open (the core's sessions begin ``IMMEDIATE``; ``vesalius audit verify``
     uses :func:`vesalius.web.sessions.deferred_engine` with ``read_only=True``)."""
+    columns = {c["name"] for c in inspect(session.connection()).get_columns("audit_events")}
+    if "hash" not in columns:  # e.g. a restored backup taken before the chain existed
+        return ChainReport(ok=True, checked=0,
+                           reason="nothing to check: this database predates the audit chain")
     checked, broken_id, reason, head_id, head_hash = _chain(session, batch)
     lists_checked, list_broken_id, list_reason = _lists(session, batch)
     if list_broken_id is not None and (broken_id is None or list_broken_id < broken_id):
