@@ -1,7 +1,7 @@
 """Patient scope: the clinic's online-booking policy (one row) and the case team the clinic
 sets (practitioners added to a case join its patient's care team).
 
-Revision ID: 0010_case_team_and_online_booking
+Revision ID: 0010_case_team
 Revises: 0009_backup_runs
 Create Date: 2026-12-04 22:30:00
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0010_case_team_and_online_booking"
+revision = "0010_case_team"
 down_revision = "0009_backup_runs"
 branch_labels = None
 depends_on = None

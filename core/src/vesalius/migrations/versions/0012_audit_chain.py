@@ -6,8 +6,8 @@ in id order (an existing clinic's chain starts at its first event), with a uniqu
 is lifted for this one backfill, inside the migration's transaction, and put back before it
 commits.
 
-Revision ID: 0011_audit_chain
-Revises: 0010_case_team_online_booking
+Revision ID: 0012_audit_chain
+Revises: 0011_service_colours
 Create Date: 2026-12-04 22:20:00
 """
 import sqlalchemy as sa
@@ -16,8 +16,8 @@ from alembic import op
 from vesalius.db.types import UTCDateTime
 from vesalius.services.audit import CHAINED, GENESIS, link
 
-revision = "0011_audit_chain"
-down_revision = "0010_case_team_online_booking"
+revision = "0012_audit_chain"
+down_revision = "0011_service_colours"
 branch_labels = None
 depends_on = None
 
