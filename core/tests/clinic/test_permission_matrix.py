@@ -282,6 +282,11 @@ def build_world(db_url: str, acting: str | None) -> Iterator[World]:
         s.execute(update(Patient).where(Patient.id == old).values(
             created_at=datetime(1990, 1, 1, tzinfo=UTC)))
     world.past_retention = old
+    # Patient A holds 7 upcoming visits (its records need them): the online cap is above.
+    api.ok("PATCH", "/settings/online-booking", body={"max_future": 20})
+    for records in (mine, other):  # a team member each role may take off its case
+        api.ok("POST", f"/cases/{records.case_to_close}/team",
+               body={"practitioner_id": prac["id"]})
     world.erasure_to_process, world.erasure_to_refuse = (api.ok(
         "POST", f"/patients/{pid}/erasure-requests", body={"scope": "marketing"})["id"]
         for pid in erasing)
@@ -427,6 +432,12 @@ REQUESTS: dict[str, Build] = {
     "revenue": lambda w, r: Request(query={"from": "2025-01-01", "to": "2025-02-01"}),
     "audit_log": lambda w, r: Request(query={"patient_id": r.patient}),
     "audit_list": lambda w, r: Request({"digest": w.digest}),
+    # The case team.
+    "case_team_list": lambda w, r: Request({"case_id": r.case}),
+    "case_team_add": lambda w, r: Request({"case_id": r.case},
+                                          body={"practitioner_id": w.practitioner}),
+    "case_team_remove": lambda w, r: Request({"case_id": r.case_to_close,
+                                              "practitioner_id": w.practitioner}),
     # Retention and erasure.
     "read_policy": lambda w, r: Request(),
     "set_policy": lambda w, r: Request(body={
