@@ -117,3 +117,19 @@ class WaitlistEntry(Base):
     status: Mapped[str] = mapped_column(String(10), default="waiting")  # waiting/booked/removed
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     created_at: Mapped[datetime] = created_at()
+
+
+#: What a booking outside the practitioner's working hours does: "warn" asks the front desk
+#: to confirm it, "refuse" stops it.
+OUTSIDE_HOURS_RULES = ("warn", "refuse")
+
+
+class BookingRules(Base):
+    """The clinic's booking rules: one row (id 1), absent until the owner first sets them."""
+
+    __tablename__ = "booking_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outside_hours: Mapped[str] = mapped_column(String(10), default="warn")
+    updated_at: Mapped[datetime] = updated_at()
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
