@@ -132,10 +132,17 @@ def _zone(session: Session, location_id: int | None) -> tzinfo:
 def refuse_outside(session: Session, practitioner_id: int, location_id: int | None,
                    slots: Sequence[tuple[datetime, datetime]],
                    confirmed: bool = False) -> list[str | None]:
-    """Apply the clinic's rule: under "refuse" any slot outside working hours is an
-    :class:`Invalid` on ``start``; under "warn" it is too unless ``confirmed``. Returns the
-    per-slot words (None for a slot within hours) when the booking may go ahead."""
-    words = outside_hours(session, practitioner_id, location_id, slots)
+    """Apply the clinic's rule to ``slots`` (see :func:`judge`); the per-slot words (None
+    for a slot within hours) when the booking may go ahead."""
+    return judge(session, outside_hours(session, practitioner_id, location_id, slots),
+                 confirmed)
+
+
+def judge(session: Session, words: list[str | None], confirmed: bool = False
+          ) -> list[str | None]:
+    """The clinic's rule on :func:`outside_hours` words: under "refuse" any slot outside
+    working hours is an :class:`Invalid` on ``start``; under "warn" it is too unless
+    ``confirmed``. ``details`` says which rule spoke (``[{"outside_hours": "warn"}]``)."""
     outside = [w for w in words if w]
     if not outside:
         return words
@@ -147,4 +154,3 @@ def refuse_outside(session: Session, practitioner_id: int, location_id: int | No
         raise Invalid(f"{outside[0]}{more} {ending}", field="start",
                       details=[{"outside_hours": rule}])
     return words
-
