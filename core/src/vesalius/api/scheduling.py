@@ -8,7 +8,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..services import availability, cases, clinic, recurrence, reports, scheduling, waitlist
+from ..services import (
+    availability,
+    booking_rules,
+    cases,
+    clinic,
+    recurrence,
+    reports,
+    scheduling,
+    waitlist,
+)
 from ..services.common import Input
 from .framework import Call, route
 from .schemas import (
@@ -79,8 +88,14 @@ def case_timeline(call: Call, case_id: int) -> object:
 @route("POST", "/appointments", permission="appointments.book", body=scheduling.BookingIn,
        response=AppointmentOut, status=201, tag="appointments")
 def book(call: Call) -> object:
-    """Book an appointment; 409 when the practitioner or room is taken."""
-    return scheduling.book(call.session, call.actor, call.body)
+    """Book an appointment; 409 when the practitioner or room is taken, 422 outside the
+    practitioner's working hours when the clinic refuses such bookings."""
+    slot = scheduling.resolve(call.session, call.actor, call.body)
+    if booking_rules.outside_hours_rule(call.session) == "refuse":  # no one to confirm a warning
+        booking_rules.refuse_outside(call.session, slot.practitioner_id, slot.location_id,
+                                     [(slot.start, slot.end)])
+    return scheduling.insert(call.session, call.actor, slot, status=call.body.status,
+                             booking_note=call.body.booking_note)
 
 
 class AppointmentQuery(Query):
@@ -135,7 +150,11 @@ def reschedule(call: Call, appointment_id: int) -> object:
 @route("POST", "/appointment-series", permission="appointments.book",
        body=recurrence.SeriesBookingIn, response=SeriesOut, status=201, tag="appointments")
 def book_series(call: Call) -> object:
-    """Book a recurring series (all or nothing unless ``skip_conflicts``)."""
+    """Book a recurring series (all or nothing unless ``skip_conflicts``); 422 when a date
+    falls outside working hours and the clinic refuses such bookings."""
+    if booking_rules.outside_hours_rule(call.session) == "refuse":
+        booking_rules.judge(call.session, [d.outside for d in recurrence.preview(
+            call.session, call.actor, call.body)])
     booked, skipped = recurrence.book_series(call.session, call.actor, call.body)
     return SeriesOut(appointments=[AppointmentOut.model_validate(a) for a in booked],
                      skipped=skipped)

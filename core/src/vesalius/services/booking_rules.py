@@ -9,17 +9,18 @@ with no working hours set at the location is not judged (nothing says when they 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Invalid
-from ..models import Location, Practitioner, TimeOff, WorkingHours
+from ..models import Practitioner, TimeOff, WorkingHours
 from ..models.scheduling import OUTSIDE_HOURS_RULES, BookingRules
 from . import audit
 from .actor import Actor
-from .common import aware, clinic_timezone
+from .common import aware
+from .scheduling import location_zone
 
 Span = tuple[time, time]
 
@@ -86,7 +87,7 @@ def outside_hours(session: Session, practitioner_id: int, location_id: int | Non
     whatever the number of slots."""
     if not slots:
         return []
-    zone = _zone(session, location_id)
+    zone = location_zone(session, location_id)
     query = select(WorkingHours).where(WorkingHours.practitioner_id == practitioner_id)
     if location_id is not None:
         query = query.where(WorkingHours.location_id == location_id)
@@ -118,15 +119,6 @@ def outside_hours(session: Session, practitioner_id: int, location_id: int | Non
             continue
         found.append(None)
     return found
-
-
-def _zone(session: Session, location_id: int | None) -> tzinfo:
-    name = (session.scalar(select(Location.timezone).where(Location.id == location_id))
-            if location_id is not None else None)
-    if name is None:
-        name = session.scalar(select(Location.timezone).where(Location.active.is_(True))
-                              .order_by(Location.id).limit(1))
-    return clinic_timezone(name)
 
 
 def refuse_outside(session: Session, practitioner_id: int, location_id: int | None,

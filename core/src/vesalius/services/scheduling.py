@@ -188,9 +188,7 @@ def clashes(session: Session, slots: list[Slot],
         who = who | (a.room_id == first.room_id)
     query = (
         select(a.id, a.practitioner_id, a.room_id, a.patient_id, a.start_at, a.end_at,
-               Practitioner.display_name, Room.name,
-               select(Location.timezone).where(Location.id == first.location_id)
-               .scalar_subquery())
+               Practitioner.display_name, Room.name)
         .select_from(Appointment.__table__)
         .join(Practitioner, Practitioner.id == a.practitioner_id)
         .outerjoin(Room, Room.id == a.room_id)
@@ -201,7 +199,7 @@ def clashes(session: Session, slots: list[Slot],
     if ignore_id is not None:
         query = query.where(a.id != ignore_id)
     rows = list(session.execute(query))
-    zone = clinic_timezone(rows[0][8] if rows else None)
+    zone = location_zone(session, first.location_id) if rows else UTC
     found: list[Conflict | None] = []
     for slot in slots:
         row = next((r for r in rows if r.start_at < slot.end and r.end_at > slot.start), None)
@@ -209,9 +207,19 @@ def clashes(session: Session, slots: list[Slot],
     return found
 
 
+def location_zone(session: Session, location_id: int | None) -> tzinfo:
+    """The wall clock of a location; for a booking with none, the clinic's first location
+    (the one the calendar shows it on), else :func:`~.common.clinic_timezone`."""
+    name = (session.scalar(select(Location.timezone).where(Location.id == location_id))
+            if location_id is not None else None)
+    if name is None:
+        name = session.scalar(select(Location.timezone).where(Location.active.is_(True))
+                              .order_by(Location.id).limit(1))
+    return clinic_timezone(name)
+
+
 def _clash_conflict(slot: Slot, row: Any, zone: tzinfo) -> Conflict:
-    (other_id, practitioner_id, room_id, patient_id, start_at, end_at, name, room_name,
-     _tz) = row
+    other_id, practitioner_id, room_id, patient_id, start_at, end_at, name, room_name = row
     start, end = start_at.astimezone(zone), end_at.astimezone(zone)
     when = f"{start:%H:%M}-{end:%H:%M}"
     if start.date() != slot.start.astimezone(zone).date():

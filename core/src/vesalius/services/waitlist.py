@@ -12,7 +12,6 @@ from ..errors import Conflict
 from ..models import (
     Appointment,
     Case,
-    Location,
     Patient,
     Practitioner,
     Service,
@@ -20,7 +19,7 @@ from ..models import (
 )
 from . import audit, scheduling
 from .actor import Actor
-from .common import Input, clinic_timezone, get
+from .common import Input, get
 
 
 class WaitlistIn(Input):
@@ -82,10 +81,8 @@ def matches(session: Session, actor: Actor, appointment: Appointment) -> list[Wa
     entries = waiting(session, actor, practitioner_id=appointment.practitioner_id,
                       service_id=appointment.service_id)
     # Parts of the day are the location's wall clock: 14:00 in Toronto is an afternoon.
-    zone_name = (session.scalar(select(Location.timezone)
-                                .where(Location.id == appointment.location_id))
-                 if appointment.location_id is not None else None)
-    local = appointment.start_at.astimezone(clinic_timezone(zone_name))
+    local = appointment.start_at.astimezone(
+        scheduling.location_zone(session, appointment.location_id))
     day = local.date()
     return [
         e for e in entries
