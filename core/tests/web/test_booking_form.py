@@ -108,7 +108,7 @@ def test_series_preview_names_clashes_then_books_the_free_dates(browser, db, phy
     form = {"patient_id": grace, "practitioner_id": physio["practitioner"],
             "service_id": physio["service"], "date": start.isoformat(), "time": "09:00",
             "repeat_weeks": "2", "repeat_end": "count", "repeat_count": "3"}
-    preview = desk.post("/calendar/book", {**form, "action": "preview"})
+    preview = desk.post("/calendar/book", {**form, "preview": "Preview the dates"})
     body = preview.get_data(as_text=True)
     assert preview.status_code == 200, body[:600]
     rows = re.findall(r'<tr class="preview-(\w+)">', body)
@@ -159,13 +159,13 @@ def test_outside_hours_warns_then_books_once_confirmed_or_refuses(browser, db, p
     assert warned.status_code == 200 and 'id="outside-hours"' in body
     assert f"is outside {physio['name']}&#39;s working hours (09:00-12:00, 13:00-17:00)" in body
     assert "Book anyway" in body and _count(db, patient) == before
-    confirmed = desk.post("/calendar/book", {**form, "outside_ok": "1"})
+    confirmed = desk.post("/calendar/book", {**form, "outside_ok": "Book anyway"})
     assert confirmed.status_code == 302 and _count(db, patient) == before + 1
     # The owner makes it a refusal: no confirmation is offered any more.
     assert desk.post("/admin/booking-rules", {"outside_hours": "refuse"}).status_code == 403
     assert owner.post("/admin/booking-rules", {"outside_hours": "refuse"}).status_code == 302
     assert 'value="refuse" checked' in owner.get("/admin/locations").get_data(as_text=True)
-    refused = desk.post("/calendar/book", {**form, "time": "19:30", "outside_ok": "1"})
+    refused = desk.post("/calendar/book", {**form, "time": "19:30", "outside_ok": "Book anyway"})
     body = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "does not book outside working hours" in body
     assert "Book anyway" not in body and _count(db, patient) == before + 1
@@ -218,12 +218,12 @@ def test_offer_asks_for_service_and_case_then_books_and_clears_the_entry(browser
         appt_id = appt.id
     page = desk.get(f"/calendar/appointments/{appt_id}").get_data(as_text=True)
     assert name in page and "Waitlist entry" not in page
-    offer = re.search(r'href="([^"]*waitlist=%d[^"]*)"' % entry, page)
+    offer = re.search(rf'href="([^"]*waitlist={entry}[^"]*)"', page)
     assert offer, page[-2000:]
     form_page = desk.get(offer.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert 'id="waitlist-offer"' in form_page and name in form_page
     assert f'name="waitlist_id" value="{entry}"' in form_page
-    assert 'value="14:00"' in form_page and 'value="%s"' % day.isoformat() in form_page
+    assert 'value="14:00"' in form_page and f'value="{day.isoformat()}"' in form_page
     before = _count(db, waiting)
     fields = {"waitlist_id": entry, "patient_id": waiting,
               "practitioner_id": physio["practitioner"], "date": day.isoformat(),

@@ -75,7 +75,7 @@ def book() -> str | Response | tuple[str, int]:
     else:
         form = request.form.to_dict()
         try:
-            if form.get("action") == "preview":
+            if form.get("preview") or form.get("action") == "preview":
                 preview = _preview(form, zone)
             else:
                 return _book(form, zone)
@@ -300,7 +300,7 @@ def _book(form: dict[str, Any], zone: tzinfo) -> Response:
     rule = _rule(form, zone)
     patient_id = _patient(form)
     booking = _booking_in(form, zone, patient_id)
-    confirmed = form.get("outside_ok") == "1"
+    confirmed = bool(form.get("outside_ok"))  # the "Book anyway" button
     try:
         if rule is None:
             slot = scheduling.resolve(session, who, booking)
