@@ -193,3 +193,60 @@ def test_waitlist_offer_asks_for_service_and_case(page_as, live_server, live_app
     # The refused first try answered 422 (Chromium logs that); nothing else went wrong.
     errors = [e for e in desk.errors if "status of 422" not in e]
     assert not errors, errors
+
+
+def test_outside_hours_warns_and_the_owner_can_make_it_a_refusal(page_as, live_server,  # type: ignore[no-untyped-def]
+                                                                 live_app, shot):
+    from sqlalchemy import select
+    from vesalius.models import Practitioner, Service, WorkingHours
+
+    ids = _ids(live_app)
+    with _db(live_app).session() as s:
+        prac = s.scalar(select(Practitioner).where(Practitioner.id.in_(
+            select(WorkingHours.practitioner_id))).order_by(Practitioner.id).limit(1))
+        service = s.scalar(select(Service).where(
+            Service.discipline.in_(prac.disciplines), Service.active.is_(True))
+            .order_by(Service.id).limit(1))
+        prac_id, prac_name, service_id = prac.id, prac.display_name, service.id
+    patient_id, name = ids["patients"][10]
+    day = date.today() + timedelta(days=200)
+    desk = page_as(DESK, width=1024, height=768)
+    desk.goto(f"{live_server}/calendar/book?patient={patient_id}&practitioner={prac_id}"
+              f"&service={service_id}")
+    desk.fill("#f-date", day.isoformat())
+    desk.fill("#f-time", "21:00")
+    desk.click("#booking-form button[type=submit]")
+    warning = desk.locator("#outside-hours")
+    warning.wait_for()
+    assert f"is outside {prac_name}'s working hours" in warning.inner_text()
+    shot(desk, "booking-outside-hours-1024")
+    assert _wider_than_window(desk) <= 0
+    desk.click("#outside-hours input[value='Book anyway']")
+    desk.wait_for_url(re.compile(r"/calendar/\?"))
+    assert desk.locator(".flash-success", has_text=f"Booked {name}").count() == 1
+
+    owner = page_as("owner@demo.vesalius.test", width=1440, height=900)
+    try:
+        owner.goto(f"{live_server}/admin/locations")
+        owner.check("#booking-rules input[value=refuse]")
+        owner.click("#booking-rules button[type=submit]")
+        owner.wait_for_selector(".flash-success")
+        assert owner.is_checked("#booking-rules input[value=refuse]")
+        shot(owner, "admin-booking-rules-1440")
+        assert _wider_than_window(owner) <= 0
+        desk.goto(f"{live_server}/calendar/book?patient={patient_id}&practitioner={prac_id}"
+                  f"&service={service_id}")
+        desk.fill("#f-date", (day + timedelta(days=1)).isoformat())
+        desk.fill("#f-time", "21:00")
+        desk.click("#booking-form button[type=submit]")
+        refusal = desk.locator("#start-error")
+        refusal.wait_for()
+        assert "does not book outside working hours" in refusal.inner_text()
+        assert desk.locator("#outside-hours").count() == 0
+    finally:
+        owner.goto(f"{live_server}/admin/locations")
+        owner.check("#booking-rules input[value=warn]")
+        owner.click("#booking-rules button[type=submit]")
+        owner.wait_for_selector(".flash-success")
+    errors = [e for e in desk.errors if "status of 422" not in e]
+    assert not errors and not owner.errors, (errors, owner.errors)

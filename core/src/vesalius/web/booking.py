@@ -121,6 +121,8 @@ def _form_from_args(zone: tzinfo) -> dict[str, Any]:
         else:
             form["waitlist_id"] = str(entry.id)
             form["patient_id"] = str(entry.patient_id)
+            form["practitioner_id"] = form["practitioner_id"] or str(
+                entry.practitioner_id or "")
             form["service_id"] = form["service_id"] or str(entry.service_id or "")
             form["case_id"] = form["case_id"] or str(entry.case_id or "")
     if form["patient_id"]:
