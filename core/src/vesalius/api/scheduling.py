@@ -88,8 +88,9 @@ def case_timeline(call: Call, case_id: int) -> object:
 @route("POST", "/appointments", permission="appointments.book", body=scheduling.BookingIn,
        response=AppointmentOut, status=201, tag="appointments")
 def book(call: Call) -> object:
-    """Book an appointment; 409 when the practitioner or room is taken, 422 outside the
-    practitioner's working hours when the clinic refuses such bookings."""
+    """Book an appointment; 409 when the practitioner or room is taken.
+
+    422 outside the practitioner's working hours when the clinic refuses such bookings."""
     slot = scheduling.resolve(call.session, call.actor, call.body)
     if booking_rules.outside_hours_rule(call.session) == "refuse":  # no one to confirm a warning
         booking_rules.refuse_outside(call.session, slot.practitioner_id, slot.location_id,
@@ -150,8 +151,9 @@ def reschedule(call: Call, appointment_id: int) -> object:
 @route("POST", "/appointment-series", permission="appointments.book",
        body=recurrence.SeriesBookingIn, response=SeriesOut, status=201, tag="appointments")
 def book_series(call: Call) -> object:
-    """Book a recurring series (all or nothing unless ``skip_conflicts``); 422 when a date
-    falls outside working hours and the clinic refuses such bookings."""
+    """Book a recurring series (all or nothing unless ``skip_conflicts``).
+
+    422 when a date falls outside working hours and the clinic refuses such bookings."""
     if booking_rules.outside_hours_rule(call.session) == "refuse":
         booking_rules.judge(call.session, [d.outside for d in recurrence.preview(
             call.session, call.actor, call.body)])
