@@ -35,12 +35,18 @@ SIZES = [(1440, 900), (1024, 768)]
 
 def _ids(app: Any) -> dict[str, int]:
     """Records the detail pages show: a patient with visits, their case with measures, an
-    appointment, an invoice."""
+    appointment, an invoice. The case is one of the audited practitioner's patients: a
+    practitioner outside the care team gets the case page's 403 (break the glass)."""
     from sqlalchemy import func, select
-    from vesalius.models import Appointment, Case, Invoice, MeasureResult
+    from vesalius.models import Appointment, Case, Invoice, MeasureResult, Practitioner, User
 
     with app.extensions["vesalius.db"].session() as s:
-        case_id = s.scalar(select(MeasureResult.case_id).where(MeasureResult.case_id.is_not(None))
+        mine = (select(Appointment.patient_id)
+                .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
+                .join(User, User.id == Practitioner.user_id)
+                .where(User.email == LOGINS["practitioner"][0]))
+        case_id = s.scalar(select(MeasureResult.case_id).where(MeasureResult.case_id.is_not(None),
+                                                               MeasureResult.patient_id.in_(mine))
                            .group_by(MeasureResult.case_id)
                            .order_by(func.count().desc()).limit(1))
         if case_id is None:

@@ -21,10 +21,14 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "patients.update": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
     "cases.read": EVERYONE,
     "cases.write": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    #: Who sets a case's team (practitioners added join its patient's care team).
+    "cases.team": frozenset({OWNER, FRONT_DESK}),
     # Scheduling.
     "practitioners.read": EVERYONE,
     "appointments.read": EVERYONE,
     "appointments.book": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
+    #: Recurring series: staff only (a patient books one visit at a time, online rules).
+    "appointments.series": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.change": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.cancel": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
     "calendar.read": STAFF,
@@ -50,6 +54,11 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.write": frozenset({OWNER}),
     "users.manage": frozenset({OWNER}),
     "audit.read": frozenset({OWNER}),
+    # Retention periods, destruction, erasure requests (a patient files and follows theirs).
+    "retention.manage": frozenset({OWNER}),
+    "erasure.manage": frozenset({OWNER}),
+    "erasure.request": frozenset({OWNER, PATIENT}),
+    "erasure.read": frozenset({OWNER, PATIENT}),
 }
 
 #: Permissions on the clinic itself (its practitioners, services, locations, hours, the

@@ -30,7 +30,7 @@ def test_plugins_list_json_shows_default_pack(run):
     general = packs["general"]
     assert general["status"] == "enabled" and general["reason"] is None
     assert general["distribution"] == "vesalius"
-    assert general["contributions"] == {"templates": 1, "charts": 1, "measures": 4,
+    assert general["contributions"] == {"templates": 1, "charts": 1, "measures": 6,
                                         "billing_codes": 0, "printouts": 0}
     assert set(general) >= {"name", "distribution", "version", "status", "reason",
                             "contributions"}
@@ -99,8 +99,12 @@ def test_measures_score_malformed_input_exits_2(site, args, message):
 
 
 def test_measures_list_json(run):
-    rows = {m["id"]: m for m in json.loads(run("measures", "list", "--json").output)}
+    listed = json.loads(run("measures", "list", "--json").output)
+    rows = {m["id"]: m for m in listed}
     assert rows["nprs"]["pack"] == "general"
+    # Issue 20: the spine measures are listed once, owned by the core's general pack.
+    assert sorted((m["id"], m["pack"]) for m in listed if m["id"] in ("odi", "ndi")) == [
+        ("ndi", "general"), ("odi", "general")]
     assert rows["nprs"]["loinc"] == "72514-3"
     assert rows["psfs"]["items"] == 5
 

@@ -33,7 +33,7 @@ def test_module_hooks_are_the_declared_packs():
 def test_general_owns_the_common_measures_under_stable_ids():
     """Stored notes refer to measures by id: these ids must never change."""
     registry = strict_registry()
-    assert [m.id for m in measures.ALL] == ["nprs", "vas", "psfs", "pgic"]
+    assert [m.id for m in measures.ALL] == ["nprs", "vas", "psfs", "pgic", "odi", "ndi"]
     for measure in measures.ALL:
         assert registry.owner("measure", measure.id) == "general"
 

@@ -159,7 +159,8 @@ def test_hook_register_note_templates_references():
         @hookimpl
         def register_note_templates(self, register):
             register(_template("soft.visit", "general",
-                               MeasureField(id="ndi", label="NDI", measure="ndi", pack="chiro"),
+                               MeasureField(id="bq", label="BQ", measure="bq-neck",
+                                            pack="chiro"),
                                ChartField(id="spine", label="Spine", chart="chiro.spine")))
 
     class Hard:
@@ -173,8 +174,8 @@ def test_hook_register_note_templates_references():
                               extra_plugins=[("soft", Soft()), ("hard", Hard())])
     assert statuses(registry)["soft"] == ("enabled", None)
     assert dict(registry.unavailable_fields("soft.visit")) == {
-        "main.ndi": "Measure 'ndi' is unavailable: install or enable the 'chiro' pack to use "
-                    "this field.",
+        "main.bq": "Measure 'bq-neck' is unavailable: install or enable the 'chiro' pack to "
+                   "use this field.",
         "main.spine": "Chart 'chiro.spine' is unavailable: install or enable the 'chiro' pack "
                       "to use this field.",
     }
@@ -197,8 +198,8 @@ def test_disabling_a_pack_cascades_to_required_references():
 
         @hookimpl
         def register_measures(self, register):
-            from vesalius.general.measures import NPRS  # reused id: this pack conflicts
-            register(NPRS)
+            from vesalius.general.measures import NPRS  # reused id, another version:
+            register(NPRS.model_copy(update={"version": "2"}))  # this pack conflicts
 
     class Consumer:
         @hookimpl

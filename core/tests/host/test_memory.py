@@ -41,19 +41,19 @@ def status(registry, pack: str) -> tuple[str, str | None, str | None]:
     return info.status, info.conflict_with, info.reason
 
 
-def test_aaa_registering_odi_leaves_physio_enabled_without_a_memory(make_pack):
+def test_aaa_registering_lefs_leaves_physio_enabled_without_a_memory(make_pack):
     """First-party packs keep their ids against unknown packs even on a first start."""
-    measure_pack(make_pack, "aaa", "odi")
+    measure_pack(make_pack, "aaa", "lefs")
     registry = build_registry()
     assert registry.pack("physio").status == "enabled"
-    assert registry.owner("measure", "odi") == "physio"
+    assert registry.owner("measure", "lefs") == "physio"
     state, other, reason = status(registry, "aaa")
     assert (state, other) == ("disabled", "physio")
-    assert reason.startswith("measure id 'odi' is already registered by pack 'physio'")
+    assert reason.startswith("measure id 'lefs' is already registered by pack 'physio'")
 
 
-def test_aaa_registering_odi_leaves_physio_enabled_in_a_clinic(make_pack, tmp_path):
-    measure_pack(make_pack, "aaa", "odi")
+def test_aaa_registering_lefs_leaves_physio_enabled_in_a_clinic(make_pack, tmp_path):
+    measure_pack(make_pack, "aaa", "lefs")
     app = create_app(f"sqlite:///{tmp_path / 'clinic.sqlite3'}", config={"VESALIUS_WEB": False})
     registry = get_registry()
     assert registry.pack("physio").status == "enabled"

@@ -1,11 +1,11 @@
-"""Measures against the worked examples of their sources (Vernon & Mior 1991; Roland & Morris
-1983, Roland & Fairbank 2000; Bolton & Breen 1999, Bolton & Humphreys 2002)."""
+"""Measures against the worked examples of their sources (Roland & Morris 1983, Roland &
+Fairbank 2000; Bolton & Breen 1999, Bolton & Humphreys 2002). The NDI moved to the core's
+general pack with its tests (core/tests/host/test_spine_measures.py)."""
 
 from __future__ import annotations
 
 import pytest
-from vesalius_chiro.measures import ALL, BQ_BACK, BQ_NECK, NDI, RMDQ
-from vesalius_chiro.measures.ndi import vernon_band
+from vesalius_chiro.measures import ALL, BQ_BACK, BQ_NECK, RMDQ
 from vesalius_sdk import OutcomeMeasure, ResponseError
 
 EXAMPLES = [(m, e) for m in ALL for e in m.examples]
@@ -25,66 +25,12 @@ def test_worked_examples(measure: OutcomeMeasure, example) -> None:
 
 
 def test_every_measure_has_sourced_examples_and_a_licence_without_item_text() -> None:
-    assert {m.id for m in ALL} == {"ndi", "bq-back", "bq-neck", "rmdq"}
+    assert {m.id for m in ALL} == {"bq-back", "bq-neck", "rmdq"}
     for measure in ALL:
         assert measure.examples and all(e.source for e in measure.examples)
         assert not measure.item_text_included
         assert all(item.text is None for item in measure.items)
         assert "not included" in measure.licence
-
-
-def test_ndi_is_a_percentage_with_raw_score_and_vernon_band() -> None:
-    # Vernon's scoring: [2,1,2,1,3,1,2,1,1,2] = 16 raw -> 32% -> moderate (15-24).
-    score = NDI.score([2, 1, 2, 1, 3, 1, 2, 1, 1, 2])
-    assert (score.value, score.unit, score.subscores["raw"], score.band) == (
-        32.0, "%", 16.0, "moderate")
-    assert (score.minimum, score.maximum) == (0, 100)
-
-
-def test_ndi_one_missing_item_is_imputed_by_the_mean_of_the_others() -> None:
-    # Vernon's imputation: driving missing, other nine sum 16 -> 16 + 16/9 = 17.78 -> 35.6%.
-    score = NDI.score([2, 1, 2, 1, 3, 1, 2, None, 2, 2])
-    assert score.value == 35.6
-    assert score.subscores["raw"] == 17.78
-    assert score.band == "moderate"
-    assert score.complete is False and "imputed" in (score.reason or "")
-    # Algebraically the ODI-style denominator: 16/45 = 35.56%.
-    assert score.value == pytest.approx(16 / 45 * 100, abs=0.05)
-
-
-def test_ndi_two_missing_items_are_not_scorable() -> None:
-    score = NDI.score([2, 1, 2, 1, 3, 1, 2, None, None, 2])
-    assert score.value is None and score.complete is False
-    assert "2 items unanswered" in (score.reason or "")
-
-
-def test_ndi_bands_apply_to_the_imputed_raw_score() -> None:
-    # Raw 4 of nine answered -> 4.44 imputed: above 4, so mild rather than none.
-    score = NDI.score([1, 1, 1, 1, 0, 0, 0, 0, 0, None])
-    assert score.subscores["raw"] == 4.44 and score.band == "mild"
-    # 31 of nine answered -> 34.44 imputed: more than 34 is complete.
-    score = NDI.score([4, 4, 4, 4, 3, 3, 3, 3, 3, None])
-    assert score.subscores["raw"] == 34.44 and score.band == "complete"
-
-
-@pytest.mark.parametrize(("raw", "band"), [
-    (0, "none"), (4, "none"), (5, "mild"), (14, "mild"), (15, "moderate"), (24, "moderate"),
-    (25, "severe"), (34, "severe"), (35, "complete"), (50, "complete"),
-])
-def test_vernon_bands_on_raw_scores(raw: int, band: str) -> None:
-    assert vernon_band(raw) == band
-
-
-def test_percentage_bands_agree_with_vernon_bands_for_every_possible_score() -> None:
-    # Every whole raw score, and every raw score imputed from nine answered items.
-    raws = [float(r) for r in range(51)] + [s + s / 9 for s in range(46)]
-    for raw in raws:
-        assert NDI.band_for(round(raw * 2, 1)) == vernon_band(raw), raw
-
-
-def test_ndi_mcid_is_five_raw_points() -> None:
-    assert NDI.reached_mcid(40.0, 30.0) is True  # 5 raw points
-    assert NDI.reached_mcid(40.0, 32.0) is False
 
 
 def test_bournemouth_total_and_missing_items() -> None:
@@ -122,13 +68,8 @@ def test_rmdq_mcid_from_twelve_to_two() -> None:
 def test_missing_rules_are_data_the_kit_checks_against_the_scorers() -> None:
     rules = {m.id: m.missing_rule for m in ALL}
     assert {k: r.max_missing for k, r in rules.items()} == {
-        "ndi": 1, "bq-back": 0, "bq-neck": 0, "rmdq": None}
+        "bq-back": 0, "bq-neck": 0, "rmdq": None}
     assert "'no'" in rules["rmdq"].text  # not a count: blanks are scored as "no"
-
-
-def test_ndi_labels_every_response_step_since_its_text_does_not_ship() -> None:
-    for item in NDI.items:
-        assert sorted(item.anchors) == [0, 1, 2, 3, 4, 5]
 
 
 def test_sources_cite_publications_not_files() -> None:

@@ -31,7 +31,7 @@ def test_registration_hooks() -> None:
     assert [d.id for d in _collect(pm.hook.register_disciplines)] == ["chiro"]
     assert [c.id for c in _collect(pm.hook.register_charts)] == ["chiro.spine"]
     assert {m.id for m in _collect(pm.hook.register_measures)} == {
-        "ndi", "bq-back", "bq-neck", "rmdq"}
+        "bq-back", "bq-neck", "rmdq"}
     assert [c.code for c in _collect(pm.hook.register_billing_codes)] == [
         "98940", "98941", "98942", "98943"]
     templates = _collect(pm.hook.register_note_templates)
@@ -56,7 +56,7 @@ def test_behaviour_hooks() -> None:
 def test_the_entry_point_is_the_declared_pack_at_0_2() -> None:
     [point] = [p for p in entry_points(group="vesalius.plugins") if p.name == "chiro"]
     assert (point.value, point.load()) == ("vesalius_chiro.plugin:pack", pack)
-    assert version("vesalius-chiro") == "0.2.0"
+    assert version("vesalius-chiro") == "0.2.1"
     assert set(pack.hooks) == {
         "register_disciplines", "register_note_templates", "register_charts",
         "register_measures", "register_billing_codes", "charge_lines", "validate_note"}

@@ -1,4 +1,5 @@
-"""Templates validate documents with this pack's charts and measures only (no physio)."""
+"""Templates validate documents with this pack's charts and measures only (no physio), and
+with the core's general pack, which owns the NDI and the ODI."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def test_references_to_other_packs_are_optional_and_name_the_pack(template) -> N
             isinstance(field, MeasureField) and field.measure in OWN_MEASURES)
         if not own:
             assert not field.required, path
-            assert isinstance(field, MeasureField) and field.pack == "physio", path
+            assert isinstance(field, MeasureField) and field.pack == "general", path
+            assert field.measure in ("ndi", "odi"), path
 
 
 @pytest.mark.parametrize("template", templates.ALL, ids=lambda t: t.id)
@@ -51,9 +53,9 @@ INITIAL = {
         "red_flags": [],
     },
     "outcomes": {
+        # ndi and odi belong to the core's general pack, not in this model: stored as given.
         "ndi": {"responses": [2, 1, 2, 1, 3, 1, 2, 1, 1, 2]},
         "bq_neck": {"responses": [6, 5, 7, 3, 2, 4, 5]},
-        # odi belongs to the physio pack, not installed here: stored as given.
         "odi": {"responses": [2, 1, 3, 2, 2, 1, 2, 1, 1, 1]},
     },
     "posture": {"head_carriage": "anterior", "shoulder_level": "right-high",
@@ -88,10 +90,24 @@ def test_filled_initial_exam_validates_and_is_signable() -> None:
 
 
 def test_measure_responses_are_checked_for_own_measures() -> None:
-    bad = {"outcomes": {"ndi": {"responses": [2, 1, 2, 1, 3, 1, 2, 1, 1, 9]}}}
+    bad = {"outcomes": {"bq_neck": {"responses": [6, 5, 7, 3, 2, 4, 11]}}}
     with pytest.raises(DocumentError) as error:
         validate_document(_model(templates.INITIAL_EXAM), bad)
-    assert error.value.problems[0].field == "outcomes.ndi"
+    assert error.value.problems[0].field == "outcomes.bq_neck"
+
+
+@pytest.mark.parametrize("template", templates.ALL, ids=lambda t: t.id)
+def test_with_the_core_alone_ndi_and_odi_are_available_and_checked(template,
+                                                                   vesalius_registry) -> None:
+    """Issue 20: a clinic with the core and this pack, no physio, has both spine measures."""
+    registry = vesalius_registry("chiro")
+    assert dict(registry.unavailable_fields(template.id)) == {}
+    for measure in ("ndi", "odi"):
+        assert registry.owner("measure", measure) == "general"
+        bad = {"outcomes": {measure: {"responses": [2, 1, 2, 1, 3, 1, 2, 1, 1, 9]}}}
+        with pytest.raises(DocumentError) as error:
+            registry.validate_document(template.id, bad)
+        assert error.value.problems[0].field == f"outcomes.{measure}"
 
 
 def test_invalid_listing_on_the_chart_is_a_document_error() -> None:

@@ -10,7 +10,7 @@ from vesalius_osteo.plugin import pack
 def test_the_entry_point_is_the_declared_pack() -> None:
     [point] = [p for p in entry_points(group="vesalius.plugins") if p.name == "osteo"]
     assert point.value == "vesalius_osteo.plugin:pack" and point.load() is pack
-    assert version("vesalius-osteo") == "0.2.0"
+    assert version("vesalius-osteo") == "0.2.1"
 
 
 def test_the_registry_holds_what_the_pack_declares(vesalius_registry, make_note) -> None:

@@ -35,7 +35,7 @@ def test_measures_of_other_packs_are_soft_references(template) -> None:
             foreign[field.measure] = field.pack
         if isinstance(field, ChartField):
             assert field.chart in OWN_CHARTS
-    assert foreign == {"odi": "physio", "ndi": "chiro", "mymop2": "acupuncture"}
+    assert foreign == {"odi": "general", "ndi": "general", "mymop2": "acupuncture"}
 
 
 def test_initial_assessment_round_trip() -> None:

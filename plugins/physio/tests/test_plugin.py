@@ -16,7 +16,7 @@ def test_the_entry_point_names_the_declared_pack():
     [point] = [p for p in entry_points(group="vesalius.plugins") if p.name == "physio"]
     assert point.value == "vesalius_physio.plugin:pack"
     assert point.load() is pack
-    assert version("vesalius-physio") == "0.2.0"
+    assert version("vesalius-physio") == "0.2.1"
 
 
 def test_registration_hooks_hand_over_frozen_contributions():
@@ -24,9 +24,9 @@ def test_registration_hooks_hand_over_frozen_contributions():
     templates = collect(pack.register_note_templates)
     assert all(t.id.startswith("physio.") for t in templates) and len(templates) == 5
     assert [c.id for c in collect(pack.register_charts)] == ["physio.body"]
-    # NPRS and PSFS are the core's: referred to, never registered here.
+    # NPRS, PSFS and (since 0.2.1) the ODI are the core's: referred to, never registered.
     assert [m.id for m in collect(pack.register_measures)] == [
-        "odi", "lefs", "quickdash", "spadi"]
+        "lefs", "quickdash", "spadi", "dash", "koos", "koos-jr", "hoos", "hoos-jr"]
     assert len(collect(pack.register_billing_codes)) == 25
     assert [p.id for p in collect(pack.register_printouts)] == ["physio.home-programme"]
 
@@ -44,8 +44,8 @@ def test_the_host_registry_enables_the_pack(vesalius_registry):
     info = registry.pack("physio")
     assert info.status == "enabled"
     assert registry.owner("chart", "physio.body") == "physio"
-    assert registry.owner("measure", "odi") == "physio"
-    # The core's NPRS and PSFS (pack "general") resolve for our measure fields.
+    assert registry.owner("measure", "odi") == "general"
+    # The core's NPRS, PSFS and ODI (pack "general") resolve for our measure fields.
     assert registry.unavailable_fields("physio.initial-assessment") == {}
 
 

@@ -90,9 +90,22 @@ def test_a_mark_on_an_unknown_region_or_out_of_range_is_refused(initial_document
 
 
 def test_measure_responses_are_checked_against_the_measure(initial_document):
-    initial_document["outcome_measures"]["odi"] = {"responses": [6] + [0] * 9}
+    initial_document["outcome_measures"]["lefs"] = {"responses": [5] + [0] * 19}
     found = problems("physio.initial-assessment", initial_document)
-    assert "outcome_measures.odi" in found and "outside 0-5" in found["outcome_measures.odi"]
+    assert "outcome_measures.lefs" in found and "outside 0-4" in found["outcome_measures.lefs"]
+
+
+def test_the_odi_is_the_core_general_packs_and_checked_by_the_host(initial_document,
+                                                                   vesalius_registry):
+    """Since 0.2.1 the ODI is the core's (issue 20): named pack="general", checked there."""
+    assert [f.pack for _, f in BY_ID["physio.initial-assessment"].references()
+            if getattr(f, "measure", None) == "odi"] == ["general"]
+    registry = vesalius_registry("physio")
+    initial_document["outcome_measures"]["odi"] = {"responses": [6] + [0] * 9}
+    with pytest.raises(DocumentError) as info:
+        registry.validate_document("physio.initial-assessment", initial_document)
+    found = {p.field: p.message for p in info.value.problems}
+    assert "outside 0-5" in found["outcome_measures.odi"]
 
 
 def test_follow_up_offers_treatment_codes_but_not_evaluations():
@@ -175,7 +188,8 @@ def test_the_initial_assessment_opens_the_pain_rating_and_folds_the_rest():
     template = BY_ID["physio.initial-assessment"]
     measures = {f.measure: f.default for _, f in template.iter_fields() if f.kind == "measure"}
     assert measures == {"nprs": True, "psfs": False, "odi": False, "lefs": False,
-                        "quickdash": False, "spadi": False}
+                        "koos": False, "hoos": False, "quickdash": False, "dash": False,
+                        "spadi": False}
     for template in TEMPLATES:
         assert sum(f.default for _, f in template.iter_fields() if f.kind == "measure") <= 2
 

@@ -190,7 +190,7 @@ def create_location(call: Call) -> object:
 @route("GET", "/services", permission="availability.read", query=DisciplineQuery,
        response=list[ServiceOut], tag="clinic")
 def list_services(call: Call) -> object:
-    """Appointment types."""
+    """Appointment types; a patient token lists only the active online-bookable ones."""
     return clinic.list_services(call.session, call.actor, discipline=call.query.discipline)
 
 

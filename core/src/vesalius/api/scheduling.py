@@ -11,8 +11,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from ..services import (
     availability,
     booking_rules,
+    case_team,
     cases,
     clinic,
+    online_booking,
     recurrence,
     reports,
     scheduling,
@@ -85,12 +87,74 @@ def case_timeline(call: Call, case_id: int) -> object:
     return reports.case_timeline(call.session, call.actor, case_id)
 
 
+class TeamMemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    case_id: int
+    practitioner_id: int
+    practitioner_name: str
+    added_by: int | None
+    added_at: datetime
+
+
+@route("GET", "/cases/<int:case_id>/team", permission="cases.read",
+       response=list[TeamMemberOut], tag="cases")
+def case_team_list(call: Call, case_id: int) -> object:
+    """The practitioners the clinic added to the case (they join its patient's care team)."""
+    return case_team.team(call.session, call.actor, case_id)
+
+
+@route("POST", "/cases/<int:case_id>/team", permission="cases.team",
+       body=case_team.TeamMemberIn, response=TeamMemberOut, status=201, tag="cases")
+def case_team_add(call: Call, case_id: int) -> object:
+    """Add a practitioner to the case's team (owner, front desk); 409 when on it already."""
+    return case_team.add(call.session, call.actor, case_id, call.body)
+
+
+@route("DELETE", "/cases/<int:case_id>/team/<int:practitioner_id>", permission="cases.team",
+       status=204, tag="cases")
+def case_team_remove(call: Call, case_id: int, practitioner_id: int) -> object:
+    """Take a practitioner off the case's team; 404 when not on it."""
+    case_team.remove(call.session, call.actor, case_id, practitioner_id)
+    return None
+
+
+class OnlineBookingPolicyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    lead_minutes: int
+    horizon_days: int
+    max_future: int
+    updated_at: datetime | None
+
+
+@route("GET", "/settings/online-booking", permission="settings.read",
+       response=OnlineBookingPolicyOut, tag="clinic")
+def read_online_booking(call: Call) -> object:
+    """The clinic's online-booking policy (lead time, horizon, cap on future bookings).
+
+    A patient books at least ``lead_minutes`` and at most ``horizon_days`` ahead, holding
+    at most ``max_future`` booked or confirmed future appointments."""
+    return online_booking.read_policy(call.session, call.actor)
+
+
+@route("PATCH", "/settings/online-booking", permission="settings.write",
+       body=online_booking.OnlineBookingPolicyIn, response=OnlineBookingPolicyOut, tag="clinic")
+def update_online_booking(call: Call) -> object:
+    """Change the online-booking policy (owner)."""
+    return online_booking.set_policy(call.session, call.actor, call.body)
+
+
 @route("POST", "/appointments", permission="appointments.book", body=scheduling.BookingIn,
        response=AppointmentOut, status=201, tag="appointments")
 def book(call: Call) -> object:
-    """Book an appointment; 409 when the practitioner or room is taken.
+    """Book an appointment; 409 when taken; a patient only a free online slot (422s).
 
-    422 outside the practitioner's working hours when the clinic refuses such bookings."""
+    A patient token books only a free slot availability offers for an online-bookable
+    service, at its own duration, within the clinic's online-booking policy (``GET
+    /settings/online-booking``), without status, room or series: each refusal is a 422
+    naming the field. Outside the practitioner's working hours, a 422 when the clinic
+    refuses such bookings."""
     slot = scheduling.resolve(call.session, call.actor, call.body)
     if booking_rules.outside_hours_rule(call.session) == "refuse":  # no one to confirm a warning
         booking_rules.refuse_outside(call.session, slot.practitioner_id, slot.location_id,
@@ -148,7 +212,7 @@ def reschedule(call: Call, appointment_id: int) -> object:
     return scheduling.reschedule(call.session, call.actor, appointment_id, call.body)
 
 
-@route("POST", "/appointment-series", permission="appointments.book",
+@route("POST", "/appointment-series", permission="appointments.series",
        body=recurrence.SeriesBookingIn, response=SeriesOut, status=201, tag="appointments")
 def book_series(call: Call) -> object:
     """Book a recurring series (all or nothing unless ``skip_conflicts``).

@@ -134,10 +134,13 @@ class FeeScheduleOut(Out):
 
 
 class CaseOut(Out):
+    """A case. ``restricted``: listed for a practitioner outside the patient's care team,
+    with its clinical fields (title, diagnosis codes, injury date, close reason) withheld."""
+
     id: int
     patient_id: int
     discipline: str
-    title: str
+    title: str | None
     status: str
     opened_on: date
     closed_on: date | None
@@ -155,6 +158,7 @@ class CaseOut(Out):
     authorisation_number: str | None
     plan_of_care_start: date | None
     plan_of_care_end: date | None
+    restricted: bool = False
 
 
 class AppointmentOut(Out):

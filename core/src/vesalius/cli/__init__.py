@@ -19,6 +19,9 @@ COMMAND_MODULES = (
     "vesalius.cli.users",
     "vesalius.cli.serve",
     "vesalius.cli.demo",
+    "vesalius.cli.backup",
+    "vesalius.cli.restore",
+    "vesalius.cli.worker",
 )
 
 

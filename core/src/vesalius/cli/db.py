@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 
 from ..db import Database
+from ..db.engine import is_sqlite
 from ..db.migrate import current, head, upgrade
-from .output import emit_json
+from ..db.types import utcnow
+from .output import emit_json, fail
 
 
 @click.group("db")
@@ -14,17 +21,67 @@ def command() -> None:
     """The clinic database (SQLite by default; VESALIUS_DATABASE_URL for PostgreSQL)."""
 
 
+def _default_backup_folder(url: str) -> Path:
+    """VESALIUS_BACKUP_DIR, else ``backups/`` beside the SQLite file, else ``./backups``."""
+    if os.environ.get("VESALIUS_BACKUP_DIR"):
+        return Path(os.environ["VESALIUS_BACKUP_DIR"])
+    if is_sqlite(url):
+        name = make_url(url).database
+        if name and name != ":memory:":
+            return Path(name).absolute().parent / "backups"
+    return Path("backups")
+
+
 @command.command("upgrade")
 @click.option("--database", "url", metavar="URL", help="Database URL (default: "
               "VESALIUS_DATABASE_URL, else ./vesalius.sqlite3).")
-def upgrade_command(url: str | None) -> None:
-    """Create the schema, or bring it to the newest migration."""
+@click.option("--backup-to", type=click.Path(path_type=Path), metavar="PATH",
+              help="Where the backup taken first goes: a folder, or a file name ending in "
+                   ".tar.gz / .tar.gz.enc (default: VESALIUS_BACKUP_DIR, else backups/ "
+                   "beside the SQLite file, else ./backups).")
+@click.option("--no-backup", is_flag=True, help="Migrate without taking a backup first.")
+def upgrade_command(url: str | None, backup_to: Path | None, no_backup: bool) -> None:
+    """Create the schema, or bring it to the newest migration, after a backup (encrypted
+    when VESALIUS_BACKUP_KEY_FILE or VESALIUS_BACKUP_KEY is set)."""
     db = Database(url)
     before = current(db.engine)
+    shown = db.engine.url.render_as_string(hide_password=True)
+    has_tables = bool(inspect(db.engine).get_table_names())
+    if before == head():
+        click.echo(f"{shown}: already at {before}, nothing to do")
+        db.dispose()
+        return
+    if no_backup:
+        click.echo("No backup taken (--no-backup).")
+    elif not has_tables:
+        click.echo("Empty database: nothing to back up.")
+    else:
+        from ..backup import BackupError, BackupKeyError
+        from ..backup.crypto import load_key
+        from ..backup.policy import backup_name
+        from .backup import backup_to as take_backup
+
+        target = backup_to or _default_backup_folder(db.url)
+        if target.suffix not in (".gz", ".enc"):
+            try:
+                encrypted = load_key() is not None
+            except BackupKeyError as exc:
+                db.dispose()
+                fail(f"{exc}; nothing was migrated", 1)
+            target = target / backup_name(utcnow(), encrypted).replace(
+                "vesalius-", f"vesalius-before-{before}-", 1)
+        try:
+            taken = take_backup(db.url, target, None, False, "upgrade")
+        except (BackupError, BackupKeyError, OSError) as exc:
+            db.dispose()
+            fail(f"the backup before the upgrade failed: {exc}. Nothing was migrated; fix "
+                 "the backup, or migrate without one: --no-backup", 1)
+        click.echo(f"Backup before the upgrade: {taken.line}")
     upgrade(db.engine)
+    if not no_backup and has_tables and not taken.recorded:
+        taken.record()  # the run table came with this upgrade
     after = current(db.engine)
-    click.echo(f"{db.engine.url.render_as_string(hide_password=True)}: "
-               f"{before or 'empty'} -> {after}")
+    click.echo(f"{shown}: {before or 'empty'} -> {after}")
     db.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from .access import AccessGrant as AccessGrant  # re-exported; registers the table
 from .auth import ApiToken, AuditEvent, AuditList, AuditListItem
+from .backups import BackupRun as BackupRun  # re-exported; registers the table
 from .billing import (
     Claim,
     ClaimLine,
@@ -11,11 +12,14 @@ from .billing import (
     PaymentAllocation,
     RevenueMonth,
 )
+from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
 from .notes import MeasureResult, Note, NoteAddendum
+from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import (
     Appointment,
     AppointmentSeries,

@@ -102,12 +102,37 @@ def reused_id(kind: str, key: str, pack: str, other: str) -> str:
 KINDS = ("discipline", "template", "chart", "measure", "billing_code", "printout")
 
 
+def same_measure(held: Any, other: Any) -> bool:
+    """Whether ``other`` is the measure ``held`` under the same id: same version, range,
+    direction and items, and both score every worked example of either alike.
+
+    Used for measures the core's own pack holds: a common measure that moved there (the
+    ODI from physio 0.2.0, the NDI from chiro 0.2.0) is still registered by pack releases
+    made before the move, which keep running beside the newer core with the core's measure.
+    """
+
+    def shape(m: Any) -> tuple[Any, ...]:
+        return (m.version, m.minimum, m.maximum, m.direction,
+                tuple((i.id, i.minimum, i.maximum, i.optional) for i in m.items))
+
+    if shape(held) != shape(other):
+        return False
+    for example in (*held.examples, *other.examples):
+        try:
+            if held.score(example.responses) != other.score(example.responses):
+                return False
+        except Exception:  # a rule that fails on the other's example is another rule
+            return False
+    return bool(held.examples or other.examples)
+
+
 def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, str],
-           conflicts: dict[str, str]) -> tuple[
+           conflicts: dict[str, str], core_packs: frozenset[str] = frozenset()) -> tuple[
     dict[str, dict[str, Any]], dict[str, dict[str, str]]
 ]:
     """Merge packs in order; a pack that reuses another's id is failed, naming both
-    (``conflicts`` maps it to the pack holding the id)."""
+    (``conflicts`` maps it to the pack holding the id), unless it registers the very
+    measure one of the ``core_packs`` holds (:func:`same_measure`)."""
     items: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
     owners: dict[str, dict[str, str]] = {k: {} for k in KINDS}
     for pack in order:
@@ -126,6 +151,9 @@ def _merge(order: list[str], found: dict[str, Contributions], failed: dict[str, 
                         continue  # one CPT code, two packs' words for it: fine
                     conflict = (f"billing code {key} is registered by pack {other!r} with "
                                 f"different timing")
+                elif (kind == "measure" and other in core_packs
+                      and same_measure(items[kind][key], item)):
+                    continue  # a release from before the measure moved to the core
                 else:
                     conflict = reused_id(kind, key, pack, other)
                 conflicts[pack] = other
@@ -240,7 +268,8 @@ def build_registry(
     conflicts: dict[str, str] = {}
     while True:
         before = len(failed)
-        items, owners = _merge(order, found, failed, conflicts)
+        items, owners = _merge(order, found, failed, conflicts,
+                               frozenset(n for n, c in loaded.items() if c.default))
         unavailable = _references(order, found, items, failed)
         if len(failed) == before:
             break

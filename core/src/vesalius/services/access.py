@@ -5,8 +5,10 @@ Three layers, checked in order by :func:`require`:
 1. the role, from the permission table (:mod:`vesalius.permissions`);
 2. the patient scope: a patient reaches only their own records (``Actor.require``);
 3. the care team: a practitioner reads and writes the clinical record (notes, measures,
-   charts) only of patients in their care, that is with an appointment with them (past or
-   booked, whatever its status) or a case they are the primary practitioner of. Anyone
+   charts, and a case's clinical details: its complaint, diagnoses, injury date and close
+   reason) only of patients in their care, that is with an appointment with them (past or
+   booked, whatever its status), a case they are the primary practitioner of, or a case
+   whose team the clinic added them to (:mod:`vesalius.services.case_team`). Anyone
    else "breaks the glass" (:func:`break_glass`): a stated reason, a grant that expires
    after :data:`GRANT_HOURS`, an audit event, and a row the owner reads in
    :func:`grants`. The owner, front desk and billing keep what the permission table gives
@@ -16,13 +18,19 @@ On top of reading, the note rules: a draft is edited, switched, discarded and si
 author only (:func:`require_author`); "entered in error" by its author or the owner
 (:func:`require_error_marker`); addenda by the care team (:func:`require`).
 
-The care-team test is one statement of three ``EXISTS`` probes, each on an index; lists
+Cases: a practitioner outside the care team reads a case only in lists, with its clinical
+fields withheld (:func:`case_view`); reading, changing, closing or reopening one case is
+refused with the break-the-glass 403 (``cases.read`` and ``cases.write`` are in
+:data:`CLINICAL`). Opening a new case is not: it shows nothing that was there.
+
+The care-team test is one statement of four ``EXISTS`` probes, each on an index; lists
 check it once per patient, never per row.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 
 from pydantic import Field, field_validator
 from sqlalchemy import exists, or_, select
@@ -30,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
 from ..errors import Forbidden, Invalid
-from ..models import AccessGrant, Appointment, Case, Note, Patient, User
+from ..models import AccessGrant, Appointment, Case, CaseTeamMember, Note, Patient, User
 from ..permissions import OWNER, PRACTITIONER
 from . import audit
 from .actor import Actor
@@ -38,7 +46,9 @@ from .common import Input, get
 
 #: Permissions on the clinical record: a practitioner needs the patient in their care.
 CLINICAL = frozenset({"notes.read", "notes.write", "notes.sign", "measures.read",
-                      "measures.record"})
+                      "measures.record", "cases.read", "cases.write"})
+#: A case's clinical fields: withheld from a practitioner outside the care team.
+CASE_CLINICAL_FIELDS = ("title", "diagnosis_codes", "injury_date", "close_reason")
 #: How long a break-the-glass grant lasts.
 GRANT_HOURS = 4
 #: The shortest reason accepted (a word or two is not a reason).
@@ -54,8 +64,9 @@ def _needs_care_team(actor: Actor, permission: str) -> bool:
 
 def in_care(session: Session, actor: Actor, patient_id: int,
             now: datetime | None = None) -> bool:
-    """True when ``patient_id`` is in the care of ``actor`` (an appointment or a case with
-    their practitioner record) or ``actor`` holds an unexpired grant for them. One query."""
+    """True when ``patient_id`` is in the care of ``actor`` (an appointment with their
+    practitioner record, a case they are the primary practitioner of or on the team of) or
+    ``actor`` holds an unexpired grant for them. One query."""
     now = now or utcnow()
     probes = [exists().where(AccessGrant.user_id == actor.user_id,
                              AccessGrant.patient_id == patient_id,
@@ -66,6 +77,8 @@ def in_care(session: Session, actor: Actor, patient_id: int,
                            Appointment.practitioner_id == actor.practitioner_id),
             exists().where(Case.patient_id == patient_id,
                            Case.primary_practitioner_id == actor.practitioner_id),
+            exists().where(CaseTeamMember.patient_id == patient_id,
+                           CaseTeamMember.practitioner_id == actor.practitioner_id),
         ]
     return bool(session.scalar(select(or_(*probes))))
 
@@ -90,6 +103,47 @@ def require(session: Session, actor: Actor, permission: str, patient_id: int) ->
                    "to open their clinical record")
         raise Forbidden(message, details=[{"code": BREAK_THE_GLASS, "field": None,
                                            "message": message, "patient_id": patient_id}])
+
+
+@dataclass(frozen=True)
+class RestrictedCase:
+    """A case as a practitioner outside the care team sees it in a list: what it is for
+    the schedule and the bill, its clinical fields withheld (``restricted``)."""
+
+    id: int
+    patient_id: int
+    discipline: str
+    status: str
+    opened_on: date
+    closed_on: date | None
+    primary_practitioner_id: int | None
+    referral_source: str | None
+    referral_date: date | None
+    referrer_name: str | None
+    referrer_npi: str | None
+    payer_id: int | None
+    coverage_id: int | None
+    authorised_visits: int | None
+    authorisation_number: str | None
+    plan_of_care_start: date | None
+    plan_of_care_end: date | None
+    title: None = None
+    diagnosis_codes: tuple[str, ...] = ()
+    injury_date: None = None
+    close_reason: None = None
+    restricted: bool = True
+
+
+def case_view(session: Session, actor: Actor, found: list[Case],
+              patient_id: int) -> list[Case | RestrictedCase]:
+    """``found`` (cases of ``patient_id``) as ``actor`` may read them: whole, or with the
+    clinical fields withheld when ``cases.read`` needs the care team and the patient is not
+    in it. At most one query, whatever the number of cases."""
+    if not found or may(session, actor, "cases.read", patient_id):
+        return list(found)
+    keep = [f for f in fields(RestrictedCase) if f.name not in CASE_CLINICAL_FIELDS
+            and f.name != "restricted"]
+    return [RestrictedCase(**{f.name: getattr(case, f.name) for f in keep}) for case in found]
 
 
 def require_author(actor: Actor, note: Note) -> None:

@@ -1,5 +1,9 @@
 """Cases: an episode of care for one patient and one problem, with its referral, diagnosis
-codes, payer and coverage, authorised visits and plan-of-care dates."""
+codes, payer and coverage, authorised visits and plan-of-care dates.
+
+Who reads and changes a case is decided by :mod:`vesalius.services.access`: a practitioner
+outside the patient's care team reads cases only in lists, with their clinical fields
+withheld, and changes none (break the glass)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, Invalid
 from ..models import Appointment, Case, Coverage, Patient, Payer, Practitioner
 from ..models.scheduling import ACTIVE_STATUSES
-from . import audit
+from ..permissions import PRACTITIONER
+from . import access, audit
 from .actor import Actor
 from .common import Input, changes, get
 from .practitioners import check_disciplines
@@ -96,6 +101,9 @@ def open_case(session: Session, actor: Actor, data: CaseIn) -> Case:
         raise Invalid(exc.message, field="discipline") from None
     values = data.model_dump()
     values["opened_on"] = values["opened_on"] or date.today()
+    if values["primary_practitioner_id"] is None and actor.role == PRACTITIONER:
+        # A practitioner's new case is theirs: they stay in its patient's care team.
+        values["primary_practitioner_id"] = actor.practitioner_id
     _check_links(session, data.patient_id, values)
     case = Case(**values)
     session.add(case)
@@ -106,14 +114,23 @@ def open_case(session: Session, actor: Actor, data: CaseIn) -> Case:
 
 def read(session: Session, actor: Actor, case_id: int) -> Case:
     case = get(session, Case, case_id, "case")
-    actor.require("cases.read", patient_id=case.patient_id)
+    access.require(session, actor, "cases.read", case.patient_id)
     audit.record(session, actor, "read", "case", case.id, case.patient_id)
     return case
 
 
+def summary(session: Session, actor: Actor, case_id: int) -> Case | access.RestrictedCase:
+    """One case as a list shows it (an appointment's case, say): whole, or for a
+    practitioner outside the care team with its clinical fields withheld."""
+    case = get(session, Case, case_id, "case")
+    actor.require("cases.read", patient_id=case.patient_id)
+    audit.record(session, actor, "read", "case", case.id, case.patient_id)
+    return access.case_view(session, actor, [case], case.patient_id)[0]
+
+
 def update(session: Session, actor: Actor, case_id: int, data: CaseUpdate) -> Case:
     case = get(session, Case, case_id, "case")
-    actor.require("cases.write", patient_id=case.patient_id)
+    access.require(session, actor, "cases.write", case.patient_id)
     values = data.model_dump(exclude_unset=True)
     _check_links(session, case.patient_id, values)
     changed = changes(case, values)
@@ -126,7 +143,7 @@ def update(session: Session, actor: Actor, case_id: int, data: CaseUpdate) -> Ca
 def close(session: Session, actor: Actor, case_id: int, reason: str | None = None,
           on: date | None = None) -> Case:
     case = get(session, Case, case_id, "case")
-    actor.require("cases.write", patient_id=case.patient_id)
+    access.require(session, actor, "cases.write", case.patient_id)
     if case.status == "closed":
         raise Conflict("the case is already closed")
     case.status, case.closed_on, case.close_reason = "closed", on or date.today(), reason
@@ -136,7 +153,7 @@ def close(session: Session, actor: Actor, case_id: int, reason: str | None = Non
 
 def reopen(session: Session, actor: Actor, case_id: int) -> Case:
     case = get(session, Case, case_id, "case")
-    actor.require("cases.write", patient_id=case.patient_id)
+    access.require(session, actor, "cases.write", case.patient_id)
     if case.status == "open":
         raise Conflict("the case is open")
     case.status, case.closed_on, case.close_reason = "open", None, None
@@ -145,7 +162,9 @@ def reopen(session: Session, actor: Actor, case_id: int) -> Case:
 
 
 def of_patient(session: Session, actor: Actor, patient_id: int,
-               status: str | None = None) -> list[Case]:
+               status: str | None = None) -> list[Case | access.RestrictedCase]:
+    """The patient's cases, newest first; for a practitioner outside the care team with
+    their clinical fields withheld (:func:`vesalius.services.access.case_view`)."""
     actor.require("cases.read", patient_id=patient_id)
     query = select(Case).where(Case.patient_id == patient_id).order_by(Case.opened_on.desc(),
                                                                         Case.id.desc())
@@ -153,7 +172,7 @@ def of_patient(session: Session, actor: Actor, patient_id: int,
         query = query.where(Case.status == status)
     found = list(session.scalars(query))
     audit.record_many(session, actor, "read", "case", [(c.id, c.patient_id) for c in found])
-    return found
+    return access.case_view(session, actor, found, patient_id)
 
 
 def visits_used(session: Session, case_id: int) -> int:

@@ -111,8 +111,13 @@ def _check_templates(service: Service, fields: frozenset[str] | set[str]) -> Non
 
 def list_services(session: Session, actor: Actor, *, discipline: str | None = None,
                   include_inactive: bool = False) -> list[Service]:
+    """Services by discipline and name; a patient lists only the active ones they book
+    online (the others they cannot book: call the clinic)."""
     actor.require("availability.read")
     query = select(Service).order_by(Service.discipline, Service.name)
+    if actor.is_patient:
+        query = query.where(Service.online_bookable.is_(True))
+        include_inactive = False
     if discipline:
         query = query.where(Service.discipline == discipline)
     if not include_inactive:

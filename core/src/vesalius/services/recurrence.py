@@ -107,6 +107,8 @@ class Occurrence:
 
 def _plan(session: Session, actor: Actor, data: SeriesBookingIn
           ) -> tuple[scheduling.Slot, str | None, list[scheduling.Slot]]:
+    """Staff only (``appointments.series``): patients book one at a time."""
+    actor.require("appointments.series", patient_id=data.patient_id)
     first = scheduling.resolve(session, actor, data)
     zone_name = (session.scalar(select(Location.timezone)
                                 .where(Location.id == first.location_id))
@@ -133,7 +135,7 @@ def book_series(session: Session, actor: Actor,
     """Book every occurrence. All or nothing (a :class:`Conflict` listing the clashing
     dates in the location's local time, their UTC starts in ``details``), unless
     ``skip_conflicts``: then the free ones are booked and the clashing start times
-    returned."""
+    returned. Staff only (``appointments.series``): patients book one at a time."""
     first, zone_name, slots = _plan(session, actor, data)
     series = AppointmentSeries(rrule=_rule_text(data.recurrence),
                                timezone=zone_name or str(clinic_timezone()),

@@ -136,7 +136,7 @@ def case_timeline(session: Session, actor: Actor, case_id: int) -> list[Timeline
     """Everything in a case in date order: appointments, notes, measures, invoices.
     Four queries, whatever the case's length."""
     case = get(session, Case, case_id, "case")
-    actor.require("cases.read", patient_id=case.patient_id)
+    access.require(session, actor, "cases.read", case.patient_id)  # the care team's
     events: list[TimelineEvent] = []
     for aid, start, status in session.execute(
             select(Appointment.id, Appointment.start_at, Appointment.status)

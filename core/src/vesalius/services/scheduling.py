@@ -139,9 +139,13 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
         if service.discipline not in disciplines and service.discipline != "general":
             raise Invalid(f"{display_name} does not offer {service.discipline}",
                           field="service_id")
-    if actor.is_patient and (service is None or not service.online_bookable):
-        raise Forbidden("patients book online-bookable services only")
-    if data.end is not None:
+    online_location = None
+    if actor.is_patient:  # a patient books through the online-booking rules
+        from . import online_booking  # imported here: it imports this module
+
+        end, online_location = online_booking.check(session, actor, data, service,
+                                                     display_name, start)
+    elif data.end is not None:
         end = aware(data.end, "end")
     elif service is not None:
         end = start + timedelta(minutes=service.duration_minutes)
@@ -165,6 +169,8 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
         if location_id is not None and room.location_id != location_id:
             raise Invalid("the room is at another location", field="room_id")
         location_id = room.location_id
+    if online_location is not None:
+        location_id = online_location  # where the practitioner works at that time
     if location_id is None:
         location_id = default_location_id
     return Slot(data.patient_id, data.practitioner_id, start, end, data.case_id,

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..backup.runs import status as backup_status
 from ..errors import ServiceError
 from ..models import FeeSchedule, Location, User, WorkingHours
 from ..models.payers import PAYER_KINDS
@@ -53,7 +54,8 @@ def _report(exc: FormError | ServiceError) -> None:
 def index() -> str:
     base = installed_registry()
     settings = {s.pack: s for s in db().scalars(select(PackSetting))}
-    return render_template("admin/packs.html", packs=base.packs, settings=settings)
+    return render_template("admin/packs.html", packs=base.packs, settings=settings,
+                           backups=backup_status(db()))
 
 
 @bp.route("/packs/<name>", methods=["POST"])

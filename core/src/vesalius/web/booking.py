@@ -149,7 +149,7 @@ def _prefill_patient(form: dict[str, Any]) -> None:
         f" · {patient.birth_date:%d %b %Y}" if patient.birth_date else "")
     form["patient_name"] = patient.display_name
     form["patient_cases"] = [
-        (c.id, f"{c.title} ({c.discipline})")
+        (c.id, f"{c.title or f'Case {c.id}, details restricted'} ({c.discipline})")
         for c in case_service.of_patient(db(), actor(), patient.id, status="open")]
 
 

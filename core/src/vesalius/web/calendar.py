@@ -346,7 +346,7 @@ def appointment(appointment_id: int) -> str:
     actions = [(s, label, style) for s, label, style in ACTIONS if s in allowed]
     staff = practitioners.list_practitioners(session, who)
     rooms = session.get(Location, appt.location_id).rooms if appt.location_id else []
-    case = case_service.read(session, who, appt.case_id) if appt.case_id else None
+    case = case_service.summary(session, who, appt.case_id) if appt.case_id else None
     matches = waitlist.matches(session, who, appt) if appt.status in (
         "cancelled", "late-cancelled", "no-show") and who.can("waitlist.read") else []
     local = appt.start_at.astimezone(zone)

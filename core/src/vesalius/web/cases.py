@@ -1,14 +1,16 @@
 """A case: its timeline of visits and notes, outcome-measure trends (SVG with the MCID
-line), diagnoses, referral, payer and the authorised visits used."""
+line), diagnoses, referral, payer, the authorised visits used, and the case team the clinic
+sets. A practitioner outside the patient's care team gets a 403 page that offers to break
+the glass (the rule is :mod:`vesalius.services.access`'s)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..errors import ServiceError
-from ..models import Practitioner
-from ..services import access, outcomes, patients, payers, reports
+from ..errors import Forbidden, ServiceError
+from ..models import Case, Practitioner
+from ..services import access, case_team, outcomes, patients, payers, practitioners, reports
 from ..services import cases as case_service
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, service_errors
@@ -20,9 +22,17 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 @bp.route("/<int:case_id>")
 @requires("cases.read")
-def case(case_id: int) -> str:
+def case(case_id: int) -> str | tuple[str, int]:
     session, who = db(), actor()
-    found = case_service.read(session, who, case_id)
+    try:
+        found = case_service.read(session, who, case_id)
+    except Forbidden as exc:
+        if not any(d.get("code") == access.BREAK_THE_GLASS for d in exc.details):
+            raise
+        rollback()
+        patient_id = session.get(Case, case_id).patient_id  # type: ignore[union-attr]
+        return render_template("cases/restricted.html", patient_id=patient_id,
+                               break_glass=who.can("notes.read")), 403
     patient = patients.read(session, who, found.patient_id)
     timeline = reports.case_timeline(session, who, case_id)
     plots = []
@@ -42,10 +52,47 @@ def case(case_id: int) -> str:
     practitioner = session.get(Practitioner, found.primary_practitioner_id) \
         if found.primary_practitioner_id else None
     payer_list = payers.list_payers(session, who) if who.can("settings.read") else []
+    team = case_team.team(session, who, case_id)
+    on_team = {m.practitioner_id for m in team}
+    addable = [p for p in practitioners.list_practitioners(session, who)
+               if p.id not in on_team] if who.can("cases.team") else []
     return render_template("cases/case.html", case=found, patient=patient, timeline=timeline,
                            plots=plots, visits_used=used, practitioner=practitioner,
-                           payers=payer_list,
+                           payers=payer_list, team=team, addable=addable,
                            discipline=registry().disciplines.get(found.discipline))
+
+
+@bp.route("/<int:case_id>/team", methods=["POST"])
+@requires("cases.team")
+def add_to_team(case_id: int) -> Response:
+    try:
+        member = case_team.add(db(), actor(), case_id, parse(
+            case_team.TeamMemberIn, clean(request.form, ("practitioner_id",))))
+    except (FormError, ServiceError) as exc:
+        rollback()
+        if isinstance(exc, ServiceError) and exc.status in (403, 404):
+            raise
+        failure = exc if isinstance(exc, FormError) else service_errors(exc)
+        flash("Not added: " + "; ".join(failure.errors.values())
+              if failure.errors else failure.message, "error")
+    else:
+        flash(f"{member.practitioner_name} is on the case's team.", "success")
+    return redirect(url_for("cases.case", case_id=case_id) + "#team")
+
+
+@bp.route("/<int:case_id>/team/<int:practitioner_id>/remove", methods=["POST"])
+@requires("cases.team")
+def remove_from_team(case_id: int, practitioner_id: int) -> Response:
+    try:
+        case_team.remove(db(), actor(), case_id, practitioner_id)
+    except ServiceError as exc:
+        rollback()
+        if exc.status == 403:
+            raise
+        flash(exc.message, "error")
+    else:
+        flash("Taken off the case's team.", "success")
+    return redirect(url_for("cases.case", case_id=case_id) + "#team")
 
 
 @bp.route("/<int:case_id>", methods=["POST"])

@@ -60,7 +60,8 @@ def lookup() -> Response:
 @requires("cases.read")
 def cases_json(patient_id: int) -> Response:
     found = case_service.of_patient(db(), actor(), patient_id, status="open")
-    return jsonify({"cases": [{"id": c.id, "title": c.title, "discipline": c.discipline}
+    return jsonify({"cases": [{"id": c.id, "title": c.title or f"Case {c.id}, details restricted",
+                               "discipline": c.discipline}
                               for c in found]})
 
 

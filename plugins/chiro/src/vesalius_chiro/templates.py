@@ -138,13 +138,15 @@ def _treatment_fields() -> tuple:
 
 
 #: The outcome measures of every chiropractic note, each folded as "add a measure" until
-#: the case uses it: a visit re-scores what the examination started.
+#: the case uses it: a visit re-scores what the examination started. The NDI and the ODI
+#: are the core's common spine measures (``pack="general"``: on a core older than them the
+#: field is unavailable, with a notice naming the general pack, and the rest works).
 OUTCOMES = Section(id="outcomes", title="Outcome measures", fields=(
-    MeasureField(id="ndi", label="Neck Disability Index", measure="ndi"),
+    MeasureField(id="ndi", label="Neck Disability Index", measure="ndi", pack="general"),
     MeasureField(id="bq_neck", label="Bournemouth Questionnaire (neck)", measure="bq-neck"),
     MeasureField(id="bq_back", label="Bournemouth Questionnaire (back)", measure="bq-back"),
     MeasureField(id="rmdq", label="Roland-Morris Disability Questionnaire", measure="rmdq"),
-    MeasureField(id="odi", label="Oswestry Disability Index", measure="odi", pack="physio"),
+    MeasureField(id="odi", label="Oswestry Disability Index", measure="odi", pack="general"),
 ))
 
 INITIAL_EXAM = NoteTemplate(

@@ -50,12 +50,14 @@ EXTRA_RED_FLAGS = (
 
 
 def _measures() -> tuple[MeasureField, ...]:
+    # The ODI and the NDI are the core's common spine measures, whichever packs are
+    # installed; MYMOP2 stays the acupuncture pack's (unavailable without it).
     return (
         MeasureField(id="start_back", label="Keele STarT Back (low back pain)",
                      measure="start-back"),
         MeasureField(id="odi", label="Oswestry Disability Index", measure="odi",
-                     pack="physio"),
-        MeasureField(id="ndi", label="Neck Disability Index", measure="ndi", pack="chiro"),
+                     pack="general"),
+        MeasureField(id="ndi", label="Neck Disability Index", measure="ndi", pack="general"),
         MeasureField(id="mymop2", label="MYMOP2", measure="mymop2", pack="acupuncture"),
     )
 

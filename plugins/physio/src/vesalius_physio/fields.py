@@ -297,13 +297,29 @@ PAIN_NOW = MeasureField(id="nprs", label="Pain now (NPRS 0-10)", measure="nprs",
 # Folded until added (or used in the case): most intakes start with the pain rating alone
 # and add the PSFS or a region's questionnaire in one click.
 PSFS = MeasureField(id="psfs", label="Patient-Specific Functional Scale", measure="psfs")
-ODI = MeasureField(id="odi", label="Oswestry Disability Index (low back)", measure="odi")
+# The ODI is the core's too since our 0.2.1 (shared with chiropractic and osteopathy);
+# ``pack="general"`` names it for the notice on a core older than that.
+ODI = MeasureField(id="odi", label="Oswestry Disability Index (low back)", measure="odi",
+                   pack="general")
 LEFS = MeasureField(id="lefs", label="Lower Extremity Functional Scale", measure="lefs")
 QUICKDASH = MeasureField(id="quickdash", label="QuickDASH (arm, shoulder, hand)",
                          measure="quickdash")
 SPADI = MeasureField(id="spadi", label="Shoulder Pain and Disability Index", measure="spadi")
-#: The outcome measures offered at intake, re-assessment and discharge, in this order.
-MEASURE_FIELDS = (PAIN_NOW, PSFS, ODI, LEFS, QUICKDASH, SPADI)
+# The knee and hip questionnaires sit beside the LEFS, the full DASH beside the QuickDASH.
+# Short labels: folded, each is an "Add a measure: ..." button, and the intake's overview
+# must stay short (issue 11).
+KOOS = MeasureField(id="koos", label="KOOS (knee)", measure="koos")
+KOOS_JR = MeasureField(id="koos_jr", label="KOOS, JR. (knee)", measure="koos-jr")
+HOOS = MeasureField(id="hoos", label="HOOS (hip)", measure="hoos")
+HOOS_JR = MeasureField(id="hoos_jr", label="HOOS, JR. (hip)", measure="hoos-jr")
+DASH = MeasureField(id="dash", label="DASH (arm, shoulder, hand)", measure="dash")
+#: The outcome measures offered at re-assessment and discharge, in this order.
+MEASURE_FIELDS = (PAIN_NOW, PSFS, ODI, LEFS, KOOS, KOOS_JR, HOOS, HOOS_JR, QUICKDASH, DASH,
+                  SPADI)
+#: At intake, without the joint-replacement short forms: the intake's overview must stay
+#: within 4,000 px at 1440 px (issue 11), and a full KOOS or HOOS asks every item of its
+#: JR form. The JR forms are at re-assessment and discharge, or recorded outside a note.
+INTAKE_MEASURE_FIELDS = tuple(f for f in MEASURE_FIELDS if f not in (KOOS_JR, HOOS_JR))
 
 PAIN_BEST = ScaleField(id="pain_best", label="Pain at best, last 24 h", low_label="no pain",
                        high_label="worst imaginable")

@@ -214,7 +214,7 @@ INITIAL_ASSESSMENT = NoteTemplate(
             LongTextField(id="patient_goals", label="Patient's goals"),
         )),
         Section(id="outcome_measures", title="Outcome measures",
-                fields=f.MEASURE_FIELDS),
+                fields=f.INTAKE_MEASURE_FIELDS),
         # The examination, plan and treatment start folded (one click opens each; a section
         # with a value opens by itself), so the intake reads as an overview.
         Section(id="objective", title="Objective", collapsed=True, fields=(

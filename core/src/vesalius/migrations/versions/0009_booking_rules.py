@@ -1,7 +1,7 @@
 """Booking rules: what a booking outside the practitioner's working hours does.
 
 Revision ID: 0009_booking_rules
-Revises: 0007
+Revises: 0010_case_team_online_booking (rechained on merging main; was 0007)
 Create Date: 2026-12-04 23:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from vesalius.db.types import UTCDateTime
 
 revision = "0009_booking_rules"
-down_revision = "0007"
+down_revision = "0010_case_team_online_booking"
 branch_labels = None
 depends_on = None
 

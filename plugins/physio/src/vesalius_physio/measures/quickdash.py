@@ -74,22 +74,29 @@ def _module(responses: tuple[int | None, ...]) -> float | None:
     return _dash(values) if len(values) == MODULE_ITEMS else None
 
 
-def score_quickdash(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
-    core = responses[:CORE_ITEMS]
-    work = responses[CORE_ITEMS:CORE_ITEMS + MODULE_ITEMS]
-    sports = responses[CORE_ITEMS + MODULE_ITEMS:]
+def score_dash_form(measure: OutcomeMeasure, responses: tuple[int | None, ...],
+                    core_items: int, core_minimum: int, name: str) -> Score:
+    """The IWH rule shared by the DASH and the QuickDASH: the first ``core_items`` scored
+    with at least ``core_minimum`` answered, then the two four-item modules as subscores."""
+    core = responses[:core_items]
+    work = responses[core_items:core_items + MODULE_ITEMS]
+    sports = responses[core_items + MODULE_ITEMS:]
     subscores = {"work": _module(work), "sports": _module(sports)}
     values = answered(core)
-    if len(values) < CORE_MINIMUM:
+    skipped = core_items - len(values)
+    if len(values) < core_minimum:
         return measure.not_scorable(
-            f"{CORE_ITEMS - len(values)} of the 11 items unanswered; QuickDASH needs at "
-            f"least {CORE_MINIMUM}",
+            f"{skipped} of the {core_items} items unanswered; {name} needs at least "
+            f"{core_minimum}",
             subscores=subscores,
         )
-    reason = None if len(values) == CORE_ITEMS else "one item unanswered: mean of 10 items"
-    return measure.result(
-        _dash(values), complete=len(values) == CORE_ITEMS, reason=reason, subscores=subscores
-    )
+    reason = f"{skipped} item(s) unanswered: mean of {len(values)} items" if skipped else None
+    return measure.result(_dash(values), complete=skipped == 0, reason=reason,
+                          subscores=subscores)
+
+
+def score_quickdash(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
+    return score_dash_form(measure, responses, CORE_ITEMS, CORE_MINIMUM, "QuickDASH")
 
 
 QUICKDASH = OutcomeMeasure(

@@ -7,6 +7,10 @@ https://www.chiro.org/LINKS/OUTCOME/Painter_1.shtml); two or more blanks cannot 
 The item statements are not shipped (licence unconfirmed), so every response step carries
 our own label. Vernon's bands apply to the raw score (imputed where an
 item is missing): 0-4 none, 5-14 mild, 15-24 moderate, 25-34 severe, above 34 complete.
+
+Owned by the core's ``general`` pack; up to vesalius-chiro 0.2.0 it was the chiro pack's,
+with the same id, version, scoring and examples, so results recorded under either owner
+trend together.
 """
 
 from __future__ import annotations
@@ -109,7 +113,6 @@ NDI = OutcomeMeasure(
     ),
     instructions="One answer 0-5 per section. Report the percentage; the raw score (0-50) "
                  "and Vernon's band are given with it.",
-    disciplines=("chiro",),
     examples=(
         WorkedExample(responses=(2, 1, 2, 1, 3, 1, 2, 1, 1, 2), value=32.0, band="moderate",
                       complete=True, subscores={"raw": 16.0},

@@ -9,10 +9,16 @@ section counted). The sex-life section is marked optional because the form itsel
 
 The section statements are Mapi's licensed text, so the editor shows our own labels of the
 six steps of every section (first statement to last), never a bare number.
+
+Owned by the core's ``general`` pack; up to vesalius-physio 0.2.0 it was the physio pack's,
+with the same id, version, scoring and examples, so results recorded under either owner
+trend together.
 """
 
 from vesalius_sdk import Band, MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
 from vesalius_sdk.scoring import answered, missing, percent_of_answered
+
+from .generic import OSTELO_2008
 
 #: More unanswered sections than this and the published rule is not applied.
 MAX_MISSING = 1
@@ -96,11 +102,7 @@ ODI = OutcomeMeasure(
              source=BANDS_SOURCE),
     ),
     mcid=10,
-    mcid_source=(
-        "Ostelo RW, Deyo RA, Stratford P, et al. Interpreting change scores for pain and "
-        "functional status in low back pain: towards international consensus regarding "
-        "minimal important change. Spine 2008;33(1):90-4 (10 points or 30% from baseline)."
-    ),
+    mcid_source=f"{OSTELO_2008} (10 points or 30 % from baseline)",
     licence=(
         "ODI v2.1a, (c) Jeremy Fairbank; distributed by Mapi Research Trust (ePROVIDE, "
         "https://eprovide.mapi-trust.org/odi-oswestry-disability-index). Commercial and "
@@ -162,5 +164,4 @@ ODI = OutcomeMeasure(
                    "the awell-score library)",
         ),
     ),
-    disciplines=("physio",),
 )

@@ -1,10 +1,4 @@
-"""Discipline-agnostic measures: NPRS, VAS, PSFS and PGIC.
-
-These are the common measures every discipline pack may put in its templates by id
-(``MeasureField(measure="pgic")``); they live here, in the core's default pack, so that no
-discipline pack registers them (a measure id has one owner per installation). Stored notes
-refer to measures by id: the ids never change.
-"""
+"""Discipline-agnostic measures for any complaint: NPRS, VAS, PSFS and PGIC."""
 
 from __future__ import annotations
 
@@ -170,5 +164,3 @@ PGIC = OutcomeMeasure(
                       source=f"{GUY_1976}: an unanswered rating has no score"),
     ),
 )
-
-ALL = (NPRS, VAS, PSFS, PGIC)
