@@ -75,7 +75,8 @@ def test_room_double_booking_conflicts(db, system, clinic):  # type: ignore[no-u
         scheduling.book(s, system, BookingIn(patient_id=other_id, practitioner_id=second_id,
                                              start=at(MONDAY, 10, 15),
                                              end=at(MONDAY, 11), room_id=room))
-    assert "room" in caught.value.message
+    assert caught.value.message.startswith("Room 1 is already booked")
+    assert caught.value.field == "room_id" and caught.value.details[0]["conflict"] == "room"
 
 
 def test_database_refuses_overlap_without_the_service(db, system, clinic):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..services import (
     availability,
+    booking_rules,
     case_team,
     cases,
     clinic,
@@ -152,8 +153,14 @@ def book(call: Call) -> object:
     A patient token books only a free slot availability offers for an online-bookable
     service, at its own duration, within the clinic's online-booking policy (``GET
     /settings/online-booking``), without status, room or series: each refusal is a 422
-    naming the field."""
-    return scheduling.book(call.session, call.actor, call.body)
+    naming the field. Outside the practitioner's working hours, a 422 when the clinic
+    refuses such bookings."""
+    slot = scheduling.resolve(call.session, call.actor, call.body)
+    if booking_rules.outside_hours_rule(call.session) == "refuse":  # no one to confirm a warning
+        booking_rules.refuse_outside(call.session, slot.practitioner_id, slot.location_id,
+                                     [(slot.start, slot.end)])
+    return scheduling.insert(call.session, call.actor, slot, status=call.body.status,
+                             booking_note=call.body.booking_note)
 
 
 class AppointmentQuery(Query):
@@ -210,7 +217,12 @@ def reschedule(call: Call, appointment_id: int) -> object:
 @route("POST", "/appointment-series", permission="appointments.series",
        body=recurrence.SeriesBookingIn, response=SeriesOut, status=201, tag="appointments")
 def book_series(call: Call) -> object:
-    """Book a recurring series (all or nothing unless ``skip_conflicts``)."""
+    """Book a recurring series (all or nothing unless ``skip_conflicts``).
+
+    422 when a date falls outside working hours and the clinic refuses such bookings."""
+    if booking_rules.outside_hours_rule(call.session) == "refuse":
+        booking_rules.judge(call.session, [d.outside for d in recurrence.preview(
+            call.session, call.actor, call.body)])
     booked, skipped = recurrence.book_series(call.session, call.actor, call.body)
     return SeriesOut(appointments=[AppointmentOut.model_validate(a) for a in booked],
                      skipped=skipped)

@@ -20,12 +20,18 @@ from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
 from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
-from .scheduling import Appointment, AppointmentSeries, Service, WaitlistEntry
+from .scheduling import (
+    Appointment,
+    AppointmentSeries,
+    BookingRules,
+    Service,
+    WaitlistEntry,
+)
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
 
 __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
-    "AuditListItem", "Case", "Claim", "ClaimLine",
+    "AuditListItem", "BookingRules", "Case", "Claim", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
     "Location", "MeasureResult", "Note", "NoteAddendum", "Patient", "Payer", "Payment",
     "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service", "TimeOff", "User",

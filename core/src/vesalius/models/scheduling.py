@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db.base import Base
 from ..db.types import Money, UTCDateTime
 from ._common import created_at, json_list, updated_at
+
+if TYPE_CHECKING:
+    from .patients import Patient
 
 #: Statuses that hold the practitioner's and room's time (the overlap rules apply).
 ACTIVE_STATUSES = ("booked", "confirmed", "arrived", "in-session", "completed")
@@ -124,3 +128,22 @@ class WaitlistEntry(Base):
     status: Mapped[str] = mapped_column(String(10), default="waiting")  # waiting/booked/removed
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     created_at: Mapped[datetime] = created_at()
+
+    #: Loaded with the entries (one query for a list): pages name who is waiting.
+    patient: Mapped[Patient] = relationship(lazy="selectin", viewonly=True)
+
+
+#: What a booking outside the practitioner's working hours does: "warn" asks the front desk
+#: to confirm it, "refuse" stops it.
+OUTSIDE_HOURS_RULES = ("warn", "refuse")
+
+
+class BookingRules(Base):
+    """The clinic's booking rules: one row (id 1), absent until the owner first sets them."""
+
+    __tablename__ = "booking_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outside_hours: Mapped[str] = mapped_column(String(10), default="warn")
+    updated_at: Mapped[datetime] = updated_at()
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,6 +7,7 @@ at 9:00 across a daylight-saving change.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid
 from ..models import Appointment, AppointmentSeries, Location
-from . import audit, scheduling
+from . import audit, booking_rules, scheduling
 from .actor import Actor
 from .common import Input, aware, clinic_timezone, get
 
@@ -92,18 +93,50 @@ def occurrences(start: datetime, rule: RecurrenceIn, zone_name: str | None) -> l
     return found
 
 
-def book_series(session: Session, actor: Actor,
-                data: SeriesBookingIn) -> tuple[list[Appointment], list[datetime]]:
-    """Book every occurrence. All or nothing (a :class:`Conflict` listing the clashing
-    dates), unless ``skip_conflicts``: then the free ones are booked and the clashing start
-    times returned. Staff only (``appointments.series``): patients book one at a time."""
+@dataclass(frozen=True)
+class Occurrence:
+    """One date of a series as the booking form previews it."""
+
+    start: datetime
+    end: datetime
+    #: Words for the booking it would clash with, or None when the time is free.
+    clash: str | None
+    #: Words saying it falls outside the practitioner's working hours, or None.
+    outside: str | None
+
+
+def _plan(session: Session, actor: Actor, data: SeriesBookingIn
+          ) -> tuple[scheduling.Slot, str | None, list[scheduling.Slot]]:
+    """Staff only (``appointments.series``): patients book one at a time."""
     actor.require("appointments.series", patient_id=data.patient_id)
     first = scheduling.resolve(session, actor, data)
     zone_name = (session.scalar(select(Location.timezone)
                                 .where(Location.id == first.location_id))
                  if first.location_id else None)
-    starts = occurrences(first.start, data.recurrence, zone_name)
     length = first.end - first.start
+    slots = [replace(first, start=start, end=start + length)
+             for start in occurrences(first.start, data.recurrence, zone_name)]
+    return first, zone_name, slots
+
+
+def preview(session: Session, actor: Actor, data: SeriesBookingIn) -> list[Occurrence]:
+    """The series' dates with the clashes and working-hours problems named, booking
+    nothing: a fixed number of queries whatever the number of dates."""
+    first, _zone_name, slots = _plan(session, actor, data)
+    clashes = scheduling.clashes(session, slots)
+    outside = booking_rules.outside_hours(session, first.practitioner_id, first.location_id,
+                                          [(s.start, s.end) for s in slots])
+    return [Occurrence(s.start, s.end, c.message if c else None, o)
+            for s, c, o in zip(slots, clashes, outside, strict=True)]
+
+
+def book_series(session: Session, actor: Actor,
+                data: SeriesBookingIn) -> tuple[list[Appointment], list[datetime]]:
+    """Book every occurrence. All or nothing (a :class:`Conflict` listing the clashing
+    dates in the location's local time, their UTC starts in ``details``), unless
+    ``skip_conflicts``: then the free ones are booked and the clashing start times
+    returned. Staff only (``appointments.series``): patients book one at a time."""
+    first, zone_name, slots = _plan(session, actor, data)
     series = AppointmentSeries(rrule=_rule_text(data.recurrence),
                                timezone=zone_name or str(clinic_timezone()),
                                created_by=actor.user_id)
@@ -111,21 +144,20 @@ def book_series(session: Session, actor: Actor,
     session.flush()
     booked: list[Appointment] = []
     skipped: list[datetime] = []
-    for start in starts:
-        slot = scheduling.Slot(first.patient_id, first.practitioner_id, start, start + length,
-                               first.case_id, first.service_id, first.location_id,
-                               first.room_id)
+    for slot in slots:
         try:
             with session.begin_nested():
                 booked.append(scheduling.insert(session, actor, slot, status=data.status,
                                                 series_id=series.id,
                                                 booking_note=data.booking_note))
         except Conflict:
-            skipped.append(start)
+            skipped.append(slot.start)
     if skipped and not data.skip_conflicts:
-        dates = ", ".join(f"{s:%Y-%m-%d %H:%M}" for s in skipped)
-        raise Conflict(f"{len(skipped)} of {len(starts)} occurrences clash with other "
-                       f"bookings (UTC: {dates}); nothing was booked", field="recurrence")
+        zone = clinic_timezone(zone_name)
+        dates = ", ".join(f"{s.astimezone(zone):%a %d %b %H:%M}" for s in skipped)
+        raise Conflict(f"{len(skipped)} of {len(slots)} dates clash with other bookings "
+                       f"({dates}); nothing was booked", field="recurrence",
+                       details=[{"start": s.astimezone(UTC).isoformat()} for s in skipped])
     audit.record(session, actor, "create", "appointment-series", series.id, first.patient_id,
                  detail=f"{len(booked)} booked, {len(skipped)} skipped")
     return booked, skipped

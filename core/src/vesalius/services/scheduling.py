@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import and_, bindparam, insert, select, text
+from sqlalchemy import and_, bindparam, insert, or_, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from vesalius_sdk import AppointmentStatusChange
@@ -178,26 +178,75 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
                 data.service_id, location_id, data.room_id)
 
 
-def _clash(session: Session, slot: Slot, ignore_id: int | None = None) -> str | None:
-    """Words for the first booking that overlaps ``slot``, or None (a courtesy check; the
-    database decides)."""
-    overlap = and_(Appointment.start_at < slot.end, Appointment.end_at > slot.start,
-                   Appointment.start_at >= slot.start - MAX_LENGTH,
-                   Appointment.status.in_(ACTIVE_STATUSES))
+def clashes(session: Session, slots: list[Slot],
+            ignore_id: int | None = None) -> list[Conflict | None]:
+    """For each slot (of one practitioner, room and location), the :class:`Conflict` naming
+    the first active booking that overlaps it, or None: one statement for all the slots (a
+    courtesy check; the database decides). The message is in the location's local time and
+    in people's words; ``details`` keeps the booking's id and UTC times for programs."""
+    if not slots:
+        return []
+    first = slots[0]
+    a = Appointment.__table__.c
+    windows = [and_(a.start_at < s.end, a.end_at > s.start, a.start_at >= s.start - MAX_LENGTH)
+               for s in slots]
+    who = a.practitioner_id == first.practitioner_id
+    if first.room_id is not None:
+        who = who | (a.room_id == first.room_id)
+    query = (
+        select(a.id, a.practitioner_id, a.room_id, a.patient_id, a.start_at, a.end_at,
+               Practitioner.display_name, Room.name)
+        .select_from(Appointment.__table__)
+        .join(Practitioner, Practitioner.id == a.practitioner_id)
+        .outerjoin(Room, Room.id == a.room_id)
+        .where(or_(*windows) if len(windows) > 1 else windows[0], who,
+               a.status.in_(ACTIVE_STATUSES))
+        .order_by(a.start_at, a.id)
+    )
     if ignore_id is not None:
-        overlap = and_(overlap, Appointment.id != ignore_id)
-    who = Appointment.practitioner_id == slot.practitioner_id
-    if slot.room_id is not None:
-        who = who | (Appointment.room_id == slot.room_id)
-    other = session.execute(
-        select(Appointment.id, Appointment.practitioner_id, Appointment.start_at,
-               Appointment.end_at).where(overlap, who).limit(1)).first()
-    if other is None:
-        return None
-    other_id, practitioner_id, start_at, end_at = other
-    what = "practitioner" if practitioner_id == slot.practitioner_id else "room"
-    return (f"the {what} is already booked from {start_at:%Y-%m-%d %H:%M} to "
-            f"{end_at:%H:%M} UTC (appointment {other_id})")
+        query = query.where(a.id != ignore_id)
+    rows = list(session.execute(query))
+    zone = location_zone(session, first.location_id) if rows else UTC
+    found: list[Conflict | None] = []
+    for slot in slots:
+        row = next((r for r in rows if r.start_at < slot.end and r.end_at > slot.start), None)
+        found.append(None if row is None else _clash_conflict(slot, row, zone))
+    return found
+
+
+def location_zone(session: Session, location_id: int | None) -> tzinfo:
+    """The wall clock of a location; for a booking with none, the clinic's first location
+    (the one the calendar shows it on), else :func:`~.common.clinic_timezone`."""
+    name = (session.scalar(select(Location.timezone).where(Location.id == location_id))
+            if location_id is not None else None)
+    if name is None:
+        name = session.scalar(select(Location.timezone).where(Location.active.is_(True))
+                              .order_by(Location.id).limit(1))
+    return clinic_timezone(name)
+
+
+def _clash_conflict(slot: Slot, row: Any, zone: tzinfo) -> Conflict:
+    other_id, practitioner_id, room_id, patient_id, start_at, end_at, name, room_name = row
+    start, end = start_at.astimezone(zone), end_at.astimezone(zone)
+    when = f"{start:%H:%M}-{end:%H:%M}"
+    if start.date() != slot.start.astimezone(zone).date():
+        when = f"{start:%a %d %b} {when}"
+    whom = "this patient" if patient_id == slot.patient_id else "another patient"
+    if practitioner_id == slot.practitioner_id:
+        resource, field = "practitioner", "start"
+        message = f"{name} is already booked {when} with {whom}"
+    else:
+        resource, field = "room", "room_id"
+        message = f"{room_name or 'The room'} is already booked {when} ({name}, {whom})"
+    return Conflict(message, field=field, details=[{
+        "conflict": resource, "appointment_id": other_id,
+        "practitioner_id": practitioner_id, "room_id": room_id,
+        "start": start_at.astimezone(UTC).isoformat(),
+        "end": end_at.astimezone(UTC).isoformat()}])
+
+
+def _clash(session: Session, slot: Slot, ignore_id: int | None = None) -> Conflict | None:
+    return clashes(session, [slot], ignore_id)[0]
 
 
 def conflict_from(error: IntegrityError) -> Conflict:
@@ -256,9 +305,7 @@ def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked"
                     _INSERT_APPOINTMENT, values).inserted_primary_key[0]
             break
         except IntegrityError as exc:
-            message = _clash(session, slot)
-            raise (Conflict(message, field="start") if message
-                   else conflict_from(exc)) from None
+            raise (_clash(session, slot) or conflict_from(exc)) from None
         except OperationalError as exc:
             # A deadlock between racing inserts (should the queue above be bypassed): try
             # again, which waits for the winner and meets its clean refusal.
@@ -416,9 +463,9 @@ def reschedule(session: Session, actor: Actor, appointment_id: int,
 
 def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot) -> Appointment:
     _queue_for(session, slot)
-    message = _clash(session, slot, ignore_id=appointment.id)
-    if message:
-        raise Conflict(message, field="start")
+    clash = _clash(session, slot, ignore_id=appointment.id)
+    if clash is not None:
+        raise clash
     before = appointment.start_at
     appointment.start_at, appointment.end_at = slot.start, slot.end
     appointment.practitioner_id, appointment.room_id = slot.practitioner_id, slot.room_id

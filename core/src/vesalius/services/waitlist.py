@@ -9,10 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict
-from ..models import Appointment, Case, Patient, Practitioner, Service, WaitlistEntry
+from ..models import (
+    Appointment,
+    Case,
+    Patient,
+    Practitioner,
+    Service,
+    WaitlistEntry,
+)
 from . import audit, scheduling
 from .actor import Actor
-from .common import Input, clinic_timezone, get
+from .common import Input, get
 
 
 class WaitlistIn(Input):
@@ -73,7 +80,9 @@ def matches(session: Session, actor: Actor, appointment: Appointment) -> list[Wa
     same practitioner or any, same service or any, date and part of day they can come."""
     entries = waiting(session, actor, practitioner_id=appointment.practitioner_id,
                       service_id=appointment.service_id)
-    local = appointment.start_at.astimezone(clinic_timezone())
+    # Parts of the day are the location's wall clock: 14:00 in Toronto is an afternoon.
+    local = appointment.start_at.astimezone(
+        scheduling.location_zone(session, appointment.location_id))
     day = local.date()
     return [
         e for e in entries
@@ -89,14 +98,32 @@ def book_from(session: Session, actor: Actor, entry_id: int, practitioner_id: in
               start: datetime, end: datetime | None = None,
               room_id: int | None = None) -> Appointment:
     """Book the waiting patient into a slot and take them off the list."""
-    entry = get(session, WaitlistEntry, entry_id, "waitlist entry")
-    actor.require("waitlist.write", patient_id=entry.patient_id)
-    if entry.status != "waiting":
-        raise Conflict(f"the entry is {entry.status}")
+    entry = open_entry(session, actor, entry_id)
     appointment = scheduling.book(session, actor, scheduling.BookingIn(
         patient_id=entry.patient_id, practitioner_id=practitioner_id, start=start, end=end,
         case_id=entry.case_id, service_id=entry.service_id, room_id=room_id,
         location_id=entry.location_id if room_id is None else None))
+    return take(session, actor, entry_id, appointment)
+
+
+def open_entry(session: Session, actor: Actor, entry_id: int) -> WaitlistEntry:
+    """A waiting entry (:class:`Conflict` once booked or removed)."""
+    entry = get(session, WaitlistEntry, entry_id, "waitlist entry")
+    actor.require("waitlist.write", patient_id=entry.patient_id)
+    if entry.status != "waiting":
+        raise Conflict(f"the entry is {entry.status}")
+    return entry
+
+
+def take(session: Session, actor: Actor, entry_id: int,
+         appointment: Appointment) -> Appointment:
+    """Take the waiting patient off the list: ``appointment`` (theirs) is the slot they
+    were offered and booked into."""
+    entry = open_entry(session, actor, entry_id)
+    if appointment.patient_id != entry.patient_id:
+        from ..errors import Invalid
+
+        raise Invalid("the appointment is another patient's", field="waitlist_id")
     entry.status, entry.appointment_id = "booked", appointment.id
     audit.record(session, actor, "book", "waitlist", entry.id, entry.patient_id)
     return appointment

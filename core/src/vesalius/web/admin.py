@@ -18,7 +18,15 @@ from ..models import FeeSchedule, Location, User, WorkingHours
 from ..models.payers import PAYER_KINDS
 from ..models.scheduling import SERVICE_COLOURS
 from ..permissions import ROLES
-from ..services import audit, clinic, note_templates, payers, practitioners, users
+from ..services import (
+    audit,
+    booking_rules,
+    clinic,
+    note_templates,
+    payers,
+    practitioners,
+    users,
+)
 from . import mfa
 from .context import actor, current_user, db, rollback, state
 from .forms import FormError, clean, parse, service_errors
@@ -316,7 +324,8 @@ def locations_page() -> str:
         blocks.sort(key=lambda b: (b.weekday, b.start_time, b.kind))
     return render_template("admin/locations.html", locations=locations, staff=staff,
                            hours=hours, weekdays=WEEKDAYS,
-                           names={loc.id: loc.name for loc in locations})
+                           names={loc.id: loc.name for loc in locations},
+                           outside_hours=booking_rules.outside_hours_rule(session))
 
 
 @bp.route("/locations", methods=["POST"])
@@ -391,6 +400,20 @@ def set_hours(practitioner_id: int) -> Response:
         _report(exc)
     else:
         flash("Working hours saved.", "success")
+    return redirect(url_for("admin.locations_page"))
+
+
+@bp.route("/booking-rules", methods=["POST"])
+@requires("settings.write")
+def set_booking_rules() -> Response:
+    """Bookings outside working hours: confirm them ("warn") or refuse them."""
+    try:
+        booking_rules.set_outside_hours_rule(db(), actor(),
+                                             request.form.get("outside_hours", ""))
+    except ServiceError as exc:
+        _report(exc)
+    else:
+        flash("Booking rules saved.", "success")
     return redirect(url_for("admin.locations_page"))
 
 

@@ -1,5 +1,5 @@
-// The booking form: offer the picked patient's open cases, and the services the chosen
-// practitioner gives.
+// The booking form: offer the picked patient's open cases, the services the chosen
+// practitioner gives, quick dates (today, tomorrow, next Monday), and the series' end.
 "use strict";
 (function () {
   // The patient picker (js/combobox.js) says which patient was picked.
@@ -42,5 +42,39 @@
     };
     practitioner.addEventListener("change", filter);
     filter();
+  }
+
+  // A new patient instead of a found one: the search field is no longer required.
+  const newPatient = document.getElementById("new-patient");
+  const search = document.getElementById("f-patient_q");
+  if (newPatient && search) {
+    newPatient.addEventListener("toggle", () => {
+      search.required = !newPatient.open;
+      search.setAttribute("aria-required", String(!newPatient.open));
+      if (newPatient.open) document.getElementById("f-new_given_name")?.focus();
+    });
+  }
+
+  // Quick dates: one click sets the date field.
+  const day = document.getElementById("f-date");
+  for (const button of document.querySelectorAll(".quick-days [data-date]")) {
+    button.addEventListener("click", () => {
+      if (!day) return;
+      day.value = button.dataset.date;
+      day.dispatchEvent(new Event("change"));
+    });
+  }
+
+  // A series' end (how many visits, or until a date) only once it repeats.
+  const repeat = document.getElementById("f-repeat_weeks");
+  const repeatEnd = document.getElementById("repeat-end");
+  if (repeat && repeatEnd) {
+    repeat.addEventListener("change", () => { repeatEnd.hidden = !repeat.value; });
+  }
+  // Typing in a field picks its radio ("for this many visits" / "until").
+  for (const [id, value] of [["f-repeat_count", "count"], ["f-repeat_until", "until"]]) {
+    const field = document.getElementById(id);
+    const radio = document.querySelector('input[name="repeat_end"][value="' + value + '"]');
+    if (field && radio) field.addEventListener("input", () => { radio.checked = true; });
   }
 })();
