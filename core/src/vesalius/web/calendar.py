@@ -22,8 +22,8 @@ from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
 from ..models import Location, Practitioner, Room
-from ..services import cases as case_service
 from ..services import booking_rules, practitioners, scheduling, waitlist
+from ..services import cases as case_service
 from ..services.common import bounded_date, clinic_timezone, parse_id
 from .context import actor, commit_reads, db
 from .filters import STATUS_LABELS
