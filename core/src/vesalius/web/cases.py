@@ -11,7 +11,7 @@ from ..models import Practitioner
 from ..services import access, outcomes, patients, payers, reports
 from ..services import cases as case_service
 from .context import actor, db, registry, rollback
-from .forms import FormError, clean, parse, service_errors
+from .forms import FormError, clean, parse, summary
 from .plots import trend
 from .security import requires
 
@@ -63,9 +63,7 @@ def update(case_id: int) -> Response:
         rollback()
         if isinstance(exc, ServiceError) and exc.status in (403, 404):
             raise
-        failure = exc if isinstance(exc, FormError) else service_errors(exc)
-        flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in failure.errors.items())
-              if failure.errors else failure.message, "error")
+        flash("Not saved: " + summary(exc), "error")
     else:
         flash("Case saved.", "success")
     return redirect(url_for("cases.case", case_id=case_id))
