@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from clinic_factories import at, case, visit_document
+from pydantic import ValidationError
 from sqlalchemy import select
 from test_billing import PAST, insured  # noqa: F401  (the fixture)
 from vesalius.errors import Conflict, Invalid
@@ -62,7 +63,7 @@ def test_edit_a_draft_invoice_audited(db, system, insured):  # type: ignore[no-u
     assert refused.value.field == "amount"
     with pytest.raises(Invalid), db.session() as s:
         billing.add_line(s, system, inv, billing.LineIn(code="NOPE"))
-    with pytest.raises(Exception), db.session() as s:  # money is never a float
+    with pytest.raises(ValidationError):  # money is never a float
         billing.DiscountIn(amount=1.5, reason="x")  # type: ignore[arg-type]
     with db.session() as s:
         added = next(ln.id for ln in s.get(Invoice, inv).lines if ln.code == "97161")
@@ -123,7 +124,7 @@ def test_claim_history_payer_answers_and_notes(db, system, insured):  # type: ig
     with db.session() as s:
         claims.add_note(s, system, claim_id, claims.ClaimNoteIn(
             text="Called Acme: the member id has a new prefix."))
-    with pytest.raises(Exception), db.session() as s:
+    with pytest.raises(ValidationError):
         claims.ClaimNoteIn(text="")
     with db.session() as s:
         claim, _ = claims.read(s, system, claim_id)
