@@ -16,6 +16,7 @@ import pytest
 from clinic_factories import at, case, visit_document
 from pydantic import ValidationError
 from sqlalchemy import select
+from test_api import api  # noqa: F401  (the fixture)
 from test_billing import PAST, insured  # noqa: F401  (the fixture)
 from vesalius.errors import Conflict, Invalid
 from vesalius.models import AuditEvent, Invoice
@@ -184,3 +185,42 @@ def test_receipt_of_a_payment(db, system, insured, count_queries):  # type: igno
     assert view.invoice.id == insured["invoice"] and amount == Decimal("45.60")
     assert view.patient_due == Decimal("0.00")
     assert found.credit == Decimal("4.40")
+
+
+def test_billing_api(db, api, insured):  # type: ignore[no-untyped-def]  # noqa: F811
+    inv = insured["invoice"]
+    status, body = api.call("POST", f"/invoices/{inv}/lines", "billing",
+                            json={"code": "97161", "unit_price": 99.0})
+    assert status == 422 and body["field"] == "unit_price"  # never a float
+    status, body = api.call("POST", f"/invoices/{inv}/lines", "billing",
+                            json={"code": "97161", "unit_price": "99.00"})
+    assert status == 422 and body["field"] == "reason"
+    status, body = api.call("POST", f"/invoices/{inv}/lines", "billing", json={
+        "code": "97161", "unit_price": "99.00", "reason": "package rate"})
+    assert status == 201 and body["lines"][-1]["price_reason"] == "package rate"
+    added = body["lines"][-1]["id"]
+    status, body = api.call("POST", f"/invoices/{inv}/discounts", "billing",
+                            json={"amount": "4.00", "reason": "hardship"})
+    assert status == 201 and body["lines"][-1]["amount"] == "-4.00"
+    status, body = api.call("DELETE", f"/invoices/{inv}/lines/{added}", "billing")
+    assert status == 200 and [ln["code"] for ln in body["lines"]] == [
+        "97110", "97140", "DISCOUNT"]
+    assert body["total"] == "144.00" and body["insurer_portion"] == "102.40"
+    status, items = api.call("GET", f"/worklist?payer_id={insured['payer']}&from="
+                             f"{PAST.isoformat()}&to={PAST.isoformat()}", "billing")
+    assert status == 200 and [i["invoice_id"] for i in items] == [inv]
+    assert api.call("GET", "/worklist?self_pay=true", "billing")[1] == []
+    status, body = api.call("POST", "/invoices/issue", "billing",
+                            json={"invoice_ids": [inv, 424242]})
+    assert status == 200, body
+    assert [i["number"] for i in body["issued"]] == [f"INV-{inv:06d}"]
+    assert body["refused"] == [{"invoice_id": 424242, "message": "no such invoice"}]
+    status, claim = api.call("POST", "/claims", "billing", json={"invoice_id": inv})
+    status, note = api.call("POST", f"/claims/{claim['id']}/notes", "billing",
+                            json={"text": "Faxed the referral."})
+    assert status == 201 and note["kind"] == "note"
+    assert api.call("POST", f"/claims/{claim['id']}/notes", "front-desk",
+                    json={"text": "x"})[0] == 403
+    status, events = api.call("GET", f"/claims/{claim['id']}/events", "billing")
+    assert [(e["kind"], e["to_status"]) for e in events] == [("status", "draft"),
+                                                             ("note", None)]
