@@ -224,3 +224,25 @@ def test_billing_api(db, api, insured):  # type: ignore[no-untyped-def]  # noqa:
     status, events = api.call("GET", f"/claims/{claim['id']}/events", "billing")
     assert [(e["kind"], e["to_status"]) for e in events] == [("status", "draft"),
                                                              ("note", None)]
+
+
+def test_unapplied_credit_pays_an_invoice(db, system, insured):  # type: ignore[no-untyped-def]  # noqa: F811
+    inv = insured["invoice"]
+    with pytest.raises(Conflict) as none, db.session() as s:
+        billing.apply_credit(s, system, inv)
+    assert none.value.message == "the patient has no unapplied credit"
+    with db.session() as s:  # a deposit, applied to nothing yet
+        deposit = billing.record_payment(s, system, billing.PaymentIn(
+            patient_id=insured["patient"], amount="30.00", method="cash", allocations=[]))
+        billing.refund(s, system, deposit.id, billing.RefundIn(amount="5.00", reason="x"))
+        billing.record_payment(s, system, billing.PaymentIn(
+            patient_id=insured["patient"], amount="40.00", method="card", allocations=[]))
+    with db.session() as s:
+        # 25.00 left of the deposit, then 20.60 of the card payment: the 45.60 share.
+        assert billing.apply_credit(s, system, inv) == Decimal("45.60")
+    with db.session() as s:
+        view = billing.read_invoice(s, system, inv)
+        assert view.invoice.status == "issued" and view.patient_due == Decimal("0.00")
+        assert billing.account(s, system, insured["patient"]).credit == Decimal("19.40")
+    with pytest.raises(Conflict), db.session() as s:
+        billing.apply_credit(s, system, inv)

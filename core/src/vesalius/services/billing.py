@@ -620,6 +620,54 @@ def refund(session: Session, actor: Actor, payment_id: int, data: RefundIn) -> P
     return back
 
 
+def apply_credit(session: Session, actor: Actor, invoice_id: int) -> Decimal:
+    """Pay the patient's share of an invoice from money the patient paid earlier and that
+    is not applied (an overpayment, a deposit), oldest payment first; returns the amount
+    applied. A draft is issued, as when it is paid at the desk. Four queries."""
+    invoice = _invoice(session, actor, invoice_id, "billing.write")
+    if invoice.status == "void":
+        raise Conflict("the invoice is void", field="invoice_id")
+    paid = paid_by_invoice(session, [invoice.id]).get(invoice.id, Paid(ZERO, ZERO))
+    due = invoice.patient_portion - paid.patient
+    if due <= ZERO:
+        raise Conflict("the patient owes nothing on this invoice", field="invoice_id")
+    payments = list(session.scalars(
+        select(Payment).where(Payment.patient_id == invoice.patient_id,
+                              Payment.method != "insurer", Payment.amount > 0,
+                              Payment.refund_of_id.is_(None))
+        .order_by(Payment.received_on, Payment.id)))
+    ids = [p.id for p in payments]
+    refunded = dict(session.execute(
+        select(Payment.refund_of_id, func.sum(Payment.amount))
+        .where(Payment.refund_of_id.in_(ids)).group_by(Payment.refund_of_id)).all()) \
+        if ids else {}
+    applied = dict(session.execute(
+        select(PaymentAllocation.payment_id, func.sum(PaymentAllocation.amount))
+        .where(PaymentAllocation.payment_id.in_(ids))
+        .group_by(PaymentAllocation.payment_id)).all()) if ids else {}
+    plan = []
+    for payment in payments:
+        # A refund takes from a payment's credit first (see refund): what is left of it.
+        left = (payment.amount + money(refunded.get(payment.id) or 0)
+                - money(applied.get(payment.id) or 0))
+        if left > ZERO and due > ZERO:
+            take = min(left, due)
+            plan.append((payment, take))
+            due -= take
+    if not plan:
+        raise Conflict("the patient has no unapplied credit", field="invoice_id")
+    if invoice.status == "draft":
+        _issue(session, actor, invoice)
+    for payment, take in plan:
+        session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id,
+                                      portion="patient", amount=take))
+    session.flush()
+    total = sum((take for _p, take in plan), ZERO)
+    audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
+                 detail=f"paid {total} from credit")
+    return total
+
+
 @dataclass(frozen=True)
 class Account:
     """What a patient (or one case) owes and has paid; all exact decimals."""

@@ -100,7 +100,10 @@ def _invoice_page(invoice_id: int, template: str) -> str:
         if who.can("claims.read") else []
     invoice_claims = [c for c in invoice_claims if c.invoice_id == invoice.id]
     codes = registry().billing_codes
-    return render_template(template, view=view, invoice=invoice, patient=patient,
+    credit = billing.account(session, who, invoice.patient_id).credit \
+        if template == "billing/invoice.html" and who.can("billing.write") \
+        and invoice.status != "void" and view.patient_due > 0 else Decimal("0.00")
+    return render_template(template, credit=credit, view=view, invoice=invoice, patient=patient,
                            practitioner=practitioner, payer=payer, claims=invoice_claims,
                            codes=codes, methods=PAYMENT_METHODS,
                            location=_location(),
@@ -190,6 +193,18 @@ def remove_line(invoice_id: int, line_id: int) -> Response:
 def add_discount(invoice_id: int) -> Response:
     return _edit(invoice_id, lambda: billing.add_discount(
         db(), actor(), invoice_id, parse(billing.DiscountIn, _form("amount", "reason"))))
+
+
+@bp.route("/invoices/<int:invoice_id>/apply-credit", methods=["POST"])
+@requires("billing.write")
+def apply_credit(invoice_id: int) -> Response:
+    try:
+        applied = billing.apply_credit(db(), actor(), invoice_id)
+    except ServiceError as exc:
+        flash(_fail(exc), "error")
+    else:
+        flash(f"{applied:,.2f} paid from the patient's credit.", "success")
+    return redirect(url_for("billing.invoice", invoice_id=invoice_id))
 
 
 @bp.route("/invoices/<int:invoice_id>/claim", methods=["POST"])
