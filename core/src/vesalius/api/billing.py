@@ -13,11 +13,13 @@ from .framework import Call, route
 from .schemas import (
     AuditListItemOut,
     AuditOut,
+    ClaimEventOut,
     ClaimOut,
     InvoiceLineOut,
     InvoiceOut,
     PaymentOut,
     ProblemOut,
+    RefusedOut,
     RevenueOut,
     WorkItemOut,
 )
@@ -89,6 +91,53 @@ def update_line(call: Call, invoice_id: int, line_id: int) -> object:
     """Change a draft line's unit price or units."""
     billing.update_line(call.session, call.actor, invoice_id, line_id, call.body)
     return invoice_out(billing.read_invoice(call.session, call.actor, invoice_id))
+
+
+@route("POST", "/invoices/<int:invoice_id>/lines", permission="billing.write",
+       body=billing.LineIn, response=InvoiceOut, status=201, tag="billing")
+def add_line(call: Call, invoice_id: int) -> object:
+    """Add a billing code to a draft invoice, priced from the fee schedules unless a price
+    is given with a ``reason``."""
+    billing.add_line(call.session, call.actor, invoice_id, call.body)
+    return invoice_out(billing.read_invoice(call.session, call.actor, invoice_id))
+
+
+@route("DELETE", "/invoices/<int:invoice_id>/lines/<int:line_id>",
+       permission="billing.write", response=InvoiceOut, tag="billing")
+def remove_line(call: Call, invoice_id: int, line_id: int) -> object:
+    """Take a line off a draft invoice."""
+    billing.remove_line(call.session, call.actor, invoice_id, line_id)
+    return invoice_out(billing.read_invoice(call.session, call.actor, invoice_id))
+
+
+@route("POST", "/invoices/<int:invoice_id>/discounts", permission="billing.write",
+       body=billing.DiscountIn, response=InvoiceOut, status=201, tag="billing")
+def add_discount(call: Call, invoice_id: int) -> object:
+    """A discount off the patient's share of a draft invoice (422 when larger than it)."""
+    billing.add_discount(call.session, call.actor, invoice_id, call.body)
+    return invoice_out(billing.read_invoice(call.session, call.actor, invoice_id))
+
+
+class BulkIssueIn(Input):
+    invoice_ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class BulkIssueOut(BaseModel):
+    issued: list[InvoiceOut]
+    refused: list[RefusedOut]
+
+
+@route("POST", "/invoices/issue", permission="billing.write", body=BulkIssueIn,
+       response=BulkIssueOut, tag="billing")
+def issue_invoices(call: Call) -> object:
+    """Issue many drafts, each on its own: the ones that cannot be issued (a line with no
+    price, not a draft) are listed in ``refused`` and the others are issued all the same."""
+    done = billing.issue_many(call.session, call.actor, call.body.invoice_ids)
+    paid = billing.paid_by_invoice(call.session, [i.id for i in done.issued])
+    return BulkIssueOut(
+        issued=[invoice_out(billing.InvoiceView(i, paid.get(i.id, billing.Paid(
+            billing.ZERO, billing.ZERO)))) for i in done.issued],
+        refused=[RefusedOut(invoice_id=i, message=m) for i, m in done.refused])
 
 
 @route("POST", "/payments", permission="billing.write", body=billing.PaymentIn,
@@ -165,9 +214,29 @@ def claim_status(call: Call, claim_id: int) -> object:
     return claim_out(claim, claims.check(call.session, claim))
 
 
+@route("GET", "/claims/<int:claim_id>/events", permission="claims.read",
+       response=list[ClaimEventOut], tag="claims")
+def claim_events(call: Call, claim_id: int) -> object:
+    """A claim's history, oldest first: status changes with the payer's answers, and notes."""
+    claim, _problems = claims.read(call.session, call.actor, claim_id)
+    return claim.events
+
+
+@route("POST", "/claims/<int:claim_id>/notes", permission="claims.write",
+       body=claims.ClaimNoteIn, response=ClaimEventOut, status=201, tag="claims")
+def claim_note(call: Call, claim_id: int) -> object:
+    """Add a note to a claim's history (billing correspondence, never clinical content)."""
+    return claims.add_note(call.session, call.actor, claim_id, call.body)
+
+
 class WorklistQuery(Query):
     practitioner_id: int | None = None
     location_id: int | None = None
+    payer_id: int | None = None
+    #: Self-pay invoices only.
+    self_pay: bool = False
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
     limit: int = Field(default=200, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 
@@ -179,7 +248,9 @@ def worklist(call: Call) -> object:
     or claimed."""
     q = call.query
     return reports.ready_to_bill(call.session, call.actor, practitioner_id=q.practitioner_id,
-                                 location_id=q.location_id, limit=q.limit, offset=q.offset)
+                                 location_id=q.location_id, payer_id=q.payer_id,
+                                 self_pay=q.self_pay, start=q.start, end=q.end,
+                                 limit=q.limit, offset=q.offset)
 
 
 class RevenueQuery(Query):

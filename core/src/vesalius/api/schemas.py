@@ -308,6 +308,8 @@ class InvoiceLineOut(Out):
     insurer_amount: Decimal
     patient_amount: Decimal
     priced: bool
+    #: Why the price differs from the fee schedule's, or why a discount was given.
+    price_reason: str | None = None
 
 
 class InvoiceOut(BaseModel):
@@ -410,6 +412,26 @@ class ClaimOut(Out):
     decided_at: datetime | None
     lines: list[ClaimLineOut]
     problems: list[ProblemOut] = Field(default_factory=list)
+
+
+class ClaimEventOut(Out):
+    """One step of a claim's history: a status change (with the payer's reference, reason
+    and amount paid) or a note."""
+
+    id: int
+    at: datetime
+    user_id: int | None
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    payer_reference: str | None
+    paid_amount: Decimal | None
+    text: str | None
+
+
+class RefusedOut(BaseModel):
+    invoice_id: int
+    message: str
 
 
 class WorkItemOut(Out):

@@ -5,6 +5,7 @@ from .auth import ApiToken, AuditEvent, AuditList, AuditListItem
 from .backups import BackupRun as BackupRun  # re-exported; registers the table
 from .billing import (
     Claim,
+    ClaimEvent,
     ClaimLine,
     Invoice,
     InvoiceLine,
@@ -31,7 +32,7 @@ from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
 
 __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
-    "AuditListItem", "BookingRules", "Case", "Claim", "ClaimLine",
+    "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
     "Location", "MeasureResult", "Note", "NoteAddendum", "Patient", "Payer", "Payment",
     "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service", "TimeOff", "User",

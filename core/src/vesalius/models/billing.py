@@ -72,6 +72,8 @@ class InvoiceLine(Base):
     patient_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     #: False when no fee schedule or default fee priced the code: the invoice cannot be issued.
     priced: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Why the price differs from the schedule's, or why a discount was given.
+    price_reason: Mapped[str | None] = mapped_column(String(200))
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
@@ -137,6 +139,27 @@ class Claim(Base):
 
     lines: Mapped[list[ClaimLine]] = relationship(back_populates="claim",
                                                   order_by="ClaimLine.id")
+    events: Mapped[list[ClaimEvent]] = relationship(order_by="ClaimEvent.id",
+                                                    cascade="all, delete-orphan")
+
+
+class ClaimEvent(Base):
+    """One step of a claim's history: a status change with what the payer answered
+    (reference, reason, amount paid), or a note by the clinic. Append-only."""
+
+    __tablename__ = "claim_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    at: Mapped[datetime] = created_at()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: "status" or "note".
+    kind: Mapped[str] = mapped_column(String(10))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    payer_reference: Mapped[str | None] = mapped_column(String(80))
+    paid_amount: Mapped[Decimal | None] = mapped_column(Money())
+    text: Mapped[str | None] = mapped_column(String(1000))
 
 
 class ClaimLine(Base):

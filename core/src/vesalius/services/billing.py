@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from vesalius_sdk import ChargeLine
 
 from ..db.types import money
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from ..models import (
     Appointment,
     Case,
@@ -41,6 +41,8 @@ from .common import Input, get
 from .payers import fees_for
 
 ZERO = Decimal("0.00")
+#: The code of a discount line (a negative amount off the patient's share).
+DISCOUNT = "DISCOUNT"
 
 
 def _no_float(value: object) -> object:
@@ -66,7 +68,9 @@ def _apply_split(invoice: Invoice, coverage: Coverage | None) -> None:
     copay_left = money(coverage.copay) if coverage else ZERO
     percent = Decimal(coverage.coinsurance_percent) if coverage else Decimal(100)
     for line in invoice.lines:
-        if invoice.payer_id is None or not line.priced:
+        if invoice.payer_id is None or not line.priced or line.code == DISCOUNT:
+            # A discount is the clinic's gift to the patient: it lowers what the patient
+            # pays, never what the insurer is billed.
             line.patient_amount, line.insurer_amount = line.amount, ZERO
             continue
         line.patient_amount, line.insurer_amount, copay_left = split_line(
@@ -166,8 +170,31 @@ def draft_fee_invoice(session: Session, actor: Actor, appointment: Appointment) 
 class LineUpdate(Input):
     unit_price: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
     units: int | None = Field(default=None, ge=1, le=99)
+    #: Why the price differs from the fee schedule's: required with ``unit_price``.
+    reason: str | None = Field(default=None, max_length=200)
 
     _floats = field_validator("unit_price", mode="before")(_no_float)
+
+
+class LineIn(Input):
+    """A line added to a draft invoice: a billing code, priced from the payer's schedule
+    (or the clinic's, or the code's default fee) unless a price is given with a reason."""
+
+    code: str = Field(min_length=1, max_length=10)
+    units: int = Field(default=1, ge=1, le=99)
+    unit_price: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    reason: str | None = Field(default=None, max_length=200)
+
+    _floats = field_validator("unit_price", mode="before")(_no_float)
+
+
+class DiscountIn(Input):
+    """A discount off the patient's share of a draft invoice, with its reason."""
+
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    reason: str = Field(min_length=1, max_length=200)
+
+    _floats = field_validator("amount", mode="before")(_no_float)
 
 
 def _invoice(session: Session, actor: Actor, invoice_id: int, permission: str) -> Invoice:
@@ -176,24 +203,113 @@ def _invoice(session: Session, actor: Actor, invoice_id: int, permission: str) -
     return invoice
 
 
-def update_line(session: Session, actor: Actor, invoice_id: int, line_id: int,
-                data: LineUpdate) -> Invoice:
-    """Change the price or units of a line of a draft invoice (a discount, a correction)."""
+def _draft(session: Session, actor: Actor, invoice_id: int) -> Invoice:
     invoice = _invoice(session, actor, invoice_id, "billing.write")
     if invoice.status != "draft":
-        raise Conflict("only a draft invoice can be changed; void it and draft a new one")
+        raise Conflict(f"the invoice is {invoice.status}: only a draft can be changed "
+                       "(void it and draft a new one)")
+    return invoice
+
+
+def _line(invoice: Invoice, line_id: int) -> InvoiceLine:
     line = next((ln for ln in invoice.lines if ln.id == line_id), None)
     if line is None:
         raise Invalid(f"the invoice has no line {line_id}", field="line_id")
-    if data.unit_price is not None:
-        line.unit_price, line.priced = money(data.unit_price), True
-    if data.units is not None:
-        line.units = data.units
-    line.amount = money(line.unit_price * line.units)
+    return line
+
+
+def _reprice(session: Session, invoice: Invoice) -> None:
+    """Renumber the lines, split them again and refuse a discount larger than what the
+    patient would otherwise pay (an invoice never owes the patient money)."""
+    for position, line in enumerate(invoice.lines):
+        line.position = position
     coverage = session.get(Coverage, invoice.coverage_id) if invoice.coverage_id else None
     _apply_split(invoice, coverage)
+    if invoice.patient_portion < ZERO:
+        raise Invalid("the discount is more than the patient pays on this invoice",
+                      field="amount")
+
+
+def update_line(session: Session, actor: Actor, invoice_id: int, line_id: int,
+                data: LineUpdate) -> Invoice:
+    """Change the units of a draft line, or override its price (a reason is required and
+    kept on the line and in the audit log)."""
+    invoice = _draft(session, actor, invoice_id)
+    line = _line(invoice, line_id)
+    if line.code == DISCOUNT:
+        raise Conflict("a discount is not edited: remove it and add another", field="line_id")
+    reason = (data.reason or "").strip()
+    changes = []
+    if data.unit_price is not None and (money(data.unit_price) != line.unit_price
+                                        or not line.priced):
+        if line.priced and not reason:  # pricing an unpriced code overrides nothing
+            raise Invalid("say why the price differs from the fee schedule's",
+                          field="reason")
+        changes.append(f"price {line.unit_price} -> {money(data.unit_price)}")
+        line.unit_price, line.priced = money(data.unit_price), True
+        line.price_reason = reason
+    if data.units is not None and data.units != line.units:
+        changes.append(f"units {line.units} -> {data.units}")
+        line.units = data.units
+    line.amount = money(line.unit_price * line.units)
+    _reprice(session, invoice)
     audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
-                 detail=f"line {line.id}")
+                 detail=(f"line {line.id} {line.code}: " + ", ".join(changes)
+                         + (f" ({reason})" if reason and changes else ""))[:300])
+    return invoice
+
+
+def add_line(session: Session, actor: Actor, invoice_id: int, data: LineIn) -> Invoice:
+    """Add a billing code to a draft invoice, priced as drafting would price it."""
+    invoice = _draft(session, actor, invoice_id)
+    code = get_registry().billing_codes.get(data.code)
+    if code is None:
+        raise Invalid(f"{data.code} is not a billing code of an installed pack",
+                      field="code")
+    reason = (data.reason or "").strip()
+    scheduled = fees_for(session, invoice.payer_id, [data.code],
+                         invoice.date_of_service).get(data.code)
+    price = money(data.unit_price) if data.unit_price is not None else scheduled
+    if data.unit_price is not None and price != scheduled and not reason:
+        raise Invalid("say why the price differs from the fee schedule's", field="reason")
+    invoice.lines.append(InvoiceLine(
+        position=len(invoice.lines), code=code.code, description=code.label, modifiers=[],
+        units=data.units, unit_price=price if price is not None else ZERO,
+        amount=money((price or ZERO) * data.units), priced=price is not None,
+        price_reason=reason or None))
+    _reprice(session, invoice)
+    session.flush()
+    audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
+                 detail=f"added {code.code} x{data.units}"
+                        + (f" at {price} ({reason})" if reason else "")[:200])
+    return invoice
+
+
+def add_discount(session: Session, actor: Actor, invoice_id: int,
+                 data: DiscountIn) -> Invoice:
+    """A discount line off the patient's share of a draft invoice (never more than it)."""
+    invoice = _draft(session, actor, invoice_id)
+    amount = money(data.amount)
+    invoice.lines.append(InvoiceLine(
+        position=len(invoice.lines), code=DISCOUNT, description="Discount", modifiers=[],
+        units=1, unit_price=-amount, amount=-amount, priced=True,
+        price_reason=data.reason))
+    _reprice(session, invoice)
+    session.flush()
+    audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
+                 detail=f"discount {amount} ({data.reason})"[:300])
+    return invoice
+
+
+def remove_line(session: Session, actor: Actor, invoice_id: int, line_id: int) -> Invoice:
+    """Take a line off a draft invoice."""
+    invoice = _draft(session, actor, invoice_id)
+    line = _line(invoice, line_id)
+    invoice.lines.remove(line)
+    _reprice(session, invoice)
+    session.flush()
+    audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
+                 detail=f"removed {line.code} x{line.units} ({line.amount})")
     return invoice
 
 
@@ -207,6 +323,8 @@ def _issue(session: Session, actor: Actor, invoice: Invoice, on: date | None = N
         return invoice
     if invoice.status != "draft":
         raise Conflict(f"the invoice is {invoice.status}")
+    if not invoice.lines:
+        raise Conflict("the invoice has no lines: add one or void it", field="lines")
     unpriced = [line.code for line in invoice.lines if not line.priced]
     if unpriced:
         raise Conflict(f"set a price for {', '.join(unpriced)} before issuing (no fee "
@@ -218,6 +336,45 @@ def _issue(session: Session, actor: Actor, invoice: Invoice, on: date | None = N
     revenue.book(session, invoice.practitioner_id, invoice.date_of_service, invoice.total, 1)
     audit.record(session, actor, "issue", "invoice", invoice.id, invoice.patient_id)
     return invoice
+
+
+@dataclass(frozen=True)
+class BulkIssue:
+    """What issuing many invoices at once did: the invoices issued, and each one refused
+    with the reason (the others were issued all the same)."""
+
+    issued: list[Invoice]
+    refused: list[tuple[int, str]]
+
+
+def issue_many(session: Session, actor: Actor, invoice_ids: Sequence[int],
+               on: date | None = None) -> BulkIssue:
+    """Issue each of the draft invoices, each on its own savepoint.
+
+    One invoice per unit of work, not all-or-nothing: invoices are independent documents,
+    and one line without a price must not hold back a day's forty others. Each invoice is
+    still atomic (its number, revenue and audit land together or not at all), and the
+    refused ones are returned with their reasons to fix and issue again."""
+    actor.require("billing.write")
+    ids = list(dict.fromkeys(invoice_ids))[:500]
+    found = {i.id: i for i in session.scalars(
+        select(Invoice).options(selectinload(Invoice.lines)).where(Invoice.id.in_(ids)))}
+    issued: list[Invoice] = []
+    refused: list[tuple[int, str]] = []
+    for invoice_id in ids:
+        invoice = found.get(invoice_id)
+        if invoice is None:
+            refused.append((invoice_id, "no such invoice"))
+            continue
+        try:
+            with session.begin_nested():
+                actor.require("billing.write", patient_id=invoice.patient_id)
+                if invoice.status != "draft":
+                    raise Conflict(f"the invoice is {invoice.status}")
+                issued.append(_issue(session, actor, invoice, on))
+        except ServiceError as exc:
+            refused.append((invoice_id, exc.message))
+    return BulkIssue(issued, refused)
 
 
 def void(session: Session, actor: Actor, invoice_id: int, reason: str) -> Invoice:
@@ -463,6 +620,54 @@ def refund(session: Session, actor: Actor, payment_id: int, data: RefundIn) -> P
     return back
 
 
+def apply_credit(session: Session, actor: Actor, invoice_id: int) -> Decimal:
+    """Pay the patient's share of an invoice from money the patient paid earlier and that
+    is not applied (an overpayment, a deposit), oldest payment first; returns the amount
+    applied. A draft is issued, as when it is paid at the desk. Four queries."""
+    invoice = _invoice(session, actor, invoice_id, "billing.write")
+    if invoice.status == "void":
+        raise Conflict("the invoice is void", field="invoice_id")
+    paid = paid_by_invoice(session, [invoice.id]).get(invoice.id, Paid(ZERO, ZERO))
+    due = invoice.patient_portion - paid.patient
+    if due <= ZERO:
+        raise Conflict("the patient owes nothing on this invoice", field="invoice_id")
+    payments = list(session.scalars(
+        select(Payment).where(Payment.patient_id == invoice.patient_id,
+                              Payment.method != "insurer", Payment.amount > 0,
+                              Payment.refund_of_id.is_(None))
+        .order_by(Payment.received_on, Payment.id)))
+    ids = [p.id for p in payments]
+    refunded = dict(session.execute(
+        select(Payment.refund_of_id, func.sum(Payment.amount))
+        .where(Payment.refund_of_id.in_(ids)).group_by(Payment.refund_of_id)).all()) \
+        if ids else {}
+    applied = dict(session.execute(
+        select(PaymentAllocation.payment_id, func.sum(PaymentAllocation.amount))
+        .where(PaymentAllocation.payment_id.in_(ids))
+        .group_by(PaymentAllocation.payment_id)).all()) if ids else {}
+    plan = []
+    for payment in payments:
+        # A refund takes from a payment's credit first (see refund): what is left of it.
+        left = (payment.amount + money(refunded.get(payment.id) or 0)
+                - money(applied.get(payment.id) or 0))
+        if left > ZERO and due > ZERO:
+            take = min(left, due)
+            plan.append((payment, take))
+            due -= take
+    if not plan:
+        raise Conflict("the patient has no unapplied credit", field="invoice_id")
+    if invoice.status == "draft":
+        _issue(session, actor, invoice)
+    for payment, take in plan:
+        session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id,
+                                      portion="patient", amount=take))
+    session.flush()
+    total = sum((take for _p, take in plan), ZERO)
+    audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
+                 detail=f"paid {total} from credit")
+    return total
+
+
 @dataclass(frozen=True)
 class Account:
     """What a patient (or one case) owes and has paid; all exact decimals."""
@@ -523,3 +728,33 @@ def payments_of(session: Session, actor: Actor, patient_id: int) -> list[Payment
                                  .order_by(Payment.id)))
     audit.record_many(session, actor, "read", "payment", [(p.id, p.patient_id) for p in found])
     return found
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One payment as a receipt: the invoices it paid (with what each still owes) and what
+    it left on the account as credit."""
+
+    payment: Payment
+    applied: list[tuple[InvoiceView, Decimal]]
+    credit: Decimal
+
+
+def receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
+    """The receipt of a payment: three queries whatever the number of invoices it paid."""
+    payment = session.scalar(select(Payment).options(selectinload(Payment.allocations))
+                             .where(Payment.id == payment_id))
+    if payment is None:
+        raise NotFound("no payment with that id")
+    actor.require("billing.read", patient_id=payment.patient_id)
+    amounts: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for allocation in payment.allocations:
+        amounts[allocation.invoice_id] += allocation.amount
+    invoices = list(session.scalars(select(Invoice).options(selectinload(Invoice.lines))
+                                    .where(Invoice.id.in_(list(amounts)))
+                                    .order_by(Invoice.date_of_service, Invoice.id)))
+    paid = paid_by_invoice(session, [i.id for i in invoices])
+    audit.record(session, actor, "read", "payment", payment.id, payment.patient_id)
+    return Receipt(payment, [(InvoiceView(i, paid.get(i.id, Paid(ZERO, ZERO))), amounts[i.id])
+                             for i in invoices],
+                   payment.amount - sum(amounts.values(), ZERO))

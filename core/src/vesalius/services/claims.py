@@ -17,6 +17,7 @@ from ..errors import Conflict, Invalid
 from ..models import (
     Case,
     Claim,
+    ClaimEvent,
     ClaimLine,
     Coverage,
     Invoice,
@@ -99,6 +100,8 @@ def create(session: Session, actor: Actor, invoice_id: int) -> Claim:
     session.add(claim)
     session.flush()
     claim.number = f"CLM-{claim.id:06d}"
+    claim.events.append(ClaimEvent(user_id=actor.user_id, kind="status", to_status="draft",
+                                   text=f"made from invoice {invoice.number}"))
     invoice.claim_state = "claimed"
     audit.record(session, actor, "create", "claim", claim.id, claim.patient_id,
                  detail=f"{len(lines)} lines")
@@ -212,9 +215,28 @@ def set_status(session: Session, actor: Actor, claim_id: int, data: ClaimStatusI
             _to_patient(session, claim, shortfall)
     if new == "denied":
         _to_patient(session, claim, claim.total)
+    claim.events.append(ClaimEvent(
+        user_id=actor.user_id, kind="status", from_status=old, to_status=new,
+        payer_reference=data.payer_reference, text=data.reason,
+        paid_amount=claim.paid_amount if new == "paid" else None))
     audit.record(session, actor, "status", "claim", claim.id, claim.patient_id,
                  detail=f"{old} -> {new}")
     return claim
+
+
+class ClaimNoteIn(Input):
+    text: str = Field(min_length=1, max_length=1000)
+
+
+def add_note(session: Session, actor: Actor, claim_id: int, data: ClaimNoteIn) -> ClaimEvent:
+    """A note on the claim's history (a call to the payer, what they said). Notes are
+    billing correspondence: clinical content belongs in the clinical note, not here."""
+    claim = _claim(session, actor, claim_id, "claims.write")
+    event = ClaimEvent(user_id=actor.user_id, kind="note", text=data.text)
+    claim.events.append(event)
+    session.flush()
+    audit.record(session, actor, "note", "claim", claim.id, claim.patient_id)
+    return event
 
 
 def _to_patient(session: Session, claim: Claim, amount: Decimal) -> None:

@@ -47,14 +47,16 @@ class WorkItem:
 
 
 def ready_to_bill(session: Session, actor: Actor, *, practitioner_id: int | None = None,
-                  location_id: int | None = None, limit: int = 200,
-                  offset: int = 0) -> list[WorkItem]:
+                  location_id: int | None = None, payer_id: int | None = None,
+                  self_pay: bool = False, start: date | None = None, end: date | None = None,
+                  limit: int = 200, offset: int = 0) -> list[WorkItem]:
     """Completed appointments with a signed note whose charges are not yet invoiced (the
     draft invoice is not issued) or, for a payer's case, not yet claimed; oldest first.
 
     Two queries, one per kind of open item, each reading its index (invoice status, claim
     state) in date order and stopping after ``offset + limit`` rows: the cost follows the
-    page, not the history."""
+    page, not the history. ``payer_id`` or ``self_pay`` keep one payer's invoices;
+    ``start`` and ``end`` bound the date of service (both included)."""
     actor.require("billing.write")
     limit, offset = max(1, min(limit, 1000)), max(0, offset)
     found = []
@@ -79,6 +81,14 @@ def ready_to_bill(session: Session, actor: Actor, *, practitioner_id: int | None
             query = query.where(Appointment.practitioner_id == practitioner_id)
         if location_id is not None:
             query = query.where(Appointment.location_id == location_id)
+        if self_pay:
+            query = query.where(Invoice.payer_id.is_(None))
+        elif payer_id is not None:
+            query = query.where(Invoice.payer_id == payer_id)
+        if start is not None:
+            query = query.where(Invoice.date_of_service >= start)
+        if end is not None:
+            query = query.where(Invoice.date_of_service <= end)
         found += session.execute(query).all()
     found.sort(key=lambda row: (row[14], row[1], row[0]))
     items = [

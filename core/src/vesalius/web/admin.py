@@ -29,7 +29,7 @@ from ..services import (
 )
 from . import mfa
 from .context import actor, current_user, db, rollback, state
-from .forms import FormError, clean, parse, service_errors
+from .forms import FormError, clean, parse, summary
 from .models import PackSetting, UserMfa
 from .packs import clinic_registry, forget, installed_registry, set_enabled
 from .security import requires
@@ -44,9 +44,7 @@ def _report(exc: FormError | ServiceError) -> None:
     rollback()
     if isinstance(exc, ServiceError) and exc.status in (403, 404):
         raise exc
-    failure = exc if isinstance(exc, FormError) else service_errors(exc)
-    details = "; ".join(f"{k}: {v}" for k, v in failure.errors.items())
-    flash(failure.message + (f" ({details})" if details else ""), "error")
+    flash(summary(exc), "error")
 
 
 # -- packs -----------------------------------------------------------------------------

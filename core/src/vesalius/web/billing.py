@@ -7,15 +7,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
-from ..models import Claim, Payer, Practitioner
+from ..models import Claim, Location, Payer, Practitioner, User
 from ..models.billing import PAYMENT_METHODS
 from ..services import billing, claims, patients, payers, reports
-from ..services.common import parse_id
+from ..services.common import bounded_date, parse_id
 from .context import actor, db, registry, rollback
-from .forms import FormError, clean, parse, service_errors
+from .forms import FormError, clean, parse, service_errors, summary
 from .lookups import patients_by_id
 from .security import requires
 
@@ -29,17 +30,50 @@ def _fail(exc: ServiceError | FormError) -> str:
     rollback()
     if isinstance(exc, ServiceError) and exc.status in (403, 404):
         raise exc
-    failure = exc if isinstance(exc, FormError) else service_errors(exc)
-    details = "; ".join(f"{k}: {v}" for k, v in failure.errors.items())
-    return failure.message + (f" ({details})" if details and details not in failure.message
-                              else "")
+    return summary(exc)
+
+
+def _ready_filters() -> dict[str, Any]:
+    """The worklist's filters from the query string; unreadable values are ignored."""
+    args = request.values
+    payer = (args.get("payer") or "").strip()
+    return {"practitioner_id": parse_id(args.get("practitioner")),
+            "payer_id": parse_id(payer), "self_pay": payer == "self",
+            "start": bounded_date(args.get("from")), "end": bounded_date(args.get("to"))}
 
 
 @bp.route("/ready")
 @requires("billing.write")
 def ready() -> str:
-    items = reports.ready_to_bill(db(), actor())
-    return render_template("billing/ready.html", items=items)
+    session, who = db(), actor()
+    filters = _ready_filters()
+    items = reports.ready_to_bill(session, who, **filters)
+    practitioners = session.scalars(select(Practitioner).where(Practitioner.active.is_(True))
+                                    .order_by(Practitioner.display_name)).all()
+    payer_list = session.scalars(select(Payer).order_by(Payer.name)).all()
+    return render_template("billing/ready.html", items=items, filters=filters,
+                           practitioners=practitioners, payer_list=payer_list,
+                           args=request.args)
+
+
+@bp.route("/ready/issue", methods=["POST"])
+@requires("billing.write")
+def issue_many() -> Response:
+    """Issue the ticked drafts; each invoice on its own (see :func:`billing.issue_many`)."""
+    ids = [i for i in (parse_id(v) for v in request.form.getlist("invoice")) if i]
+    if not ids:
+        flash("Tick the invoices to issue.", "error")
+    else:
+        done = billing.issue_many(db(), actor(), ids)
+        if done.issued:
+            total = sum((i.total for i in done.issued), Decimal("0.00"))
+            flash(f"{len(done.issued)} invoice(s) issued, {total:,.2f} in all: "
+                  + ", ".join(i.number or "" for i in done.issued) + ".", "success")
+        for invoice_id, reason in done.refused:
+            flash(f"Draft {invoice_id} not issued: {reason}.", "error")
+    back = {k: v for k, v in request.form.items() if k in ("practitioner", "payer", "from",
+                                                          "to") and v}
+    return redirect(url_for("billing.ready", **back))
 
 
 @bp.route("/invoices")
@@ -66,17 +100,17 @@ def _invoice_page(invoice_id: int, template: str) -> str:
         if who.can("claims.read") else []
     invoice_claims = [c for c in invoice_claims if c.invoice_id == invoice.id]
     codes = registry().billing_codes
-    return render_template(template, view=view, invoice=invoice, patient=patient,
+    credit = billing.account(session, who, invoice.patient_id).credit \
+        if template == "billing/invoice.html" and who.can("billing.write") \
+        and invoice.status != "void" and view.patient_due > 0 else Decimal("0.00")
+    return render_template(template, credit=credit, view=view, invoice=invoice, patient=patient,
                            practitioner=practitioner, payer=payer, claims=invoice_claims,
                            codes=codes, methods=PAYMENT_METHODS,
-                           location=_location())
+                           location=_location(),
+                           receipt_id=parse_id(request.args.get("receipt")))
 
 
 def _location() -> Any:
-    from sqlalchemy import select
-
-    from ..models import Location
-
     return db().scalar(select(Location).where(Location.active.is_(True))
                        .order_by(Location.id).limit(1))
 
@@ -118,6 +152,61 @@ def void(invoice_id: int) -> Response:
     return redirect(url_for("billing.invoice", invoice_id=invoice_id))
 
 
+def _edit(invoice_id: int, change: Any) -> Response:
+    """Apply one change to a draft invoice and come back to it (with the refusal, if any)."""
+    try:
+        change()
+    except (FormError, ServiceError) as exc:
+        flash("Not changed: " + _fail(exc), "error")
+    else:
+        flash("Invoice updated.", "success")
+    return redirect(url_for("billing.invoice", invoice_id=invoice_id) + "#lines")
+
+
+def _form(*names: str) -> dict[str, Any]:
+    return {k: v for k, v in clean(request.form, names).items() if v is not None}
+
+
+@bp.route("/invoices/<int:invoice_id>/lines", methods=["POST"])
+@requires("billing.write")
+def add_line(invoice_id: int) -> Response:
+    return _edit(invoice_id, lambda: billing.add_line(db(), actor(), invoice_id, parse(
+        billing.LineIn, _form("code", "units", "unit_price", "reason"))))
+
+
+@bp.route("/invoices/<int:invoice_id>/lines/<int:line_id>", methods=["POST"])
+@requires("billing.write")
+def update_line(invoice_id: int, line_id: int) -> Response:
+    return _edit(invoice_id, lambda: billing.update_line(
+        db(), actor(), invoice_id, line_id,
+        parse(billing.LineUpdate, _form("units", "unit_price", "reason"))))
+
+
+@bp.route("/invoices/<int:invoice_id>/lines/<int:line_id>/remove", methods=["POST"])
+@requires("billing.write")
+def remove_line(invoice_id: int, line_id: int) -> Response:
+    return _edit(invoice_id, lambda: billing.remove_line(db(), actor(), invoice_id, line_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/discount", methods=["POST"])
+@requires("billing.write")
+def add_discount(invoice_id: int) -> Response:
+    return _edit(invoice_id, lambda: billing.add_discount(
+        db(), actor(), invoice_id, parse(billing.DiscountIn, _form("amount", "reason"))))
+
+
+@bp.route("/invoices/<int:invoice_id>/apply-credit", methods=["POST"])
+@requires("billing.write")
+def apply_credit(invoice_id: int) -> Response:
+    try:
+        applied = billing.apply_credit(db(), actor(), invoice_id)
+    except ServiceError as exc:
+        flash(_fail(exc), "error")
+    else:
+        flash(f"{applied:,.2f} paid from the patient's credit.", "success")
+    return redirect(url_for("billing.invoice", invoice_id=invoice_id))
+
+
 @bp.route("/invoices/<int:invoice_id>/claim", methods=["POST"])
 @requires("claims.write")
 def make_claim(invoice_id: int) -> Response:
@@ -127,7 +216,7 @@ def make_claim(invoice_id: int) -> Response:
         flash(_fail(exc), "error")
         return redirect(url_for("billing.invoice", invoice_id=invoice_id))
     flash(f"Claim {claim.number} drafted.", "success")
-    return redirect(url_for("billing.claims_page", status="draft"))
+    return redirect(url_for("billing.claim_page", claim_id=claim.id))
 
 
 # -- payments --------------------------------------------------------------------------
@@ -168,7 +257,7 @@ def new_payment() -> str | Response | tuple[str, int]:
                     raise FormError({"invoice": "Choose an open invoice of this patient."})
                 data["allocations"] = [{"invoice_id": target.invoice.id,
                                         "amount": min(target.patient_due, data["amount"])}]
-            billing.record_payment(session, who, parse(billing.PaymentIn, data))
+            payment = billing.record_payment(session, who, parse(billing.PaymentIn, data))
         except (FormError, ServiceError) as exc:
             rollback()
             if isinstance(exc, ServiceError) and exc.status in (403, 404):
@@ -177,11 +266,26 @@ def new_payment() -> str | Response | tuple[str, int]:
             errors, message = failure.errors, failure.message
         else:
             flash("Payment recorded.", "success")
-            return redirect(url_for("patients.profile", patient_id=patient.id) + "#account")
+            paid = payment.allocations[0].invoice_id if payment.allocations else None
+            if paid is None:  # all of it left as credit: the patient's account shows it
+                return redirect(url_for("patients.profile", patient_id=patient.id)
+                                + "#account")
+            return redirect(url_for("billing.invoice", invoice_id=paid, receipt=payment.id))
     return render_template("billing/payment.html", patient=patient, open_views=open_views,
                            form=form, errors=errors, message=message, due=due,
                            methods=[m for m in PAYMENT_METHODS if m != "insurer"]), (
         422 if errors else 200)
+
+
+@bp.route("/payments/<int:payment_id>/receipt")
+@requires("billing.read")
+def receipt(payment_id: int) -> str:
+    """A printable receipt of one payment: what was paid, how, and where it went."""
+    session, who = db(), actor()
+    found = billing.receipt(session, who, payment_id)
+    patient = patients.read(session, who, found.payment.patient_id)
+    return render_template("billing/receipt.html", receipt=found, patient=patient,
+                           location=_location())
 
 
 # -- claims ----------------------------------------------------------------------------
@@ -213,6 +317,36 @@ def claims_page() -> str:
                            statuses=list(claims.TRANSITIONS))
 
 
+@bp.route("/claims/<int:claim_id>")
+@requires("claims.read")
+def claim_page(claim_id: int) -> str:
+    """One claim: its lines, what the checks still miss, its history with the payer's
+    answers, notes, and the next steps."""
+    session, who = db(), actor()
+    claim, problems = claims.read(session, who, claim_id)
+    patient = patients.read(session, who, claim.patient_id)
+    invoice = billing.read_invoice(session, who, claim.invoice_id).invoice
+    payer = session.get(Payer, claim.payer_id)
+    user_ids = {e.user_id for e in claim.events if e.user_id}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))} \
+        if user_ids else {}
+    return render_template("billing/claim.html", claim=claim, problems=problems,
+                           patient=patient, invoice=invoice, payer=payer, users=users,
+                           transitions=claims.TRANSITIONS)
+
+
+@bp.route("/claims/<int:claim_id>/notes", methods=["POST"])
+@requires("claims.write")
+def claim_note(claim_id: int) -> Response:
+    try:
+        claims.add_note(db(), actor(), claim_id, parse(claims.ClaimNoteIn, _form("text")))
+    except (FormError, ServiceError) as exc:
+        flash("Note not added: " + _fail(exc), "error")
+    else:
+        flash("Note added.", "success")
+    return redirect(url_for("billing.claim_page", claim_id=claim_id) + "#history")
+
+
 @bp.route("/claims/<int:claim_id>/status", methods=["POST"])
 @requires("claims.write")
 def claim_status(claim_id: int) -> Response:
@@ -224,5 +358,7 @@ def claim_status(claim_id: int) -> Response:
         flash(_fail(exc), "error")
     else:
         flash(f"Claim moved to {data.get('status')}.", "success")
+    if request.form.get("back") == "claim":
+        return redirect(url_for("billing.claim_page", claim_id=claim_id))
     claim = db().get(Claim, claim_id)
     return redirect(url_for("billing.claims_page", status=claim.status if claim else None))

@@ -13,7 +13,7 @@ from ..models import Case, Practitioner
 from ..services import access, case_team, outcomes, patients, payers, practitioners, reports
 from ..services import cases as case_service
 from .context import actor, db, registry, rollback
-from .forms import FormError, clean, parse, service_errors
+from .forms import FormError, clean, parse, summary
 from .plots import trend
 from .security import requires
 
@@ -72,9 +72,7 @@ def add_to_team(case_id: int) -> Response:
         rollback()
         if isinstance(exc, ServiceError) and exc.status in (403, 404):
             raise
-        failure = exc if isinstance(exc, FormError) else service_errors(exc)
-        flash("Not added: " + "; ".join(failure.errors.values())
-              if failure.errors else failure.message, "error")
+        flash("Not added: " + summary(exc), "error")
     else:
         flash(f"{member.practitioner_name} is on the case's team.", "success")
     return redirect(url_for("cases.case", case_id=case_id) + "#team")
@@ -110,9 +108,7 @@ def update(case_id: int) -> Response:
         rollback()
         if isinstance(exc, ServiceError) and exc.status in (403, 404):
             raise
-        failure = exc if isinstance(exc, FormError) else service_errors(exc)
-        flash("Not saved: " + "; ".join(f"{k}: {v}" for k, v in failure.errors.items())
-              if failure.errors else failure.message, "error")
+        flash("Not saved: " + summary(exc), "error")
     else:
         flash("Case saved.", "success")
     return redirect(url_for("cases.case", case_id=case_id))

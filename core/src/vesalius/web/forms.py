@@ -13,13 +13,17 @@ from ..errors import ServiceError
 M = TypeVar("M", bound=BaseModel)
 
 
+#: The message of a form refusal whose fields are marked on the form itself.
+CHECK_FIELDS = "Please check the fields marked below."
+
+
 class FormError(Exception):
     """Input the services refused; ``errors`` maps a field name to its message."""
 
     def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
         super().__init__(message or "; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-        self.message = message or "Please check the fields marked below."
+        self.message = message or CHECK_FIELDS
 
 
 def clean(form: Mapping[str, Any], fields: Iterable[str], *, lists: Iterable[str] = (),
@@ -57,6 +61,30 @@ def parse(model: type[M], data: Mapping[str, Any]) -> M:
         return model.model_validate(dict(data))
     except ValidationError as exc:
         raise FormError(errors_of(exc)) from None
+
+
+def summary(failure: FormError | ServiceError) -> str:
+    """One sentence for a flash message: the refusal, then each field's own message that
+    the refusal does not already say, the field in words ("paid amount: ...").
+
+    A service refusal that names its field carries the same text as its field error, so
+    joining the two blindly repeats it ("nothing to claim (invoice_id: nothing to claim)").
+    """
+    form = failure if isinstance(failure, FormError) else service_errors(failure)
+    extra = [f"{_words(field)}: {text}" for field, text in form.errors.items()
+             if text and text not in form.message]
+    if not extra:
+        return form.message
+    if form.message == CHECK_FIELDS:  # a flash marks no field: say which ones instead
+        return "; ".join(extra)
+    return f"{form.message} ({'; '.join(extra)})"
+
+
+def _words(field: str) -> str:
+    """A form field's name as words: ``allocations.0.amount`` -> ``amount``."""
+    last = [part for part in field.replace("[", ".").replace("]", "").split(".")
+            if not part.isdigit()]
+    return (last[-1] if last else field).replace("_id", "").replace("_", " ")
 
 
 def service_errors(exc: ServiceError) -> FormError:

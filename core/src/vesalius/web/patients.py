@@ -15,7 +15,7 @@ from ..services import access, billing, patients, payers, scheduling
 from ..services import cases as case_service
 from ..services.common import parse_id
 from .context import actor, db, registry, rollback
-from .forms import FormError, clean, parse, service_errors
+from .forms import FormError, clean, parse, service_errors, summary
 from .lookups import notes_of_patient
 from .security import requires
 
@@ -202,9 +202,7 @@ def add_consent(patient_id: int) -> Response:
         rollback()
         if isinstance(exc, ServiceError) and exc.status in (403, 404):
             raise
-        flash("The consent could not be recorded: " + (
-            exc.message if isinstance(exc, ServiceError) else
-            "; ".join(exc.errors.values())), "error")
+        flash("The consent could not be recorded: " + summary(exc), "error")
     else:
         flash("Consent recorded.", "success")
     return redirect(url_for("patients.profile", patient_id=patient_id) + "#consents")
@@ -226,9 +224,7 @@ def open_case(patient_id: int) -> Response:
         rollback()
         if isinstance(exc, ServiceError) and exc.status in (403, 404):
             raise
-        flash("The case could not be opened: " + (
-            exc.message if isinstance(exc, ServiceError) else
-            "; ".join(f"{k}: {v}" for k, v in exc.errors.items())), "error")
+        flash("The case could not be opened: " + summary(exc), "error")
         return redirect(url_for("patients.profile", patient_id=patient_id) + "#cases")
     flash("Case opened.", "success")
     return redirect(url_for("cases.case", case_id=case.id))

@@ -18,7 +18,7 @@ from ..models.retention import ERASURE_CHANNELS, ERASURE_SCOPES
 from ..services import patients, retention
 from ..services.common import bounded_date, parse_id
 from .context import actor, db, rollback
-from .forms import FormError, clean, parse, service_errors
+from .forms import FormError, clean, parse, service_errors, summary
 from .portal import _me
 from .reports import _csv
 from .security import requires
@@ -39,9 +39,7 @@ def _failed(exc: FormError | ServiceError) -> dict[str, str]:
     if isinstance(exc, ServiceError) and exc.status in (403, 404):
         raise exc
     failure = exc if isinstance(exc, FormError) else service_errors(exc)
-    details = "; ".join(f"{k}: {v}" for k, v in failure.errors.items())
-    flash(failure.message + (f" ({details})" if details and details != failure.message
-                             else ""), "error")
+    flash(summary(failure), "error")
     return failure.errors
 
 

@@ -1,7 +1,7 @@
 """Booking rules: what a booking outside the practitioner's working hours does.
 
-Revision ID: 0009_booking_rules
-Revises: 0010_case_team_online_booking (rechained on merging main; was 0007)
+Revision ID: 0013_booking_rules
+Revises: 0012_audit_chain
 Create Date: 2026-12-04 23:00:00
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0009_booking_rules"
-down_revision = "0010_case_team_online_booking"
+revision = "0013_booking_rules"
+down_revision = "0012_audit_chain"
 branch_labels = None
 depends_on = None
 
