@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..models import Case, MeasureResult, Note
 from ..plugins import get_registry
 from . import access, audit
+from . import mcid as mcid_rule
 from .actor import Actor
 from .common import get
 
@@ -37,6 +38,11 @@ class Trend:
     change: float | None
     #: True/False when the measure has an MCID and two scored results; else None.
     reached_mcid: bool | None
+
+    @property
+    def mcid_verdict(self) -> str | None:
+        """``improved``, ``worse`` or ``no-important-change`` (see :mod:`.mcid`)."""
+        return mcid_rule.verdict(self.change, self.mcid, self.direction)
 
 
 def case_trends(session: Session, actor: Actor, case_id: int) -> list[Trend]:
