@@ -93,23 +93,28 @@ def trend(title: str, points: Sequence[tuple[date, float]], *, minimum: float,
 BAR_H, BAR_BOTTOM = 250, 64
 #: Fill classes of the series of a grouped bar chart, in order (app.css colours them).
 SERIES = tuple(f"bar s{i}" for i in range(6))
-_CHAR_W = 6.6  # a label character's width at the plot's font size, in viewBox units
+_CHAR_W = 7.0  # a label character's width at the plot's font size, in viewBox units
 
 
 def _short(label: str, limit: int = 14) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
 
-def _axis_label(dwg: svgwrite.Drawing, label: str, cx: float, slot: float, bottom: float
+def _fits(labels: Sequence[str], slot: float) -> bool:
+    return all(len(_short(label)) * _CHAR_W <= slot - 4 for label in labels)
+
+
+def _axis_label(dwg: svgwrite.Drawing, label: str, cx: float, level: bool, bottom: float
                 ) -> None:
-    """A category label under its slot: level when it fits the slot, else abbreviated and
-    turned 40 degrees so neighbours never overlap (the full label is the bar's tooltip)."""
-    text = _short(label)
+    """A category label under its slot: level when every label fits its slot, else all
+    abbreviated and turned 40 degrees so neighbours never overlap (the full label is the
+    bar's tooltip)."""
     y_base = bottom + 14
-    if len(text) * _CHAR_W <= slot - 4:
+    if level:
+        text = _short(label)
         dwg.add(dwg.text(text, insert=(cx, y_base), text_anchor="middle"))
         return
-    item = dwg.text(text, insert=(cx, y_base), text_anchor="end")
+    item = dwg.text(_short(label, 12), insert=(cx, y_base), text_anchor="end")
     item["transform"] = f"rotate(-40 {cx:.1f} {y_base:.1f})"
     dwg.add(item)
 
@@ -148,6 +153,7 @@ def grouped_bars(title: str, groups: Sequence[str], series: Sequence[str],
         text = f"{tick * 100:g} %" if percent else f"{tick:,g}"
         dwg.add(dwg.text(text, insert=(LEFT - 6, ty + 4), text_anchor="end"))
     slot = plot_w / max(len(groups), 1)
+    level = _fits(groups, slot)
     width = min(48.0, slot * 0.8 / max(len(series), 1))
     for i, group in enumerate(groups):
         start = LEFT + i * slot + (slot - width * len(series)) / 2
@@ -162,7 +168,7 @@ def grouped_bars(title: str, groups: Sequence[str], series: Sequence[str],
             who = f"{name}, " if name else ""
             bar.set_desc(title=f"{who}{group}: {_shown(value, unit, percent)}")
             dwg.add(bar)
-        _axis_label(dwg, group, LEFT + i * slot + slot / 2, slot, top + plot_h)
+        _axis_label(dwg, group, LEFT + i * slot + slot / 2, level, top + plot_h)
     dwg.add(dwg.line((LEFT, top + plot_h), (W - RIGHT, top + plot_h), class_="axis"))
     if len(series) > 1:
         column = (W - LEFT - RIGHT) / 3

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from ..plugins import get_registry
 from ..services import clinic_reports, reports
 from ..services.common import bounded_date
 from .context import actor, db
@@ -117,17 +118,24 @@ def _tables(start: date, end: date, names: Iterable[str], raw: dict[str, list] |
                               for r in rows_c])
     if names & {"outcomes-by-case", "outcomes-by-discipline"}:
         per_case, per_discipline = clinic_reports.outcome_changes(session, who, start, end)
+        known = get_registry()
+        names = {m: (known.measures[m].title if m in known.measures else m)
+                 for m in {o.measure_id for o in per_case}}  # people words, not ids
+        disciplines = {d: (known.disciplines[d].title if d in known.disciplines else d)
+                       for d in {o.discipline for o in per_case}}
         out["outcomes-by-case"] = (
             ["case_id", "patient", "case", "discipline", "measure", "first", "latest",
              "results", "change", "reached_mcid"],
-            [[o.case_id, o.patient_name, o.case_title, o.discipline, o.measure_id,
+            [[o.case_id, o.patient_name, o.case_title, disciplines[o.discipline],
+              names[o.measure_id],
               f"{o.first:g}", f"{o.latest:g}", o.results, f"{o.change:g}",
               "" if o.reached_mcid is None else ("yes" if o.reached_mcid else "no")]
              for o in per_case])
         out["outcomes-by-discipline"] = (
             ["discipline", "measure", "cases", "mean_change", "reached_mcid",
              "cases_with_mcid"],
-            [[d.discipline, d.measure_id, d.cases, f"{d.mean_change:g}", d.reached_mcid,
+            [[disciplines.get(d.discipline, d.discipline), names.get(d.measure_id, d.measure_id),
+              d.cases, f"{d.mean_change:.1f}", d.reached_mcid,
               d.with_mcid] for d in per_discipline])
     return out
 
