@@ -168,7 +168,7 @@ def test_a_pack_for_another_sdk_is_listed_disabled_with_the_reason(
         packs = clinic.packs()
         assert packs["nextgen"]["status"] == "disabled"
         assert packs["nextgen"]["reason"] == (
-            "requires vesalius-sdk<0.4,>=0.3 but vesalius-sdk 0.2.0 is installed")
+            "requires vesalius-sdk<0.4,>=0.3 but vesalius-sdk 0.2.1 is installed")
         assert packs["physio"]["status"] == "enabled"
     finally:
         clinic.pip("uninstall", "--yes", "vesalius-nextgen")

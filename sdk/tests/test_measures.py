@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-from vesalius_sdk import Band, MeasureItem, OutcomeMeasure, ResponseError, WorkedExample
+from vesalius_sdk import (
+    Band,
+    MeasureItem,
+    OutcomeMeasure,
+    ResponseError,
+    Score,
+    Subscale,
+    WorkedExample,
+)
 from vesalius_sdk.scoring import (
     answered,
     mean_of_answered,
@@ -128,3 +136,22 @@ def test_a_band_may_cite_its_own_source():
     band = Band(minimum=0, maximum=20, label="minimal",
                 source="Fairbank JC, Pynsent PB. Spine 2000;25(22):2940-52")
     assert band.source.startswith("Fairbank")
+
+
+def test_subscales_are_optional_labelled_and_unique():
+    assert measure().subscales == ()  # a 0.2.0 measure declares none and still loads
+    shown = measure(subscales=[Subscale(id="grip", label="Grip"),
+                               Subscale(id="pinch", label="Pinch")])
+    assert [(s.id, s.label) for s in shown.subscales] == [("grip", "Grip"), ("pinch", "Pinch")]
+    with pytest.raises(ValidationError, match="duplicate subscale of measure 'demo' id 'grip'"):
+        measure(subscales=[Subscale(id="grip", label="Grip"), Subscale(id="grip", label="G")])
+    with pytest.raises(ValidationError):
+        Subscale(id="grip", label="")
+
+
+def test_a_score_says_why_a_subscore_is_not_scored():
+    score = Score(value=1, minimum=0, maximum=2, direction="higher-is-worse",
+                  subscores={"grip": None}, subscore_reasons={"grip": "1 of 4 answered"})
+    assert score.subscore_reasons["grip"] == "1 of 4 answered"
+    assert Score(value=1, minimum=0, maximum=2,
+                 direction="higher-is-worse").subscore_reasons == {}

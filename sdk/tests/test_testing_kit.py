@@ -196,6 +196,13 @@ def test_a_measure_without_worked_examples(make_pack):
     one_problem("noexample", "measure noexample-two: declares no worked example")
 
 
+def test_a_declared_subscale_the_scorer_does_not_return(make_pack):
+    make_pack("nosub", source().replace(
+        "scorer=_sum,", "scorer=_sum, subscales=[Subscale(id='grip', label='Grip')],").replace(
+        "Section, WorkedExample,", "Section, Subscale, WorkedExample,"))
+    one_problem("nosub", "declared subscale 'grip' is not in the score's subscores")
+
+
 def test_no_sdk_range_or_an_incompatible_one_does_not_load(make_pack):
     make_pack("norange", requires=None)
     make_pack("future", requires="vesalius-sdk>=9")

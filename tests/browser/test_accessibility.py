@@ -245,6 +245,9 @@ def test_booking_with_the_keyboard_alone(page_as, live_app, axe):
     page.goto(f"{base}/calendar/?date={when.isoformat()}")
     _tab_to(page, f"el.classList.contains('appt') && el.textContent.includes({name!r})")
     assert "Booked" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")  # the status menu, then its link to the appointment
+    page.wait_for_selector("#cal-menu[open]")
+    _tab_to(page, "el.classList.contains('cal-menu-open')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/calendar/appointments/\d+"))
     assert not page.errors, page.errors

@@ -77,10 +77,11 @@ def test_booking_charting_and_payment(page_as, live_server, shot, sign_delay, gi
     block = desk.locator("a.appt", has_text=patient)
     assert block.count() == 1
     shot(desk, "03-calendar")
-    block.click()
-    desk.click("button:has-text('Check in')")
-    assert desk.locator(".flash-success", has_text="Checked in").count() == 1
-    assert desk.locator(".badge.arrived").count() == 1
+    block.click()  # the in-place status menu: check-in without a page trip
+    desk.click("#cal-menu button:has-text('Check in')")
+    desk.wait_for_selector("a.appt.arrived", state="attached")
+    assert "Checked in." in desk.locator("#cal-said").inner_text()
+    assert "arrived" in block.get_attribute("class")
 
     # -- practitioner: the day list, the chart, the measure, the charges, the signature ---
     physio = page_as(PHYSIO, PASSWORD)

@@ -38,7 +38,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     # Clinical records.
     "notes.read": frozenset({OWNER, PRACTITIONER}),
     "notes.write": frozenset({OWNER, PRACTITIONER}),
-    "notes.sign": frozenset({OWNER, PRACTITIONER}),
+    # Only a practitioner signs: the signature names their practitioner record.
+    "notes.sign": frozenset({PRACTITIONER}),
     "measures.read": frozenset({OWNER, PRACTITIONER, PATIENT}),
     "measures.record": frozenset({OWNER, PRACTITIONER, PATIENT}),
     "measures.score": EVERYONE,

@@ -331,6 +331,8 @@ def test_availability_and_measure_scoring(api):  # type: ignore[no-untyped-def]
     status, measures = api.call("GET", "/measures", "front-desk")
     nprs = next(m for m in measures if m["id"] == "nprs")
     assert nprs["missing_rule"]["text"] and nprs["source"]
+    # SDK 0.2.1: declared subscales (none for the NPRS) and why a subscore is not scored.
+    assert nprs["subscales"] == [] and score["subscore_reasons"] == {}
 
 
 def test_openapi_document(api):  # type: ignore[no-untyped-def]

@@ -326,12 +326,14 @@ def _before_with_data(url: str, system) -> None:  # type: ignore[no-untyped-def]
     from clinic_factories import patient
 
     db = Database(url)
+    # The data first: today's services write today's schema (the audit chain's columns
+    # are newer than BEFORE), and the downgrade keeps the rows.
+    with db.session() as s:
+        patient(s, system)
     config = alembic_config()
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, BEFORE)
-    with db.session() as s:
-        patient(s, system)
     db.dispose()
 
 

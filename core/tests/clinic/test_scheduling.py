@@ -319,14 +319,15 @@ def test_day_list_is_one_query(db, system, clinic, count_queries):  # type: igno
                 day = MONDAY + timedelta(days=7 * (n // 3) + (i % 5))
                 scheduling.book(s, system, booking(clinic, at(day, 9) + timedelta(
                     minutes=45 * (i // 5))))
-        with db.session() as s, count_queries() as counter:
+        with count_queries() as counter, db.session() as s:
             entries = scheduling.day_list(s, system, MONDAY + timedelta(days=7 * (n // 3)),
                                           location_id=clinic["location"], days=7)
         assert len(entries) == n
         assert entries[0].patient_name == "Ada Lovelace"
-        # location zone, the list; audit: the list (new), its items, the read event
+        # location zone, the list; audit: the list (new), its items, the read event (added
+        # to the audit chain at commit)
         assert counter.count == 5, counter.statements
-        with db.session() as s, count_queries() as counter:
+        with count_queries() as counter, db.session() as s:
             again = scheduling.day_list(s, system, MONDAY + timedelta(days=7 * (n // 3)),
                                         location_id=clinic["location"], days=7)
         assert again == entries

@@ -25,7 +25,9 @@ def test_far_dates_fall_back_on_the_pages(browser, day):  # type: ignore[no-unty
     b = browser("owner")
     for path in (f"/calendar/?date={day}", f"/reports/?from={day}&to={day}",
                  f"/reports/revenue.csv?from=2026-01-01&to={day}",
-                 "/calendar/?date=2026-03-02&practitioner=\u00b9&location=99999999999999999999"):
+                 "/calendar/?date=2026-03-02&practitioner=\u00b9&location=99999999999999999999",
+                 f"/chart/?date={day}", "/chart/?date=2026-03-02&practitioner=\u00b9",
+                 "/chart/?practitioner=99999999999999999999"):
         response = b.get(path)
         assert response.status_code == 200, (path, response.status_code)
 

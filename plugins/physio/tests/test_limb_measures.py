@@ -228,3 +228,31 @@ def test_templates_offer_the_limb_measures_folded_where_a_physio_expects_them():
     for later in ("physio.re-assessment", "physio.discharge"):
         assert offered(later)[offered(later).index("lefs"):] == [
             "lefs", "koos", "koos-jr", "hoos", "hoos-jr", "quickdash", "dash", "spadi"]
+
+
+def test_koos_and_hoos_declare_their_five_subscales_with_labels():
+    # Roos EM, KOOS Scoring 2012 / HOOS Scoring 2013: Symptoms, Pain, ADL, Sport/Rec, QOL.
+    for measure in (KOOS, HOOS):
+        assert [(s.id, s.label) for s in measure.subscales] == [
+            ("symptoms", "Symptoms"), ("pain", "Pain"), ("adl", "Daily living (ADL)"),
+            ("sport_rec", "Sport and recreation"), ("qol", "Quality of life")]
+
+
+def test_a_koos_subscale_not_scored_says_why():
+    # KOOS Scoring 2012: Sport/Rec needs 3 of its 5 items; two given leaves it unscored.
+    responses: list[int | None] = [1] * 42
+    responses[33:38] = [2, 2, None, None, None]
+    score = KOOS.score(responses)
+    assert score.subscores["sport_rec"] is None
+    assert score.subscore_reasons == {"sport_rec": "2 of 5 answered, 3 needed"}
+    assert score.value == 75.0
+
+
+def test_dash_modules_are_labelled_and_say_why_they_are_not_scored():
+    # IWH scoring: a module is scored only with all four of its items answered.
+    assert [(s.id, s.label) for s in DASH.subscales] == [
+        ("work", "Work module"), ("sports", "Sports/performing arts module")]
+    score = DASH.score([2] * 30 + [3, 3, None, None])
+    assert score.subscores == {"work": None, "sports": None}
+    assert score.subscore_reasons == {"work": "2 of 4 answered, all 4 needed",
+                                      "sports": "not answered (optional)"}

@@ -54,6 +54,7 @@ from .measures import (
     OutcomeMeasure,
     ResponseError,
     Score,
+    Subscale,
     WorkedExample,
 )
 from .pack import Pack
@@ -105,7 +106,8 @@ __all__ = [
     "NoteProblem", "NoteSummary", "NoteTemplate", "NumberField", "Option", "OutcomeMeasure",
     "Pack", "Path", "PayerContext", "Placement", "Polygon", "PrintHeader", "Printout",
     "ProcedureSummary", "ProceduresField", "Rect", "Region", "RegionColumn", "ResponseError",
-    "ScaleField", "Score", "Section", "TableField", "TextField", "VisitKind", "WebAddition",
+    "ScaleField", "Score", "Section", "Subscale", "TableField", "TextField", "VisitKind",
+    "WebAddition",
     "WorkedExample", "__version__", "carried_forward", "chart_size", "document_model",
     "hookimpl", "mean_of", "missing_required", "neighbours", "options", "region_description",
     "region_sizes", "small_regions", "switched", "timed_units", "validate_document",

@@ -97,7 +97,9 @@ class Score(Frozen):
     ``value`` is ``None`` when the rule cannot score the responses, and ``reason`` says why.
     ``complete`` is true when every non-optional item was answered (a value may still be
     given for incomplete responses where the rule allows it, with ``reason`` saying how).
-    ``subscores`` carries any secondary numbers (raw totals, subscales).
+    ``subscores`` carries any secondary numbers (raw totals, subscales);
+    ``subscore_reasons`` says, by key, why a subscore is ``None`` (SDK 0.2.1): the host shows
+    it beside the subscale ("not scored: 2 of 5 answered, 3 needed").
     """
 
     value: float | None
@@ -109,6 +111,19 @@ class Score(Frozen):
     complete: bool = True
     reason: str | None = None
     subscores: Mapping[str, float | None] = Field(default_factory=dict)
+    subscore_reasons: Mapping[str, str] = Field(default_factory=dict)
+
+
+class Subscale(Frozen):
+    """A subscale a measure reports beside its headline value (SDK 0.2.1).
+
+    ``id`` is its key in :attr:`Score.subscores`; ``label`` is what the practitioner reads
+    ("Sport/Rec", "Work module"). Declared in :attr:`OutcomeMeasure.subscales`, in the order
+    the host shows them (the note editor's live score, the signed note, the case's trend).
+    """
+
+    id: KeyId
+    label: Label
 
 
 class WorkedExample(Frozen):
@@ -132,6 +147,14 @@ class OutcomeMeasure(Frozen):
     the helpers in :mod:`vesalius_sdk.scoring` and the measure's ``bands``.
     ``mcid`` is the minimal clinically important difference in the units of ``value``.
     ``licence`` is shown wherever the measure is; say there whether item text ships.
+
+    ``subscales`` (SDK 0.2.1, optional) names the subscores a practitioner reads, in order:
+    ``(Subscale(id="pain", label="Pain"), ...)``. The host shows only declared subscales,
+    each with its label, so a measure's internal subscores (raw totals, counts) stay out of
+    the note; the test kit checks that the scorer returns every declared one in
+    ``Score.subscores`` (``None`` when it is not scored, with a reason in
+    ``Score.subscore_reasons``). Measures written for SDK 0.2.0 declare none and read as
+    before.
     """
 
     id: ShortId
@@ -155,10 +178,13 @@ class OutcomeMeasure(Frozen):
     disciplines: tuple[ShortId, ...] = ()
     #: What the published rule does with unanswered items (:class:`MissingRule`).
     missing_rule: MissingRule | None = None
+    #: The subscales shown beside the headline value (:class:`Subscale`), in order.
+    subscales: tuple[Subscale, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> OutcomeMeasure:
         unique([i.id for i in self.items], f"item of measure {self.id!r}")
+        unique([s.id for s in self.subscales], f"subscale of measure {self.id!r}")
         if self.item_text_included != any(i.text for i in self.items):
             raise ValueError(
                 f"measure {self.id!r}: item_text_included must say whether items carry text"

@@ -501,6 +501,10 @@ def _check_measures(own: Any, problems: list[str]) -> None:
                 got = score.subscores.get(key)
                 if not _close(got, value):
                     problems.append(f"{label}: subscore {key} {got}, expected {value}")
+            for subscale in measure.subscales:
+                if subscale.id not in score.subscores:
+                    problems.append(f"{label}: declared subscale {subscale.id!r} is not in "
+                                    "the score's subscores (give None when not scored)")
         _check_missing_rule(measure, problems)
 
 

@@ -195,7 +195,9 @@ def list_measures(call: Call) -> object:
                        items=[i.model_dump(mode="json") for i in m.items], licence=m.licence,
                        source=m.source,
                        missing_rule=m.missing_rule.model_dump(mode="json")
-                       if m.missing_rule else None)
+                       if m.missing_rule else None,
+                       subscales=[s.model_dump(mode="json")
+                                  for s in getattr(m, "subscales", ())])
             for m in sorted(registry.measures.values(), key=lambda m: m.id)]
 
 

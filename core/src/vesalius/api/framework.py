@@ -17,7 +17,7 @@ from typing import Any, get_args, get_origin
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InternalError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -25,7 +25,7 @@ from werkzeug.routing import IntegerConverter
 from ..db import Database
 from ..errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
 from ..permissions import PERMISSIONS
-from ..services import audit, users
+from ..services import audit, storage_health, users
 from ..services.actor import Actor
 from ..services.common import INT_MAX, check_fields, check_values, raw_problem
 
@@ -116,10 +116,13 @@ def route(method: str, rule: str, *, permission: str | None, body: type[BaseMode
 
 
 def error(status: int, message: str, field: str | None = None,
-          details: list[dict[str, object]] | None = None) -> tuple[Response, int]:
+          details: list[dict[str, object]] | None = None,
+          cause: str | None = None) -> tuple[Response, int]:
     body: dict[str, object] = {"error": message, "field": field}
     if details:
         body["details"] = details
+    if cause:
+        body["cause"] = cause
     response = jsonify(body)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="vesalius"'
@@ -161,7 +164,7 @@ def _strings(value: Any, where: str) -> None:
     elif isinstance(value, dict):
         for key, item in value.items():
             _strings(key, where)
-            _strings(item, f"{where}.{key}" if where != "body" else str(key))
+            _strings(item, f"{where}.{key}" if where not in ("body", "query") else str(key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _strings(item, f"{where}[{i}]")
@@ -266,7 +269,14 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
         log.warning("data error on %s %s: %s", endpoint.method, endpoint.rule,
                     type(exc.orig).__name__)
         return error(422, "a value is too long or out of range for the database")
-    except OperationalError as exc:
+    except (OperationalError, InternalError) as exc:
+        if refused := storage_health.cause(exc):  # disk full, read-only: say so (507/503)
+            storage_health.remember(db.url, refused, f"{request.method} {request.path}")
+            return error(storage_health.STATUS[refused], storage_health.MESSAGES[refused],
+                         cause=refused)
+        if isinstance(exc, InternalError):
+            log.exception("unexpected error on %s %s", endpoint.method, endpoint.rule)
+            return error(500, "internal error")
         log.error("database unavailable on %s %s: %s", endpoint.method, endpoint.rule,
                   type(exc.orig).__name__)
         return error(503, "the database is busy or unavailable; try again")

@@ -22,6 +22,9 @@ ERRORS = {
            "JSON nested deeper than 64 levels)",
     "413": "The body is larger than the limit: 2 MiB unless `VESALIUS_MAX_BODY_BYTES` says "
            "otherwise (operations with a body)",
+    "503": "The database is busy, unavailable or read-only (`cause`: `read-only`, "
+           "`io-error`); nothing was changed",
+    "507": "The server's storage is full (`cause`: `disk-full`); nothing was changed",
 }
 #: Answers only operations with a body can give.
 BODY_ONLY = frozenset({"413"})
@@ -101,6 +104,8 @@ def document() -> dict[str, Any]:
         "type": "object", "required": ["error", "field"],
         "properties": {"error": {"type": "string"},
                        "field": {"type": ["string", "null"]},
+                       "cause": {"type": "string",
+                                 "enum": ["disk-full", "read-only", "io-error"]},
                        "details": {"type": "array", "items": {"type": "object"}}},
     }
     return {

@@ -189,10 +189,12 @@ class StatusIn(Input):
     reason: str | None = Field(default=None, max_length=300)
 
 
-@route("POST", "/appointments/<int:appointment_id>/status", permission="appointments.read",
+@route("POST", "/appointments/<int:appointment_id>/status", permission="appointments.cancel",
        body=StatusIn, response=AppointmentOut, tag="appointments")
 def set_status(call: Call, appointment_id: int) -> object:
-    """Move along the state machine; 409 for a move it does not allow."""
+    """Move along the state machine; 409 for a move it does not allow.
+
+    Cancelling needs ``appointments.cancel``, any other status ``appointments.change``."""
     return scheduling.set_status(call.session, call.actor, appointment_id, call.body.status,
                                  call.body.reason)
 

@@ -508,6 +508,9 @@ class MeasureOut(BaseModel):
     #: What the published rule does with unanswered items: ``max_missing`` (or null when
     #: the rule is not a simple count) and the rule in a sentence, ``text``.
     missing_rule: dict[str, Any] | None = None
+    #: The subscales the measure reports beside its headline value, in order: ``id`` (its
+    #: key in a score's ``subscores``) and ``label``. Empty when it declares none.
+    subscales: list[dict[str, str]] = []
 
 
 class AuditOut(Out):

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "vesalius.cli.new_pack",
     "vesalius.cli.db",
     "vesalius.cli.users",
+    "vesalius.cli.audit",
     "vesalius.cli.serve",
     "vesalius.cli.demo",
     "vesalius.cli.backup",

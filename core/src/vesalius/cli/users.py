@@ -73,8 +73,13 @@ def token(email: str, name: str, url: str | None) -> None:
     db = _db(url)
     try:
         with db.session() as session:
-            value = users.issue_token(session, Actor.system("cli"),
-                                      users.by_email(session, email), name=name)
+            from ..web.mfa import token_refusal
+
+            user = users.by_email(session, email)
+            refusal = token_refusal(session, user)
+            if refusal is not None:
+                fail(refusal)
+            value = users.issue_token(session, Actor.system("cli"), user, name=name)
         click.echo(value)
     except ServiceError as exc:
         fail(exc.message)

@@ -1,5 +1,10 @@
 """Alembic environment: runs on a connection handed over by :mod:`vesalius.db.migrate`,
-or on ``VESALIUS_DATABASE_URL`` when alembic is run by hand."""
+or on ``VESALIUS_DATABASE_URL`` when alembic is run by hand.
+
+Either way the whole run is one transaction (:func:`vesalius.db.migrate.migration_transaction`):
+a step that fails leaves the database at the revision it had, on both engines (SQLite's DDL
+is transactional too, although Alembic does not assume it).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from alembic import context
 from vesalius import models  # noqa: F401  (registers every table on the metadata)
 from vesalius.db.base import Base
 from vesalius.db.engine import make_engine
+from vesalius.db.migrate import migration_transaction
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,9 +25,11 @@ def run() -> None:
         _migrate(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url") or None)
-    with engine.connect() as conn:
-        _migrate(conn)
-    engine.dispose()
+    try:
+        with migration_transaction(engine) as conn:
+            _migrate(conn)
+    finally:
+        engine.dispose()
 
 
 def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
@@ -29,6 +37,7 @@ def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        transactional_ddl=True,  # the caller's one transaction holds every step
         compare_type=True,
         user_module_prefix="vesalius.db.types.",
     )

@@ -33,6 +33,10 @@ class AuditEvent(Base):
     """Who did what to which record, when and from where (HIPAA 164.312(b)).
 
     Append-only: triggers refuse UPDATE and DELETE. ``detail`` never holds clinical content.
+    Tamper-evident: each event carries the SHA-256 of its fields and of the event before it
+    (``prev_hash``) and its position in the chain (``seq``; unique, so the chain stays one
+    line), checked by
+    :func:`vesalius.services.audit.verify_chain`.
     """
 
     __tablename__ = "audit_events"
@@ -41,6 +45,7 @@ class AuditEvent(Base):
         Index("ix_audit_user_at", "user_id", "at"),
         Index("ix_audit_resource", "resource_type", "resource_id"),
         Index("ix_audit_list", "list_digest"),
+        Index("uq_audit_events_seq", "seq", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +63,12 @@ class AuditEvent(Base):
     #: A list read (one event for a page of records): the records it showed are the items
     #: of this :class:`AuditList`.
     list_digest: Mapped[str | None] = mapped_column(String(64))
+    #: The event's position in the chain: 1, 2, 3, ... (a gap is a deleted event).
+    seq: Mapped[int | None] = mapped_column(Integer)
+    #: The ``hash`` of the event before this one (64 zeros for the first event).
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    #: SHA-256 over ``prev_hash`` and this event's fields (:func:`vesalius.services.audit.link`).
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditList(Base):

@@ -17,6 +17,11 @@ ACTIVE_STATUSES = ("booked", "confirmed", "arrived", "in-session", "completed")
 #: Statuses that free the slot again.
 FREED_STATUSES = ("cancelled", "late-cancelled", "no-show")
 STATUSES = ACTIVE_STATUSES + FREED_STATUSES
+#: The calendar fills a service's blocks with one of these named, light colours (dark text
+#: on each keeps WCAG AA contrast; a named palette, not free hex, because the pages' CSP
+#: allows no inline styles and each name is a class of calendar-grid.css).
+SERVICE_COLOURS = ("blue", "teal", "green", "olive", "amber", "orange", "rose", "plum",
+                   "violet", "slate")
 
 
 class Service(Base):
@@ -42,6 +47,8 @@ class Service(Base):
     #: :func:`vesalius.services.note_templates.default_template`).
     initial_template_id: Mapped[str | None] = mapped_column(String(128))
     follow_up_template_id: Mapped[str | None] = mapped_column(String(128))
+    #: The calendar's fill for its blocks, one of :data:`SERVICE_COLOURS` (None: neutral).
+    colour: Mapped[str | None] = mapped_column(String(16))
 
 
 class AppointmentSeries(Base):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ..db.types import money
 from ..errors import Invalid
 from ..models import Service
+from ..models.scheduling import SERVICE_COLOURS
 from ..plugins import get_registry
 from . import audit
 from .actor import Actor
@@ -32,10 +33,19 @@ class ServiceIn(Input):
     #: Note templates a visit of this service opens with (empty: the discipline decides).
     initial_template_id: str | None = Field(default=None, max_length=128)
     follow_up_template_id: str | None = Field(default=None, max_length=128)
+    #: The calendar's fill, one of :data:`vesalius.models.scheduling.SERVICE_COLOURS`.
+    colour: str | None = None
 
     @field_validator("initial_template_id", "follow_up_template_id")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("colour")
+    @classmethod
+    def _colour(cls, value: str | None) -> str | None:
+        if value and value not in SERVICE_COLOURS:
+            raise ValueError("choose one of: " + ", ".join(SERVICE_COLOURS))
         return value or None
 
     @field_validator("price", "late_cancel_fee", mode="before")
@@ -64,7 +74,10 @@ class ServiceUpdate(Input):
     #: An empty string clears the default template (the discipline decides again).
     initial_template_id: str | None = Field(default=None, max_length=128)
     follow_up_template_id: str | None = Field(default=None, max_length=128)
+    #: An empty string clears the colour (neutral blocks).
+    colour: str | None = None
 
+    _colour = field_validator("colour")(ServiceIn._colour.__func__)  # type: ignore[attr-defined]
     _no_float = field_validator("price", "late_cancel_fee", mode="before")(
         ServiceIn._no_float.__func__  # type: ignore[attr-defined]
     )

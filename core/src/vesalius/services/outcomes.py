@@ -1,13 +1,16 @@
 """Outcome measures over a case: each measure's results in time order, the change from
-the first to the latest, and whether it reached the measure's MCID."""
+the first to the latest, and whether it reached the measure's MCID; for a measure that
+declares subscales (KOOS, HOOS, DASH modules), each subscale's first and latest scores."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from vesalius_sdk import OutcomeMeasure
 
 from ..models import Case, MeasureResult, Note
 from ..plugins import get_registry
@@ -15,6 +18,7 @@ from . import access, audit
 from . import mcid as mcid_rule
 from .actor import Actor
 from .common import get
+from .subscales import subscale_values
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,21 @@ class Point:
     band: str | None
     note_id: int | None
     measure_version: str
+    subscores: Mapping[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubscaleChange:
+    """One declared subscale over the case: its first and latest scored results."""
+
+    id: str
+    label: str
+    first: float | None
+    first_on: date | None
+    #: The latest scored result when there are two or more; else None.
+    latest: float | None
+    latest_on: date | None
+    change: float | None
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,8 @@ class Trend:
     change: float | None
     #: True/False when the measure has an MCID and two scored results; else None.
     reached_mcid: bool | None
+    #: The measure's declared subscales, first and latest (empty when it declares none).
+    subscales: list[SubscaleChange] = field(default_factory=list)
 
     @property
     def mcid_verdict(self) -> str | None:
@@ -64,8 +85,8 @@ def case_trends(session: Session, actor: Actor, case_id: int) -> list[Trend]:
     trends = []
     for measure_id, results in by_measure.items():
         measure = registry.measures.get(measure_id)
-        points = [Point(r.taken_on, r.value, r.band, r.note_id, r.measure_version)
-                  for r in results]
+        points = [Point(r.taken_on, r.value, r.band, r.note_id, r.measure_version,
+                        dict(r.subscores or {})) for r in results]
         scored = [p.value for p in points if p.value is not None]
         change = scored[-1] - scored[0] if len(scored) >= 2 else None
         reached = (measure.reached_mcid(scored[0], scored[-1])
@@ -75,6 +96,24 @@ def case_trends(session: Session, actor: Actor, case_id: int) -> list[Trend]:
             direction=measure.direction if measure else None,
             unit=measure.unit if measure else None,
             mcid=measure.mcid if measure else None, points=points,
-            change=round(change, 4) if change is not None else None, reached_mcid=reached))
+            change=round(change, 4) if change is not None else None, reached_mcid=reached,
+            subscales=subscale_changes(measure, points)))
     audit.record(session, actor, "read", "measure-trend", case.id, case.patient_id)
     return trends
+
+
+def subscale_changes(measure: OutcomeMeasure | None, points: list[Point]) -> list[SubscaleChange]:
+    """Each declared subscale of ``measure`` over ``points`` (time order): first and latest
+    scored values and the change between them. A subscale never scored has no first."""
+    out = []
+    for shown in subscale_values(measure, {}):
+        scored = [(p.taken_on, v) for p in points
+                  if isinstance(v := p.subscores.get(shown.id), int | float)
+                  and not isinstance(v, bool)]
+        first = scored[0] if scored else (None, None)
+        latest = scored[-1] if len(scored) >= 2 else (None, None)
+        change = (round(latest[1] - first[1], 4)
+                  if latest[1] is not None and first[1] is not None else None)
+        out.append(SubscaleChange(shown.id, shown.label, first[1], first[0], latest[1],
+                                  latest[0], change))
+    return out

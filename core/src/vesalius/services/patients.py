@@ -134,9 +134,10 @@ def update(session: Session, actor: Actor, patient_id: int, data: PatientUpdate)
         if refused:
             raise Forbidden(f"{refused[0]}: ask the clinic to change it (a patient changes "
                             "only contact and consent details)", field=refused[0])
-    for required in ("given_name", "family_name"):
-        if required in values and values[required] is None:
-            raise Invalid("this field cannot be emptied", field=required)
+    columns = Patient.__table__.columns
+    for name, value in values.items():  # null only where the column takes it (not a 409)
+        if value is None and name in columns and not columns[name].nullable:
+            raise Invalid("this field cannot be emptied", field=name)
     changed = changes(patient, values)
     if changed:
         _keys(patient)

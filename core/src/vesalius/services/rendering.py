@@ -19,6 +19,7 @@ from vesalius_sdk import (
     NoteProblem,
     NoteTemplate,
     NumberField,
+    OutcomeMeasure,
     ProceduresField,
     RegionColumn,
     ScaleField,
@@ -27,6 +28,7 @@ from vesalius_sdk import (
 )
 
 from ..plugins import Registry
+from .subscales import subscale_values
 
 
 def _text(value: Any) -> Markup:
@@ -72,10 +74,10 @@ def _value(field: Any, value: Any, registry: Registry, scores: Mapping[str, Scor
         title = measure.title if measure else field.measure
         if score is None or score.value is None:
             reason = score.reason if score else "not scored"
-            return escape(f"{title}: {reason}")
+            return escape(f"{title}: {reason}") + _subscales(measure, score)
         band = f" ({score.band})" if score.band else ""
         unit = f" {score.unit}" if score.unit else ""
-        return escape(f"{title}: {score.value:g}{unit}{band}")
+        return escape(f"{title}: {score.value:g}{unit}{band}") + _subscales(measure, score)
     if isinstance(field, ProceduresField):
         rows = "".join(
             f"<tr><td>{escape(e['code'])}</td><td>{escape(e.get('minutes') or '')}</td>"
@@ -86,6 +88,22 @@ def _value(field: Any, value: Any, registry: Registry, scores: Mapping[str, Scor
         return Markup('<table class="note-procedures"><tr><th>Code</th><th>Minutes</th>'
                       f'<th>Units</th><th>Modifiers</th><th>Site</th></tr>{rows}</table>')
     return _text(value)
+
+
+def _subscales(measure: OutcomeMeasure | None, score: Score | None) -> Markup:
+    """The measure's declared subscales, labelled, each scored or "not scored: why"."""
+    if score is None:
+        return Markup("")
+    shown = subscale_values(measure, score.subscores,
+                            getattr(score, "subscore_reasons", None))  # SDK 0.2.1
+    if not shown:
+        return Markup("")
+    items = "".join(
+        f"<li>{escape(s.label)}: {s.value:g}</li>" if s.value is not None else
+        f'<li class="not-scored">{escape(s.label)}: not scored'
+        + (f": {escape(s.reason)}" if s.reason else "") + "</li>"
+        for s in shown)
+    return Markup(f'<ul class="subscores" aria-label="Subscales">{items}</ul>')
 
 
 def _table(field: TableField, rows: list[Mapping[str, Any]], registry: Registry,

@@ -46,8 +46,9 @@ LOCK_PRACTITIONER, LOCK_ROOM = 7301, 7302
 _LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
 _INSERT_APPOINTMENT = insert(Appointment.__table__)
 
-#: The state machine: the moves a clinic makes, and nothing else. Completed, cancelled,
-#: late-cancelled and no-show are final (a mistaken cancellation is rebooked).
+#: The state machine: the moves a clinic makes, and nothing else. Completed, cancelled and
+#: late-cancelled are final (a mistaken cancellation is rebooked); a no-show can be undone
+#: (the patient was in the waiting room after all), while its time is still free.
 TRANSITIONS: Mapping[str, frozenset[str]] = {
     "booked": frozenset({"confirmed", "arrived", "cancelled", "late-cancelled", "no-show"}),
     "confirmed": frozenset({"booked", "arrived", "cancelled", "late-cancelled", "no-show"}),
@@ -56,7 +57,7 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
     "completed": frozenset(),
     "cancelled": frozenset(),
     "late-cancelled": frozenset(),
-    "no-show": frozenset(),
+    "no-show": frozenset({"booked"}),  # undo a no-show marked by mistake
 }
 #: Signing a visit's note completes the visit from any of these: a visit never checked in
 #: (booked, confirmed) too, so that it reaches the ready-to-bill worklist with its invoice.
@@ -334,7 +335,25 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
         from .billing import draft_fee_invoice
 
         draft_fee_invoice(session, actor, appointment)
+    elif old == "no-show":
+        _void_no_show_fee(session, actor, appointment)
     return appointment
+
+
+def _void_no_show_fee(session: Session, actor: Actor, appointment: Appointment) -> None:
+    """An undone no-show takes back its fee while that is still a draft (an issued fee is
+    the billing clerk's to void: it may be paid already)."""
+    from ..models import Invoice, InvoiceLine
+
+    drafts = session.scalars(
+        select(Invoice).where(Invoice.appointment_id == appointment.id,
+                              Invoice.status == "draft",
+                              Invoice.id.in_(select(InvoiceLine.invoice_id)
+                                             .where(InvoiceLine.code == "FEE"))))
+    for invoice in drafts:
+        invoice.status, invoice.void_reason = "void", "no-show undone"
+        audit.record(session, actor, "void", "invoice", invoice.id, invoice.patient_id,
+                     detail="no-show undone")
 
 
 def complete_for_note(session: Session, actor: Actor, appointment: Appointment,
@@ -467,6 +486,10 @@ class CalendarEntry:
     room_name: str | None
     series_id: int | None
     booking_note: str | None
+    #: The service's calendar colour (:data:`~vesalius.models.scheduling.SERVICE_COLOURS`).
+    service_colour: str | None = None
+    #: The patient's front-desk alert ("hard of hearing"): administrative, not clinical.
+    patient_alert: str | None = None
 
 
 def day_list(session: Session, actor: Actor, day: date, *, location_id: int | None = None,
@@ -489,7 +512,8 @@ def day_list(session: Session, actor: Actor, day: date, *, location_id: int | No
         select(a.id, a.start_at, a.end_at, a.status, a.patient_id, patient.c.given_name,
                patient.c.preferred_name, patient.c.family_name, a.practitioner_id,
                prac.c.display_name, a.case_id, a.service_id, svc.c.name, a.location_id,
-               a.room_id, room.c.name, a.series_id, a.booking_note)
+               a.room_id, room.c.name, a.series_id, a.booking_note, svc.c.colour,
+               patient.c.admin_note)
         .select_from(Appointment.__table__)
         .join(patient, patient.c.id == a.patient_id)
         .join(prac, prac.c.id == a.practitioner_id)
@@ -510,10 +534,12 @@ def day_list(session: Session, actor: Actor, day: date, *, location_id: int | No
             patient_name=f"{preferred or given} {family}", practitioner_id=prid,
             practitioner_name=pname, case_id=case_id, service_id=service_id,
             service_name=sname, location_id=loc_id, room_id=room_id, room_name=rname,
-            series_id=series_id, booking_note=note,
+            series_id=series_id, booking_note=note, service_colour=colour,
+            patient_alert=alert,
         )
         for (aid, start_at, end_at, status, pid, given, preferred, family, prid, pname,
-             case_id, service_id, sname, loc_id, room_id, rname, series_id, note)
+             case_id, service_id, sname, loc_id, room_id, rname, series_id, note, colour,
+             alert)
         in session.execute(query)
     ]
     # One audit event for the list read, naming the appointments it showed (see audit).

@@ -72,6 +72,7 @@ def init_app(app: Flask, db: Database, *, self_authenticating: tuple[str, ...] =
     from .filters import install_filters
     from .security import install
     from .sessions import ServerSessionInterface
+    from .storage import install as install_storage_handlers
 
     if ensure_schema:
         ensure_web_schema(db.engine)
@@ -101,6 +102,7 @@ def init_app(app: Flask, db: Database, *, self_authenticating: tuple[str, ...] =
     )
     app.jinja_env.autoescape = True  # every template, whatever its name
     install(app)
+    install_storage_handlers(app)  # after install(): it wraps the handlers made there
     install_filters(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -1,5 +1,6 @@
 """Administration (owner): installed packs and the clinic's switch for each, users and
-roles, services and fee schedules, payers, locations, rooms and working hours."""
+roles (and whether owner and billing accounts must use a second factor), services and fee
+schedules, payers, locations, rooms and working hours."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from ..backup.runs import status as backup_status
 from ..errors import ServiceError
 from ..models import FeeSchedule, Location, User, WorkingHours
 from ..models.payers import PAYER_KINDS
+from ..models.scheduling import SERVICE_COLOURS
 from ..permissions import ROLES
 from ..services import audit, clinic, note_templates, payers, practitioners, users
+from . import mfa
 from .context import actor, current_user, db, rollback, state
 from .forms import FormError, clean, parse, service_errors
-from .models import PackSetting
+from .models import PackSetting, UserMfa
 from .packs import clinic_registry, forget, installed_registry, set_enabled
 from .security import requires
 from .sessions import end_user_sessions
@@ -79,6 +82,8 @@ def users_page() -> str:
     found = list(db().scalars(select(User).where(User.role != "patient").order_by(User.name)))
     return render_template("admin/users.html", users=found, roles=[r for r in ROLES
                                                                    if r != "patient"],
+                           with_factor=set(db().scalars(select(UserMfa.user_id))),
+                           mfa_required=mfa.required(db()), mfa_roles=mfa.MFA_ROLES,
                            disciplines=state().registry.disciplines if state().registry
                            else installed_registry().disciplines)
 
@@ -135,6 +140,53 @@ def reset_password(user_id: int) -> Response:
     return redirect(url_for("admin.users_page"))
 
 
+@bp.route("/users/second-factor", methods=["POST"])
+@requires("users.manage")
+def require_second_factor() -> Response:
+    """Require (or stop requiring) a second factor of owner and billing accounts. Their
+    sessions without one end now: they set one up at their next sign-in."""
+    on = request.form.get("required") == "yes"
+    me = current_user()
+    assert me is not None
+    if on and me.role in mfa.MFA_ROLES and db().get(UserMfa, me.id) is None:
+        flash("Set up your own second factor first (your account page), so that requiring "
+              "it cannot lock you out.", "error")
+        return redirect(url_for("admin.users_page"))
+    mfa.set_required(db(), actor(), on)
+    if on:
+        pending = mfa.unenrolled(db())
+        for user in pending:
+            end_user_sessions(db(), user.id, "mfa-required")
+        flash(f"A second factor is now required of {' and '.join(mfa.MFA_ROLES)} accounts; "
+              f"{len(pending)} account(s) without one will set it up at their next sign-in.",
+              "success")
+    else:
+        flash("A second factor is now optional for every account.", "success")
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@requires("users.manage")
+def reset_second_factor(user_id: int) -> Response:
+    """A user lost their phone and their recovery codes: remove their second factor and end
+    their sessions (they sign in with their password and, where required, set up anew)."""
+    user = db().get(User, user_id)
+    if user is None or user.role == "patient":
+        abort(404)
+    me = current_user()
+    if me is not None and user.id == me.id:
+        flash("Change your own second factor on your account page.", "error")
+        return redirect(url_for("admin.users_page"))
+    mfa.remove(db(), user.id)
+    ended = end_user_sessions(db(), user.id, "mfa-reset")
+    audit.record(db(), actor(), "update", "user", user.id, None,
+                 detail=f"second factor and recovery codes reset by the owner; {ended} "
+                        f"sessions ended")
+    flash(f"The second factor of {user.email} is removed; their sessions were ended.",
+          "success")
+    return redirect(url_for("admin.users_page"))
+
+
 @bp.route("/users/<int:user_id>/sessions", methods=["POST"])
 @requires("users.manage")
 def end_sessions(user_id: int) -> Response:
@@ -161,7 +213,7 @@ def services_page() -> str:
                            services=clinic.list_services(session, who, include_inactive=True),
                            payers=payers.list_payers(session, who), schedules=schedules,
                            disciplines=reg.disciplines, codes=reg.billing_codes,
-                           payer_kinds=PAYER_KINDS,
+                           payer_kinds=PAYER_KINDS, service_colours=SERVICE_COLOURS,
                            templates={d: note_templates.offered(reg, d) for d in reg.disciplines})
 
 
@@ -169,7 +221,8 @@ def services_page() -> str:
 @requires("settings.write")
 def create_service() -> Response:
     data = clean(request.form, ("name", "discipline", "duration_minutes", "buffer_minutes",
-                                "price", "late_cancel_fee"), booleans=("online_bookable",))
+                                "price", "late_cancel_fee", "colour"),
+                 booleans=("online_bookable",))
     data["default_codes"] = (request.form.get("default_codes") or "").upper().replace(
         ",", " ").split()
     try:
@@ -188,7 +241,7 @@ def update_service(service_id: int) -> Response:
     data = clean(request.form, ("name", "duration_minutes", "buffer_minutes", "price",
                                 "late_cancel_fee"), booleans=("online_bookable", "active"))
     # Default note templates: a blank choice clears one (the discipline decides again).
-    data.update({k: request.form[k].strip() for k in clinic.TEMPLATE_FIELDS
+    data.update({k: request.form[k].strip() for k in (*clinic.TEMPLATE_FIELDS, "colour")
                  if k in request.form})
     try:
         clinic.update_service(db(), actor(), service_id, parse(clinic.ServiceUpdate, {

@@ -8,6 +8,7 @@ services in a fixed number of queries whatever the size of the clinic.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -35,6 +36,12 @@ ROW_MINUTES = 5
 SLOT_MINUTES = 15
 DEFAULT_OPEN = (time(8), time(18))
 SHOWN = ("booked", "confirmed", "arrived", "in-session", "completed")
+#: Drawn too, struck through (the front desk sees who did not come); a toggle hides them.
+FREED = ("cancelled", "late-cancelled", "no-show")
+#: The status moves the calendar offers in place, with their button words; cancelling asks
+#: for a reason. The server's state machine (scheduling.TRANSITIONS) decides what is allowed.
+IN_PLACE = (("arrived", "Check in"), ("confirmed", "Confirm"), ("no-show", "No-show"),
+            ("booked", "Undo"), ("cancelled", "Cancel…"))
 
 
 @dataclass
@@ -46,6 +53,8 @@ class Block:
     href: str = ""
     time: str = ""
     minutes: int = 0
+    #: Drawn beside an active booking at the same time (a freed slot rebooked).
+    aside: bool = False
     #: The block's link, drawn in Python with every text escaped (see :func:`_draw_blocks`).
     html: Markup = field(default_factory=Markup)
 
@@ -65,6 +74,8 @@ class Column:
     grid_start: str = ""
     #: The booking form for this column at the grid's first row (the header's "+").
     book_href: str = ""
+    #: What the column's hatched time is, in words (a drop there is warned about).
+    closed_words: str = ""
 
 
 def _day_arg(name: str = "date") -> date:
@@ -132,6 +143,8 @@ def _grid(col: Column, day: date, zone: tzinfo, first: int, last: int,
         if b > a:
             col.spans.append(((a - top) // ROW_MINUTES + 1, (b - a) // ROW_MINUTES))
     col.grid_start = datetime.combine(day, time(first), zone).astimezone(UTC).isoformat()
+    col.closed_words = (f"outside {col.title}'s working hours (a break, or not working)"
+                        if col.practitioner_id else "outside the clinic's working hours")
 
 
 class _Frame:
@@ -163,6 +176,16 @@ def _block(entry: scheduling.CalendarEntry, frame: _Frame) -> Block | None:
                  minutes=int((entry.end - entry.start).total_seconds() // 60))
 
 
+def _set_aside(blocks: list[Block]) -> None:
+    """A cancelled or no-show block whose time was booked again moves aside (drawn narrow,
+    at the column's right), so that the new booking stays readable and clickable."""
+    active = [(b.row, b.row + b.span) for b in blocks if b.entry.status not in FREED]
+    for block in blocks:
+        if block.entry.status in FREED:
+            top, bottom = block.row, block.row + block.span
+            block.aside = any(a < bottom and top < b for a, b in active)
+
+
 def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
     """Each block's link as escaped HTML, drawn here rather than cell by cell in Jinja (a
     busy day has hundreds): every text is escaped, numbers are formatted; names shared by
@@ -183,6 +206,7 @@ def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
         col.book_href = book + "?" + urlencode(
             [("practitioner", col.practitioner_id or ""), ("room", col.room_id or ""),
              ("start", col.grid_start)], safe="!$'()*,/:;?@")
+        _set_aside(col.blocks)
         for block in col.blocks:
             e = block.entry
             block.href = f"{base}{e.id}"
@@ -194,15 +218,43 @@ def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
             # The status in words, not only as the stripe's colour (WCAG 1.4.1): it is
             # part of the link's text, so of its accessible name too.
             state = esc(STATUS_LABELS.get(e.status, e.status))
+            classes = f"appt {esc(e.status)} r{block.row} s{block.span}"
+            if e.service_colour:
+                classes += f" svc-{esc(e.service_colour)}"
+            if e.status in FREED:
+                classes += " freed aside" if block.aside else " freed"
+            # The front-desk alert: an icon with its words (visible on hover, and read out).
+            alert = (f'<span class="appt-alert" title="{escape(e.patient_alert)}">'
+                     f'<span aria-hidden="true">⚑</span><span class="visually-hidden">'
+                     f'Alert: {escape(e.patient_alert)}.</span></span>'
+                     if e.patient_alert else "")
+            movable = "true" if e.status in scheduling.MOVABLE else "false"
             block.html = Markup(
-                f'<a class="appt {esc(e.status)} r{block.row} s{block.span}" '
-                f'href="{escape(block.href)}" draggable="true" data-appointment="{e.id}" '
-                f'data-minutes="{block.minutes}"><strong>{escape(e.patient_name)}</strong> '
-                f'{escape(block.time)} · <span class="st">{state}</span>{after}</a>')
+                f'<a class="{classes}" href="{escape(block.href)}" draggable="{movable}" '
+                f'data-appointment="{e.id}" data-status="{esc(e.status)}" '
+                f'data-minutes="{block.minutes}" data-name="{escape(e.patient_name)}" '
+                f'data-time="{escape(block.time)}"><strong>{alert}{escape(e.patient_name)}'
+                f'</strong> {escape(block.time)} · <span class="st">{state}</span>{after}</a>')
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:
     return [((h - first) * 12 + 1, f"{h:02d}:00") for h in range(first, last)]
+
+
+def _now_row(day: date, zone: tzinfo, first: int, last: int) -> int | None:
+    """The 5-minute row of the current time on today's grid (None on other days, or when
+    now is outside the hours shown): the day view draws its time line there."""
+    now = datetime.now(zone)
+    if now.date() != day or not first <= now.hour < last:
+        return None
+    return ((now.hour - first) * 60 + now.minute) // ROW_MINUTES + 1
+
+
+def _transitions() -> str:
+    """The moves the grid's status menu may offer per status, in :data:`IN_PLACE`'s order
+    (check-in first: the menu's first button has the focus); the server still checks."""
+    return json.dumps({old: [s for s, _ in IN_PLACE if s in new]
+                       for old, new in scheduling.TRANSITIONS.items()})
 
 
 @bp.route("/")
@@ -215,6 +267,7 @@ def day() -> str:
     location = _location(locations)
     zone = _zone(location)
     by_room = request.args.get("by") == "room"
+    hide_freed = request.args.get("freed") == "hide"
     wanted = [i for i in map(parse_id, request.args.getlist("practitioner")) if i]
     location_id = location.id if location else None
     staff, hours = staff_at(session, who, location_id, [the_day.weekday()])
@@ -226,18 +279,32 @@ def day() -> str:
     entries = scheduling.day_list(session, who, the_day, location_id=location_id,
                                   practitioner_ids=[p.id for p in staff] if wanted else None)
     commit_reads()
-    shown = [e for e in entries if e.status in SHOWN]
+    drawn = SHOWN if hide_freed else SHOWN + FREED
+    shown = [e for e in entries if e.status in drawn]
     spans = {p.id: _open_spans(by_practitioner[p.id], the_day, location_id) for p in staff}
     first, last = _bounds([s for v in spans.values() for s in v], shown, zone)
     columns: list[Column] = []
     if by_room and location is not None:
         any_open = [s for v in spans.values() for s in v] or [DEFAULT_OPEN]
-        for room in [r for r in location.rooms if r.active]:
+        rooms = [r for r in location.rooms if r.active]
+        for room in rooms:
             col = Column(key=f"room-{room.id}", title=room.name, room_id=room.id,
                          day=the_day)
             _grid(col, the_day, zone, first, last, any_open)
             columns.append(col)
-        index = {c.room_id: c for c in columns}
+        # Bookings made without a room still belong on the front desk's grid: a "No room"
+        # column per practitioner who has them (one column for all would stack the
+        # practitioners' simultaneous bookings on top of each other).
+        index: dict[Any, Column] = {c.room_id: c for c in columns}
+        roomless = {e.practitioner_id: e.practitioner_name for e in shown if e.room_id is None}
+        for pid, name in sorted(roomless.items(), key=lambda kv: kv[1]):
+            col = Column(key=f"room-none-{pid}", title="No room", subtitle=name,
+                         practitioner_id=pid, day=the_day)
+            _grid(col, the_day, zone, first, last, spans.get(pid) or any_open)
+            col.closed_words = (f"outside {name}'s working hours (a break, or not working)"
+                                if pid in spans else "outside the clinic's working hours")
+            columns.append(col)
+            index[("none", pid)] = col
     else:
         for p in staff:
             col = Column(key=f"p-{p.id}", title=p.display_name,
@@ -247,17 +314,19 @@ def day() -> str:
         index = {c.practitioner_id: c for c in columns}
     frame = _Frame(the_day, zone, first, last)
     for entry in shown:
-        col = index.get(entry.room_id if by_room else entry.practitioner_id)
+        col = index.get((entry.room_id if entry.room_id is not None
+                         else ("none", entry.practitioner_id)) if by_room
+                        else entry.practitioner_id)
         block = _block(entry, frame) if col else None
         if col is not None and block is not None:
             col.blocks.append(block)
-    freed = [e for e in entries if e.status not in SHOWN]
     _draw_blocks(columns, by_room)
     return render_template(
         "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
-        first_hour=first,
+        first_hour=first, now_row=_now_row(the_day, zone, first, last),
         rows=(last - first) * 12, locations=locations, location=location, by_room=by_room,
-        freed=freed, prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1),
+        hide_freed=hide_freed, transitions=_transitions(),
+        prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1),
         today=datetime.now(zone).date(), counts=_counts(entries), practitioners=staff,
         zone=zone)
 
@@ -269,16 +338,19 @@ def _counts(entries: list[scheduling.CalendarEntry]) -> dict[str, int]:
     return dict(counts)
 
 
+def _week_frame() -> tuple[list[Location], Location | None, tzinfo, date]:
+    """A week page's locations, the chosen one, its time zone and the week's Monday."""
+    locations = practitioners.list_locations(db(), actor())
+    location = _location(locations)
+    start = _day_arg()
+    return locations, location, _zone(location), start - timedelta(days=start.weekday())
+
+
 @bp.route("/week")
 @requires("calendar.read")
 def week() -> str:
-    session = db()
-    who = actor()
-    locations = practitioners.list_locations(session, who)
-    location = _location(locations)
-    zone = _zone(location)
-    start = _day_arg()
-    start -= timedelta(days=start.weekday())
+    session, who = db(), actor()
+    locations, location, zone, start = _week_frame()
     staff = practitioners.list_practitioners(session, who)
     chosen = _int_arg("practitioner") or (who.practitioner_id if who.practitioner_id
                                           else (staff[0].id if staff else None))
@@ -304,6 +376,8 @@ def week() -> str:
             col = Column(key=f"d-{d}", title=d.strftime("%a %d"), subtitle=d.strftime("%b"),
                          practitioner_id=practitioner.id, day=d)
             _grid(col, d, zone, first, last, spans[d])
+            col.closed_words = (f"outside {practitioner.display_name}'s working hours "
+                                "(a break, or not working)")
             frame = _Frame(d, zone, first, last)
             col.blocks = [b for e in by_day[d] if (b := _block(e, frame))]
             columns.append(col)
@@ -311,10 +385,51 @@ def week() -> str:
         _draw_blocks(columns)
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
-        first_hour=first if practitioner is not None else 0,
+        first_hour=first if practitioner is not None else 0, transitions=_transitions(),
         practitioners=staff, practitioner=practitioner, locations=locations, location=location,
         prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
         today=datetime.now(zone).date())
+
+
+@dataclass
+class WeekDay:
+    """One day of the all-practitioner week: each practitioner's bookings, in time order."""
+
+    day: date
+    rows: list[tuple[Any, list[scheduling.CalendarEntry]]]
+    count: int = 0
+
+
+@bp.route("/week/all")
+@requires("calendar.read")
+def week_all() -> str:
+    """The week of every practitioner at a location: a compact list per day (a column per
+    day, practitioners within), so that seven days fit 1024 px. Two queries: the staff and
+    their hours, and the week's bookings."""
+    session, who = db(), actor()
+    locations, location, zone, start = _week_frame()
+    location_id = location.id if location else None
+    staff, _hours = staff_at(session, who, location_id, range(7))
+    entries = [e for e in scheduling.day_list(session, who, start, location_id=location_id,
+                                              days=7) if e.status in SHOWN]
+    commit_reads()
+    grouped: dict[tuple[date, int], list[scheduling.CalendarEntry]] = defaultdict(list)
+    for entry in entries:
+        grouped[(entry.start.astimezone(zone).date(), entry.practitioner_id)].append(entry)
+    known = {p.id for p in staff}
+    extra = {e.practitioner_id: e.practitioner_name for e in entries
+             if e.practitioner_id not in known}  # booked here, working hours elsewhere
+    people = [(p.id, p.display_name) for p in staff] + sorted(extra.items(),
+                                                              key=lambda kv: kv[1])
+    days = []
+    for i in range(7):
+        d = start + timedelta(days=i)
+        rows = [(name, grouped[(d, pid)]) for pid, name in people if grouped.get((d, pid))]
+        days.append(WeekDay(day=d, rows=rows, count=sum(len(r[1]) for r in rows)))
+    return render_template(
+        "calendar/week_all.html", start=start, days=days, locations=locations,
+        location=location, zone=zone, prev_week=start - timedelta(days=7),
+        next_week=start + timedelta(days=7), today=datetime.now(zone).date())
 
 
 # -- booking ---------------------------------------------------------------------------
@@ -468,6 +583,20 @@ ACTIONS = (
     ("booked", "Undo check-in", "secondary outline"),
     ("no-show", "No-show", "contrast outline"),
 )
+#: "Back to booked" undoes whatever the appointment is now: say which.
+UNDO_WORDS = {"arrived": "Undo check-in", "no-show": "Undo no-show",
+              "confirmed": "Back to booked"}
+DONE_WORDS = {"arrived": "Checked in.", "confirmed": "Confirmed.", "no-show": "Marked no-show.",
+              "in-session": "Session started.", "completed": "Completed.", "booked": "Undone.",
+              "cancelled": "Cancelled.",
+              "late-cancelled": "Cancelled inside the notice period: recorded as a late "
+                                "cancellation."}
+
+
+def _actions(status: str) -> list[tuple[str, str, str]]:
+    allowed = scheduling.TRANSITIONS[status]
+    return [(s, UNDO_WORDS.get(status, label) if s == "booked" else label, style)
+            for s, label, style in ACTIONS if s in allowed]
 
 
 @bp.route("/appointments/<int:appointment_id>")
@@ -482,7 +611,7 @@ def appointment(appointment_id: int) -> str:
     zone = clinic_timezone(session.get(Location, appt.location_id).timezone
                            if appt.location_id else _first_zone())
     allowed = scheduling.TRANSITIONS[appt.status]
-    actions = [(s, label, style) for s, label, style in ACTIONS if s in allowed]
+    actions = _actions(appt.status)
     staff = practitioners.list_practitioners(session, who)
     rooms = session.get(Location, appt.location_id).rooms if appt.location_id else []
     case = case_service.summary(session, who, appt.case_id) if appt.case_id else None
@@ -508,43 +637,50 @@ def _back(appt: Any) -> Response:
     return redirect(url_for("calendar.appointment", appointment_id=appt.id))
 
 
+def _changed(appt: Any) -> Response:
+    """The answer to a status change: JSON for the calendar's in-place menu (the block
+    redraws itself from it), else a message and the page the form came from."""
+    words = DONE_WORDS.get(appt.status, "Updated.")
+    if wants_json():
+        return jsonify({"id": appt.id, "status": appt.status,
+                        "label": STATUS_LABELS.get(appt.status, appt.status),
+                        "message": words, "movable": appt.status in scheduling.MOVABLE})
+    flash(words, "success")
+    return _back(appt)
+
+
+def _refused(appointment_id: int, exc: ServiceError) -> Response | tuple[Response, int]:
+    from .context import rollback
+
+    rollback()
+    if exc.status == 404:
+        abort(404)
+    if wants_json():
+        return jsonify({"error": exc.message, "field": exc.field}), exc.status
+    flash(exc.message, "error")
+    return redirect(url_for("calendar.appointment", appointment_id=appointment_id))
+
+
 @bp.route("/appointments/<int:appointment_id>/status", methods=["POST"])
 @requires("appointments.change")
-def set_status(appointment_id: int) -> Response:
+def set_status(appointment_id: int) -> Response | tuple[Response, int]:
     status = request.form.get("status", "")
     try:
         appt = scheduling.set_status(db(), actor(), appointment_id, status)
     except ServiceError as exc:
-        from .context import rollback
-
-        rollback()
-        if exc.status == 404:
-            abort(404)
-        flash(exc.message, "error")
-        return redirect(url_for("calendar.appointment", appointment_id=appointment_id))
-    flash({"arrived": "Checked in.", "confirmed": "Confirmed.", "no-show": "Marked no-show.",
-           "in-session": "Session started.", "completed": "Completed.",
-           "booked": "Check-in undone."}.get(appt.status, "Updated."), "success")
-    return _back(appt)
+        return _refused(appointment_id, exc)
+    return _changed(appt)
 
 
 @bp.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
 @requires("appointments.cancel")
-def cancel(appointment_id: int) -> Response:
+def cancel(appointment_id: int) -> Response | tuple[Response, int]:
     reason = (request.form.get("reason") or "").strip()
     try:
         appt = scheduling.cancel(db(), actor(), appointment_id, reason)
     except ServiceError as exc:
-        from .context import rollback
-
-        rollback()
-        if exc.status == 404:
-            abort(404)
-        flash(exc.message, "error")
-        return redirect(url_for("calendar.appointment", appointment_id=appointment_id))
-    flash("Cancelled." if appt.status == "cancelled" else
-          "Cancelled inside the notice period: recorded as a late cancellation.", "success")
-    return redirect(url_for("calendar.appointment", appointment_id=appt.id))
+        return _refused(appointment_id, exc)
+    return _changed(appt)
 
 
 @bp.route("/appointments/<int:appointment_id>/reschedule", methods=["POST"])

@@ -43,7 +43,8 @@ from ..plugins import PackError
 from ..services import cases as case_service
 from ..services import note_templates, patients, payers, scheduling
 from ..services import notes as note_service
-from ..services.common import clinic_timezone
+from ..services.common import bounded_date, clinic_timezone, parse_id
+from ..services.subscales import subscale_values
 from .context import actor, db, registry, rollback
 from .security import requires
 
@@ -58,13 +59,10 @@ bp = Blueprint("charting", __name__, url_prefix="/chart")
 def day() -> str:
     session, who = db(), actor()
     zone = clinic_timezone(_zone_name())
-    try:
-        the_day = datetime.strptime(request.args.get("date", ""), "%Y-%m-%d").date()
-    except ValueError:
-        the_day = datetime.now(zone).date()
+    # A date or id out of range falls back to the default, as on the calendar.
+    the_day = bounded_date(request.args.get("date")) or datetime.now(zone).date()
     staff = [p for p in _practitioners() if p.active]
-    chosen = request.args.get("practitioner", "")
-    practitioner_id = int(chosen) if chosen.isdigit() else who.practitioner_id
+    practitioner_id = parse_id(request.args.get("practitioner")) or who.practitioner_id
     if practitioner_id is None and staff:
         practitioner_id = staff[0].id
     entries = scheduling.day_list(session, who, the_day,
@@ -491,10 +489,14 @@ def score(measure_id: str) -> Response | tuple[Response, int]:
         return jsonify({"error": str(exc), "item": exc.item}), 422
     except Exception:  # a pack's scorer failed: say so, never crash the editor
         return jsonify({"error": "this measure could not be scored"}), 502
+    shown = subscale_values(registry().measures.get(measure_id), result.subscores,
+                            getattr(result, "subscore_reasons", None))  # SDK 0.2.1
     return jsonify({"value": result.value, "band": result.band, "complete": result.complete,
                     "reason": result.reason, "minimum": result.minimum,
                     "maximum": result.maximum, "unit": result.unit,
-                    "direction": result.direction})
+                    "direction": result.direction,
+                    "subscales": [{"id": s.id, "label": s.label, "value": s.value,
+                                   "reason": s.reason} for s in shown]})
 
 
 @bp.route("/charts/<chart_id>/render", methods=["POST"])

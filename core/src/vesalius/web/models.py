@@ -1,5 +1,5 @@
 """Tables the web front end owns: sign-in sessions, login attempts, trusted browsers (device
-cookies), TOTP secrets, and the clinic's choice of enabled packs.
+cookies), TOTP secrets and recovery codes, and the clinic's choice of enabled packs.
 
 They live on their own metadata with their own migration stream (``web/migrations``, version
 table ``alembic_version_web``), so the web layer can evolve them without touching the core's
@@ -103,9 +103,26 @@ class UserMfa(WebBase):
     last_step: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RecoveryCode(WebBase):
+    """One single-use recovery code of a user's second factor (accepted in place of a TOTP
+    code). Only the SHA-256 of the code is stored: codes carry 80 random bits, so a fast
+    hash is as safe as a slow one here (as for API tokens), and a copy of the database
+    does not let anyone sign in."""
+
+    __tablename__ = "web_recovery_codes"
+    __table_args__ = (Index("ix_web_recovery_codes_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class WebSetting(WebBase):
     """Small settings of the web app shared by all workers (the key that signs CSRF
-    tokens, made on first start)."""
+    tokens, made on first start; whether owner and billing accounts must use a second
+    factor, ``mfa_required``)."""
 
     __tablename__ = "web_settings"
 

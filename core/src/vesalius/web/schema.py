@@ -29,7 +29,9 @@ def ensure_web_schema(engine: Engine) -> bool:
             conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
     if current == head:
         return False
-    with engine.begin() as conn:
+    from ..db.migrate import migration_transaction
+
+    with migration_transaction(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return True

@@ -39,6 +39,8 @@ def deferred_engine(db: Database, *, read_only: bool = False) -> Any:
         return db.engine  # PostgreSQL, or one in-memory database shared by its pool
     from sqlalchemy import create_engine, event
 
+    from ..db.engine import SQLITE_SYNCHRONOUS
+
     engine = create_engine(db.url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -46,7 +48,7 @@ def deferred_engine(db: Database, *, read_only: bool = False) -> Any:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL (set by the core): as its engine
+        cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")  # as the core's engine
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()

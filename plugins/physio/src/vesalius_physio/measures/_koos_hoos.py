@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from vesalius_sdk import MeasureItem, OutcomeMeasure, Score
+from vesalius_sdk import Subscale as ShownSubscale
 from vesalius_sdk.measures import Scorer
 from vesalius_sdk.scoring import answered, round_half_up
 
@@ -38,6 +39,10 @@ CONFIDENCE = {0: "not at all", 1: "mildly", 2: "moderately", 3: "severely", 4: "
 #: The five subscales, in the order the questionnaires ask them.
 SUBSCALE_NAMES = {"symptoms": "Symptoms", "pain": "Pain", "adl": "ADL",
                   "sport_rec": "Sport/Rec", "qol": "QOL"}
+#: The subscales as the note editor, the signed note and the case's trend label them.
+SHOWN = tuple(ShownSubscale(id=key, label=label) for key, label in (
+    ("symptoms", "Symptoms"), ("pain", "Pain"), ("adl", "Daily living (ADL)"),
+    ("sport_rec", "Sport and recreation"), ("qol", "Quality of life")))
 #: The subscale that is the Score's headline value.
 HEADLINE = "pain"
 
@@ -110,6 +115,7 @@ def score_subscales(measure: OutcomeMeasure, subscales: Sequence[Subscale],
                     responses: tuple[int | None, ...]) -> Score:
     """Each subscale by the 50% rule; Pain is the headline value."""
     subscores: dict[str, float | None] = {}
+    why: dict[str, str] = {}
     short: list[str] = []
     start = 0
     for subscale in subscales:
@@ -119,18 +125,21 @@ def score_subscales(measure: OutcomeMeasure, subscales: Sequence[Subscale],
             subscores[subscale.key] = subscale_score(values)
         else:
             subscores[subscale.key] = None
+            why[subscale.key] = (f"{len(values)} of {len(subscale.items)} answered, "
+                                 f"{subscale.needed} needed")
             short.append(f"{SUBSCALE_NAMES[subscale.key]} not scored ({len(values)} of "
                          f"{len(subscale.items)} answered, {subscale.needed} needed)")
     complete = all(r is not None for r in responses)
     if subscores[HEADLINE] is None:
-        return measure.not_scorable("; ".join(short), subscores=subscores)
+        return measure.not_scorable("; ".join(short), subscores=subscores,
+                                    subscore_reasons=why)
     reason = None
     if short:
         reason = "; ".join(short)
     elif not complete:
         reason = "some items unanswered: each subscale is the mean of its answered items"
     return measure.result(subscores[HEADLINE], complete=complete, reason=reason,
-                          subscores=subscores)
+                          subscores=subscores, subscore_reasons=why)
 
 
 def subscale_scorer(subscales: Sequence[Subscale]) -> Scorer:

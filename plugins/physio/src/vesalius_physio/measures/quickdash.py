@@ -12,7 +12,14 @@ words for every response step of each item kind (difficulty, symptom severity,
 interference, limitation, sleep), never a bare number.
 """
 
-from vesalius_sdk import MeasureItem, MissingRule, OutcomeMeasure, Score, WorkedExample
+from vesalius_sdk import (
+    MeasureItem,
+    MissingRule,
+    OutcomeMeasure,
+    Score,
+    Subscale,
+    WorkedExample,
+)
 from vesalius_sdk.scoring import answered, round_half_up
 
 CORE_ITEMS = 11
@@ -69,9 +76,25 @@ def _dash(values: list[int]) -> float:
     return round_half_up((sum(values) / len(values) - 1) * 25, 2)
 
 
+#: The two optional modules as the note editor, the signed note and the case's trend label
+#: them (the DASH and the QuickDASH share them).
+MODULES = (Subscale(id="work", label="Work module"),
+           Subscale(id="sports", label="Sports/performing arts module"))
+
+
 def _module(responses: tuple[int | None, ...]) -> float | None:
     values = answered(responses)
     return _dash(values) if len(values) == MODULE_ITEMS else None
+
+
+def _module_reason(responses: tuple[int | None, ...]) -> str | None:
+    """Why a module is not scored (``None`` when it is)."""
+    given = len(answered(responses))
+    if given == MODULE_ITEMS:
+        return None
+    if given == 0:
+        return "not answered (optional)"
+    return f"{given} of {MODULE_ITEMS} answered, all {MODULE_ITEMS} needed"
 
 
 def score_dash_form(measure: OutcomeMeasure, responses: tuple[int | None, ...],
@@ -82,17 +105,19 @@ def score_dash_form(measure: OutcomeMeasure, responses: tuple[int | None, ...],
     work = responses[core_items:core_items + MODULE_ITEMS]
     sports = responses[core_items + MODULE_ITEMS:]
     subscores = {"work": _module(work), "sports": _module(sports)}
+    why = {key: reason for key, reason in (("work", _module_reason(work)),
+                                           ("sports", _module_reason(sports))) if reason}
     values = answered(core)
     skipped = core_items - len(values)
     if len(values) < core_minimum:
         return measure.not_scorable(
             f"{skipped} of the {core_items} items unanswered; {name} needs at least "
             f"{core_minimum}",
-            subscores=subscores,
+            subscores=subscores, subscore_reasons=why,
         )
     reason = f"{skipped} item(s) unanswered: mean of {len(values)} items" if skipped else None
     return measure.result(_dash(values), complete=skipped == 0, reason=reason,
-                          subscores=subscores)
+                          subscores=subscores, subscore_reasons=why)
 
 
 def score_quickdash(measure: OutcomeMeasure, responses: tuple[int | None, ...]) -> Score:
@@ -104,6 +129,7 @@ QUICKDASH = OutcomeMeasure(
     title="QuickDASH (Disabilities of the Arm, Shoulder and Hand, 11 items)",
     items=ITEMS,
     scorer=score_quickdash,
+    subscales=MODULES,
     direction="higher-is-worse",
     minimum=0,
     maximum=100,

@@ -61,19 +61,147 @@
     cal.querySelectorAll(".drop").forEach((n) => n.classList.remove("drop"));
     col.classList.add("drop");
   });
+  const said = document.getElementById("cal-said");
+  const say = (text) => { if (said) said.textContent = text; };
+
+  // A drop into hatched time (a break, or outside working hours) is said in words first;
+  // the server still judges the move and its refusal is shown, not hidden.
+  function isOpen(col, minutes, length) {
+    const first = minutes / 5 + 1, last = first + Math.max(1, Math.ceil(length / 5)) - 1;
+    return (col.dataset.open || "").split(",").filter(Boolean).some((run) => {
+      const [row, span] = run.split(":").map(Number);
+      return row <= first && last < row + span;
+    });
+  }
   cal.addEventListener("drop", async (e) => {
     const col = e.target.closest(".cal-col");
     if (!col || !dragged) return;
     e.preventDefault();
     const slot = slotAt(col, e.clientY);
+    const moving = dragged;
+    if (!isOpen(col, slot.minutes, Number(moving.dataset.minutes)) &&
+        !window.confirm("Move to " + label(slot.minutes) + "? That is " + col.dataset.closed + ".")) {
+      say("Not moved.");
+      return;
+    }
     const form = new FormData();
     form.append("start_iso", slot.start.toISOString());
-    form.append("minutes", dragged.dataset.minutes);
+    form.append("minutes", moving.dataset.minutes);
     if (col.dataset.practitioner) form.append("practitioner_id", col.dataset.practitioner);
     if (col.dataset.room) form.append("room_id", col.dataset.room);
-    const url = cal.dataset.reschedule.replace("/0/", "/" + dragged.dataset.appointment + "/");
+    const url = cal.dataset.reschedule.replace("/0/", "/" + moving.dataset.appointment + "/");
     const { ok, data } = await V.post(url, form);
     if (ok) { window.location.reload(); return; }
-    window.alert((data && data.error) || "The appointment could not be moved.");
+    say("Not moved: " + ((data && data.error) || "the appointment could not be moved."));
   });
+
+  // Status in place: a booking's link opens a small menu (check in, no-show, cancel with a
+  // reason, undo); the block redraws from the server's answer. Without scripts the link
+  // opens the appointment page, whose forms do the same.
+  const menu = document.getElementById("cal-menu");
+  const FREED = ["cancelled", "late-cancelled", "no-show"];
+  const WORDS = { arrived: "Check in", confirmed: "Confirm", "no-show": "No-show", cancelled: "Cancel…" };
+  const UNDO = { arrived: "Undo check-in", "no-show": "Undo no-show", confirmed: "Back to booked" };
+  const moves = JSON.parse(cal.dataset.transitions || "{}");
+  let current = null;
+  const part = (sel) => menu.querySelector(sel);
+  function redraw(block, status, labelText) {
+    block.classList.remove(block.dataset.status);
+    block.classList.add(status);
+    block.dataset.status = status;
+    block.classList.toggle("freed", FREED.includes(status));
+    if (!FREED.includes(status)) block.classList.remove("aside");
+    block.setAttribute("draggable", String(status === "booked" || status === "confirmed"));
+    const st = block.querySelector(".st");
+    if (st) st.textContent = labelText;
+  }
+  async function send(url, form) {
+    const { ok, data } = await V.post(url.replace("/0/", "/" + current.dataset.appointment + "/"), form);
+    if (!ok) {
+      const error = part(".cal-menu-error");
+      error.textContent = (data && data.error) || "That did not work: open the appointment and try there.";
+      error.hidden = false;
+      return;
+    }
+    const block = current;
+    redraw(block, data.status, data.label);
+    menu.close();
+    say(block.dataset.name + ", " + block.dataset.time + ": " + data.message);
+  }
+  function openMenu(block) {
+    current = block;
+    const status = block.dataset.status;
+    const alertNode = block.querySelector(".appt-alert");
+    const st = block.querySelector(".st");
+    part(".cal-menu-title").textContent = block.dataset.name + " · " + block.dataset.time + " · " + (st ? st.textContent : status);
+    const alertP = part(".cal-menu-alert");
+    alertP.hidden = !alertNode;
+    alertP.textContent = alertNode ? "Front-desk alert: " + alertNode.title : "";
+    part(".cal-menu-error").hidden = true;
+    part(".cal-menu-cancel").hidden = true;
+    part("#cal-menu-reason").value = "";
+    part(".cal-menu-open").href = block.getAttribute("href");
+    const actions = part(".cal-menu-actions");
+    actions.replaceChildren();
+    for (const next of moves[status] || []) {
+      const text = next === "booked" ? (UNDO[status] || "Back to booked") : WORDS[next];
+      actions.append(V.el("button", {
+        type: "button", class: next === "arrived" ? "" : "secondary", text, "data-status": next,
+        onclick: () => {
+          if (next === "cancelled") {
+            part(".cal-menu-cancel").hidden = false;
+            part("#cal-menu-reason").focus();
+            return;
+          }
+          const form = new FormData();
+          form.append("status", next);
+          send(cal.dataset.statusUrl, form);
+        },
+      }));
+    }
+    if (!actions.children.length) actions.append(V.el("p", { class: "muted", text: "Nothing to change here: open the appointment." }));
+    menu.showModal();
+  }
+  if (menu) {
+    part(".cal-menu-cancel").addEventListener("submit", (e) => {
+      e.preventDefault();
+      send(cal.dataset.cancelUrl, new FormData(e.target));
+    });
+    part(".cal-menu-close").addEventListener("click", () => menu.close());
+    menu.addEventListener("close", () => { if (current) current.focus(); });
+    cal.addEventListener("click", (e) => {
+      const block = e.target.closest(".appt");
+      if (!block || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      openMenu(block);
+    });
+  }
+
+  // Cancelled and no-shows: hidden or shown in place (the server drew them unless the
+  // page was asked without them; then showing them needs the page again).
+  const toggle = document.getElementById("cal-freed");
+  if (toggle) {
+    const drawn = !toggle.checked;
+    toggle.addEventListener("change", () => {
+      if (!drawn) { toggle.form.submit(); return; }
+      cal.classList.toggle("hide-freed", toggle.checked);
+      const url = new URL(window.location.href);
+      if (toggle.checked) url.searchParams.set("freed", "hide"); else url.searchParams.delete("freed");
+      window.history.replaceState(null, "", url);
+    });
+  }
+
+  // The time line moves on with the clock (one 5-minute row at a time).
+  const loaded = Date.now();
+  const lines = cal.querySelectorAll(".cal-now");
+  if (lines.length) {
+    const row0 = Number([...lines[0].classList].find((c) => /^r\d+$/.test(c)).slice(1));
+    let shown = row0;
+    window.setInterval(() => {
+      const row = row0 + Math.floor((Date.now() - loaded) / 300000);
+      if (row === shown) return;
+      lines.forEach((n) => { n.classList.replace("r" + shown, "r" + row); });
+      shown = row;
+    }, 30000);
+  }
 })();

@@ -243,16 +243,28 @@
   }
 
   // -- measures: folded until added, scored live ---------------------------------------
+  const shown = (v) => Number.isInteger(v) ? v : Number(v.toFixed(2));
+  // The measure's declared subscales, labelled: a value, or "not scored: why".
+  function showSubscales(measureEl, subscales) {
+    const list = measureEl.querySelector(".subscores");
+    if (!list) return;
+    list.hidden = !subscales.length;
+    list.replaceChildren(...subscales.map((s) => s.value === null
+      ? el("li", { class: "not-scored" }, el("span", { class: "sub-label", text: s.label }),
+        " not scored" + (s.reason ? ": " + s.reason : ""))
+      : el("li", {}, el("span", { class: "sub-label", text: s.label }), " ", el("strong", { text: String(shown(s.value)) }))));
+  }
   async function score(measureEl) {
     const out = measureEl.querySelector(".score-box");
     const responses = responsesOf(measureEl);
     const asked = (measureEl._asked = (measureEl._asked || 0) + 1);
-    if (responses.every((r) => r === null)) { out.textContent = "Not scored yet"; return; }
+    if (responses.every((r) => r === null)) { out.textContent = "Not scored yet"; showSubscales(measureEl, []); return; }
     const { ok, data } = await V.post(measureEl.dataset.score, { responses });
     if (asked !== measureEl._asked) return; // answers can cross: only the latest is shown
-    if (!ok) { out.textContent = (data && data.error) || "Cannot score"; return; }
+    if (!ok) { out.textContent = (data && data.error) || "Cannot score"; showSubscales(measureEl, []); return; }
+    showSubscales(measureEl, data.subscales || []);
     if (data.value === null) { out.textContent = "Not scorable yet: " + (data.reason || "answer more items"); return; }
-    const value = Number.isInteger(data.value) ? data.value : Number(data.value.toFixed(2));
+    const value = shown(data.value);
     out.textContent = "Score " + value + (data.unit ? " " + data.unit : "") + " (" + data.minimum + "–" + data.maximum + ")"
       + (data.band ? " · " + data.band : "") + (data.complete ? "" : " · incomplete" + (data.reason ? ": " + data.reason : ""));
   }

@@ -1,8 +1,8 @@
 """Patient scope: the clinic's online-booking policy (one row) and the case team the clinic
 sets (practitioners added to a case join its patient's care team).
 
-Revision ID: 0009_scope
-Revises: 0008_retention
+Revision ID: 0010_case_team
+Revises: 0009_backup_runs
 Create Date: 2026-12-04 22:30:00
 """
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0009_scope"
-down_revision = "0008_retention"
+revision = "0010_case_team"
+down_revision = "0009_backup_runs"
 branch_labels = None
 depends_on = None
 
