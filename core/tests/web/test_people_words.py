@@ -48,3 +48,21 @@ def test_packs_page_reads_in_words(browser):
     html = browser("owner").get("/admin/").get_data(as_text=True)
     assert "1 disciplines" not in html
     assert not re.search(r">SDK [<>=]", html)
+
+
+def test_case_page_badges_say_improved_worse_or_no_important_change(browser, db):
+    """The badge's words come from the MCID verdict, so a worsening never reads like a
+    small improvement (issue 14)."""
+    from vesalius.services import Actor, outcomes
+    from vesalius.services.mcid import LABELS
+
+    with db.session() as s:
+        case_ids = s.scalars(select(MeasureResult.case_id).distinct()
+                             .order_by(MeasureResult.case_id)).all()
+        verdicts = {cid: [t.mcid_verdict for t in outcomes.case_trends(
+            s, Actor.system("tests"), cid)] for cid in case_ids}
+    case_id, judged = next((c, v) for c, v in verdicts.items() if any(v))
+    html = browser("owner").get(f"/cases/{case_id}").get_data(as_text=True)
+    for verdict in filter(None, judged):
+        assert f'class="badge mcid-{verdict}"' in html and LABELS[verdict] in html
+    assert "below MCID" not in html
