@@ -9,6 +9,7 @@ Names, addresses and numbers are invented; ``example.org`` e-mails and 555 phone
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -32,6 +33,7 @@ from vesalius_sdk import (
     TextField,
 )
 
+from . import demo_courses as courses
 from .db import Database
 from .db.types import utcnow
 from .errors import ServiceError
@@ -113,8 +115,11 @@ def _text(rng: random.Random, max_length: int) -> str:
 
 def fill_document(template: NoteTemplate, registry: Registry, rng: random.Random,
                   diagnosis: list[str], day: date,
-                  procedure_codes: list[str]) -> dict[str, Any]:
-    """A plausible document for any template, built from its field definitions."""
+                  procedure_codes: list[str], severity: float | None = None
+                  ) -> dict[str, Any]:
+    """A plausible document for any template, built from its field definitions; outcome
+    measures answered at ``severity`` (0 none ... 1 worst; see :mod:`.demo_courses`) when
+    given."""
     document: dict[str, dict[str, Any]] = {}
     for section in template.sections:
         values: dict[str, Any] = {}
@@ -125,7 +130,8 @@ def fill_document(template: NoteTemplate, registry: Registry, rng: random.Random
                     field, TextField | LongTextField | MeasureField | CodesField
                     | ProceduresField):
                 continue
-            value = _field_value(field, registry, rng, diagnosis, day, procedure_codes)
+            value = _field_value(field, registry, rng, diagnosis, day, procedure_codes,
+                                 severity)
             if value is not None:
                 values[field.id] = value
         if values:
@@ -153,7 +159,7 @@ def _scalar(field: Any, rng: random.Random, day: date) -> Any:
 
 
 def _field_value(field: Any, registry: Registry, rng: random.Random, diagnosis: list[str],
-                 day: date, procedure_codes: list[str]) -> Any:
+                 day: date, procedure_codes: list[str], severity: float | None = None) -> Any:
     if isinstance(field, MultiChoiceField):
         return [field.options[0].value]
     if isinstance(field, CodesField):
@@ -185,6 +191,8 @@ def _field_value(field: Any, registry: Registry, rng: random.Random, diagnosis: 
         measure = registry.measures.get(field.measure)
         if measure is None:
             return None
+        if severity is not None:
+            return {"responses": courses.responses(measure, severity, rng)}
         return {"responses": [rng.randint(i.minimum, (i.minimum + i.maximum) // 2 + 1)
                               if i.maximum > i.minimum + 1 else i.minimum
                               for i in measure.items]}
@@ -270,7 +278,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
             if i == 0:
                 logins["login practitioner"] = f"{email} / {DEMO_PASSWORD}"
         services: dict[str, tuple[Service, Service]] = {}
-        for discipline in {d for _p, d in staff}:
+        for discipline in sorted({d for _p, d in staff}):
             title = registry.disciplines[discipline].title
             first = clinic.create_service(s, system, clinic.ServiceIn(
                 name=f"{title}: initial assessment", discipline=discipline,
@@ -311,7 +319,8 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
             patients.add_consent(s, system, patient.id, patients.ConsentIn(
                 kind="privacy-notice", granted=True))
             patients_list.append(patient)
-        case_pool: dict[str, list[int]] = {d: [] for d in {d for _p, d in staff}}
+        case_pool: dict[str, list[int]] = {d: [] for d in sorted({d for _p, d in staff})}
+        plans: dict[int, courses.Course] = {}
         for patient in patients_list:
             discipline = rng.choice(list(case_pool))
             code, title = rng.choice(DIAGNOSES.get(discipline, GENERIC_DIAGNOSES))
@@ -331,10 +340,12 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                 opened_on=today - timedelta(days=days_back + 7),
                 authorised_visits=24 if payer_id else None))
             case_pool[discipline].append(case.id)
+            plans[case.id] = courses.plan(rng)
 
     counts = {"patients": patients_count, "appointments": 0, "signed notes": 0,
               "invoices": 0, "payments": 0, "claims": 0}
     seen_case: set[int] = set()
+    attended: dict[int, int] = defaultdict(int)  # visits charted per case
     for day in _workdays(today - timedelta(days=days_back), today + timedelta(days=days_ahead)):
         with db.session() as s:
             for prac, discipline in staff:
@@ -373,21 +384,34 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                     seen_case.add(case_id)
                     scheduling.set_status(s, system, appt.id, "arrived")
                     template = initial_t if first_visit else follow_t
+                    course = plans[case_id]
+                    level = courses.severity(course, attended[case_id], rng)
                     _chart_and_bill(s, actor, system, rng, registry, template, appt, case,
-                                    today, counts)
+                                    today, counts, level)
+                    attended[case_id] += 1
+                    # The course ends (discharge at its goal, or the patient stops coming)
+                    # unless the practitioner's list would run too short to fill a day:
+                    # then the patient stays on for maintenance visits at the same level.
+                    if attended[case_id] >= course.stop_after and len(pool) > per_day:
+                        pool.remove(case_id)
+                        if course.kind != "drop-out":
+                            cases.close(s, system, case_id, on=day, reason=(
+                                "discharged: plateau, home programme"
+                                if course.kind == "plateau" else "discharged: goals met"))
     return counts | logins
 
 
 def _chart_and_bill(s: Any, actor: Actor, system: Actor, rng: random.Random,
                     registry: Registry, template: NoteTemplate, appt: Appointment, case: Case,
-                    today: date, counts: dict[str, Any]) -> None:
+                    today: date, counts: dict[str, Any], severity: float | None = None
+                    ) -> None:
     codes = [c for c in registry.billing_codes if registry.billing_codes[c].timed][:2] or \
         list(registry.billing_codes)[:1]
     leave_draft = appt.start_at.date() >= today - timedelta(days=1) and rng.random() < 0.3
     invoice = None
     for candidate in (template, registry.templates["general.soap"]):
         document = fill_document(candidate, registry, rng, list(case.diagnosis_codes),
-                                 appt.start_at.date(), codes)
+                                 appt.start_at.date(), codes, severity)
         try:
             with s.begin_nested():
                 note = notes.create_draft(s, actor, notes.DraftIn(

@@ -15,6 +15,7 @@ from vesalius_sdk import OutcomeMeasure
 from ..models import Case, MeasureResult, Note
 from ..plugins import get_registry
 from . import access, audit
+from . import mcid as mcid_rule
 from .actor import Actor
 from .common import get
 from .subscales import subscale_values
@@ -58,6 +59,11 @@ class Trend:
     reached_mcid: bool | None
     #: The measure's declared subscales, first and latest (empty when it declares none).
     subscales: list[SubscaleChange] = field(default_factory=list)
+
+    @property
+    def mcid_verdict(self) -> str | None:
+        """``improved``, ``worse`` or ``no-important-change`` (see :mod:`.mcid`)."""
+        return mcid_rule.verdict(self.change, self.mcid, self.direction)
 
 
 def case_trends(session: Session, actor: Actor, case_id: int) -> list[Trend]:

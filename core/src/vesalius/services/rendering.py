@@ -144,11 +144,12 @@ def render_note(template: NoteTemplate, document: Mapping[str, Any], *, registry
     parts = [
         f'<article class="note" data-template="{escape(template.id)}" '
         f'data-template-version="{template.version}">',
-        f"<header><h1>{escape(template.title)}</h1><p>Date of service "
-        f"{date_of_service.isoformat()}"
+        # People read the template's title; its id and pack stay in the tooltip.
+        f'<header title="template {escape(template.id)} v{template.version}, pack '
+        f'{escape(pack)} {escape(pack_version or "")}"><h1>{escape(template.title)}</h1>'
+        f"<p>Date of service {date_of_service.isoformat()}"
         + (f" &middot; {escape(practitioner)}" if practitioner else "")
-        + f" &middot; template {escape(template.id)} v{template.version}, pack "
-        f"{escape(pack)} {escape(pack_version or '')}</p></header>",
+        + "</p></header>",
     ]
     for section in template.sections:
         values = document.get(section.id) or {}

@@ -21,6 +21,7 @@ from ..models import (
     Practitioner,
     RevenueMonth,
 )
+from ..plugins import get_registry
 from . import access, audit
 from .actor import Actor
 from .common import get
@@ -148,6 +149,7 @@ def case_timeline(session: Session, actor: Actor, case_id: int) -> list[Timeline
     case = get(session, Case, case_id, "case")
     access.require(session, actor, "cases.read", case.patient_id)  # the care team's
     events: list[TimelineEvent] = []
+    registry = get_registry()  # titles for people, not ids
     for aid, start, status in session.execute(
             select(Appointment.id, Appointment.start_at, Appointment.status)
             .where(Appointment.case_id == case_id)):
@@ -156,13 +158,17 @@ def case_timeline(session: Session, actor: Actor, case_id: int) -> list[Timeline
         for nid, dos, status, template in session.execute(
                 select(Note.id, Note.date_of_service, Note.status, Note.template_id)
                 .where(Note.case_id == case_id)):
-            events.append(TimelineEvent(dos, "note", nid, f"{template} ({status})"))
+            found = registry.templates.get(template)
+            title = found.title if found else template
+            events.append(TimelineEvent(dos, "note", nid, f"{title} ({status})"))
     if access.may(session, actor, "measures.read", case.patient_id):
         for mid, taken, measure, value in session.execute(
                 select(MeasureResult.id, MeasureResult.taken_on, MeasureResult.measure_id,
                        MeasureResult.value).where(MeasureResult.case_id == case_id)):
-            events.append(TimelineEvent(taken, "measure", mid,
-                                        f"{measure} {'' if value is None else f'{value:g}'}"))
+            found_m = registry.measures.get(measure)
+            name = found_m.title if found_m else measure
+            events.append(TimelineEvent(taken, "measure", mid, f"{name}: "
+                                        f"{'not scored' if value is None else f'{value:g}'}"))
     if actor.can("billing.read"):
         for iid, dos, status, total in session.execute(
                 select(Invoice.id, Invoice.date_of_service, Invoice.status, Invoice.total)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import Forbidden, ServiceError
 from ..models import Case, Practitioner
-from ..services import access, case_team, outcomes, patients, payers, practitioners, reports
+from ..services import access, case_team, mcid, outcomes, patients, payers, practitioners, reports
 from ..services import cases as case_service
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, summary
@@ -59,7 +59,8 @@ def case(case_id: int) -> str | tuple[str, int]:
     return render_template("cases/case.html", case=found, patient=patient, timeline=timeline,
                            plots=plots, visits_used=used, practitioner=practitioner,
                            payers=payer_list, team=team, addable=addable,
-                           discipline=registry().disciplines.get(found.discipline))
+                           discipline=registry().disciplines.get(found.discipline),
+                           mcid_labels=mcid.LABELS)
 
 
 @bp.route("/<int:case_id>/team", methods=["POST"])

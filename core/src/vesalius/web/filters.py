@@ -143,10 +143,49 @@ def check_menu(app: Flask) -> None:
     extras["pack_menu"] = kept
 
 
+def template_title(template_id: str) -> str:
+    """A note template's title for people ("Initial assessment"), its id when no enabled
+    pack has it any more."""
+    from .context import registry
+
+    template = registry().templates.get(template_id)
+    return template.title if template else template_id
+
+
+#: Singular words of the pack page's counts ("1 discipline", "2 billing codes").
+SINGULAR = {"disciplines": "discipline", "templates": "template", "charts": "chart",
+            "measures": "measure", "billing_codes": "billing code"}
+
+
+def counted(count: int, key: str) -> str:
+    """``count`` things of ``key`` in words: ``1 discipline``, ``3 billing codes``."""
+    word = SINGULAR.get(key, key) if count == 1 else key
+    return f"{count} {word.replace('_', ' ')}"
+
+
+def sdk_range(spec: str) -> str:
+    """A pack's ``Requires-Dist`` range on the SDK in words: ``<0.2,>=0.1`` reads
+    ``SDK 0.1 or later, before 0.2``; anything else is shown as written."""
+    lower = upper = None
+    for clause in (c.strip() for c in spec.split(",") if c.strip()):
+        if clause.startswith(">="):
+            lower = clause[2:].strip()
+        elif clause.startswith("<") and not clause.startswith("<="):
+            upper = clause[1:].strip()
+        else:
+            return f"SDK {spec}"
+    if lower and upper:
+        return f"SDK {lower} or later, before {upper}"
+    if lower:
+        return f"SDK {lower} or later"
+    return f"SDK before {upper}" if upper else f"SDK {spec}"
+
+
 def install_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         time=fmt_time, datetime=fmt_datetime, date=fmt_date, money=fmt_money, age=fmt_age,
         status=lambda s: STATUS_LABELS.get(s or "", (s or "").replace("-", " ").capitalize()),
+        template_title=template_title, counted=counted, sdk_range=sdk_range,
     )
 
     @app.context_processor

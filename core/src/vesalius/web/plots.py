@@ -79,35 +79,101 @@ def trend(title: str, points: Sequence[tuple[date, float]], *, minimum: float,
         dot = dwg.circle((cx, cy), 4, class_="pt")
         dot.set_desc(title=f"{d.isoformat()}: {v:g}{' ' + unit if unit else ''}")
         dwg.add(dot)
-    labelled = {points[0][0], points[-1][0]} if points else set()
-    for d in sorted(labelled):
-        dwg.add(dwg.text(d.strftime("%d %b %Y"), insert=(x(d), H - 12), text_anchor="middle"))
+    labelled = sorted({points[0][0], points[-1][0]}) if points else []
+    for d in labelled:
+        # The first label starts at its point and the last ends at its point, so neither is
+        # clipped by the plot's edge (a single date stays centred).
+        anchor = ("middle" if len(labelled) == 1 else
+                  "start" if d == labelled[0] else "end")
+        dwg.add(dwg.text(d.strftime("%d %b %Y"), insert=(x(d), H - 12), text_anchor=anchor))
     return Markup(dwg.tostring())
+
+
+#: Bar-chart height: room underneath for labels turned 40 degrees.
+BAR_H, BAR_BOTTOM = 250, 64
+#: Fill classes of the series of a grouped bar chart, in order (app.css colours them).
+SERIES = tuple(f"bar s{i}" for i in range(6))
+_CHAR_W = 7.0  # a label character's width at the plot's font size, in viewBox units
+
+
+def _short(label: str, limit: int = 14) -> str:
+    return label if len(label) <= limit else label[:limit - 1] + "…"
+
+
+def _fits(labels: Sequence[str], slot: float) -> bool:
+    return all(len(_short(label)) * _CHAR_W <= slot - 4 for label in labels)
+
+
+def _axis_label(dwg: svgwrite.Drawing, label: str, cx: float, level: bool, bottom: float
+                ) -> None:
+    """A category label under its slot: level when every label fits its slot, else all
+    abbreviated and turned 40 degrees so neighbours never overlap (the full label is the
+    bar's tooltip)."""
+    y_base = bottom + 14
+    if level:
+        text = _short(label)
+        dwg.add(dwg.text(text, insert=(cx, y_base), text_anchor="middle"))
+        return
+    item = dwg.text(_short(label, 12), insert=(cx, y_base), text_anchor="end")
+    item["transform"] = f"rotate(-40 {cx:.1f} {y_base:.1f})"
+    dwg.add(item)
+
+
+def _shown(value: float, unit: str, percent: bool) -> str:
+    return f"{value * 100:.2f} %" if percent else f"{value:,.2f}{unit}"
 
 
 def bars(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
          percent: bool = False) -> Markup:
-    """A vertical bar per item, labelled underneath, value on top."""
+    """A vertical bar per item, labelled underneath (see :func:`_axis_label`); each bar's
+    tooltip gives its label and value."""
+    return grouped_bars(title, [label for label, _ in items], [""],
+                        {(label, ""): value for label, value in items},
+                        unit=unit, percent=percent)
+
+
+def grouped_bars(title: str, groups: Sequence[str], series: Sequence[str],
+                 values: dict[tuple[str, str], float], *, unit: str = "",
+                 percent: bool = False) -> Markup:
+    """Bars grouped by ``groups`` along the axis (months), one bar per ``series`` in each
+    group (practitioners), with a legend when there is more than one series. A missing
+    ``(group, series)`` value draws no bar."""
     dwg = _drawing(title)
-    plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
-    high = max([v for _, v in items] + [1e-9])
+    dwg.attribs["height"] = str(BAR_H)
+    dwg.viewbox(0, 0, W, BAR_H)
+    legend_h = 16 * math.ceil(len(series) / 3) if len(series) > 1 else 0
+    top = TOP + legend_h
+    plot_w, plot_h = W - LEFT - RIGHT, BAR_H - top - BAR_BOTTOM
+    high = max([*values.values(), 1e-9])
     if percent:
         high = max(high, 0.1)
     for tick in _ticks(0, high):
-        ty = TOP + plot_h - tick / high * plot_h
+        ty = top + plot_h - tick / high * plot_h
         dwg.add(dwg.line((LEFT, ty), (W - RIGHT, ty), class_="grid"))
-        text = f"{tick * 100:g}%" if percent else f"{tick:,g}"
+        text = f"{tick * 100:g} %" if percent else f"{tick:,g}"
         dwg.add(dwg.text(text, insert=(LEFT - 6, ty + 4), text_anchor="end"))
-    n = max(len(items), 1)
-    slot = plot_w / n
-    width = min(48.0, slot * 0.7)
-    for i, (label, value) in enumerate(items):
-        height = value / high * plot_h if high else 0
-        bx = LEFT + i * slot + (slot - width) / 2
-        bar = dwg.rect((bx, TOP + plot_h - height), (width, max(height, 0.5)), class_="bar")
-        shown = f"{value * 100:.1f}%" if percent else f"{value:,.2f}{unit}"
-        bar.set_desc(title=f"{label}: {shown}")
-        dwg.add(bar)
-        dwg.add(dwg.text(label[:14], insert=(bx + width / 2, H - 12), text_anchor="middle"))
-    dwg.add(dwg.line((LEFT, TOP + plot_h), (W - RIGHT, TOP + plot_h), class_="axis"))
+    slot = plot_w / max(len(groups), 1)
+    level = _fits(groups, slot)
+    width = min(48.0, slot * 0.8 / max(len(series), 1))
+    for i, group in enumerate(groups):
+        start = LEFT + i * slot + (slot - width * len(series)) / 2
+        for j, name in enumerate(series):
+            value = values.get((group, name))
+            if value is None:
+                continue
+            height = value / high * plot_h
+            bar = dwg.rect((start + j * width, top + plot_h - height),
+                           (max(width - 1, 1), max(height, 0.5)),
+                           class_=SERIES[j % len(SERIES)])
+            who = f"{name}, " if name else ""
+            bar.set_desc(title=f"{who}{group}: {_shown(value, unit, percent)}")
+            dwg.add(bar)
+        _axis_label(dwg, group, LEFT + i * slot + slot / 2, level, top + plot_h)
+    dwg.add(dwg.line((LEFT, top + plot_h), (W - RIGHT, top + plot_h), class_="axis"))
+    if len(series) > 1:
+        column = (W - LEFT - RIGHT) / 3
+        for j, name in enumerate(series):
+            lx, ly = LEFT + (j % 3) * column, TOP + 16 * (j // 3)
+            dwg.add(dwg.rect((lx, ly - 9), (10, 10), class_=SERIES[j % len(SERIES)]))
+            dwg.add(dwg.text(_short(name, 22), insert=(lx + 14, ly)))
     return Markup(dwg.tostring())

@@ -9,15 +9,16 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from ..plugins import get_registry
 from ..services import clinic_reports, reports
 from ..services.common import bounded_date
 from .context import actor, db
-from .plots import bars
+from .plots import bars, grouped_bars
 from .security import requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -44,51 +45,97 @@ def readable() -> list[str]:
     return [name for name in NAMES if all(who.can(p) for p in PERMISSIONS[name])]
 
 
+def default_period(today: date) -> tuple[date, date]:
+    """The default [from, until]: the twelve months up to today, from the first day of the
+    month eleven months back, until today (both days included)."""
+    back = today.year * 12 + today.month - 1 - 11
+    return date(back // 12, back % 12 + 1, 1), today
+
+
 def _period() -> tuple[date, date]:
-    """[from, to) from the query string; the last twelve months by default."""
-    today = date.today()
-    start = bounded_date(request.args.get("from")) or date(today.year - 1, today.month, 1)
-    end = bounded_date(request.args.get("to")) or today + timedelta(days=1)
+    """[from, to) from the query string, whose ``to`` is the last day shown (inclusive);
+    the last twelve months by default (:func:`default_period`)."""
+    first, last = default_period(date.today())
+    start = bounded_date(request.args.get("from")) or first
+    end = (bounded_date(request.args.get("to")) or last) + timedelta(days=1)
     if end <= start:
         end = start + timedelta(days=1)
     return max(start, end - timedelta(days=3 * 366)), end  # at most three years
 
 
-def _tables(start: date, end: date, names: Iterable[str]
+def percent(rate: float) -> str:
+    """A rate as people read it: 0.0396 -> ``3.96 %``."""
+    return f"{rate * 100:.2f} %"
+
+
+#: Rows per page of a report's table on the page (the CSV has them all).
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    count: int  # pages in all
+    first: int  # 1-based index of the first row shown (0 when there are none)
+    last: int
+    total: int
+
+
+def paginate(rows: Sequence[object], wanted: str | None) -> tuple[Sequence[object], Page]:
+    """One page of ``rows``; ``wanted`` (from the query string) out of range or not a
+    number gives the nearest page."""
+    count = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(int(wanted) if wanted and wanted.isdigit() else 1, 1), count)
+    lo = (number - 1) * PAGE_SIZE
+    shown = rows[lo:lo + PAGE_SIZE]
+    return shown, Page(number, count, lo + 1 if shown else 0, lo + len(shown), len(rows))
+
+
+def _tables(start: date, end: date, names: Iterable[str], raw: dict[str, list] | None = None
             ) -> dict[str, tuple[list[str], list[list[object]]]]:
+    """Each report's header and formatted rows; ``raw``, when given, receives the services'
+    rows (for the plots, without asking twice)."""
     session, who = db(), actor()
+    raw = {} if raw is None else raw
     out: dict[str, tuple[list[str], list[list[object]]]] = {}
     names = set(names)
     if "revenue" in names:
-        rows = reports.revenue_by_practitioner(session, who, start, end)
+        rows = raw["revenue"] = reports.revenue_by_practitioner(session, who, start, end)
         out["revenue"] = (["month", "practitioner", "visits", "invoiced"],
                           [[r.month, r.practitioner_name, r.visits, r.invoiced] for r in rows])
     if "attendance" in names:
-        rows_a = clinic_reports.attendance(session, who, start, end)
+        rows_a = raw["attendance"] = clinic_reports.attendance(session, who, start, end)
         out["attendance"] = (
             ["practitioner", "appointments", "attended", "cancelled", "late_cancelled",
              "no_show", "late_cancel_rate", "no_show_rate"],
             [[r.practitioner_name, r.booked, r.attended, r.cancelled, r.late_cancelled,
-              r.no_show, f"{r.late_cancel_rate:.4f}", f"{r.no_show_rate:.4f}"]
+              r.no_show, percent(r.late_cancel_rate), percent(r.no_show_rate)]
              for r in rows_a])
     if "collection" in names:
-        rows_c = clinic_reports.collection(session, who, start, end)
+        rows_c = raw["collection"] = clinic_reports.collection(session, who, start, end)
         out["collection"] = (["month", "invoiced", "collected", "collection_rate"],
-                             [[r.month, r.invoiced, r.collected, f"{r.rate:.4f}"]
+                             [[r.month, r.invoiced, r.collected, percent(r.rate)]
                               for r in rows_c])
     if names & {"outcomes-by-case", "outcomes-by-discipline"}:
         per_case, per_discipline = clinic_reports.outcome_changes(session, who, start, end)
+        known = get_registry()
+        names = {m: (known.measures[m].title if m in known.measures else m)
+                 for m in {o.measure_id for o in per_case}}  # people words, not ids
+        disciplines = {d: (known.disciplines[d].title if d in known.disciplines else d)
+                       for d in {o.discipline for o in per_case}}
         out["outcomes-by-case"] = (
             ["case_id", "patient", "case", "discipline", "measure", "first", "latest",
              "results", "change", "reached_mcid"],
-            [[o.case_id, o.patient_name, o.case_title, o.discipline, o.measure_id,
+            [[o.case_id, o.patient_name, o.case_title, disciplines[o.discipline],
+              names[o.measure_id],
               f"{o.first:g}", f"{o.latest:g}", o.results, f"{o.change:g}",
               "" if o.reached_mcid is None else ("yes" if o.reached_mcid else "no")]
              for o in per_case])
         out["outcomes-by-discipline"] = (
             ["discipline", "measure", "cases", "mean_change", "reached_mcid",
              "cases_with_mcid"],
-            [[d.discipline, d.measure_id, d.cases, f"{d.mean_change:g}", d.reached_mcid,
+            [[disciplines.get(d.discipline, d.discipline), names.get(d.measure_id, d.measure_id),
+              d.cases, f"{d.mean_change:.1f}", d.reached_mcid,
               d.with_mcid] for d in per_discipline])
     return out
 
@@ -97,21 +144,29 @@ def _tables(start: date, end: date, names: Iterable[str]
 @requires("reports.read")
 def index() -> str:
     start, end = _period()
-    tables = _tables(start, end, readable())
+    raw: dict[str, list] = {}
+    tables = _tables(start, end, readable(), raw)
     plots = {}
-    monthly: dict[str, Decimal] = defaultdict(Decimal)
-    for month, _name, _visits, amount in tables["revenue"][1]:
-        monthly[str(month)] += Decimal(amount)  # type: ignore[arg-type]
-    plots["revenue"] = bars("Revenue per month", [(m, float(v)) for m, v in
-                                                  sorted(monthly.items())])
+    revenue = raw["revenue"]
+    months = sorted({r.month for r in revenue})
+    names = sorted({r.practitioner_name for r in revenue})
+    amounts: dict[tuple[str, str], float] = defaultdict(float)
+    for r in revenue:
+        amounts[(r.month, r.practitioner_name)] += float(r.invoiced)  # drawing only
+    plots["revenue"] = grouped_bars("Revenue per practitioner per month", months, names,
+                                    amounts)
     plots["attendance"] = bars("No-show rate per practitioner",
-                               [(str(r[0]), float(str(r[7]))) for r in tables["attendance"][1]],
+                               [(r.practitioner_name, r.no_show_rate) for r in raw["attendance"]],
                                percent=True)
     plots["collection"] = bars("Collection rate per month",
-                               [(str(r[0]), float(str(r[3]))) for r in tables["collection"][1]],
-                               percent=True)
+                               [(r.month, r.rate) for r in raw["collection"]], percent=True)
+    pages = {}
+    for name, (header, rows) in list(tables.items()):
+        shown, pages[name] = paginate(rows, request.args.get(f"page-{name}"))
+        tables[name] = (header, list(shown))  # type: ignore[arg-type]
     return render_template("reports/index.html", start=start, end=end, tables=tables,
-                           plots=plots, last_day=end - timedelta(days=1), numeric=NUMERIC)
+                           plots=plots, pages=pages, last_day=end - timedelta(days=1),
+                           numeric=NUMERIC)
 
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
