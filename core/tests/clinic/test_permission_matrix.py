@@ -297,6 +297,13 @@ def build_world(db_url: str, acting: str | None) -> Iterator[World]:
 # -- how to call each operation -----------------------------------------------------------
 
 
+def _line_to_remove(w: World, r: Records) -> Request:
+    """A line the owner adds to the draft for the role to remove (one of its own each time)."""
+    invoice = w.api.ok("POST", f"/invoices/{r.invoice_to_edit}/lines", body={"code": "97110"})
+    line = max(line["id"] for line in invoice["lines"])
+    return Request({"invoice_id": r.invoice_to_edit, "line_id": line})
+
+
 @dataclass(frozen=True)
 class Request:
     path: dict[str, Any] = field(default_factory=dict)
@@ -419,6 +426,13 @@ REQUESTS: dict[str, Build] = {
                                          body={"reason": "Duplicate"}),
     "update_line": lambda w, r: Request({"invoice_id": r.invoice_to_edit,
                                          "line_id": r.line_to_edit}, body={"units": 1}),
+    "add_line": lambda w, r: Request({"invoice_id": r.invoice_to_edit},
+                                     body={"code": "97110"}),
+    "remove_line": lambda w, r: _line_to_remove(w, r),
+    "add_discount": lambda w, r: Request({"invoice_id": r.invoice_to_edit},
+                                         body={"amount": "1.00", "reason": "Loyalty"}),
+    # An invoice already issued: the answer is 200 with it among the refused.
+    "issue_invoices": lambda w, r: Request(body={"invoice_ids": [r.invoice]}),
     "record_payment": lambda w, r: Request(body={"patient_id": r.patient, "amount": "15.00",
                                                  "method": "cash"}),
     "list_payments": lambda w, r: Request(query={"patient_id": r.patient}),
@@ -427,6 +441,8 @@ REQUESTS: dict[str, Build] = {
     "create_claim": lambda w, r: Request(body={"invoice_id": r.invoice_to_claim}),
     "list_claims": lambda w, r: Request(query={"patient_id": r.patient}),
     "read_claim": lambda w, r: Request({"claim_id": r.claim}),
+    "claim_note": lambda w, r: Request({"claim_id": r.claim},
+                                       body={"text": "Called the payer: in review"}),
     "claim_status": lambda w, r: Request({"claim_id": r.claim}, body={"status": "ready"}),
     "worklist": lambda w, r: Request(),
     "revenue": lambda w, r: Request(query={"from": "2025-01-01", "to": "2025-02-01"}),
