@@ -30,18 +30,10 @@ from vesalius.models import Invoice, Patient
 from vesalius.services import Actor
 from vesalius.services.search import quick_search
 
+from bench import fresh  # bench/bench.py, beside this script: a wiped, migrated database
+
 TARGET_MS = 20.0
 FRONT_DESK = Actor(user_id=1, role="front-desk", user_agent="bench")
-
-
-def fresh(url: str) -> Database:
-    db = Database(url)
-    if db.dialect == "postgresql":
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-    db.upgrade()
-    return db
 
 
 def number_invoices(db: Database) -> None:
