@@ -66,7 +66,7 @@ from .services import (
     users,
 )
 from .services.common import clinic_timezone
-from .services.patients import name_key, phone_key
+from .services.patients import name_key, phone_key, phone_tail_key
 
 GIVEN = ("Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Ava", "Elijah", "Sophia",
          "Lucas", "Isabella", "Mateo", "Mia", "Levi", "Charlotte", "Ethan", "Harper", "Aiden",
@@ -652,4 +652,5 @@ def _patient_rows(rng: random.Random, count: int, now: datetime) -> Iterator[dic
                "reminders_email": True, "reminders_sms": False, "marketing_opt_in": False,
                "active": True, "family_name_key": name_key(family),
                "given_name_key": name_key(given), "phone_key": phone_key(phone),
+               "phone_tail_key": phone_tail_key(phone),
                "email_key": email, "created_at": now, "updated_at": now}

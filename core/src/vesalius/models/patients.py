@@ -20,6 +20,7 @@ class Patient(Base):
         Index("ix_patients_family_given", "family_name_key", "given_name_key"),
         Index("ix_patients_given_family", "given_name_key", "family_name_key"),
         Index("ix_patients_phone_key", "phone_key"),
+        Index("ix_patients_phone_tail_key", "phone_tail_key"),
         Index("ix_patients_email_key", "email_key"),
         Index("ix_patients_birth_date", "birth_date"),
     )
@@ -57,6 +58,8 @@ class Patient(Base):
     family_name_key: Mapped[str] = mapped_column(SearchKey)
     given_name_key: Mapped[str] = mapped_column(SearchKey)
     phone_key: Mapped[str | None] = mapped_column(SearchKey)
+    #: The phone digits reversed, so that a number's end is an index prefix.
+    phone_tail_key: Mapped[str | None] = mapped_column(SearchKey)
     email_key: Mapped[str | None] = mapped_column(SearchKey)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()

@@ -101,10 +101,19 @@ def phone_key(value: str | None) -> str | None:
     return digits or None
 
 
+def phone_tail_key(value: str | None) -> str | None:
+    """The phone digits reversed: a prefix search on it is a search by the number's end, so
+    "416 555 0100" finds "+1 416-555-0100" (and "020 7946 0018", its trunk 0 dropped,
+    finds "+44 20 7946 0018") through an index."""
+    digits = phone_key(value)
+    return digits[::-1] if digits else None
+
+
 def _keys(patient: Patient) -> None:
     patient.family_name_key = name_key(patient.family_name)
     patient.given_name_key = name_key(patient.preferred_name or patient.given_name)
     patient.phone_key = phone_key(patient.mobile or patient.phone)
+    patient.phone_tail_key = phone_tail_key(patient.mobile or patient.phone)
     patient.email_key = patient.email.lower() if patient.email else None
 
 
@@ -184,10 +193,20 @@ def _prefix(column, value: str):  # type: ignore[no-untyped-def]
 def search(session: Session, actor: Actor, q: str = "", *, limit: int = 25,
            offset: int = 0, include_inactive: bool = False) -> list[Patient]:
     """Patients by name prefix ("smi", "jane smi", "smith, ja"), phone digits, e-mail or
-    date of birth (YYYY-MM-DD). A single word matches family names first (ordered by
-    family then given name), then given names. Each part reads its own index in order and
-    stops after ``offset + limit`` rows, so the cost does not grow with the register."""
+    date of birth (YYYY-MM-DD), audited one read per patient (see :func:`find`)."""
     actor.require("patients.search")
+    patients = find(session, q, limit=limit, offset=offset, include_inactive=include_inactive)
+    audit.record_many(session, actor, "read", "patient", [(p.id, p.id) for p in patients],
+                      detail="search")
+    return patients
+
+
+def find(session: Session, q: str = "", *, limit: int = 25, offset: int = 0,
+         include_inactive: bool = False) -> list[Patient]:
+    """The query behind :func:`search`, neither checked nor audited (the caller does both).
+    A single word matches family names first (ordered by family then given name), then
+    given names. Each part reads its own index in order and stops after ``offset + limit``
+    rows, so the cost does not grow with the register."""
     limit = max(1, min(limit, 200))
     q = q.strip()
     base = select(Patient)
@@ -203,14 +222,9 @@ def search(session: Session, actor: Actor, q: str = "", *, limit: int = 25,
                        ~_prefix(Patient.family_name_key, word))
             .order_by(Patient.given_name_key, Patient.family_name_key, Patient.id)
             .limit(offset + limit)))
-        patients = (family + given)[offset:offset + limit]
-    else:
-        query = base.where(_criteria(q)) if q else base
-        patients = list(session.scalars(query.order_by(*by_family).limit(limit)
-                                        .offset(offset)))
-    audit.record_many(session, actor, "read", "patient", [(p.id, p.id) for p in patients],
-                      detail="search")
-    return patients
+        return (family + given)[offset:offset + limit]
+    query = base.where(_criteria(q)) if q else base
+    return list(session.scalars(query.order_by(*by_family).limit(limit).offset(offset)))
 
 
 def _special(q: str) -> bool:
@@ -232,7 +246,11 @@ def _criteria(q: str):  # type: ignore[no-untyped-def]
         return _prefix(Patient.email_key, q.lower())
     digits = phone_key(q)
     if digits and len(digits) >= 3 and re.fullmatch(r"[0-9+()\-. ]+", q):
-        return _prefix(Patient.phone_key, digits)
+        national = digits.lstrip("0")  # a trunk 0 the stored international form lacks
+        if len(national) < 6:
+            return _prefix(Patient.phone_key, digits)
+        return or_(_prefix(Patient.phone_key, digits),
+                   _prefix(Patient.phone_tail_key, national[::-1]))
     if "," in q:  # "Smith, Ja"
         family, _, given = q.partition(",")
         parts = [name_key(family), name_key(given)]

@@ -615,7 +615,7 @@ def _erase_all(session: Session, actor: Actor, patient: Patient, request_id: int
     cleared = sorted({CONTACT_FIELDS[f] for f in CONTACT_FIELDS if getattr(patient, f)})
     for name in CONTACT_FIELDS:
         setattr(patient, name, None)
-    patient.email_key = patient.phone_key = None
+    patient.email_key = patient.phone_key = patient.phone_tail_key = None
     address = [f for f in ADDRESS_FIELDS if getattr(patient, f)]
     if address and counts["open_claims"]:
         kept.append({"item": "postal address", "count": 1,

@@ -1,6 +1,8 @@
 // The patient picker (macros/forms.html patient_picker): the WAI-ARIA APG combobox with a
 // listbox popup. Focus never leaves the text field: the active option is named by
 // aria-activedescendant. Picking fires "patient-picked" on the .combo box ({id, name, ...}).
+// The header's quick search (search/_box.html) uses it too: its answers are {results: [...]}
+// with a "detail" line and the "url" a pick opens; data-noun names what the status counts.
 "use strict";
 (function () {
   function setup(box) {
@@ -28,6 +30,7 @@
       const p = found[i];
       if (!p) return;
       open(false);
+      if (p.url) { window.location.href = p.url; return; }
       if (box.dataset.profile) {
         window.location.href = box.dataset.profile.replace(/0$/, encodeURIComponent(p.id));
         return;
@@ -43,7 +46,8 @@
       found = patients;
       list.dataset.query = text;  // what the options answer (tests wait on it)
       options = patients.map((p, i) => {
-        const detail = [p.birth_date, p.phone].filter(Boolean).join(" · ");
+        const detail = p.detail !== undefined ? p.detail
+          : [p.birth_date, p.phone].filter(Boolean).join(" · ");
         return V.el("div", { role: "option", id: list.id + "-" + i,
           "aria-selected": "false", onclick: () => pick(i),
           onmousedown: (e) => e.preventDefault() },  // keep the focus in the field
@@ -53,8 +57,9 @@
       active = -1;
       input.removeAttribute("aria-activedescendant");
       open(options.length > 0);
-      status.textContent = options.length === 0 ? "No patient found."
-        : options.length + (options.length === 1 ? " patient found." : " patients found.")
+      const noun = box.dataset.noun || "patient";
+      status.textContent = options.length === 0 ? "No " + noun + " found."
+        : options.length + " " + noun + (options.length === 1 ? " found." : "s found.")
           + " Use the arrow keys to choose.";
     }
     const lookup = V.debounce(async () => {
@@ -63,7 +68,7 @@
       if (text.length < 2) { open(false); found = []; options = []; status.textContent = ""; return; }
       const { ok, data } = await V.get(box.dataset.lookup + "?q=" + encodeURIComponent(text));
       if (mine !== request || !ok || !data) return;  // a later keystroke's answer wins
-      render(data.patients, text);
+      render(data.patients || data.results, text);
     }, 200);
     input.addEventListener("input", () => {
       if (value && input.value !== picked) value.value = "";
