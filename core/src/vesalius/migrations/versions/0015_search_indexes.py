@@ -2,15 +2,15 @@
 number typed without its country code ("416 555 0100") finds "+1 416-555-0100" by an index
 range scan on both engines. Filled from ``phone_key`` (already the digits) in batches.
 
-Revision ID: 0009_search_indexes
-Revises: 0010_case_team_online_booking
+Revision ID: 0015_search_indexes
+Revises: 0014_billing
 Create Date: 2026-12-04 23:55:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_search_indexes"
-down_revision = "0010_case_team_online_booking"
+revision = "0015_search_indexes"
+down_revision = "0014_billing"
 branch_labels = None
 depends_on = None
 
