@@ -77,7 +77,7 @@ def test_restore_into_an_empty_file_and_again_refused(sqlite_backup, tmp_path) -
     done = CliRunner().invoke(main, ["restore", str(sqlite_backup), "--database", url])
     assert done.exit_code == 0, done.output
     for line in ("row counts: ", "signed notes: 2 SHA-256 match", "balances: 2 patients match",
-                 "audit chain: not available in this version", "verified"):
+                 "audit chain: ", "events checked, unbroken", "verified"):
         assert line in done.output
     target = tmp_path / "new" / "clinic.sqlite3"
     assert target.stat().st_mode & 0o777 == 0o600
@@ -212,10 +212,10 @@ def test_changed_balances_and_row_counts_are_named(db_url, backup, tmp_path):  #
     assert "the backup says patient 999.99" in failed["balances"][0]
 
 
-def test_the_audit_chain_is_checked_when_available(sqlite_backup, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_broken_audit_chain_fails_the_restore(sqlite_backup, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     broken = SimpleNamespace(ok=False, checked=41, first_broken_id=17,
                              reason="event 17's hash does not match its content")
-    monkeypatch.setattr(audit, "verify_chain", lambda session: broken, raising=False)
+    monkeypatch.setattr(audit, "verify_chain", lambda session: broken)
     result = restore(sqlite_backup, f"sqlite:///{tmp_path / 'r.sqlite3'}", None)
     (check,) = [c for c in result.verification.checks if c.name == "audit chain"]
     assert not check.ok and check.summary == "broken at event 17"

@@ -56,6 +56,7 @@ from ..models import (
     Case,
     CaseTeamMember,
     Claim,
+    ClaimEvent,
     ClaimLine,
     Consent,
     Coverage,
@@ -355,6 +356,7 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
                           PaymentAllocation.invoice_id.in_(invoices))
     return [
         ("claim lines", *child(ClaimLine, ClaimLine.claim_id, Claim, claims)),
+        ("claim events", *child(ClaimEvent, ClaimEvent.claim_id, Claim, claims)),
         ("claims", *own(Claim)),
         ("payment allocations",
          select(Payment.patient_id, func.count()).select_from(PaymentAllocation)
