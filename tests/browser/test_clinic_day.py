@@ -54,6 +54,7 @@ def test_booking_charting_and_payment(page_as, live_server, shot, sign_delay, gi
     desk.fill("#f-mobile", f"+1 416 555 {hour:04d}")
     desk.click("main button[type=submit]")
     desk.wait_for_url(re.compile(r"/patients/\d+$"))
+    patient_page = desk.url
     shot(desk, "01-registered")
 
     desk.goto(f"{live_server}/calendar/")
@@ -79,7 +80,8 @@ def test_booking_charting_and_payment(page_as, live_server, shot, sign_delay, gi
     shot(desk, "03-calendar")
     block.click()  # the in-place status menu: check-in without a page trip
     desk.click("#cal-menu button:has-text('Check in')")
-    desk.wait_for_selector("a.appt.arrived", state="attached")
+    # This patient's block (others of the day may have arrived already).
+    desk.locator("a.appt.arrived", has_text=patient).wait_for(state="attached")
     assert "Checked in." in desk.locator("#cal-said").inner_text()
     assert "arrived" in block.get_attribute("class")
 
@@ -149,7 +151,9 @@ def test_booking_charting_and_payment(page_as, live_server, shot, sign_delay, gi
     desk.select_option("#f-method", "card")
     shot(desk, "07-payment")
     desk.click("button:has-text('Record payment')")
-    desk.wait_for_url(re.compile(r"/patients/\d+"))
+    desk.wait_for_url(re.compile(r"/billing/invoices/\d+"))  # back to the invoice, receipt
+    assert desk.get_by_role("button", name="Print the receipt").count() == 1
+    desk.goto(patient_page)
     owes = desk.locator("#account dd strong").first.inner_text()
     assert owes == "0.00"
     shot(desk, "08-paid")

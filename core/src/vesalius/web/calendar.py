@@ -79,8 +79,9 @@ class Column:
     closed_words: str = ""
 
 
-def _day_arg(name: str = "date") -> date:
-    return bounded_date(request.args.get(name)) or datetime.now(_zone(None)).date()
+def _day_arg(zone: tzinfo, name: str = "date") -> date:
+    """The day asked for, else today where the location is (not the server's UTC day)."""
+    return bounded_date(request.args.get(name)) or datetime.now(zone).date()
 
 
 def _int_arg(name: str) -> int | None:
@@ -249,10 +250,10 @@ def _transitions() -> str:
 def day() -> str:
     session = db()
     who = actor()
-    the_day = _day_arg()
     locations = practitioners.list_locations(session, who)
     location = _location(locations)
     zone = _zone(location)
+    the_day = _day_arg(zone)
     by_room = request.args.get("by") == "room"
     hide_freed = request.args.get("freed") == "hide"
     wanted = [i for i in map(parse_id, request.args.getlist("practitioner")) if i]
@@ -329,8 +330,9 @@ def _week_frame() -> tuple[list[Location], Location | None, tzinfo, date]:
     """A week page's locations, the chosen one, its time zone and the week's Monday."""
     locations = practitioners.list_locations(db(), actor())
     location = _location(locations)
-    start = _day_arg()
-    return locations, location, _zone(location), start - timedelta(days=start.weekday())
+    zone = _zone(location)
+    start = _day_arg(zone)
+    return locations, location, zone, start - timedelta(days=start.weekday())
 
 
 @bp.route("/week")
