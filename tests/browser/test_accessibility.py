@@ -198,7 +198,7 @@ def test_booking_with_the_keyboard_alone(page_as, live_app, axe):
     page.wait_for_selector(answered)
     assert picker.get_attribute("aria-expanded") == "true"
     count = page.locator("#patient-results [role=option]").count()
-    status = page.locator("[data-combo-status]")
+    status = page.locator("#booking-form [data-combo-status]")  # not the header's search
     assert status.inner_text().startswith(f"{count} patient"), status.inner_text()
     page.keyboard.press("ArrowDown")
     axe.assert_accessible(page, label="the booking form with the patient list open")
@@ -210,7 +210,7 @@ def test_booking_with_the_keyboard_alone(page_as, live_app, axe):
     assert picker.get_attribute("aria-expanded") == "false"
     assert page.locator("input[name=patient_id]").input_value().isdigit()
     assert picker.input_value().startswith(name)
-    page.wait_for_function("() => document.querySelector('[data-combo-status]')"
+    page.wait_for_function("() => document.querySelector('#booking-form [data-combo-status]')"
                            ".textContent.endsWith('picked.')")
     page.keyboard.press("Escape")  # a closed list: Escape clears the field ...
     assert picker.input_value() == ""
