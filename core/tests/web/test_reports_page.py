@@ -81,8 +81,8 @@ def test_long_tables_are_paginated_and_the_csv_has_every_row(browser):
 def test_crowded_labels_turn_and_never_run_past_their_slot():
     names = [f"Practitioner number {i}" for i in range(8)]
     svg = str(plots.bars("No-shows", [(n, 0.05) for n in names], percent=True))
-    assert svg.count("rotate(-40") == len(names)
-    assert "Practitione\u2026" in svg  # abbreviated; the full name is the tooltip
+    assert svg.count("rotate(-90") == len(names)  # upright: one line's height across
+    assert "Practit\u2026" in svg  # abbreviated; the full name is the tooltip
     assert "Practitioner number 7: 5.00 %" in svg
     assert "5 %" in svg and "0.05" not in svg
 
