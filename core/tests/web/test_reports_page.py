@@ -82,7 +82,7 @@ def test_crowded_labels_turn_and_never_run_past_their_slot():
     names = [f"Practitioner number {i}" for i in range(8)]
     svg = str(plots.bars("No-shows", [(n, 0.05) for n in names], percent=True))
     assert svg.count("rotate(-90") == len(names)  # upright: one line's height across
-    assert "Practit\u2026" in svg  # abbreviated; the full name is the tooltip
+    assert "Pract\u2026" in svg  # abbreviated; the full name is the tooltip
     assert "Practitioner number 7: 5.00 %" in svg
     assert "5 %" in svg and "0.05" not in svg
 

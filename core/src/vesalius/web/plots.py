@@ -116,8 +116,8 @@ def _axis_label(dwg: svgwrite.Drawing, label: str, cx: float, level: bool, botto
         return
     # Upright, a label is one line's height across, so neighbours never touch even with
     # many slots (turned 40 degrees their boxes overlapped from about nine practitioners).
-    item = dwg.text(_short(label, 8), insert=(cx + 4, y_base - 8), text_anchor="end")
-    item["transform"] = f"rotate(-90 {cx + 4:.1f} {y_base - 8:.1f})"
+    item = dwg.text(_short(label, 6), insert=(cx + 4, y_base - 12), text_anchor="end")
+    item["transform"] = f"rotate(-90 {cx + 4:.1f} {y_base - 12:.1f})"
     dwg.add(item)
 
 
