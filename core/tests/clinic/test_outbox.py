@@ -71,3 +71,27 @@ def test_a_kind_is_registered_once() -> None:
     with pytest.raises(ValueError, match="registered already"):
         kinds.register(KIND.model_copy(update={"label": "Other"}))
     assert kinds.get("test-hello") is KIND and KIND in kinds.all_kinds()
+
+
+def test_notify_follows_the_patients_preferences(db) -> None:  # type: ignore[no-untyped-def]
+    from clinic_factories import MONDAY, at, clinic_setup
+    from vesalius.messaging import notify
+    from vesalius.services import scheduling
+    from vesalius.services.scheduling import BookingIn
+
+    kinds.register(KIND)
+    system = Actor.system("tests")
+    with db.session() as s:
+        c = clinic_setup(s, system)
+        ada = c["patient"]
+        appt = scheduling.book(s, system, BookingIn(
+            patient_id=ada.id, practitioner_id=c["practitioner"].id,
+            service_id=c["service"].id, case_id=c["case"].id, start=at(MONDAY, 14)))
+        rows = notify.send(s, kind=KIND.key, patient=ada, appointment=appt,
+                           dedupe_key=f"hello:{appt.id}")
+        assert [(r.channel, r.recipient) for r in rows] == [("email", "ada.lovelace@example.org")]
+        assert rows[0].body_text.endswith("see you at 14:00.")
+        ada.reminders_sms, ada.reminders_email = True, False
+        rows = notify.send(s, kind=KIND.key, patient=ada, appointment=appt,
+                           dedupe_key=f"hello2:{appt.id}")
+        assert [(r.channel, r.body_text) for r in rows] == [("sms", "Hi Ada, 14:00")]

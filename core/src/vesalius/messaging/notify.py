@@ -1,0 +1,84 @@
+"""Sending a kind of message to a patient: which channels their preferences allow, the
+context every appointment message shares (in the location's wall clock), rendering and
+queueing in the outbox. Callers pass only administrative facts: never clinical content."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..models import Appointment, Location, OutboxMessage, Patient, Practitioner, Service
+from ..services.scheduling import location_zone
+from . import kinds, outbox
+from .render import render
+
+
+def channels_for(patient: Patient, kind: kinds.MessageKind) -> list[tuple[str, str]]:
+    """(channel, address) pairs the patient's preferences allow for ``kind``: e-mail when
+    they have an address and take e-mail, SMS when the kind has an SMS text and they take
+    SMS on a number they gave."""
+    found: list[tuple[str, str]] = []
+    if patient.email and patient.reminders_email:
+        found.append(("email", patient.email))
+    number = patient.mobile or patient.phone
+    if kind.sms and number and patient.reminders_sms:
+        found.append(("sms", number))
+    return found
+
+
+def appointment_context(session: Session, appointment: Appointment) -> dict[str, Any]:
+    """What every appointment message may say: names, place, and the start in the
+    location's time zone (words for the date, 24-hour clock)."""
+    zone = location_zone(session, appointment.location_id)
+    start = appointment.start_at.astimezone(zone)
+    practitioner = session.get(Practitioner, appointment.practitioner_id)
+    service = session.get(Service, appointment.service_id) if appointment.service_id else None
+    location = (session.get(Location, appointment.location_id)
+                if appointment.location_id else None)
+    return {
+        "date": f"{start:%A} {start.day} {start:%B %Y}",
+        "time": f"{start:%H:%M}",
+        "minutes": int((appointment.end_at - appointment.start_at).total_seconds() // 60),
+        "practitioner": practitioner.display_name if practitioner else "",
+        "service": service.name if service else "",
+        "location": location.name if location else "",
+    }
+
+
+def patient_context(patient: Patient) -> dict[str, Any]:
+    return {"given_name": patient.preferred_name or patient.given_name}
+
+
+def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
+         appointment: Appointment | None = None, context: Mapping[str, Any] | None = None,
+         send_after: datetime | None = None) -> list[OutboxMessage]:
+    """Queue ``kind`` to ``patient`` on every channel their preferences allow. The dedupe
+    key gets the channel appended, so one call queues each channel once."""
+    message_kind = kinds.get(kind)
+    full = patient_context(patient)
+    if appointment is not None:
+        full |= appointment_context(session, appointment)
+    full |= dict(context or {})
+    rendered = render(message_kind, full)
+    queued = []
+    for channel, address in channels_for(patient, message_kind):
+        row = outbox.enqueue(session, kind=kind, channel=channel, to=address,
+                             message=rendered, dedupe_key=f"{dedupe_key}:{channel}",
+                             send_after=send_after, patient_id=patient.id,
+                             appointment_id=appointment.id if appointment else None)
+        if row is not None:
+            queued.append(row)
+    return queued
+
+
+def send_to_address(session: Session, *, kind: str, to: str, dedupe_key: str,
+                    context: Mapping[str, Any], send_after: datetime | None = None
+                    ) -> OutboxMessage | None:
+    """Queue an e-mail of ``kind`` to an address with no patient behind it yet (the
+    verification link of someone booking online for the first time)."""
+    rendered = render(kinds.get(kind), context)
+    return outbox.enqueue(session, kind=kind, channel="email", to=to, message=rendered,
+                          dedupe_key=dedupe_key, send_after=send_after)
