@@ -32,6 +32,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "appointments.change": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.cancel": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
     "calendar.read": STAFF,
+    #: A practitioner's private iCalendar feed of their own appointments.
+    "calendar.feed": frozenset({PRACTITIONER}),
     "availability.read": EVERYONE,
     "waitlist.read": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "waitlist.write": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),

@@ -38,6 +38,7 @@ BLUEPRINTS = (
     "vesalius.web.retention",
     "vesalius.web.online_booking",
     "vesalius.web.search",
+    "vesalius.web.calendar_feed",
 )
 
 
