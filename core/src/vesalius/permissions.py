@@ -57,6 +57,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.write": frozenset({OWNER}),
     "users.manage": frozenset({OWNER}),
     "audit.read": frozenset({OWNER}),
+    #: Importing patients and appointments from another system's CSV export.
+    "imports.run": frozenset({OWNER}),
     # Retention periods, destruction, erasure requests (a patient files and follows theirs).
     "retention.manage": frozenset({OWNER}),
     "erasure.manage": frozenset({OWNER}),
