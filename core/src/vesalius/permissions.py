@@ -59,6 +59,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "audit.read": frozenset({OWNER}),
     #: Importing patients and appointments from another system's CSV export.
     "imports.run": frozenset({OWNER}),
+    #: Exporting the clinic's data (or one patient's, for an access request).
+    "exports.run": frozenset({OWNER}),
     # Retention periods, destruction, erasure requests (a patient files and follows theirs).
     "retention.manage": frozenset({OWNER}),
     "erasure.manage": frozenset({OWNER}),

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "vesalius.cli.restore",
     "vesalius.cli.worker",
     "vesalius.cli.imports",
+    "vesalius.cli.export",
 )
 
 
