@@ -248,6 +248,8 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
             if endpoint.query is not None:
                 query = _query(endpoint.query)
             result = endpoint.view(Call(session, actor, body, query), **path)
+            if isinstance(result, Response):  # a text answer (an X12 file), made by the view
+                return result
             payload = _serialise(_convert(endpoint.response, result))
         if endpoint.status == 204:
             return Response(status=204)

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "vesalius.cli.backup",
     "vesalius.cli.restore",
     "vesalius.cli.worker",
+    "vesalius.cli.claims",
 )
 
 
