@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 #: ICD-10-CM as sent in HI: a letter, a digit, then up to five characters, no dot.
-ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9A-Z]{1,5}$")
+ICD10 = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")
 #: CPT (five digits, or four and a letter for category II/III) or HCPCS level II.
 PROCEDURE = re.compile(r"^(?:[0-9]{4}[0-9A-Z]|[A-V][0-9]{4})$")
 MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
