@@ -17,6 +17,8 @@ from decimal import Decimal
 
 import pytest
 from clinic_factories import at, clinic_setup, visit_document
+from clinic_x12 import GOOD_837
+from clinic_x12 import era as _era
 from sqlalchemy import func, select
 from vesalius.errors import Conflict, Invalid
 from vesalius.models import Claim, ClaimEvent, Invoice, Patient, Payment, PaymentAllocation
@@ -32,42 +34,6 @@ from vesalius.x12 import checks, export, p835, p837, posting, settings
 from vesalius.x12.validate import validate
 
 PAST = date(2025, 1, 13)
-
-#: Our fixture: an 837P like the implementation guide's minimal professional claim (two
-#: therapy lines, one ICD-10 code, the patient as subscriber), valid as it stands.
-GOOD_837 = """\
-ISA*00*          *00*          *ZZ*SUBM001        *ZZ*RECV001        *240501*1200*^*00501*000000001*0*T*:~
-GS*HC*SUBM001*RECV001*20240501*1200*1*X*005010X222A1~
-ST*837*0001*005010X222A1~
-BHT*0019*00*BATCH0001*20240501*1200*CH~
-NM1*41*2*EXAMPLE PHYSIO CLINIC*****46*SUBM001~
-PER*IC*BILLING OFFICE*TE*5555551234~
-NM1*40*2*ACME CLEARINGHOUSE*****46*RECV001~
-HL*1**20*1~
-PRV*BI*PXC*225100000X~
-NM1*85*2*EXAMPLE PHYSIO CLINIC*****XX*1234567893~
-N3*123 MAIN ST~
-N4*SPRINGFIELD*IL*627011234~
-REF*EI*123456789~
-HL*2*1*22*0~
-SBR*P*18*GRP123******CI~
-NM1*IL*1*DOE*JOHN****MI*W123456789~
-N3*456 OAK ST~
-N4*SPRINGFIELD*IL*62701~
-DMG*D8*19800101*M~
-NM1*PR*2*ACME HEALTH PLAN*****PI*12345~
-CLM*PATACCT001*115.00***11:B:1*Y*A*Y*Y~
-HI*ABK:M5450~
-LX*1~
-SV1*HC:97110:GP*75.00*UN*2***1~
-DTP*472*D8*20240501~
-LX*2~
-SV1*HC:97140:GP*40.00*UN*1***1~
-DTP*472*D8*20240501~
-SE*27*0001~
-GE*1*1~
-IEA*1*000000001~
-"""
 
 SETTINGS = settings.X12SettingsIn(
     organisation_name="Harbour Physio", npi="1234567893", tax_id="123456789",
@@ -154,47 +120,6 @@ def test_835_reader_follows_the_sample() -> None:
 
 
 # -- the clinic ------------------------------------------------------------------------------
-
-
-def _era(claim_number: str, lines: list[tuple[str, str, str, list[tuple[str, str, str]]]],
-         trace: str = "EFT0001", control: str = "000000101", status: str = "1",
-         dos: date = PAST, extra_claims: list[str] | None = None) -> str:
-    """An 835 for one claim (and optionally more CLPs of unknown claims, paid 10.00 each)
-    with the right counts, as a payer would send it."""
-    body: list[str] = []
-
-    def clp(number: str, svc: list[tuple[str, str, str, list[tuple[str, str, str]]]]) -> None:
-        billed = sum((Decimal(b) for _c, b, _p, _a in svc), Decimal("0.00"))
-        paid = sum((Decimal(p) for _c, _b, p, _a in svc), Decimal("0.00"))
-        pr = sum((Decimal(a) for *_x, adj in svc for g, _r, a in adj if g == "PR"),
-                 Decimal("0.00"))
-        body.append(f"CLP*{number}*{status}*{billed}*{paid}*{pr}*12*PAYER{number}*11*1")
-        body.append("NM1*QC*1*DOE*JANE****MI*W123456789")
-        for code, b, p, adjustments in svc:
-            body.append(f"SVC*HC:{code}:GP*{b}*{p}**1")
-            body.append(f"DTM*472*{dos:%Y%m%d}")
-            for group, reason, amount in adjustments:
-                body.append(f"CAS*{group}*{reason}*{amount}")
-            body.append(f"AMT*B6*{Decimal(b) - sum((Decimal(a) for g, _r, a in adjustments if g == 'CO'), Decimal('0.00'))}")
-        return None
-
-    clp(claim_number, lines)
-    for number in extra_claims or []:
-        clp(number, [("97110", "10.00", "10.00", [])])
-    total = sum((Decimal(seg.split("*")[4]) for seg in body if seg.startswith("CLP")),
-                Decimal("0.00"))
-    head = [f"ST*835*0001", f"BPR*I*{total}*C*ACH*CCP*01*999999992*DA*123456*1512345678**01*"
-            f"999988880*DA*98765*20250215", f"TRN*1*{trace}*1512345678", "DTM*405*20250215",
-            "N1*PR*ACME HEALTH PLAN", "N3*1 PAYER WAY", "N4*CHICAGO*IL*60601",
-            "PER*BL*PROVIDER SERVICES*TE*8005551212",
-            "N1*PE*HARBOUR PHYSIO*XX*1234567893", "LX*1"]
-    st = head + body
-    segments = ([f"ISA*00*          *00*          *ZZ*RECV001        *ZZ*SUBM001        "
-                 f"*250215*0900*^*00501*{control}*0*T*:",
-                 f"GS*HP*RECV001*SUBM001*20250215*0900*{int(control)}*X*005010X221A1"]
-                + st + [f"SE*{len(st) + 1}*0001", f"GE*1*{int(control)}",
-                        f"IEA*1*{control}"])
-    return "~\n".join(segments) + "~\n"
 
 
 @pytest.fixture
