@@ -335,3 +335,70 @@ def test_broken_835_is_refused_whole(db, system, billed):  # type: ignore[no-unt
     assert refused.value.field == "BPR02"
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(RemittanceClaim)) == 0
+
+
+# -- the API and the command line ----------------------------------------------------------
+
+
+def test_api_and_cli_round_trip(db, db_url, system, billed, tmp_path):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+    from vesalius.app import create_app
+    from vesalius.cli import main
+    from vesalius.services import users
+
+    app = create_app(db_url)
+    with db.session() as s:
+        tokens = {}
+        for role in ("billing", "front-desk"):
+            user = users.create_user(s, system, users.UserIn(email=f"{role}@clinic.test",
+                                                             role=role, name=role))
+            tokens[role] = users.issue_token(s, system, user)
+    client = app.test_client()
+
+    def call(method: str, path: str, role: str = "billing", **kw):  # type: ignore[no-untyped-def]
+        return client.open(f"/api/v1{path}", method=method,
+                           headers={"Authorization": f"Bearer {tokens[role]}"}, **kw)
+
+    one = call("GET", f"/claims/{billed['claim']}/x12-837p")
+    assert one.status_code == 200 and one.mimetype == "text/plain"
+    assert validate(one.get_data(as_text=True)).ok
+    assert one.headers["X-Interchange-Control-Number"].isdigit()
+    assert call("GET", f"/claims/{billed['claim']}/x12-837p", "front-desk").status_code == 403
+    assert call("GET", "/x12/settings").get_json()["postal_code"] == "627011234"
+
+    runner = CliRunner()
+    out = tmp_path / "batch.837"
+    done = runner.invoke(main, ["claims", "export-837", "--payer", str(billed["payer"]),
+                                "-o", str(out), "--database", db_url])
+    assert done.exit_code == 0, done.output
+    assert "1 claims" in done.output and validate(out.read_text()).ok
+    again = runner.invoke(main, ["claims", "export-837", "--payer", str(billed["payer"]),
+                                 "-o", str(tmp_path / "none.837"), "--database", db_url])
+    assert again.exit_code == 2 and "no claim ready" in again.output
+    assert not (tmp_path / "none.837").exists()
+
+    era_file = tmp_path / "payer.835"
+    era_file.write_text(_era(billed["number"], [
+        ("97110", "100.00", "80.00", [("CO", "45", "20.00")]),
+        ("97140", "48.00", "40.00", [("CO", "45", "8.00")])]))
+    posted = runner.invoke(main, ["claims", "import-835", str(era_file), "--database", db_url])
+    assert posted.exit_code == 0, posted.output
+    assert f"{billed['number']}: posted 120.00" in posted.output
+    repeat = runner.invoke(main, ["claims", "import-835", str(era_file), "--database", db_url])
+    assert "imported before" in repeat.output and "nothing changed" in repeat.output
+
+    unknown = _era("NOT-OURS-7", [("97110", "50.00", "50.00", [])], trace="EFT0009",
+                   control="000000109")
+    answer = call("POST", "/remittances", json={"x12": unknown})
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    assert (body["duplicate"], body["claims"][0]["outcome"]) == (False, "unmatched")
+    assert call("POST", "/remittances", json={"x12": unknown}).get_json()["duplicate"]
+    (row,) = call("GET", "/remittances/worklist").get_json()
+    assert (row["claim_reference"], row["paid"]) == ("NOT-OURS-7", "50.00")
+    bad = call("POST", "/remittances", json={"x12": unknown.replace("SE*", "SE*9")})
+    assert bad.status_code == 422 and bad.get_json()["field"] == "x12"
+    with db.session() as s:
+        assert s.get(Claim, billed["claim"]).status == "paid"
+        assert billing.account(s, system, billed["patient"]).balance == Decimal("0.00")
+    app.extensions["vesalius.db"].dispose()

@@ -51,7 +51,8 @@ def save_x12_settings(call: Call) -> object:
     return settings.save(call.session, call.actor, call.body)
 
 
-@route("GET", "/claims/<int:claim_id>/x12-837p", permission="claims.read", tag="x12")
+@route("GET", "/claims/<int:claim_id>/x12-837p", permission="claims.read", tag="x12",
+       media="text/plain")
 def claim_837p(call: Call, claim_id: int) -> object:
     """The claim's 837P (005010X222A1) as ``text/plain``. The claim keeps its status (mark
     it submitted yourself); the control number used is recorded and never used again
