@@ -147,7 +147,7 @@ def parse(text: str) -> Remittance:
             service = ServicePayment(
                 procedure=el(seg, 1), code=el(parts, 1), modifiers=tuple(parts[2:]),
                 billed=_money(el(seg, 2), "SVC02"), paid=_money(el(seg, 3), "SVC03"),
-                units=int(Decimal(units)) if re.fullmatch(r"[0-9.]+", units) else None)
+                units=int(units) if re.fullmatch(r"[0-9]{1,6}", units) else None)
             claim.services.append(service)
         elif tag == "DTM" and service is not None and el(seg, 1) == "472":
             service.date_of_service = _date(el(seg, 2))

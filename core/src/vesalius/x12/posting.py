@@ -35,7 +35,7 @@ from . import p835
 
 ZERO = Decimal("0.00")
 #: CAS groups the clinic writes off; PR is the patient's to pay.
-WRITE_OFF_GROUPS = frozenset({"CO", "OA", "PI", "CR"})
+WRITE_OFF_GROUPS = frozenset({"CO", "OA", "PI"})
 PATIENT_GROUP = "PR"
 #: Claim states an 835 may answer.
 POSTABLE = frozenset({"submitted", "accepted", "partly-paid"})

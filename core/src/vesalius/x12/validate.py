@@ -65,6 +65,9 @@ def validate(text: str) -> Validation:
         ok = pyx12.x12n_document.x12n_document(
             param=pyx12.params.params(), src_file=io.StringIO(text), fd_997=ack,
             fd_html=None, fd_json=report)
+    except Exception as exc:  # pyx12 raises on what it cannot map (an unknown GS08...)
+        return Validation(False, ack.getvalue(),
+                          (f"pyx12 could not read it: {type(exc).__name__}: {exc}"[:300],))
     finally:
         logger.setLevel(level)
     return Validation(bool(ok), ack.getvalue(), _errors(report.getvalue()))
