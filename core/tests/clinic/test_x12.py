@@ -402,3 +402,40 @@ def test_api_and_cli_round_trip(db, db_url, system, billed, tmp_path):  # type: 
         assert s.get(Claim, billed["claim"]).status == "paid"
         assert billing.account(s, system, billed["patient"]).balance == Decimal("0.00")
     app.extensions["vesalius.db"].dispose()
+
+
+def test_import_reads_a_bounded_number_of_queries(db, system, billed, count_queries):  # type: ignore[no-untyped-def]
+    """Matching and posting read each table once per file, not once per CLP."""
+    _submit(db, system, billed)
+    counts = []
+    for n, (trace, control) in enumerate((("EFT1", "000000201"), ("EFT2", "000000202"))):
+        unknown = [f"NOT-OURS-{n}-{i}" for i in range(1 if n == 0 else 8)]
+        text = _era(billed["number"] if n == 0 else "NOT-OURS-X", [
+            ("97110", "100.00", "100.00", []), ("97140", "48.00", "48.00", [])],
+            trace=trace, control=control, extra_claims=unknown)
+        with count_queries() as counter, db.session() as s:
+            result = posting.import_835(s, system, text)
+            posting.with_claims(s, result.remittance.id)
+        counts.append(counter.count)
+    # The first file also posts a claim (payment, invoice, events); the second, with eight
+    # more unknown claims, reads no more than it.
+    assert counts[1] <= counts[0], counts
+
+
+def test_an_answer_for_part_of_the_claim_leaves_it_partly_paid(db, system, billed):  # type: ignore[no-untyped-def]
+    _submit(db, system, billed)
+    first = _era(billed["number"], [("97110", "100.00", "90.00", [("CO", "45", "10.00")])])
+    with db.session() as s:
+        posting.import_835(s, system, first)
+    with db.session() as s:
+        claim = s.get(Claim, billed["claim"])
+        assert (claim.status, claim.paid_amount) == ("partly-paid", Decimal("90.00"))
+        assert billing.account(s, system, billed["patient"]).insurer_balance == Decimal("48.00")
+    rest = _era(billed["number"], [("97140", "48.00", "48.00", [])], trace="EFT0002",
+                control="000000102")
+    with db.session() as s:
+        posting.import_835(s, system, rest)
+    with db.session() as s:
+        claim = s.get(Claim, billed["claim"])
+        assert (claim.status, claim.paid_amount) == ("paid", Decimal("138.00"))
+        assert billing.account(s, system, billed["patient"]).balance == Decimal("0.00")

@@ -120,7 +120,8 @@ def import_remittance(call: Call) -> object:
     stored), patient responsibility and claim states; what cannot be posted goes to the
     worklist. The same file again changes nothing (``duplicate`` is true)."""
     result = posting.import_835(call.session, call.actor, call.body.x12)
-    out = RemittanceOut.model_validate(result.remittance)
+    out = RemittanceOut.model_validate(posting.with_claims(call.session,
+                                                           result.remittance.id))
     return out.model_copy(update={"duplicate": result.duplicate})
 
 

@@ -85,7 +85,7 @@ def import_835(file: Path, as_json: bool, url: str | None) -> None:
     try:
         with db.session() as session:
             result = posting.import_835(session, Actor.system("cli"), text)
-            rem = result.remittance
+            rem = posting.with_claims(session, result.remittance.id)
             rows = [{"claim": c.claim_reference, "outcome": c.outcome, "paid": str(c.paid),
                      "reason": c.reason} for c in rem.claims]
             head = {"remittance": rem.id, "trace": rem.trace_number,

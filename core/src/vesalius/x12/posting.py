@@ -295,6 +295,15 @@ def import_835(session: Session, actor: Actor, text: str) -> ImportResult:
     return ImportResult(remittance, duplicate=False)
 
 
+def with_claims(session: Session, remittance_id: int) -> Remittance:
+    """The remittance with its claims and their adjustments, in two more queries."""
+    found = session.scalars(
+        select(Remittance).where(Remittance.id == remittance_id)
+        .options(selectinload(Remittance.claims).selectinload(RemittanceClaim.adjustments))
+        .execution_options(populate_existing=True)).one()
+    return found
+
+
 def worklist(session: Session, actor: Actor, limit: int = 200) -> list[RemittanceClaim]:
     """The 835 answers not posted (no such claim, or the claim could not take them),
     oldest first, unresolved only."""
