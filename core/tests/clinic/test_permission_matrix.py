@@ -19,6 +19,7 @@ whose permission is not in the table, fails :func:`test_every_api_route_is_in_th
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -321,6 +322,18 @@ def _x12_ready(w: World, r: Records, request: Request) -> Request:
     return request
 
 
+_ROWS = itertools.count(1)
+
+
+def _unmatched_row(w: World) -> int:
+    """A worklist row of its own: an 835 (new trace each time) for a claim not ours."""
+    count = next(_ROWS)
+    answer = w.api.ok("POST", "/remittances", body={"x12": era(
+        f"NOT-OURS-{count}", [("97110", "50.00", "50.00", [])], trace=f"EFT-RESOLVE-{count}",
+        control=f"{900000000 + count:09d}")})
+    return int(answer["claims"][0]["id"])
+
+
 @dataclass(frozen=True)
 class Request:
     path: dict[str, Any] = field(default_factory=dict)
@@ -469,6 +482,8 @@ REQUESTS: dict[str, Build] = {
     "import_remittance": lambda w, r: Request(body={"x12": era(
         "NOT-OURS-1", [("97110", "50.00", "40.00", [("CO", "45", "10.00")])])}),
     "remittance_worklist": lambda w, r: Request(),
+    "resolve_remittance_row": lambda w, r: Request(
+        {"row_id": _unmatched_row(w)}, body={"resolution": "Not our patient: told the payer"}),
     "revenue": lambda w, r: Request(query={"from": "2025-01-01", "to": "2025-02-01"}),
     "audit_log": lambda w, r: Request(query={"patient_id": r.patient}),
     "audit_list": lambda w, r: Request({"digest": w.digest}),

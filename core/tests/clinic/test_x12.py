@@ -396,6 +396,12 @@ def test_api_and_cli_round_trip(db, db_url, system, billed, tmp_path):  # type: 
     assert call("POST", "/remittances", json={"x12": unknown}).get_json()["duplicate"]
     (row,) = call("GET", "/remittances/worklist").get_json()
     assert (row["claim_reference"], row["paid"]) == ("NOT-OURS-7", "50.00")
+    done = call("POST", f"/remittances/worklist/{row['id']}/resolve",
+                json={"resolution": "Not our patient: told the payer"})
+    assert done.status_code == 200 and done.get_json()["resolved_at"]
+    assert call("GET", "/remittances/worklist").get_json() == []
+    assert call("POST", f"/remittances/worklist/{row['id']}/resolve",
+                json={"resolution": "again"}).status_code == 409
     bad = call("POST", "/remittances", json={"x12": unknown.replace("SE*", "SE*9")})
     assert bad.status_code == 422 and bad.get_json()["field"] == "x12"
     with db.session() as s:

@@ -93,6 +93,8 @@ class RemittanceClaimOut(Out):
     outcome: str
     reason: str | None
     payment_id: int | None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
     adjustments: list[RemittanceAdjustmentOut]
 
 
@@ -131,3 +133,11 @@ def remittance_worklist(call: Call) -> object:
     """835 answers not posted: no claim with that number, or the claim could not take them
     (``reason`` says why); oldest first."""
     return posting.worklist(call.session, call.actor)
+
+
+@route("POST", "/remittances/worklist/<int:row_id>/resolve", permission="claims.write",
+       body=posting.ResolveIn, response=RemittanceClaimOut, tag="x12")
+def resolve_remittance_row(call: Call, row_id: int) -> object:
+    """Take an 835 answer off the worklist, saying what was done about it (posted by hand,
+    not the clinic's, asked the payer)."""
+    return posting.resolve(call.session, call.actor, row_id, call.body)

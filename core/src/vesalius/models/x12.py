@@ -139,6 +139,9 @@ class RemittanceClaim(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     #: When someone dealt with a worklist row (posted it by hand, or found it is not ours).
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: What was done about it, in the biller's words (billing correspondence, not clinical).
+    resolution: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = created_at()
 
     adjustments: Mapped[list[RemittanceAdjustment]] = relationship(

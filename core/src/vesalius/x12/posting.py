@@ -22,15 +22,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pydantic import Field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db.types import money, utcnow
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..models import Claim, ClaimEvent, ClaimLine, Invoice, InvoiceLine
 from ..models.x12 import Remittance, RemittanceAdjustment, RemittanceClaim
 from ..services import audit, billing, revenue
 from ..services.actor import Actor
+from ..services.common import Input, get
 from . import p835
 
 ZERO = Decimal("0.00")
@@ -316,3 +318,22 @@ def worklist(session: Session, actor: Actor, limit: int = 200) -> list[Remittanc
     audit.record(session, actor, "read", "remittance_worklist", None,
                  detail=f"{len(found)} rows")
     return found
+
+
+class ResolveIn(Input):
+    #: What was done: posted by hand, not the clinic's, asked the payer... (no clinical text).
+    resolution: str = Field(min_length=1, max_length=300)
+
+
+def resolve(session: Session, actor: Actor, row_id: int, data: ResolveIn) -> RemittanceClaim:
+    """Take a row off the worklist, saying what was done about it."""
+    actor.require("claims.write")
+    row = get(session, RemittanceClaim, row_id, "worklist row")
+    if row.outcome not in ("unmatched", "refused"):
+        raise Conflict(f"this answer was {row.outcome}: it is not on the worklist")
+    if row.resolved_at is not None:
+        raise Conflict("this row was resolved already")
+    row.resolved_at, row.resolved_by, row.resolution = utcnow(), actor.user_id, data.resolution
+    session.flush()
+    audit.record(session, actor, "resolve", "remittance_claim", row.id)
+    return row

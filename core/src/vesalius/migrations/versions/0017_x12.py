@@ -111,6 +111,8 @@ def upgrade() -> None:
         sa.Column("post_key", sa.String(length=160), nullable=True),
         sa.Column("payment_id", sa.Integer(), nullable=True),
         sa.Column("resolved_at", UTCDateTime(), nullable=True),
+        sa.Column("resolved_by", sa.Integer(), nullable=True),
+        sa.Column("resolution", sa.String(length=300), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["remittance_id"], ["remittances.id"],
                                 name=op.f("fk_remittance_claims_remittance_id_remittances")),
@@ -118,6 +120,8 @@ def upgrade() -> None:
                                 name=op.f("fk_remittance_claims_claim_id_claims")),
         sa.ForeignKeyConstraint(["payment_id"], ["payments.id"],
                                 name=op.f("fk_remittance_claims_payment_id_payments")),
+        sa.ForeignKeyConstraint(["resolved_by"], ["users.id"],
+                                name=op.f("fk_remittance_claims_resolved_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_remittance_claims")),
         sa.UniqueConstraint("post_key", name=op.f("uq_remittance_claims_post_key")),
     )
