@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "vesalius.cli.worker",
     "vesalius.cli.imports",
     "vesalius.cli.export",
+    "vesalius.cli.claims",
 )
 
 

@@ -31,6 +31,9 @@ from .scheduling import (
     WaitlistEntry,
 )
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
+from .x12 import (
+    RemittanceAdjustment as RemittanceAdjustment,  # re-exported; registers the X12 tables
+)
 
 __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
