@@ -15,6 +15,7 @@ from .billing import (
 )
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
+from .message_templates import MessageSettings, MessageTemplate
 from .messages import OutboxMessage
 from .notes import MeasureResult, Note, NoteAddendum
 from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
@@ -35,7 +36,8 @@ __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
-    "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "Patient", "Payer",
+    "Location", "MeasureResult", "MessageSettings", "MessageTemplate", "Note",
+    "NoteAddendum", "OutboxMessage", "Patient", "Payer",
     "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
     "TimeOff", "User", "WaitlistEntry", "WorkingHours",
 ]
