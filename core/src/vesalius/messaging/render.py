@@ -45,6 +45,8 @@ def render_one(field: str, source: str, context: Mapping[str, Any]) -> str:
         return _compile(source).render(**context).strip()
     except TemplateError as exc:  # syntax, undefined variable, sandbox refusal
         raise TemplateProblem(field, str(exc) or type(exc).__name__) from None
+    except Exception as exc:  # a clinic's arithmetic or filter on a value that breaks it
+        raise TemplateProblem(field, f"{type(exc).__name__}: {exc}") from None
 
 
 def render(kind: MessageKind, context: Mapping[str, Any],
