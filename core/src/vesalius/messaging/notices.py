@@ -293,9 +293,11 @@ def _generation(session: Session, appointment_id: int, kind: str, base: str, *,
 
 
 def queue_reminders(session: Session, appointment: Appointment,
-                    patient: Patient | None = None) -> list[OutboxMessage]:
+                    patient: Patient | None = None, *, new: bool = False
+                    ) -> list[OutboxMessage]:
     """The reminders of the clinic's schedule for ``appointment`` (those still ahead:
-    ``send_after = start - offset``, skipped once that is past)."""
+    ``send_after = start - offset``, skipped once that is past). ``new``: the visit was
+    booked in this transaction, so no earlier reminder of it can exist."""
     patient = patient or _patient(session, appointment)
     if patient is None:
         return []
@@ -305,8 +307,8 @@ def queue_reminders(session: Session, appointment: Appointment,
         due = appointment.start_at - timedelta(minutes=minutes)
         if due <= now:
             continue
-        key = _generation(session, appointment.id, REMINDER,
-                          f"reminder:appointment:{appointment.id}:{minutes}:{stamp}")
+        base = f"reminder:appointment:{appointment.id}:{minutes}:{stamp}"
+        key = f"{base}#1" if new else _generation(session, appointment.id, REMINDER, base)
         if key is not None:
             queued += notify.send(session, kind=REMINDER, patient=patient, dedupe_key=key,
                                   appointment=appointment, send_after=due)
@@ -327,7 +329,7 @@ def booked(session: Session, appointment: Appointment) -> list[OutboxMessage]:
         queued += notify.send(session, kind=CONFIRMATION, patient=patient,
                               dedupe_key=f"confirmation:appointment:{appointment.id}",
                               appointment=appointment)
-    return queued + queue_reminders(session, appointment, patient)
+    return queued + queue_reminders(session, appointment, patient, new=True)
 
 
 def series_booked(session: Session, appointments: Sequence[Appointment]

@@ -20,6 +20,7 @@ from ..models import (
     Practitioner,
     Service,
 )
+from ..services.common import clinic_timezone
 from ..services.scheduling import location_zone
 from . import kinds, outbox, templates
 from .dates import long_date
@@ -50,13 +51,29 @@ def sms_consent(session: Session, patient_id: int) -> bool:
 def appointment_context(session: Session, appointment: Appointment,
                         language: str = "en") -> dict[str, Any]:
     """What every appointment message may say: names, place, and the start in the
-    location's time zone (the date in words of ``language``, 24-hour clock)."""
-    zone = location_zone(session, appointment.location_id)
+    location's time zone (the date in words of ``language``, 24-hour clock). Worked out
+    once per transaction for a visit's state (a booking queues several messages)."""
+    known = templates.per_transaction(session, "vesalius.messages.visits", dict)
+    key = (appointment.id, appointment.start_at, appointment.end_at,
+           appointment.practitioner_id, appointment.service_id, appointment.location_id,
+           language)
+    if appointment.id is None or key not in known:
+        found = _appointment_context(session, appointment, language)
+        if appointment.id is None:
+            return found
+        known[key] = found
+    return dict(known[key])
+
+
+def _appointment_context(session: Session, appointment: Appointment,
+                         language: str) -> dict[str, Any]:
+    location = (session.get(Location, appointment.location_id)
+                if appointment.location_id else None)
+    zone = (clinic_timezone(location.timezone) if location is not None
+            else location_zone(session, None))
     start = appointment.start_at.astimezone(zone)
     practitioner = session.get(Practitioner, appointment.practitioner_id)
     service = session.get(Service, appointment.service_id) if appointment.service_id else None
-    location = (session.get(Location, appointment.location_id)
-                if appointment.location_id else None)
     return {
         "date": long_date(start, language),
         "time": f"{start:%H:%M}",

@@ -10,10 +10,10 @@ falls back to English as a whole, dates included, so that a message never mixes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import Field, field_validator
 from sqlalchemy import delete, select
@@ -41,6 +41,7 @@ MAX_REMINDER_HOURS, MAX_REMINDERS = 14 * 24, 5
 MAX_TEXT, MAX_SUBJECT, MAX_SMS = 10_000, 300, 480
 
 _SAMPLE_DAY = date(2030, 3, 4)
+T = TypeVar("T")
 
 
 def sample_context(kind: kinds.MessageKind, language: str = "en") -> dict[str, Any]:
@@ -103,12 +104,35 @@ class SettingsIn(Input):
         return value
 
 
+#: ``session.info`` keys of what one transaction reads once: a booking queues several
+#: messages (confirmation, reminders), each needing the settings and the clinic's words.
+_SETTINGS, _CLINIC = "vesalius.messages.settings", "vesalius.messages.templates"
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_SETTINGS, None)
+    session.info.pop(_CLINIC, None)
+
+
+def per_transaction(session: Session, key: str, load: Callable[[], T]) -> T:
+    """``load()`` once per transaction of ``session`` (a later transaction reads again:
+    another worker may have changed it)."""
+    transaction = session.get_transaction()
+    held = session.info.get(key)
+    if held is None or held[0] is not transaction:
+        held = session.info[key] = (transaction, load())
+    return held[1]  # type: ignore[no-any-return]
+
+
 def settings(session: Session) -> Settings:
-    """The settings in force (no permission: every booking reads them)."""
-    row = session.get(MessageSettings, 1)
-    if row is None:
-        return Settings()
-    return Settings(tuple(row.reminder_minutes), row.default_language, row.updated_at)
+    """The settings in force (no permission: every booking reads them); read once per
+    transaction."""
+    def load() -> Settings:
+        row = session.get(MessageSettings, 1)
+        return Settings() if row is None else Settings(
+            tuple(row.reminder_minutes), row.default_language, row.updated_at)
+
+    return per_transaction(session, _SETTINGS, load)
 
 
 def set_settings(session: Session, actor: Actor, data: SettingsIn) -> Settings:
@@ -125,6 +149,7 @@ def set_settings(session: Session, actor: Actor, data: SettingsIn) -> Settings:
         ("reminder schedule", list(row.reminder_minutes), minutes),
         ("default language", row.default_language, data.default_language)) if old != new]
     row.reminder_minutes, row.default_language = minutes, data.default_language
+    _forget(session)
     if changed:
         row.updated_by, row.updated_at = actor.user_id, utcnow()
         session.flush()
@@ -155,18 +180,29 @@ class Choice:
         return {**self.defaults, **self.clinic}
 
 
+def _clinic_words(session: Session) -> dict[tuple[str, str], dict[str, str]]:
+    """Every override of the clinic, by (kind, language): a few dozen rows at most, read
+    once per transaction."""
+    def load() -> dict[tuple[str, str], dict[str, str]]:
+        found: dict[tuple[str, str], dict[str, str]] = {}
+        for key, lang, part, body in session.execute(
+                select(MessageTemplate.kind, MessageTemplate.language, MessageTemplate.part,
+                       MessageTemplate.body)):
+            found.setdefault((key, lang), {})[part] = body
+        return found
+
+    return per_transaction(session, _CLINIC, load)
+
+
 def choose(session: Session, kind: kinds.MessageKind, language: str) -> Choice:
-    """One query: the clinic's overrides of ``kind`` in ``language`` and in English."""
-    wanted = {language, "en"}
-    found: dict[str, dict[str, str]] = {lang: {} for lang in wanted}
-    for lang, part, body in session.execute(
-            select(MessageTemplate.language, MessageTemplate.part, MessageTemplate.body)
-            .where(MessageTemplate.kind == kind.key,
-                   MessageTemplate.language.in_(sorted(wanted)))):
-        found[lang][part] = body
-    if language != "en" and language not in kind.translations and not found[language]:
+    """The templates of ``kind`` in ``language`` (English when the kind has no words in
+    it: neither defaults nor the clinic's text)."""
+    words = _clinic_words(session)
+    clinic = words.get((kind.key, language), {})
+    if language != "en" and language not in kind.translations and not clinic:
         language = "en"  # no words in that language for this kind: English throughout
-    return Choice(language, dict(kind.translations.get(language, {})), found[language])
+        clinic = words.get((kind.key, language), {})
+    return Choice(language, dict(kind.translations.get(language, {})), dict(clinic))
 
 
 def render_with(kind: kinds.MessageKind, choice: Choice, context: Mapping[str, Any]
@@ -278,6 +314,7 @@ def save(session: Session, actor: Actor, kind_key: str, language: str,
         elif row.body != body:
             row.body, row.updated_by, row.updated_at = body, actor.user_id, utcnow()
             changed.append(part)
+    _forget(session)
     if changed:
         session.flush()
         audit.record(session, actor, "update", "message-template", None, None,
@@ -292,6 +329,7 @@ def reset(session: Session, actor: Actor, kind_key: str, language: str) -> int:
     result = session.execute(delete(MessageTemplate).where(
         MessageTemplate.kind == kind.key, MessageTemplate.language == language))
     removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    _forget(session)
     if removed:
         audit.record(session, actor, "reset", "message-template", None, None,
                      detail=f"{kind.key} ({language}): back to the default")
