@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
 from ..models import Appointment, Invoice, OutboxMessage, Patient, Payment, PaymentAllocation
+from ..services.scheduling import location_zone
 from . import kinds, notify, outbox, templates
-from .dates import short_date
+from .dates import long_date, short_date
 
 CONFIRMATION = "appointment-confirmation"
 SERIES_CONFIRMATION = "appointment-series-confirmation"
@@ -372,10 +373,8 @@ def moved(session: Session, appointment: Appointment,
     if patient is None:
         return []
     language = templates.language_of(session, patient.language)
-    before = notify.appointment_context(
-        session, Appointment(start_at=start, end_at=appointment.end_at,
-                             location_id=location_id,
-                             practitioner_id=practitioner_id), language)
+    was_at = start.astimezone(location_zone(session, location_id))
+    before = {"date": long_date(was_at, language), "time": f"{was_at:%H:%M}"}
     key = _generation(session, appointment.id, RESCHEDULED,
                       f"rescheduled:appointment:{appointment.id}", once=False)
     queued = notify.send(session, kind=RESCHEDULED, patient=patient, dedupe_key=str(key),
