@@ -131,6 +131,9 @@ def test_cancel_withdraws_the_reminder_and_queues_the_cancellation(db, system): 
         assert cancellation.subject == (
             "Your appointment on Monday 4 March 2030 at 09:00 is cancelled")
         assert "Patient called" not in cancellation.body_text
+        # The same request again (a retry) changes nothing and queues nothing.
+        scheduling.set_status(s, system, appt.id, "cancelled", "Patient called")
+        assert len(_rows(s, appt.id)) == 3
         # A no-show withdraws the reminders and says nothing.
         other = _book(s, system, c, at(TUESDAY, 14))
         scheduling.set_status(s, system, other.id, "no-show")
