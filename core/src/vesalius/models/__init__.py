@@ -16,6 +16,7 @@ from .billing import (
 from .calendar_feeds import CalendarFeed as CalendarFeed  # re-exported; registers the table
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
+from .message_templates import MessageSettings, MessageTemplate
 from .messages import OutboxMessage
 from .notes import MeasureResult, Note, NoteAddendum
 from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
@@ -39,7 +40,8 @@ __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
-    "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "Patient", "Payer",
+    "Location", "MeasureResult", "MessageSettings", "MessageTemplate", "Note",
+    "NoteAddendum", "OutboxMessage", "Patient", "Payer",
     "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
     "TimeOff", "User", "WaitlistEntry", "WorkingHours",
 ]

@@ -678,6 +678,13 @@ def _erase_all(session: Session, actor: Actor, patient: Patient, request_id: int
         WaitlistEntry.patient_id == pid)).rowcount
     if waiting:
         removed.append({"item": "waitlist entries", "count": waiting})
+    # Messages hold the address they went to and the patient's name: queued ones would
+    # reach an erased patient, sent ones are a copy of their contact details.
+    messages = session.execute(delete(OutboxMessage).where(
+        OutboxMessage.patient_id == pid)).rowcount
+    if messages:
+        removed.append({"item": "messages to the patient (queued and sent)",
+                        "count": messages})
     future = and_(Appointment.patient_id == pid, Appointment.start_at > now,
                   Appointment.status.in_(("booked", "confirmed")))
     documented = or_(exists().where(Note.appointment_id == Appointment.id),
