@@ -21,6 +21,7 @@ from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exp
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .public_booking import OnlineBookingRequest, PublicRateCounter, WaitlistOffer
 from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import (
     Appointment,
@@ -35,7 +36,8 @@ __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
-    "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "Patient", "Payer",
-    "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
-    "TimeOff", "User", "WaitlistEntry", "WorkingHours",
+    "Location", "MeasureResult", "Note", "NoteAddendum", "OnlineBookingRequest",
+    "OutboxMessage", "Patient", "Payer", "Payment", "PaymentAllocation", "Practitioner",
+    "PublicRateCounter", "RevenueMonth", "Room", "Service", "TimeOff", "User",
+    "WaitlistEntry", "WaitlistOffer", "WorkingHours",
 ]

@@ -99,6 +99,9 @@ class Appointment(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     #: Front-desk remark shown on the calendar; never clinical content.
     booking_note: Mapped[str | None] = mapped_column(String(500))
+    #: "staff", "online" (the public booking page) or "portal": the calendar says "online".
+    booked_via: Mapped[str] = mapped_column(String(10), default="staff",
+                                            server_default="staff")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()

@@ -206,6 +206,8 @@ def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
             # The status in words, not only as the stripe's colour (WCAG 1.4.1): it is
             # part of the link's text, so of its accessible name too.
             state = esc(STATUS_LABELS.get(e.status, e.status))
+            if e.booked_via != "staff":  # the patient booked it themselves
+                after += ' · <span class="via">online</span>'
             classes = f"appt {esc(e.status)} r{block.row} s{block.span}"
             if e.service_colour:
                 classes += f" svc-{esc(e.service_colour)}"
