@@ -232,7 +232,7 @@ def slots(session: Session, service_id: int | None, start: datetime | None = Non
         session, SYSTEM, service, first, last, limit=limit,
         practitioner_ids=[practitioner_id] if practitioner_id else None)
     names = dict(session.execute(select(Location.id, Location.name).where(
-        Location.id.in_({s.location_id for s in found})))) if found else {}
+        Location.id.in_({s.location_id for s in found}))).all()) if found else {}
     return [PublicSlot(start=s.start, end=s.end, practitioner_id=s.practitioner_id,
                        practitioner_name=s.practitioner_name, location_id=s.location_id,
                        location_name=names.get(s.location_id, "")) for s in found]

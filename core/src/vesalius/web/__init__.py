@@ -37,6 +37,7 @@ BLUEPRINTS = (
     "vesalius.web.access",
     "vesalius.web.retention",
     "vesalius.web.online_booking",
+    "vesalius.web.public_booking",
     "vesalius.web.search",
 )
 
