@@ -125,6 +125,12 @@ def times(service_id: int) -> str | tuple[str, int, dict[str, str]]:
         later = [] if found else public_booking.slots(
             session, service.id, start + timedelta(days=1),
             datetime.combine(today + timedelta(days=DAYS_SHOWN), time(0), zone), who, limit=1)
+        if later and not request.args.get("day"):  # open on the first day with times
+            day = later[0].start.astimezone(zone).date()
+            start = datetime.combine(day, time(0), zone)
+            found = public_booking.slots(session, service.id, start,
+                                         start + timedelta(days=1), who)
+            later = []
     except TooMany as exc:
         return _too_many(exc)
     days = [today + timedelta(days=i) for i in range(DAYS_SHOWN)]
