@@ -21,7 +21,9 @@ def _throttle(call: Call) -> None:
 
 @route("GET", "/public/services", permission=None,
        response=list[public_booking.PublicService], tag="online booking",
-       errors=PUBLIC_ERRORS)
+       errors=PUBLIC_ERRORS,
+       summary="The services booked online, with the practitioners who offer them. No "
+               "sign-in; rate-limited per client address (429 with `Retry-After`).")
 def public_services(call: Call) -> object:
     """The services booked online, with the practitioners who offer them (no sign-in)."""
     _throttle(call)
@@ -30,6 +32,12 @@ def public_services(call: Call) -> object:
 
 @route("GET", "/public/slots", permission=None, query=public_booking.SlotsQuery,
        response=list[public_booking.PublicSlot], tag="online booking",
+       summary="Free times of an online service from `from` (default now) to `to` (default "
+               "two weeks on, at most 31 days), inside working hours, breaks, buffers and "
+               "the clinic's lead time and horizon; the earliest 100, for one practitioner "
+               "or anyone. No sign-in and nobody's data; rate-limited per client address "
+               "(429 with `Retry-After`); 404 naming `service_id` for a service not booked "
+               "online, 422 naming `from` or `to`.",
        errors=PUBLIC_ERRORS | {
            "404": "`service_id` names no service booked online",
            "422": "Invalid query; `field` names it (`from`/`to`: ISO 8601 with an offset, "

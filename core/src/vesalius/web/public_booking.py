@@ -142,9 +142,13 @@ def times(service_id: int) -> str | tuple[str, int, dict[str, str]]:
 
 @bp.route("/<int:service_id>/confirm")
 @public
-def confirm(service_id: int) -> str | tuple[str, int]:
+def confirm(service_id: int) -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """The chosen time: sign in to the portal, or book as someone new."""
     service = _service(service_id)
+    try:
+        _throttle("public")
+    except TooMany as exc:
+        return _too_many(exc)
     chosen = _choice(service, _id_arg(request.args.get("practitioner")),
                      _start_arg(request.args.get("start")))
     if chosen is None:
