@@ -185,7 +185,8 @@ def new(service_id: int) -> str | Response | tuple[str, int] | tuple[str, int, d
                                              person)
         token = _signer().dumps(row.id)
         public_booking.send_verification(
-            session, row, url_for("public_booking.verify", token=token, _external=True),
+            session, row,
+            public_booking.site_url() + url_for("public_booking.verify", token=token),
             _clinic_name())
     except TooMany as exc:
         return _too_many(exc)
