@@ -215,3 +215,22 @@ def test_two_accepts_at_once_book_the_time_once(world, db_url) -> None:  # type:
                         .where(Appointment.status == "booked")) == 1
         assert sorted(o.status for o in s.scalars(select(WaitlistOffer))) == [
             "accepted", "gone"]
+
+
+def test_destroying_a_patient_takes_their_offers_and_requests(world) -> None:  # type: ignore[no-untyped-def]
+    """Retention's destruction removes a patient's offers (and the booking they made) in
+    foreign-key order."""
+    from vesalius.services import retention
+
+    app, db, ids = world
+    cancel(db, ids)
+    post(app, link_of(messages(db, "waitlist-offer")["bob.waiting@example.org"]))
+    with db.session() as s:
+        for _kind, _count, statement in retention._steps([ids["Bob"]]):
+            s.execute(statement)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(WaitlistOffer)
+                        .where(WaitlistOffer.patient_id == ids["Bob"])) == 0
+        assert s.scalar(select(func.count()).select_from(Appointment)
+                        .where(Appointment.patient_id == ids["Bob"])) == 0
+        assert s.scalar(select(func.count()).select_from(WaitlistOffer)) == 1  # Cy's
