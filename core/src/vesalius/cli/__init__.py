@@ -23,6 +23,8 @@ COMMAND_MODULES = (
     "vesalius.cli.backup",
     "vesalius.cli.restore",
     "vesalius.cli.worker",
+    "vesalius.cli.imports",
+    "vesalius.cli.export",
 )
 
 

@@ -13,6 +13,7 @@ from .billing import (
     PaymentAllocation,
     RevenueMonth,
 )
+from .calendar_feeds import CalendarFeed as CalendarFeed  # re-exported; registers the table
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
 from .messages import OutboxMessage

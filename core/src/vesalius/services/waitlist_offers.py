@@ -115,7 +115,7 @@ def offer_freed(session: Session, appointment: Appointment) -> list[WaitlistOffe
             practitioner_id=appointment.practitioner_id,
             service_id=appointment.service_id or entry.service_id,
             location_id=appointment.location_id, start_at=appointment.start_at,
-            end_at=appointment.end_at, secret_hash=_hash(secret), status="offered",
+            end_at=appointment.end_at, token_hash=_hash(secret), status="offered",
             expires_at=expires)
         try:
             with session.begin_nested():  # offered this slot before (cancelled twice)
@@ -145,7 +145,7 @@ def offer_freed(session: Session, appointment: Appointment) -> list[WaitlistOffe
 def find(session: Session, offer_id: int, secret: str) -> WaitlistOffer:
     """The offer the link names; 404 for an unknown id or a wrong secret alike."""
     offer = session.get(WaitlistOffer, offer_id)
-    if offer is None or not hmac.compare_digest(offer.secret_hash, _hash(secret)):
+    if offer is None or not hmac.compare_digest(offer.token_hash, _hash(secret)):
         raise NotFound("this offer link is not known")
     return offer
 

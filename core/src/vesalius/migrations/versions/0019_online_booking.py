@@ -2,8 +2,8 @@
 requests waiting for their e-mail to be verified, waitlist offers, and the public pages'
 rate counter (in the core database: the JSON API runs without the web app too).
 
-Revision ID: 0017_online_booking
-Revises: 0016_outbox
+Revision ID: 0019_online_booking
+Revises: 0018_external_ids
 Create Date: 2026-12-05 01:45:00
 """
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0017_online_booking"
-down_revision = "0016_outbox"
+revision = "0019_online_booking"
+down_revision = "0018_external_ids"
 branch_labels = None
 depends_on = None
 
@@ -65,7 +65,7 @@ def upgrade() -> None:
         sa.Column("location_id", sa.Integer(), nullable=True),
         sa.Column("start_at", UTCDateTime(), nullable=False),
         sa.Column("end_at", UTCDateTime(), nullable=False),
-        sa.Column("secret_hash", sa.String(length=64), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
