@@ -265,7 +265,13 @@ def test_a_new_patient_books_once_the_email_is_verified(world) -> None:  # type:
         assert (appointment.patient_id, appointment.booked_via, appointment.status) == (
             grace.id, "online", "booked")
         assert appointment.start_at == next_monday(time(10))
-    # A portal password, once.
+    # A portal password, once: long enough, typed twice the same.
+    short = visitor.post(link + "/account", {"password": "short", "password_again": "short"})
+    assert short.status_code == 422 and 'id="password-error"' in short.get_data(as_text=True)
+    differ = visitor.post(link + "/account", {"password": "a long enough secret 1",
+                                              "password_again": "a long enough secret 2"})
+    assert differ.status_code == 422 and "differ" in differ.get_data(as_text=True)
+    assert count(db, User, User.email == "grace@example.org") == 0
     made = visitor.post(link + "/account", {"password": "a long enough secret 1",
                                             "password_again": "a long enough secret 1"})
     assert made.status_code == 200 and "portal account is ready" in made.get_data(as_text=True)

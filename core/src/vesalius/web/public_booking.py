@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import NotFound, ServiceError, TooMany
 from ..models import Location, Practitioner, Service
-from ..services import public_booking, waitlist_offers
+from ..services import public_booking, users, waitlist_offers
 from ..services.common import bounded_date
 from .context import actor, clinic_tz, db, rollback
 from .forms import FormError, clean, parse, service_errors
@@ -262,6 +262,7 @@ def _outcome_page(outcome: public_booking.Verified, token: str,
     service = session.get(Service, outcome.request.service_id)
     page = render_template("public/verified.html", outcome=outcome, service=service,
                            token=token, errors=errors or {}, zone=clinic_tz(),
+                           min_password=users.MIN_PASSWORD,
                            practitioner=session.get(Practitioner,
                                                     outcome.request.practitioner_id))
     return page if outcome.appointment is not None else (page, 409)
@@ -299,8 +300,6 @@ def account(token: str) -> str | tuple[str, int]:
     else:
         try:
             public_booking.make_account(session, request_id, password)
-        except FormError as exc:
-            errors = exc.errors
         except ServiceError as exc:
             rollback()
             if exc.status == 404:
