@@ -379,7 +379,12 @@ def _outcome(session: Session, row: OnlineBookingRequest, patient: Patient,
     appointment = session.get(Appointment, row.appointment_id) if row.appointment_id else None
     has_user = session.scalar(select(User.id).where(
         (User.patient_id == patient.id) | (User.email == row.email)).limit(1))
-    others = [] if appointment else slots(session, row.service_id, limit=12)
+    others: list[PublicSlot] = []
+    if appointment is None:
+        try:
+            others = slots(session, row.service_id, limit=12)
+        except NotFound:  # the service is no longer booked online
+            others = []
     if appointment is None:
         problem = problem or "the time you chose is no longer free"
     return Verified(row, patient, appointment, problem, has_user is None, others)
