@@ -40,3 +40,14 @@ class Invalid(ServiceError):
     """Input that cannot be accepted; ``field`` names it."""
 
     status = 422
+
+
+class TooMany(ServiceError):
+    """Too many requests from one client; ``retry_after`` is the wait in seconds (the
+    ``Retry-After`` header)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))

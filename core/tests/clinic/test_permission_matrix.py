@@ -36,7 +36,8 @@ from vesalius.permissions import PERMISSIONS, ROLES, allowed
 from vesalius.services import Actor, users
 
 #: Operations anyone may call without a token.
-PUBLIC = frozenset({("GET", "/api/v1/openapi.json")})
+PUBLIC = frozenset({("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/public/services"),
+                    ("GET", "/api/v1/public/slots")})
 PAST = date(2025, 1, 13)  # a Monday: past visits, charted and billed
 
 
@@ -418,6 +419,8 @@ REQUESTS: dict[str, Build] = {
     "calendar": lambda w, r: Request(query={"date": FUTURE.isoformat()}),
     "find_availability": lambda w, r: Request(query={
         "service": w.service, "from": iso(FUTURE, 0), "to": iso(FUTURE + timedelta(7), 0)}),
+    "public_services": lambda w, r: Request(),
+    "public_slots": lambda w, r: Request(query={"service_id": w.service}),
     "list_waitlist": lambda w, r: Request(),
     "add_waitlist": lambda w, r: Request(body={"patient_id": r.patient,
                                                "service_id": w.service}),

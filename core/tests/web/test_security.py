@@ -15,7 +15,11 @@ from vesalius.services.actor import Actor
 from werkzeug.routing import IntegerConverter
 
 PUBLIC = {"web.health", "auth.login", "auth.login_totp", "auth.login_enrol",
-          "calendar_feed.feed"}  # the feed: its secret token is the credential
+          "calendar_feed.feed",  # the feed: its secret token is the credential
+          # Online booking (issue 15): the page, the e-mailed link, a waitlist offer's link.
+          *(f"public_booking.{view}" for view in (
+              "services", "times", "confirm", "new", "sent", "verify", "rebook", "account",
+              "offer"))}
 PAYLOADS = ('<script>alert("x")</script>', '"><svg onload=alert(1)>',
             "<img src=x onerror=alert(1)>")
 

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (register routes)
     clinical,
     openapi,
     people,
+    public,
     retention,
     scheduling,
     x12,

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from ..db import Database
-from ..errors import Forbidden, Invalid, NotFound, ServiceError, Unauthorized
+from ..errors import Forbidden, Invalid, NotFound, ServiceError, TooMany, Unauthorized
 from ..permissions import PERMISSIONS
 from ..services import audit, storage_health, users
 from ..services.actor import Actor
@@ -49,6 +49,8 @@ class Endpoint:
     path_params: tuple[str, ...] = field(default_factory=tuple)
     #: What a successful answer is: JSON, or a text the view returns as a ``Response``.
     media: str = "application/json"
+    #: Error answers a public route (no token) documents: status -> description.
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -93,9 +95,11 @@ def database() -> Database:
 def route(method: str, rule: str, *, permission: str | None, body: type[BaseModel] | None = None,
           query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
           summary: str = "", tag: str = "", media: str = "application/json",
+          errors: dict[str, str] | None = None,
           ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an API route. ``permission`` must be in the permission table (``None`` only
-    for the public OpenAPI document)."""
+    for the public routes: the OpenAPI document, the online-booking slots); ``errors``
+    documents a public route's error answers."""
     if permission is not None and permission not in PERMISSIONS:
         raise ValueError(f"route {method} {rule}: unknown permission {permission!r}")
 
@@ -105,7 +109,8 @@ def route(method: str, rule: str, *, permission: str | None, body: type[BaseMode
         endpoint = Endpoint(method, rule, view, permission, body, query, response, status,
                             summary or (view.__doc__ or "").strip().split("\n")[0],
                             (tag,) if tag else (),
-                            tuple(re.findall(r"<(?:\w+:)?(\w+)>", rule)), media)
+                            tuple(re.findall(r"<(?:\w+:)?(\w+)>", rule)), media,
+                            dict(errors or {}))
         ENDPOINTS.append(endpoint)
 
         def flask_view(**path: Any) -> Response | tuple[Response, int]:
@@ -264,7 +269,10 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
             _audit_denied(db, actor, endpoint)
         return error(exc.status, exc.message, exc.field)
     except ServiceError as exc:
-        return error(exc.status, exc.message, exc.field, exc.details or None)
+        answer = error(exc.status, exc.message, exc.field, exc.details or None)
+        if isinstance(exc, TooMany):
+            answer[0].headers["Retry-After"] = str(exc.retry_after)
+        return answer
     except IntegrityError:
         log.warning("integrity error on %s %s", endpoint.method, endpoint.rule)
         return error(409, "the change conflicts with existing records")

@@ -100,6 +100,9 @@ def document() -> dict[str, Any]:
                     continue
                 op["responses"][code] = {"description": text, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Error"}}}}
+        for code, text in ep.errors.items():
+            op["responses"][code] = {"description": text, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}
         paths.setdefault(path, {})[ep.method.lower()] = op
     components = schema.get("$defs", {})
     components["Error"] = {

@@ -23,6 +23,7 @@ from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exp
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .public_booking import OnlineBookingRequest, PublicRateCounter, WaitlistOffer
 from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import (
     Appointment,
@@ -41,7 +42,7 @@ __all__ = [
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
     "Location", "MeasureResult", "MessageSettings", "MessageTemplate", "Note",
-    "NoteAddendum", "OutboxMessage", "Patient", "Payer",
-    "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
-    "TimeOff", "User", "WaitlistEntry", "WorkingHours",
+    "NoteAddendum", "OnlineBookingRequest", "OutboxMessage", "Patient", "Payer", "Payment",
+    "PaymentAllocation", "Practitioner", "PublicRateCounter", "RevenueMonth", "Room",
+    "Service", "TimeOff", "User", "WaitlistEntry", "WaitlistOffer", "WorkingHours",
 ]

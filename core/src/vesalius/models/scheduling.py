@@ -100,6 +100,9 @@ class Appointment(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     #: Front-desk remark shown on the calendar; never clinical content.
     booking_note: Mapped[str | None] = mapped_column(String(500))
+    #: "staff", "online" (the public booking page) or "portal": the calendar says "online".
+    booked_via: Mapped[str] = mapped_column(String(10), default="staff",
+                                            server_default="staff")
     #: The appointment's id in the system the clinic imported it from (unique when set).
     external_id: Mapped[str | None] = mapped_column(String(100))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

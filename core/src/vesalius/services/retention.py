@@ -65,12 +65,14 @@ from ..models import (
     MeasureResult,
     Note,
     NoteAddendum,
+    OnlineBookingRequest,
     OutboxMessage,
     Patient,
     Payment,
     PaymentAllocation,
     User,
     WaitlistEntry,
+    WaitlistOffer,
 )
 from ..models.retention import (
     ERASURE_CHANNELS,
@@ -384,8 +386,10 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
         ("measure results", *own(MeasureResult)),
         ("note addenda", *child(NoteAddendum, NoteAddendum.note_id, Note, notes)),
         ("notes", *own(Note)),
+        ("waitlist offers", *own(WaitlistOffer)),
         ("waitlist entries", *own(WaitlistEntry)),
         ("messages", *own(OutboxMessage)),
+        ("online booking requests", *own(OnlineBookingRequest)),
         ("appointments", *own(Appointment)),
         ("case team members", *own(CaseTeamMember)),
         ("cases", *own(Case)),
@@ -674,6 +678,11 @@ def _erase_all(session: Session, actor: Actor, patient: Patient, request_id: int
                         "count": _close_accounts(session, users, "erased")})
         if tokens:
             removed.append({"item": "API tokens", "count": tokens})
+    session.execute(delete(WaitlistOffer).where(WaitlistOffer.patient_id == pid))
+    requests = session.execute(delete(OnlineBookingRequest).where(
+        OnlineBookingRequest.patient_id == pid)).rowcount
+    if requests:
+        removed.append({"item": "online booking requests", "count": requests})
     waiting = session.execute(delete(WaitlistEntry).where(
         WaitlistEntry.patient_id == pid)).rowcount
     if waiting:

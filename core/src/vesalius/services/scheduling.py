@@ -388,6 +388,9 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
                  appointment.patient_id, detail=f"{old} -> {status}")
     _announce(session, appointment, old, status)
     notices().status_changed(session, appointment, old, status)
+    if cancelling:  # its time is offered to the waitlist (a no-show's time is past)
+        from .waitlist_offers import offer_freed  # imported here: it imports this module
+        offer_freed(session, appointment)
     if status in ("late-cancelled", "no-show"):
         from .billing import draft_fee_invoice
 
@@ -549,6 +552,8 @@ class CalendarEntry:
     service_colour: str | None = None
     #: The patient's front-desk alert ("hard of hearing"): administrative, not clinical.
     patient_alert: str | None = None
+    #: "staff", "online" or "portal": the block says "online" for the last two.
+    booked_via: str = "staff"
 
 
 def day_list(session: Session, actor: Actor, day: date, *, location_id: int | None = None,
@@ -572,7 +577,7 @@ def day_list(session: Session, actor: Actor, day: date, *, location_id: int | No
                patient.c.preferred_name, patient.c.family_name, a.practitioner_id,
                prac.c.display_name, a.case_id, a.service_id, svc.c.name, a.location_id,
                a.room_id, room.c.name, a.series_id, a.booking_note, svc.c.colour,
-               patient.c.admin_note)
+               patient.c.admin_note, a.booked_via)
         .select_from(Appointment.__table__)
         .join(patient, patient.c.id == a.patient_id)
         .join(prac, prac.c.id == a.practitioner_id)
@@ -594,11 +599,11 @@ def day_list(session: Session, actor: Actor, day: date, *, location_id: int | No
             practitioner_name=pname, case_id=case_id, service_id=service_id,
             service_name=sname, location_id=loc_id, room_id=room_id, room_name=rname,
             series_id=series_id, booking_note=note, service_colour=colour,
-            patient_alert=alert,
+            patient_alert=alert, booked_via=via,
         )
         for (aid, start_at, end_at, status, pid, given, preferred, family, prid, pname,
              case_id, service_id, sname, loc_id, room_id, rname, series_id, note, colour,
-             alert)
+             alert, via)
         in session.execute(query)
     ]
     # One audit event for the list read, naming the appointments it showed (see audit).

@@ -38,6 +38,7 @@ BLUEPRINTS = (
     "vesalius.web.retention",
     "vesalius.web.online_booking",
     "vesalius.web.messages_admin",
+    "vesalius.web.public_booking",
     "vesalius.web.search",
     "vesalius.web.calendar_feed",
     "vesalius.web.imports",

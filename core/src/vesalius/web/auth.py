@@ -56,7 +56,11 @@ def _anonymous(user_id: int | None = None) -> Actor:
 
 
 def _landing(user: User, target: object) -> str:
-    return safe_next(target) if user.role in STAFF else url_for("portal.home")
+    if user.role in STAFF:
+        return safe_next(target)
+    # A patient goes to their portal, or back to the booking page that asked them to sign in.
+    path = same_site_path(target)
+    return path if path and path.startswith("/book/") else url_for("portal.home")
 
 
 def _finish_login(user: User, device_id: int | None, target: object,
