@@ -25,7 +25,6 @@ import ssl
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,9 +38,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-# aiosmtpd's own notices about its options (AUTH over implicit TLS is fine here).
-warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
-warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
 
 
 def free_port() -> int:
@@ -132,7 +128,7 @@ class MailServer:
                      auth_data: Any) -> AuthResult:
         ok = (isinstance(auth_data, LoginPassword) and self.login is not None
               and (auth_data.login.decode(), auth_data.password.decode()) == self.login)
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
 
 def _self_signed(folder: Path) -> tuple[str, str]:
@@ -173,9 +169,11 @@ def running_mail_server(tls: str | None = None, login: tuple[str, str] | None = 
     kwargs: dict[str, Any] = {}
     if login:
         # With implicit TLS the whole connection is encrypted, but aiosmtpd only counts
-        # STARTTLS as TLS for AUTH: require it only there.
-        kwargs.update(authenticator=mail.authenticate, auth_require_tls=tls == "starttls",
-                      auth_required=True)
+        # STARTTLS as TLS for AUTH (and warns when AUTH is required without it): there AUTH
+        # is offered and checked, not required.
+        tls_auth = tls == "starttls"
+        kwargs.update(authenticator=mail.authenticate, auth_require_tls=tls_auth,
+                      auth_required=tls_auth)
     with tempfile.TemporaryDirectory() as folder:
         if tls:
             cert, key = _self_signed(Path(folder))
