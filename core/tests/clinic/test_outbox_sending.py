@@ -6,10 +6,11 @@ words; two workers at once never take the same row. Both engines."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from clinic_mail import mail_server, running_mail_server  # noqa: F401  (a fixture)
+from clinic_mail import MailServer, running_mail_server
 from clinic_outbox import basic, queue, rows, running_sms_server, statuses
 from vesalius.messaging.channels import ChannelSettingsError, factories, smtp
 from vesalius.messaging.sender import BACKOFF, MAX_ATTEMPTS, send_due
@@ -18,16 +19,22 @@ NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 FROM = "Riverside Physio <reception@riverside.example>"
 
 
+@pytest.fixture
+def mail() -> Iterator[MailServer]:
+    with running_mail_server() as server:
+        yield server
+
+
 def email(url: str, **extra: str) -> dict:  # type: ignore[type-arg]
     return factories({"VESALIUS_SMTP_URL": url, "VESALIUS_MAIL_FROM": FROM, **extra})
 
 
-def test_sends_what_is_due_once_in_order(db, mail_server) -> None:  # type: ignore[no-untyped-def]
+def test_sends_what_is_due_once_in_order(db, mail) -> None:  # type: ignore[no-untyped-def]
     first = queue(db, 3, send_after=NOW - timedelta(minutes=5))
     later = queue(db, 1, start=10, send_after=NOW + timedelta(hours=1))
-    outcome = send_due(db, email(mail_server.url), now=NOW)
+    outcome = send_due(db, email(mail.url), now=NOW)
     assert (outcome.sent, outcome.retry, outcome.failed) == (3, 0, 0)
-    got = mail_server.messages
+    got = mail.messages
     assert [m["To"] for m in got] == [f"patient{n}@example.org" for n in range(3)]
     assert got[0]["Subject"] == "Reminder 0" and got[0]["From"] == FROM
     assert got[0].get_content().strip() == "See you 0"
@@ -37,46 +44,46 @@ def test_sends_what_is_due_once_in_order(db, mail_server) -> None:  # type: igno
     assert {kept[i].status for i in first} == {"sent"} and kept[later[0]].status == "pending"
     assert kept[first[0]].sent_at == NOW and kept[first[0]].attempts == 1
     # Again at the same moment: nothing more; an hour on, the later one only.
-    assert send_due(db, email(mail_server.url), now=NOW).sent == 0
-    assert send_due(db, email(mail_server.url), now=NOW + timedelta(hours=1)).sent == 1
-    assert len(mail_server.messages) == 4
+    assert send_due(db, email(mail.url), now=NOW).sent == 0
+    assert send_due(db, email(mail.url), now=NOW + timedelta(hours=1)).sent == 1
+    assert len(mail.messages) == 4
 
 
-def test_temporary_refusals_back_off_then_fail(db, mail_server) -> None:  # type: ignore[no-untyped-def]
+def test_temporary_refusals_back_off_then_fail(db, mail) -> None:  # type: ignore[no-untyped-def]
     (row,) = queue(db, 1, send_after=NOW)
-    mail_server.refuse("451 4.3.0 Mailbox busy, try again later")
+    mail.refuse("451 4.3.0 Mailbox busy, try again later")
     moment = NOW
     for attempt in range(1, MAX_ATTEMPTS):
-        assert send_due(db, email(mail_server.url), now=moment).retry == 1
+        assert send_due(db, email(mail.url), now=moment).retry == 1
         state = rows(db)[row]
         assert (state.status, state.attempts) == ("pending", attempt)
         assert state.send_after == moment + BACKOFF[attempt - 1]
         assert state.last_error == ("SMTP 451 at end of DATA: 4.3.0 Mailbox busy, "
                                     "try again later")
         # Not due before its time.
-        assert send_due(db, email(mail_server.url),
+        assert send_due(db, email(mail.url),
                         now=state.send_after - timedelta(seconds=1)).retry == 0
         moment = state.send_after
-    assert send_due(db, email(mail_server.url), now=moment).failed == 1
+    assert send_due(db, email(mail.url), now=moment).failed == 1
     state = rows(db)[row]
     assert (state.status, state.attempts) == ("failed", MAX_ATTEMPTS)
-    assert len(mail_server.refusals) == MAX_ATTEMPTS and mail_server.messages == []
+    assert len(mail.refusals) == MAX_ATTEMPTS and mail.messages == []
 
 
-def test_a_refusal_then_success(db, mail_server) -> None:  # type: ignore[no-untyped-def]
+def test_a_refusal_then_success(db, mail) -> None:  # type: ignore[no-untyped-def]
     (row,) = queue(db, 1, send_after=NOW)
-    mail_server.refuse("421 4.7.0 Too many connections", times=1)
-    assert send_due(db, email(mail_server.url), now=NOW).retry == 1
-    assert send_due(db, email(mail_server.url), now=NOW + BACKOFF[0]).sent == 1
+    mail.refuse("421 4.7.0 Too many connections", times=1)
+    assert send_due(db, email(mail.url), now=NOW).retry == 1
+    assert send_due(db, email(mail.url), now=NOW + BACKOFF[0]).sent == 1
     state = rows(db)[row]
     assert (state.status, state.attempts, state.last_error) == ("sent", 2, None)
-    assert len(mail_server.messages) == 1
+    assert len(mail.messages) == 1
 
 
-def test_a_permanent_refusal_fails_at_once(db, mail_server) -> None:  # type: ignore[no-untyped-def]
+def test_a_permanent_refusal_fails_at_once(db, mail) -> None:  # type: ignore[no-untyped-def]
     bad, good = queue(db, 2, send_after=NOW)
-    mail_server.refuse("550 5.1.1 Mailbox unavailable", times=1)
-    outcome = send_due(db, email(mail_server.url), now=NOW)
+    mail.refuse("550 5.1.1 Mailbox unavailable", times=1)
+    outcome = send_due(db, email(mail.url), now=NOW)
     assert (outcome.sent, outcome.failed) == (1, 1)  # the connection goes on to the next
     kept = rows(db)
     assert kept[bad].status == "failed" and kept[bad].attempts == 1
@@ -173,24 +180,24 @@ def test_sms_through_the_providers_rest_shape(db) -> None:  # type: ignore[no-un
     assert statuses(db) == {"failed": 1, "sent": 3}
 
 
-def test_a_channel_not_configured_leaves_its_rows_waiting(db, mail_server) -> None:  # type: ignore[no-untyped-def]
+def test_a_channel_not_configured_leaves_its_rows_waiting(db, mail) -> None:  # type: ignore[no-untyped-def]
     queue(db, 1, channel="sms", send_after=NOW)
     queue(db, 1, send_after=NOW)
-    assert send_due(db, email(mail_server.url), now=NOW).sent == 1
+    assert send_due(db, email(mail.url), now=NOW).sent == 1
     assert statuses(db) == {"pending": 1, "sent": 1}
 
 
-def test_two_workers_never_take_the_same_row(db, mail_server) -> None:  # type: ignore[no-untyped-def]
+def test_two_workers_never_take_the_same_row(db, mail) -> None:  # type: ignore[no-untyped-def]
     count = 120
     queue(db, count, send_after=NOW)
-    mail_server.delay = 0.01  # so that the three overlap
+    mail.delay = 0.01  # so that the three overlap
     outcomes, errors = [], []
     start = threading.Barrier(3)
 
     def work() -> None:
         start.wait()
         try:
-            outcomes.append(send_due(db, email(mail_server.url), now=NOW, batch=5))
+            outcomes.append(send_due(db, email(mail.url), now=NOW, batch=5))
         except Exception as exc:  # surfaced below
             errors.append(exc)
 
@@ -202,6 +209,6 @@ def test_two_workers_never_take_the_same_row(db, mail_server) -> None:  # type: 
     assert not errors, errors
     assert sum(o.sent for o in outcomes) == count
     assert all(o.sent > 0 for o in outcomes), [o.sent for o in outcomes]  # all took a share
-    ids = [m["Message-ID"] for m in mail_server.messages]
+    ids = [m["Message-ID"] for m in mail.messages]
     assert len(ids) == count == len(set(ids))
     assert statuses(db) == {"sent": count}
