@@ -55,6 +55,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.write": frozenset({OWNER}),
     "users.manage": frozenset({OWNER}),
     "audit.read": frozenset({OWNER}),
+    #: The outbox page: what was sent or failed, re-queueing and cancelling messages.
+    "outbox.manage": frozenset({OWNER}),
     # Retention periods, destruction, erasure requests (a patient files and follows theirs).
     "retention.manage": frozenset({OWNER}),
     "erasure.manage": frozenset({OWNER}),
