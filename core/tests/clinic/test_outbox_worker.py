@@ -107,8 +107,9 @@ def test_killed_mid_batch_nothing_is_sent_twice(db, db_url, mail, mail_env) -> N
     assert max(received.values()) == 1  # never twice
     ids = {int(mid.split("-")[1].split(".")[0]) for mid in received}
     sent = {i for i, r in final.items() if r.status == "sent"}
-    assert sent <= ids <= sent | stranded  # every sent row arrived; at most the stranded too
-    assert len(ids - sent) <= 1  # of the stranded, at most the one in flight arrived
+    # Every sent row arrived; of the stranded, some may have (taken by the server in the last
+    # quarter second before the kill, not yet marked): the page asks to check with them.
+    assert sent <= ids <= sent | stranded
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
@@ -126,8 +127,9 @@ def test_the_running_worker_sends_on_both_queues(db, db_url, mail, mail_env, tmp
     try:
         got = mail.wait_for(5, timeout=60)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        output, _ = worker.communicate(timeout=30)
+        worker.send_signal(signal.SIGTERM)  # graceful: the run at hand finishes
+        output, _ = worker.communicate(timeout=60)
+    assert worker.returncode == 0, output
     assert [m["Subject"] for m in got] == [f"Reminder {n}" for n in range(5)]
     assert statuses(db) == {"sent": 5}
     assert "Worker: no backups" in output and "Worker: the outbox every minute" in output

@@ -93,7 +93,9 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
         click.echo("Worker: no messages sent (no VESALIUS_SMTP_URL or VESALIUS_SMS_URL); "
                    "they wait in the outbox")
     click.echo(f"Worker: queue {'Redis' if redis_url else settings.worker_store}")
-    huey.create_consumer(workers=1, periodic=True).run()
+    # SIGTERM (systemd's stop, docker stop) lets the task at hand finish: a run stops
+    # starting batches within a minute, so nothing is left "sending" by a routine restart.
+    huey.create_consumer(workers=1, periodic=True, graceful_signal="TERM").run()
 
 
 def _send_once(url: str | None, channels: dict, now: datetime | None) -> None:  # type: ignore[type-arg]

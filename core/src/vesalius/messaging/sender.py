@@ -18,11 +18,12 @@ handed over) and the last of :data:`MAX_ATTEMPTS` become "failed" with ``last_er
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..db import Database
@@ -46,11 +47,15 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
 MAX_ATTEMPTS = len(BACKOFF) + 1
 #: Rows claimed at once: the most a worker killed mid-batch can leave "sending".
 BATCH = 20
+#: Seconds a sent message may wait to be marked "sent" (marks are written together).
+MARK_EVERY = 0.25
 #: A "sending" row older than this is one whose worker stopped (sending one message takes
 #: seconds): the outbox page offers to re-queue it.
 STALE_AFTER = timedelta(minutes=10)
 
 OM = OutboxMessage
+#: The claim's own alias: its subquery must not correlate with the UPDATE's table.
+_PICK = aliased(OM)
 _COLUMNS = (OM.id, OM.kind, OM.recipient, OM.subject, OM.body_text, OM.body_html,
             OM.dedupe_key, OM.channel, OM.send_after)
 
@@ -88,8 +93,7 @@ def claim(session: Session, *, now: datetime, channels: Iterable[str],
         return []
     # A CTE, computed once: as a plain IN-subquery PostgreSQL may rescan it for each row
     # (a nested-loop semi-join), and each rescan locks the next rows: the limit is lost.
-    # (It is an alias, too: it must not correlate with the UPDATE's own table.)
-    pick = aliased(OM)
+    pick = _PICK
     due = (select(pick.id)
            .where(pick.status == "pending", pick.send_after <= now,
                   pick.channel.in_(channels))
@@ -137,18 +141,50 @@ def _release(session: Session, ids: list[int]) -> int:
     return len(ids)
 
 
+class _SentMarks:
+    """Rows a channel took, waiting to be marked "sent". Marked at the latest every
+    :data:`MARK_EVERY` (and with the next claim, a failure, or the run's end): one commit per
+    batch when sending is fast, one per message when it is slow. A worker killed meanwhile
+    leaves those rows "sending", as at-most-once wants: they were in its claimed batch."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, object]] = []
+        self.since = time.monotonic()
+
+    def add(self, row_id: int, at: datetime) -> None:
+        if not self.rows:
+            self.since = time.monotonic()
+        self.rows.append({"row_id": row_id, "at": at})
+
+    def due(self) -> bool:
+        return bool(self.rows) and time.monotonic() - self.since >= MARK_EVERY
+
+    def write(self, session: Session) -> None:
+        if self.rows:
+            table = OM.__table__
+            session.connection().execute(
+                update(table).where(table.c.id == bindparam("row_id"),
+                                    table.c.status == "sending")
+                .values(status="sent", sent_at=bindparam("at"), last_error=None), self.rows)
+            self.rows = []
+
+
 def send_due(db: Database, channels: Mapping[str, Callable[[], Channel]], *,
              now: datetime | None = None, batch: int = BATCH,
-             clock: Callable[[], datetime] = utcnow) -> Outcome:
+             clock: Callable[[], datetime] = utcnow, budget: float | None = None) -> Outcome:
     """Send everything due at ``now`` (default: the clock at each batch) on the configured
-    ``channels`` (factories by channel name) until nothing due is left."""
+    ``channels`` (factories by channel name) until nothing due is left, or, with ``budget``
+    (seconds), until no new batch should start (the next run goes on from there)."""
+    started = time.monotonic()
     outcome = Outcome()
     open_channels: dict[str, Channel] = {}
     live = set(channels)
+    marks = _SentMarks()
     try:
-        while live:
+        while live and (budget is None or time.monotonic() - started < budget):
             moment = now or clock()
             with db.session() as s:
+                marks.write(s)
                 claimed = claim(s, now=moment, channels=sorted(live), limit=batch)
             if not claimed:
                 break
@@ -165,20 +201,26 @@ def send_due(db: Database, channels: Mapping[str, Callable[[], Channel]], *,
                     log.warning("outbox: %s channel unreachable: %s", name, exc)
                     rest = [m.id for n, m in claimed[index + 1:] if n == name]
                     with db.session() as s:
+                        marks.write(s)
                         _failed(s, message.id, moment, exc, outcome)
                         outcome.released += _release(s, rest)
                     continue
                 except SendFailure as exc:
                     with db.session() as s:
+                        marks.write(s)
                         _failed(s, message.id, moment, exc, outcome)
                     continue
-                with db.session() as s:
-                    _settle(s, message.id, status="sent", sent_at=now or clock(),
-                            last_error=None)
+                marks.add(message.id, now or clock())
                 outcome.sent += 1
+                if marks.due():
+                    with db.session() as s:
+                        marks.write(s)
     finally:
         for channel in open_channels.values():
             channel.close()
+        if marks.rows:
+            with db.session() as s:
+                marks.write(s)
     if outcome.sent or outcome.retry or outcome.failed:
         log.info("outbox: %s", outcome.line())
     return outcome

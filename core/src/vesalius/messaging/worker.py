@@ -12,6 +12,9 @@ from ..db import Database
 from .channels import Channel
 from .sender import send_due
 
+#: Seconds a periodic run keeps starting new batches.
+RUN_BUDGET = 45.0
+
 
 def add_outbox_task(huey: Huey, url: str | None,
                     channels: Mapping[str, Callable[[], Channel]]) -> None:
@@ -29,6 +32,7 @@ def add_outbox_task(huey: Huey, url: str | None,
 
     @huey.periodic_task(crontab(minute="*"), name="outbox")
     def outbox() -> None:
-        send_due(db(), channels)
+        # Within the minute: runs do not pile up, and a worker asked to stop finishes soon.
+        send_due(db(), channels, budget=RUN_BUDGET)
 
     huey.outbox_task = outbox  # type: ignore[attr-defined]

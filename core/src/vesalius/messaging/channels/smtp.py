@@ -22,8 +22,12 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import (
@@ -37,6 +41,8 @@ from . import (
 )
 
 TIMEOUT = 30.0  # seconds for connecting and for each reply
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP  # readable in any mail client's source view, unlike base64
 
 
 @dataclass(frozen=True)
@@ -148,19 +154,26 @@ class SmtpChannel:
                                     f"{type(exc).__name__} {exc}")) from None
         return conn
 
-    def _envelope(self, message: Outgoing) -> EmailMessage:
-        mail = EmailMessage()
-        mail["From"] = self.settings.mail_from
+    def _envelope(self, message: Outgoing) -> Message:
+        # The compat32 MIME classes: several times cheaper per message than EmailMessage's
+        # header objects, which counts at ten thousand reminders.
+        text = MIMENonMultipart("text", "plain")
+        text.set_payload(message.body_text, _UTF8)  # sets the charset and the encoding
+        mail: Message = text
+        if message.body_html:
+            html = MIMENonMultipart("text", "html")
+            html.set_payload(message.body_html, _UTF8)
+            mail = MIMEMultipart("alternative", _subparts=[text, html])
+        name, address = parseaddr(self.settings.mail_from)
+        mail["From"] = formataddr((name, address), "utf-8")
         mail["To"] = message.recipient
-        mail["Subject"] = message.subject or ""
+        subject = message.subject or ""
+        mail["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
         mail["Date"] = formatdate(localtime=False)
         # Stable per row: the same row can never look like two different messages.
         tag = hashlib.sha256(message.dedupe_key.encode()).hexdigest()[:16]
         mail["Message-ID"] = f"<outbox-{message.id}.{tag}@{self._domain}>"
         mail["Auto-Submitted"] = "auto-generated"
-        mail.set_content(message.body_text)
-        if message.body_html:
-            mail.add_alternative(message.body_html, subtype="html")
         return mail
 
     def send(self, message: Outgoing) -> None:
