@@ -212,3 +212,22 @@ def test_two_workers_never_take_the_same_row(db, mail) -> None:  # type: ignore[
     ids = [m["Message-ID"] for m in mail.messages]
     assert len(ids) == count == len(set(ids))
     assert statuses(db) == {"sent": count}
+
+
+def test_non_ascii_and_html_arrive_intact(db, mail) -> None:  # type: ignore[no-untyped-def]
+    from vesalius.messaging import outbox
+    from vesalius.messaging.render import Rendered
+
+    with db.session() as s:
+        outbox.enqueue(s, kind="test-reminder", channel="email", to="zoe@example.org",
+                       message=Rendered(subject="Rendez-vous à 9 h", text="Bonjour Zoë,\nà lundi."),
+                       html="<p>Bonjour Zoë</p>", dedupe_key="fr:1", send_after=NOW)
+    clinique = factories({"VESALIUS_SMTP_URL": mail.url,
+                          "VESALIUS_MAIL_FROM": "Clinique Côte <accueil@cote.example>"})
+    assert send_due(db, clinique, now=NOW).sent == 1
+    (got,) = mail.messages
+    assert got["Subject"] == "Rendez-vous à 9 h"
+    assert got["From"] == "Clinique Côte <accueil@cote.example>"
+    assert got.get_body(("plain",)).get_content() == "Bonjour Zoë,\nà lundi."
+    assert got.get_body(("html",)).get_content() == "<p>Bonjour Zoë</p>"
+    assert got["Auto-Submitted"] == "auto-generated"
