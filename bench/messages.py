@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,11 +86,19 @@ def main() -> None:
         env = {**os.environ, "VESALIUS_SMTP_URL": server.url,
                "VESALIUS_MAIL_FROM": "Riverside Physio <reception@riverside.example>"}
         command = [sys.executable, "-m", "vesalius", "worker", "--once", "--database", url]
-        started = time.perf_counter()
+        load = os.getloadavg()[0]
+        started, server_cpu = time.perf_counter(), time.process_time()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
                    for _ in range(args.workers)]
         outputs = [w.communicate()[0].strip() for w in workers]
         took = time.perf_counter() - started
+        # CPU seconds, which a busy machine does not inflate as it does the wall clock: the
+        # worker processes' (start-up included) and this process's (the SMTP server's).
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime
+                                                          + children.ru_stime)
+        server_cpu = time.process_time() - server_cpu
         received = Counter(m["Message-ID"] for m in server.messages)
         with db.session() as s:
             statuses = dict(s.execute(select(OutboxMessage.status, func.count())
@@ -97,11 +106,12 @@ def main() -> None:
         db.dispose()
     twice = sum(1 for c in received.values() if c > 1)
     engine = "PostgreSQL" if args.postgres else "SQLite"
-    print("| engine | workers | queued | queue time | send time | rate | received | "
-          "twice | rows |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| engine | workers | queued | queue time | send time | rate | worker CPU | "
+          "server CPU | load | received | twice | rows |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(f"| {engine} | {args.workers} | {args.count:,} | {queued:.1f} s | {took:.1f} s | "
-          f"{args.count / took:,.0f} /s | {sum(received.values()):,} | {twice} | "
+          f"{args.count / took:,.0f} /s | {worker_cpu:.1f} s | {server_cpu:.1f} s | "
+          f"{load:.1f} | {sum(received.values()):,} | {twice} | "
           f"{', '.join(f'{k} {v:,}' for k, v in sorted(statuses.items()))} |")
     for line in outputs:
         print(f"worker: {line}")
