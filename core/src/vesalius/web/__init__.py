@@ -39,6 +39,8 @@ BLUEPRINTS = (
     "vesalius.web.outbox",
     "vesalius.web.online_booking",
     "vesalius.web.search",
+    "vesalius.web.calendar_feed",
+    "vesalius.web.imports",
 )
 
 
