@@ -61,6 +61,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "imports.run": frozenset({OWNER}),
     #: Exporting the clinic's data (or one patient's, for an access request).
     "exports.run": frozenset({OWNER}),
+    #: The outbox page: what was sent or failed, re-queueing and cancelling messages.
+    "outbox.manage": frozenset({OWNER}),
     # Retention periods, destruction, erasure requests (a patient files and follows theirs).
     "retention.manage": frozenset({OWNER}),
     "erasure.manage": frozenset({OWNER}),

@@ -1,32 +1,59 @@
-"""The background worker's queue (huey, stored in a SQLite file: no extra server) and its
-periodic backup."""
+"""The background worker's queue (huey) and its periodic jobs: the scheduled backup and,
+when a channel is configured, sending the outbox (``messaging.worker``).
+
+The queue is a SQLite file by default (no extra server); ``VESALIUS_REDIS_URL``
+(``redis://host:6379/0``) puts it on Redis instead (huey's RedisHuey).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from huey import SqliteHuey, crontab
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from .scheduled import run
 from .settings import Settings, schedule_fields
 
+if TYPE_CHECKING:
+    from ..messaging.channels import Channel
+
 log = logging.getLogger(__name__)
 
+REDIS_ENV = "VESALIUS_REDIS_URL"
 
-def make_huey(settings: Settings, url: str | None = None, immediate: bool = False
-              ) -> SqliteHuey:
-    """A huey instance with the backup task on ``settings.schedule`` (cron fields, UTC)."""
+
+def make_queue(settings: Settings, *, redis_url: str | None = None,
+               immediate: bool = False) -> Huey:
+    """Huey on Redis when ``redis_url`` is given, else on the SQLite file
+    ``settings.worker_store``."""
+    if redis_url:
+        return RedisHuey("vesalius", url=redis_url, utc=True, immediate=immediate,
+                         results=False)
     settings.worker_store.parent.mkdir(parents=True, exist_ok=True)
-    huey = SqliteHuey("vesalius", filename=str(settings.worker_store), utc=True,
+    return SqliteHuey("vesalius", filename=str(settings.worker_store), utc=True,
                       immediate=immediate, results=False)
 
-    @huey.periodic_task(crontab(*schedule_fields(settings.schedule), strict=True),
-                        name="backup", retries=2, retry_delay=600)
-    def backup() -> None:
-        outcome = run(settings, url, trigger="worker")
-        # Where and how big, never what is inside.
-        log.info("backup stored at %s (%d bytes, %d older pruned)", outcome.location,
-                 outcome.size, len(outcome.pruned))
 
-    huey.backup_task = backup  # type: ignore[attr-defined]
+def make_huey(settings: Settings, url: str | None = None, immediate: bool = False, *,
+              redis_url: str | None = None, backups: bool = True,
+              channels: Mapping[str, Callable[[], Channel]] | None = None) -> Huey:
+    """The worker's huey: the backup task on ``settings.schedule`` (cron fields, UTC) when
+    ``backups``, and the outbox every minute when ``channels`` are given."""
+    huey = make_queue(settings, redis_url=redis_url, immediate=immediate)
+    if backups:
+        @huey.periodic_task(crontab(*schedule_fields(settings.schedule), strict=True),
+                            name="backup", retries=2, retry_delay=600)
+        def backup() -> None:
+            outcome = run(settings, url, trigger="worker")
+            # Where and how big, never what is inside.
+            log.info("backup stored at %s (%d bytes, %d older pruned)", outcome.location,
+                     outcome.size, len(outcome.pruned))
+
+        huey.backup_task = backup  # type: ignore[attr-defined]
+    if channels:
+        from ..messaging.worker import add_outbox_task
+
+        add_outbox_task(huey, url, channels)
     return huey

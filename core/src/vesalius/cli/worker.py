@@ -1,8 +1,11 @@
-"""``vesalius worker``: the background worker (huey), which takes the scheduled backups."""
+"""``vesalius worker``: the background worker (huey), which takes the scheduled backups and
+sends the outbox."""
 
 from __future__ import annotations
 
 import logging
+import os
+from datetime import UTC, datetime
 
 import click
 
@@ -11,25 +14,102 @@ from .backup import DATABASE_HELP
 from .output import fail
 
 
-@click.command("worker")
-@click.option("--database", "url", metavar="URL", help=DATABASE_HELP)
-def command(url: str | None) -> None:
-    """Run the background worker until stopped (Ctrl-C, SIGTERM). It backs up on
-    VESALIUS_BACKUP_SCHEDULE (cron fields, UTC; default 30 2 * * *) to VESALIUS_BACKUP_DIR
-    or VESALIUS_BACKUP_S3_URL and prunes by VESALIUS_BACKUP_KEEP_DAILY/WEEKLY/MONTHLY. Its
-    queue is a SQLite file (VESALIUS_WORKER_STORE; default beside the clinic's database)."""
-    from ..backup.destinations import destination
-    from ..backup.worker import make_huey
+def _channels() -> dict:  # type: ignore[type-arg]
+    from ..messaging.channels import ChannelSettingsError, factories
 
     try:
+        return factories()
+    except ChannelSettingsError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
+
+
+def _moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"--now: {text!r} is not an ISO date and time (e.g. 2026-12-07T08:00:00Z)")
+        raise
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@click.command("worker")
+@click.option("--database", "url", metavar="URL", help=DATABASE_HELP)
+@click.option("--once", is_flag=True,
+              help="Send the outbox's due messages now and exit (for cron and tests).")
+@click.option("--now", "now_text", metavar="ISO",
+              help="With --once: what counts as due is judged at this time (UTC unless "
+                   "the time says otherwise), e.g. 2026-12-07T08:00:00Z.")
+def command(url: str | None, once: bool, now_text: str | None) -> None:
+    """Run the background worker until stopped (Ctrl-C, SIGTERM).
+
+    It sends the outbox every minute on the configured channels (e-mail: VESALIUS_SMTP_URL
+    and VESALIUS_MAIL_FROM; SMS: VESALIUS_SMS_URL and VESALIUS_SMS_FROM), and backs up on
+    VESALIUS_BACKUP_SCHEDULE (cron fields, UTC; default 30 2 * * *) to VESALIUS_BACKUP_DIR
+    or VESALIUS_BACKUP_S3_URL, pruning by VESALIUS_BACKUP_KEEP_DAILY/WEEKLY/MONTHLY. Either
+    may be missing, not both. Its queue is a SQLite file (VESALIUS_WORKER_STORE; default
+    beside the clinic's database), or Redis when VESALIUS_REDIS_URL is set.
+    """
+    from ..backup.destinations import destination
+    from ..backup.worker import REDIS_ENV, make_huey
+
+    if now_text is not None and not once:
+        fail("--now is for --once (the running worker follows the clock)")
+    channels = _channels()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if once:
+        _send_once(url, channels, _moment(now_text))
+        return
+    try:
         settings = from_env(url=url)
-        destination(settings)  # a missing or malformed destination fails now, not at 02:30
     except SettingsError as exc:
         fail(str(exc))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    huey = make_huey(settings, url)
-    click.echo(f"Worker: backups on '{settings.schedule}' (UTC) to "
-               f"{settings.destination_label}; keep {settings.retention.daily} daily, "
-               f"{settings.retention.weekly} weekly, {settings.retention.monthly} monthly; "
-               f"queue {settings.worker_store}")
-    huey.create_consumer(workers=1, periodic=True).run()
+    backups = bool(settings.directory or settings.s3_url)
+    if backups:
+        try:
+            destination(settings)  # a malformed destination fails now, not at 02:30
+        except SettingsError as exc:
+            fail(str(exc))
+    elif not channels:
+        fail("nothing to do: no backup destination (set VESALIUS_BACKUP_DIR or "
+             "VESALIUS_BACKUP_S3_URL) and no message channel (set VESALIUS_SMTP_URL or "
+             "VESALIUS_SMS_URL)")
+    redis_url = os.environ.get(REDIS_ENV) or None
+    huey = make_huey(settings, url, redis_url=redis_url, backups=backups, channels=channels)
+    if backups:
+        click.echo(f"Worker: backups on '{settings.schedule}' (UTC) to "
+                   f"{settings.destination_label}; keep {settings.retention.daily} daily, "
+                   f"{settings.retention.weekly} weekly, {settings.retention.monthly} "
+                   "monthly")
+    else:
+        click.echo("Worker: no backups (no VESALIUS_BACKUP_DIR or VESALIUS_BACKUP_S3_URL)")
+    if channels:
+        labels = "; ".join(f"{name}: {make().label}" for name, make in channels.items())
+        click.echo(f"Worker: the outbox every minute ({labels})")
+        huey.outbox_task()  # type: ignore[attr-defined]  # what is due now, not at :00
+    else:
+        click.echo("Worker: no messages sent (no VESALIUS_SMTP_URL or VESALIUS_SMS_URL); "
+                   "they wait in the outbox")
+    click.echo(f"Worker: queue {'Redis' if redis_url else settings.worker_store}")
+    # SIGTERM (systemd's stop, docker stop) lets the task at hand finish: a run stops
+    # starting batches within a minute, so nothing is left "sending" by a routine restart.
+    huey.create_consumer(workers=1, periodic=True, graceful_signal="TERM").run()
+
+
+def _send_once(url: str | None, channels: dict, now: datetime | None) -> None:  # type: ignore[type-arg]
+    from ..db import Database
+    from ..messaging.sender import send_due
+
+    if not channels:
+        fail("no message channel: set VESALIUS_SMTP_URL (and VESALIUS_MAIL_FROM) or "
+             "VESALIUS_SMS_URL (and VESALIUS_SMS_FROM)")
+    database = Database(url)
+    try:
+        outcome = send_due(database, channels, now=now)
+    finally:
+        database.dispose()
+    click.echo(f"Outbox: {outcome.line()}")
+    if outcome.down:
+        raise SystemExit(1)  # cron mails the operator: a channel is down

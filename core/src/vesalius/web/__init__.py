@@ -36,6 +36,7 @@ BLUEPRINTS = (
     "vesalius.web.portal",
     "vesalius.web.access",
     "vesalius.web.retention",
+    "vesalius.web.outbox",
     "vesalius.web.online_booking",
     "vesalius.web.messages_admin",
     "vesalius.web.public_booking",
