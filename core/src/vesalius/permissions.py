@@ -54,6 +54,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.read": STAFF,
     "settings.write": frozenset({OWNER}),
     "users.manage": frozenset({OWNER}),
+    #: Inviting a patient to the portal, revoking their access, seeing their account state.
+    "portal.invite": frozenset({OWNER, FRONT_DESK}),
     "audit.read": frozenset({OWNER}),
     # Retention periods, destruction, erasure requests (a patient files and follows theirs).
     "retention.manage": frozenset({OWNER}),

@@ -21,6 +21,7 @@ from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exp
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .portal import PortalInvitation
 from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import (
     Appointment,
@@ -36,6 +37,6 @@ __all__ = [
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
     "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "Patient", "Payer",
-    "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
-    "TimeOff", "User", "WaitlistEntry", "WorkingHours",
+    "Payment", "PaymentAllocation", "PortalInvitation", "Practitioner", "RevenueMonth",
+    "Room", "Service", "TimeOff", "User", "WaitlistEntry", "WorkingHours",
 ]

@@ -69,6 +69,7 @@ from ..models import (
     Patient,
     Payment,
     PaymentAllocation,
+    PortalInvitation,
     User,
     WaitlistEntry,
 )
@@ -372,6 +373,7 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
         ("notes", *own(Note)),
         ("waitlist entries", *own(WaitlistEntry)),
         ("messages", *own(OutboxMessage)),
+        ("portal invitations", *own(PortalInvitation)),
         ("appointments", *own(Appointment)),
         ("case team members", *own(CaseTeamMember)),
         ("cases", *own(Case)),

@@ -1,5 +1,6 @@
 """The owner's page of the online-booking policy: how far ahead (at least, at most) a
-patient books online and how many future appointments they may hold. The rules themselves
+patient books online, how many future appointments they may hold, and up to how long before
+a visit they may cancel or move it in the portal. The rules themselves
 are :mod:`vesalius.services.online_booking`'s (the API's ``/settings/online-booking``)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .security import requires
 
 bp = Blueprint("online_booking", __name__, url_prefix="/admin/online-booking")
 
-FIELDS = ("lead_minutes", "horizon_days", "max_future")
+FIELDS = ("lead_minutes", "horizon_days", "max_future", "portal_change_hours")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -41,4 +42,5 @@ def policy() -> str | Response | tuple[str, int]:
         form = {name: getattr(current, name) for name in FIELDS}
     return render_template("admin/online_booking.html", form=form, errors=errors,
                            limits=(online_booking.LEAD_MAX, online_booking.HORIZON_MAX,
-                                   online_booking.CAP_MAX)), (422 if errors else 200)
+                                   online_booking.CAP_MAX, online_booking.CHANGE_MAX)), (
+        422 if errors else 200)
