@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
 from ..services import online_booking
+from . import mfa
 from .context import actor, db, rollback
 from .forms import FormError, clean, parse, service_errors
 from .security import requires
@@ -29,6 +30,8 @@ def policy() -> str | Response | tuple[str, int]:
         try:
             online_booking.set_policy(session, who,
                                       parse(online_booking.OnlineBookingPolicyIn, form))
+            mfa.set_required_of_patients(session, who,
+                                         request.form.get("mfa_patients") == "on")
         except (FormError, ServiceError) as exc:
             rollback()
             if isinstance(exc, ServiceError) and exc.status in (403, 404):
@@ -41,6 +44,7 @@ def policy() -> str | Response | tuple[str, int]:
         current = online_booking.read_policy(session, who)
         form = {name: getattr(current, name) for name in FIELDS}
     return render_template("admin/online_booking.html", form=form, errors=errors,
+                           mfa_patients=mfa.required_of_patients(session),
                            limits=(online_booking.LEAD_MAX, online_booking.HORIZON_MAX,
                                    online_booking.CAP_MAX, online_booking.CHANGE_MAX)), (
         422 if errors else 200)
