@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import NotFound, ServiceError
 from ..models import Case, Location, Note, Patient, Practitioner
-from ..services import billing, patients, portal, portal_accounts
+from ..services import billing, patients, portal, portal_accounts, scheduling
 from ..services import online_booking as booking_policy
 from ..services.actor import Actor
 from .context import actor, db, registry, rollback
@@ -83,7 +83,9 @@ def cancel(appointment_id: int) -> str | Response | tuple[str, int]:
                   "send the fee's invoice.", "success")
             return redirect(url_for("portal.visits"))
     found = portal.visit(session, who, appointment_id)
+    late_hours = int(scheduling.late_cancel_window().total_seconds() // 3600)
     return render_template("portal/cancel.html", visit=found, error=error,
+                           late_hours=late_hours,
                            window=booking_policy.policy(session).portal_change_hours), (
         422 if error else 200)
 
