@@ -189,6 +189,13 @@ def test_the_home_exercise_programme_is_in_the_portal(app, db, kit, clinic_):  #
     assert "script-src 'none'" in page.headers["Content-Security-Policy"]
     with db.session() as s:
         assert s.get(Note, note_id).status == "signed"
+        staff_email = s.get(User, author.id).email
+    # The staff printout of the same note (the same header and page).
+    staff = kit.Browser(app.test_client())
+    assert staff.login(staff_email, kit.DEMO_PASSWORD).status_code == 302
+    printed = staff.get(f"/chart/notes/{note_id}/printouts/physio.home-programme")
+    assert printed.status_code == 200 and "Chin tuck" in printed.get_data(as_text=True)
+    assert "script-src 'none'" in printed.headers["Content-Security-Policy"]
 
 
 def test_invoices_receipts_messages_and_consents(app, db, kit, clinic_):  # type: ignore[no-untyped-def]
