@@ -6,6 +6,7 @@ Every portal route tried with another patient's ids answers 404."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -27,6 +28,8 @@ from vesalius.models import (
 from vesalius.services import Actor, availability, billing, cases, clinic, notes, scheduling
 
 PASSWORD = "a long enough pass phrase"
+#: Days ahead (from a visit) no other test books: each extra visit gets its own.
+_SPARE_DAYS = itertools.count(1)
 
 
 def _link(db, patient_id: int) -> str:  # type: ignore[no-untyped-def]
@@ -282,3 +285,55 @@ def test_every_portal_route_answers_404_for_another_patients_ids(app, db, kit, c
         appointment = s.get(Appointment, clinic_["other_appt"])
         assert (appointment.status, appointment.start_at) == before
         assert s.scalar(select(Payment.id).where(Payment.id == payment.id))
+
+
+@pytest.mark.parametrize("path", ["/portal/", "/portal/visits", "/portal/exercises",
+                                  "/portal/invoices", "/portal/messages"])
+def test_portal_pages_run_as_many_queries_with_more_visits(app, db, kit, clinic_, path):  # type: ignore[no-untyped-def]
+    """No query per visit, handout, invoice or message: five more visits, same count."""
+    b = _signed_in_patient(app, db, kit, clinic_)
+    b.get(path)  # warm caches (packs, settings)
+
+    def count() -> int:
+        with kit.QueryCounter(db) as counter:
+            assert b.get(path).status_code == 200
+        return counter.count
+
+    before = count()
+    with db.session() as s:
+        appointment = s.get(Appointment, clinic_["me_appt"])
+        for _ in range(5):
+            start = appointment.start_at + timedelta(days=30 + next(_SPARE_DAYS))
+            scheduling.book(s, Actor.system("tests"), scheduling.BookingIn(
+                patient_id=clinic_["me"], practitioner_id=appointment.practitioner_id,
+                start=start, end=start + timedelta(minutes=30),
+                service_id=clinic_["service"], case_id=clinic_["me_case"]))
+    assert count() == before, path
+
+
+def test_the_owner_sets_the_window_and_requires_a_second_factor_of_patients(app, db, kit, clinic_):  # type: ignore[no-untyped-def]
+    from vesalius.services import online_booking
+
+    owner = kit.Browser(app.test_client())
+    owner.login(kit.ROLES["owner"])
+    page = owner.get("/admin/online-booking/").get_data(as_text=True)
+    assert 'name="portal_change_hours"' in page and 'name="mfa_patients"' in page
+    bad = owner.post("/admin/online-booking/", {"lead_minutes": "120", "horizon_days": "90",
+                                                "max_future": "4", "portal_change_hours": "-1"})
+    assert bad.status_code == 422
+    _signed_in_patient(app, db, kit, clinic_)  # the account exists, with its password
+    saved = owner.post("/admin/online-booking/", {
+        "lead_minutes": "120", "horizon_days": "90", "max_future": "4",
+        "portal_change_hours": "12", "mfa_patients": "on"})
+    assert saved.status_code == 302
+    try:
+        with db.session() as s:
+            assert online_booking.policy(s).portal_change_hours == 12
+            email = s.get(Patient, clinic_["me"]).email
+        b = kit.Browser(app.test_client())
+        response = b.login(email, PASSWORD)
+        assert response.headers["Location"].endswith("/login/enrol")
+        assert b.get("/portal/").status_code == 302  # not signed in before the factor is set
+    finally:
+        owner.post("/admin/online-booking/", {"lead_minutes": "120", "horizon_days": "90",
+                                              "max_future": "4", "portal_change_hours": "2"})
