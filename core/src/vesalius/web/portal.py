@@ -10,9 +10,10 @@ public: its link is the credential (:mod:`vesalius.services.portal_accounts`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from .security import CSP, public, requires
 from .sessions import end_user_sessions
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+T = TypeVar("T")
 
 CONTACT_FIELDS = ("email", "phone", "mobile", "address_line1", "address_line2", "city",
                   "region", "postal_code", "preferred_contact")
@@ -69,15 +71,9 @@ def cancel(appointment_id: int) -> str | Response | tuple[str, int]:
     session, who = db(), actor()
     error = None
     if request.method == "POST":
-        try:
-            done = portal.cancel(session, who, appointment_id,
-                                 (request.form.get("reason") or "").strip())
-        except ServiceError as exc:
-            rollback()
-            if exc.status in (403, 404):
-                raise
-            error = exc.message
-        else:
+        done, error = _attempt(lambda: portal.cancel(
+            session, who, appointment_id, (request.form.get("reason") or "").strip()))
+        if error is None:
             flash("Your appointment is cancelled." if done.status == "cancelled" else
                   "Your appointment is cancelled, as a late cancellation: the clinic will "
                   "send the fee's invoice.", "success")
@@ -97,15 +93,9 @@ def move(appointment_id: int) -> str | Response | tuple[str, int]:
     session, who = db(), actor()
     error = None
     if request.method == "POST":
-        try:
-            start = _instant(request.form.get("start"), "start")
-            portal.reschedule(session, who, appointment_id, start)
-        except ServiceError as exc:
-            rollback()
-            if exc.status in (403, 404):
-                raise
-            error = exc.message
-        else:
+        _moved, error = _attempt(lambda: portal.reschedule(
+            session, who, appointment_id, _instant(request.form.get("start"), "start")))
+        if error is None:
             flash("Your appointment is moved.", "success")
             return redirect(url_for("portal.visits"))
     found = portal.visit(session, who, appointment_id)
@@ -125,6 +115,18 @@ def move(appointment_id: int) -> str | Response | tuple[str, int]:
     later = offered[-1].start.isoformat() if offered else None
     return render_template("portal/move.html", visit=found, days=days, error=error,
                            later=later), (422 if error else 200)
+
+
+def _attempt(change: Callable[[], T]) -> tuple[T | None, str | None]:
+    """Run a patient's change: (its result, None), or (None, the refusal's message) with
+    the transaction rolled back. Not found and forbidden stay errors (404/403 pages)."""
+    try:
+        return change(), None
+    except ServiceError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        return None, exc.message
 
 
 def _instant(value: str | None, field: str) -> datetime:
