@@ -298,3 +298,20 @@ def test_messages_received_are_the_patients_sent_ones(db, clinic_day) -> None:  
         received = portal.messages(s, me)
     assert [(m.label, m.channel) for m in received] == [("Portal invitation", "email")]
     assert received[0].subject and "Main St" in received[0].subject
+
+
+def test_an_erasure_request_removes_the_invitations(db, clinic_day) -> None:  # type: ignore[no-untyped-def]
+    from vesalius.services import retention
+
+    ids = clinic_day
+    owner = Actor(user_id=None, role="owner")
+    with db.session() as s:
+        portal_accounts.invite(s, _desk(ids), ids["me"], LINK)
+        token = _token(s, ids["me"])
+        made = retention.request_erasure(s, owner, ids["me"], retention.ErasureIn())
+        done = retention.process(s, owner, made.id)
+        assert {"item": "portal invitations", "count": 1} in done.outcome["removed"]
+    with db.session() as s:
+        assert s.scalar(select(PortalInvitation.id)) is None
+        with pytest.raises(NotFound):
+            portal_accounts.accept(s, token, PASSWORD, PASSWORD)

@@ -662,6 +662,10 @@ def _erase_all(session: Session, actor: Actor, patient: Patient, request_id: int
                         "count": _close_accounts(session, users, "erased")})
         if tokens:
             removed.append({"item": "API tokens", "count": tokens})
+    invitations = session.execute(delete(PortalInvitation).where(
+        PortalInvitation.patient_id == pid)).rowcount
+    if invitations:  # they name the address the link went to
+        removed.append({"item": "portal invitations", "count": invitations})
     waiting = session.execute(delete(WaitlistEntry).where(
         WaitlistEntry.patient_id == pid)).rowcount
     if waiting:
