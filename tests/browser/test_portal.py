@@ -81,7 +81,7 @@ def _invitation_link(live_app, patient_id: int) -> str:  # type: ignore[no-untyp
 
 
 def test_invited_patient_sets_a_password_cancels_late_and_moves(
-        page_as, chromium, live_app, portal_patient, shot):  # type: ignore[no-untyped-def]
+        page_as, chromium, live_app, portal_patient, shot, axe):  # type: ignore[no-untyped-def]
     _app, base = live_app
     desk = page_as(*DESK, width=1024, height=768)
     desk.goto(f"{base}/patients/{portal_patient['patient']}")
@@ -97,6 +97,8 @@ def test_invited_patient_sets_a_password_cancels_late_and_moves(
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(_invitation_link(live_app, portal_patient["patient"]))
+        assert not (found := axe.run_axe(page)), axe.describe(found)
+        shot(page, "portal-390-invitation")
         page.fill("#f-password", PASSWORD)
         page.fill("#f-confirm_password", PASSWORD)
         _fits(page)
