@@ -15,7 +15,8 @@ from vesalius.services.actor import Actor
 from werkzeug.routing import IntegerConverter
 
 PUBLIC = {"web.health", "auth.login", "auth.login_totp", "auth.login_enrol",
-          "portal.invitation"}
+          "calendar_feed.feed",  # the feed: its secret token is the credential
+          "portal.invitation"}  # the invitation: its link is the credential
 PAYLOADS = ('<script>alert("x")</script>', '"><svg onload=alert(1)>',
             "<img src=x onerror=alert(1)>")
 

@@ -13,6 +13,7 @@ from .billing import (
     PaymentAllocation,
     RevenueMonth,
 )
+from .calendar_feeds import CalendarFeed as CalendarFeed  # re-exported; registers the table
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
 from .messages import OutboxMessage
@@ -31,6 +32,9 @@ from .scheduling import (
     WaitlistEntry,
 )
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
+from .x12 import (
+    RemittanceAdjustment as RemittanceAdjustment,  # re-exported; registers the X12 tables
+)
 
 __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",

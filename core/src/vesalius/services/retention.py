@@ -80,6 +80,7 @@ from ..models.retention import (
     RecordDestruction,
     RetentionPolicy,
 )
+from ..models.x12 import RemittanceAdjustment, RemittanceClaim, X12InterchangeClaim
 from . import audit
 from .actor import Actor
 from .common import Input, get
@@ -356,7 +357,20 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
 
     allocation_rows = or_(PaymentAllocation.payment_id.in_(payments),
                           PaymentAllocation.invoice_id.in_(invoices))
+    remitted = select(RemittanceClaim.id).where(RemittanceClaim.claim_id.in_(claims))
     return [
+        # An 835's answers for the claims, with their adjustments, and the 837P files that
+        # carried them (the remittance and interchange rows themselves hold no patient).
+        ("remittance adjustments",
+         select(Claim.patient_id, func.count()).select_from(RemittanceAdjustment)
+         .join(RemittanceClaim, RemittanceClaim.id == RemittanceAdjustment.remittance_claim_id)
+         .join(Claim, Claim.id == RemittanceClaim.claim_id)
+         .where(Claim.patient_id.in_(ids)).group_by(Claim.patient_id),
+         delete(RemittanceAdjustment).where(
+             RemittanceAdjustment.remittance_claim_id.in_(remitted))),
+        ("remittance claims", *child(RemittanceClaim, RemittanceClaim.claim_id, Claim, claims)),
+        ("claim interchanges",
+         *child(X12InterchangeClaim, X12InterchangeClaim.claim_id, Claim, claims)),
         ("claim lines", *child(ClaimLine, ClaimLine.claim_id, Claim, claims)),
         ("claim events", *child(ClaimEvent, ClaimEvent.claim_id, Claim, claims)),
         ("claims", *own(Claim)),

@@ -38,6 +38,8 @@ BLUEPRINTS = (
     "vesalius.web.retention",
     "vesalius.web.online_booking",
     "vesalius.web.search",
+    "vesalius.web.calendar_feed",
+    "vesalius.web.imports",
 )
 
 

@@ -1,8 +1,8 @@
 """The portal: how long before a visit a patient may cancel or move it online, and the
 invitations that let a patient set their portal password.
 
-Revision ID: 0017_portal_window
-Revises: 0016_outbox
+Revision ID: 0020_portal_window
+Revises: 0019_x12
 Create Date: 2026-12-05 01:50:00
 """
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0017_portal_window"
-down_revision = "0016_outbox"
+revision = "0020_portal_window"
+down_revision = "0019_x12"
 branch_labels = None
 depends_on = None
 
