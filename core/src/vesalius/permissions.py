@@ -56,6 +56,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.read": STAFF,
     "settings.write": frozenset({OWNER}),
     "users.manage": frozenset({OWNER}),
+    #: Inviting a patient to the portal, revoking their access, seeing their account state.
+    "portal.invite": frozenset({OWNER, FRONT_DESK}),
     "audit.read": frozenset({OWNER}),
     #: Importing patients and appointments from another system's CSV export.
     "imports.run": frozenset({OWNER}),

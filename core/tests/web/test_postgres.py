@@ -121,3 +121,43 @@ def test_logout_ends_the_session_on_postgres(pg_app, kit):
     thief = pg_app.test_client()
     thief.set_cookie("vesalius", cookie)
     assert thief.get("/account").status_code == 302
+
+
+def test_portal_on_postgres(pg_app, kit):
+    """The portal's invitation, sign-in, cancel and its scope, on PostgreSQL."""
+    from datetime import UTC, datetime
+
+    from vesalius.models import Appointment, OutboxMessage, Patient
+    from vesalius.services import Actor, scheduling
+
+    db = pg_app.extensions["vesalius.web"].db
+    desk = _as(pg_app, kit, "front-desk")
+    registered = desk.post("/patients/new", {"given_name": "Ida", "family_name": "Portal",
+                                             "email": "ida.portal@example.org",
+                                             "preferred_contact": "email", "confirmed": "yes"})
+    patient_id = int(re.search(r"/patients/(\d+)", registered.headers["Location"]).group(1))
+    with db.session() as s:
+        practitioner = s.scalar(select(Practitioner.id).limit(1))
+        other = s.scalar(select(Patient.id).where(Patient.id != patient_id).limit(1))
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=6)
+        mine, theirs = (scheduling.book(s, Actor.system("tests"), scheduling.BookingIn(
+            patient_id=pid, practitioner_id=practitioner, start=start + timedelta(hours=h),
+            end=start + timedelta(hours=h, minutes=30))).id for pid, h in ((patient_id, 0),
+                                                                            (other, 1)))
+    desk.get(f"/patients/{patient_id}")
+    assert desk.post(f"/portal/patients/{patient_id}/invite").status_code == 302
+    with db.session() as s:
+        body = s.scalar(select(OutboxMessage.body_text).where(
+            OutboxMessage.patient_id == patient_id))
+    path = re.search(r"/portal/invitation/\S+", body).group(0)
+    b = kit.Browser(pg_app.test_client())
+    b.get(path)
+    password = "a long enough pass phrase"
+    assert b.post(path, {"password": password, "confirm_password": password}).status_code == 302
+    assert b.login("ida.portal@example.org", password).status_code == 302
+    assert "Ida" in b.get("/portal/").get_data(as_text=True)
+    assert b.post(f"/portal/appointments/{theirs}/cancel").status_code == 404
+    assert b.post(f"/portal/appointments/{mine}/cancel").status_code == 302
+    with db.session() as s:
+        assert s.get(Appointment, mine).status == "cancelled"
+        assert s.get(Appointment, theirs).status == "booked"

@@ -51,8 +51,8 @@ def test_the_host_registry_enables_the_pack(vesalius_registry):
 
 def test_home_programme_printout_is_offered_on_exercise_programmes(vesalius_registry, make_note):
     registry = vesalius_registry("physio")
-    assert [p.id for p in registry.printouts_for("physio.exercise-programme")] == [
-        "physio.home-programme"]
+    assert [(p.id, p.audience) for p in registry.printouts_for("physio.exercise-programme")] \
+        == [("physio.home-programme", "patient")]  # a handout: shown in the patient's portal
     template = registry.templates["physio.exercise-programme"]
     from vesalius_sdk.testing import example_document
 

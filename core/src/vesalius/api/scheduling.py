@@ -126,6 +126,7 @@ class OnlineBookingPolicyOut(BaseModel):
     horizon_days: int
     max_future: int
     updated_at: datetime | None
+    portal_change_hours: int
 
 
 @route("GET", "/settings/online-booking", permission="settings.read",
@@ -134,7 +135,8 @@ def read_online_booking(call: Call) -> object:
     """The clinic's online-booking policy (lead time, horizon, cap on future bookings).
 
     A patient books at least ``lead_minutes`` and at most ``horizon_days`` ahead, holding
-    at most ``max_future`` booked or confirmed future appointments."""
+    at most ``max_future`` booked or confirmed future appointments, and cancels or moves a
+    visit in the portal up to ``portal_change_hours`` before it."""
     return online_booking.read_policy(call.session, call.actor)
 
 

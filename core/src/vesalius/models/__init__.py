@@ -23,6 +23,7 @@ from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exp
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
+from .portal import PortalInvitation
 from .public_booking import OnlineBookingRequest, PublicRateCounter, WaitlistOffer
 from .retention import ErasureRequest as ErasureRequest  # registers the retention tables
 from .scheduling import (
@@ -43,6 +44,7 @@ __all__ = [
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
     "Location", "MeasureResult", "MessageSettings", "MessageTemplate", "Note",
     "NoteAddendum", "OnlineBookingRequest", "OutboxMessage", "Patient", "Payer", "Payment",
-    "PaymentAllocation", "Practitioner", "PublicRateCounter", "RevenueMonth", "Room",
-    "Service", "TimeOff", "User", "WaitlistEntry", "WaitlistOffer", "WorkingHours",
+    "PaymentAllocation", "PortalInvitation", "Practitioner", "PublicRateCounter",
+    "RevenueMonth", "Room", "Service", "TimeOff", "User", "WaitlistEntry", "WaitlistOffer",
+    "WorkingHours",
 ]

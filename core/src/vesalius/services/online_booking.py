@@ -12,6 +12,9 @@ time, and only:
 - as ``booked``, without a room (the clinic sets both), never as a series;
 - while they hold fewer booked or confirmed future appointments than the policy's cap.
 
+The policy also says up to how many hours before a visit a patient may cancel or move it
+in the portal (``portal_change_hours``; :mod:`vesalius.services.portal`).
+
 Each refusal is a 422 naming the field. The policy is one row the owner edits
 (``settings.write``); without it the defaults of
 :mod:`vesalius.models.online_booking` apply.
@@ -33,14 +36,16 @@ from ..models.online_booking import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_LEAD_MINUTES,
     DEFAULT_MAX_FUTURE,
+    DEFAULT_PORTAL_CHANGE_HOURS,
 )
 from . import audit, availability
 from .actor import Actor
 from .common import Input, aware, changes
 from .scheduling import BookingIn
 
-#: Bounds of the policy's settings: up to two weeks' notice, a year ahead, 50 visits.
-LEAD_MAX, HORIZON_MAX, CAP_MAX = 14 * 24 * 60, 365, 50
+#: Bounds of the policy's settings: up to two weeks' notice, a year ahead, 50 visits, and
+#: changes in the portal up to two weeks before a visit.
+LEAD_MAX, HORIZON_MAX, CAP_MAX, CHANGE_MAX = 14 * 24 * 60, 365, 50, 14 * 24
 #: Advisory-lock key space of a patient's online bookings (see scheduling's 7301/7302):
 #: two racing bookings of one patient are counted against the cap one after the other.
 LOCK_PATIENT = 7303
@@ -57,6 +62,7 @@ class OnlineBookingRules:
     horizon_days: int = DEFAULT_HORIZON_DAYS
     max_future: int = DEFAULT_MAX_FUTURE
     updated_at: datetime | None = None
+    portal_change_hours: int = DEFAULT_PORTAL_CHANGE_HOURS
 
 
 class OnlineBookingPolicyIn(Input):
@@ -65,6 +71,8 @@ class OnlineBookingPolicyIn(Input):
     lead_minutes: int | None = Field(default=None, ge=0, le=LEAD_MAX)
     horizon_days: int | None = Field(default=None, ge=1, le=HORIZON_MAX)
     max_future: int | None = Field(default=None, ge=1, le=CAP_MAX)
+    #: A patient cancels or moves a visit in the portal up to this many hours before it.
+    portal_change_hours: int | None = Field(default=None, ge=0, le=CHANGE_MAX)
 
 
 def policy(session: Session) -> OnlineBookingRules:
@@ -72,7 +80,8 @@ def policy(session: Session) -> OnlineBookingRules:
     row = session.get(OnlineBookingPolicy, 1)
     if row is None:
         return OnlineBookingRules()
-    return OnlineBookingRules(row.lead_minutes, row.horizon_days, row.max_future, row.updated_at)
+    return OnlineBookingRules(row.lead_minutes, row.horizon_days, row.max_future, row.updated_at,
+                              row.portal_change_hours)
 
 
 def read_policy(session: Session, actor: Actor) -> OnlineBookingRules:
@@ -87,7 +96,9 @@ def set_policy(session: Session, actor: Actor, data: OnlineBookingPolicyIn) -> O
     if row is None:
         row = OnlineBookingPolicy(id=1, lead_minutes=DEFAULT_LEAD_MINUTES,
                                   horizon_days=DEFAULT_HORIZON_DAYS,
-                                  max_future=DEFAULT_MAX_FUTURE, updated_at=utcnow())
+                                  max_future=DEFAULT_MAX_FUTURE,
+                                  portal_change_hours=DEFAULT_PORTAL_CHANGE_HOURS,
+                                  updated_at=utcnow())
         session.add(row)
     values = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     changed = changes(row, values)

@@ -70,6 +70,7 @@ from ..models import (
     Patient,
     Payment,
     PaymentAllocation,
+    PortalInvitation,
     User,
     WaitlistEntry,
     WaitlistOffer,
@@ -390,6 +391,7 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
         ("waitlist entries", *own(WaitlistEntry)),
         ("messages", *own(OutboxMessage)),
         ("online booking requests", *own(OnlineBookingRequest)),
+        ("portal invitations", *own(PortalInvitation)),
         ("appointments", *own(Appointment)),
         ("case team members", *own(CaseTeamMember)),
         ("cases", *own(Case)),
@@ -683,6 +685,10 @@ def _erase_all(session: Session, actor: Actor, patient: Patient, request_id: int
         OnlineBookingRequest.patient_id == pid)).rowcount
     if requests:
         removed.append({"item": "online booking requests", "count": requests})
+    invitations = session.execute(delete(PortalInvitation).where(
+        PortalInvitation.patient_id == pid)).rowcount
+    if invitations:  # they name the address the link went to
+        removed.append({"item": "portal invitations", "count": invitations})
     waiting = session.execute(delete(WaitlistEntry).where(
         WaitlistEntry.patient_id == pid)).rowcount
     if waiting:

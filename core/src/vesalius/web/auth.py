@@ -287,8 +287,7 @@ def account() -> str:
                            trusted_browsers=devices.live_count(db(), user.id),
                            mfa=mfa, min_password=MIN_PASSWORD,
                            recovery_left=policy.remaining(db(), user.id) if mfa else 0,
-                           mfa_required=user.role in policy.MFA_ROLES
-                           and policy.required(db()))
+                           mfa_required=policy.required_of(db(), user))
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -357,8 +356,6 @@ def totp_setup() -> str | Response:
     """Turn on the second factor: scan, then confirm one code (re-authenticated by it)."""
     user = current_user()
     assert user is not None
-    if user.role not in STAFF:
-        abort(404)
     if db().get(UserMfa, user.id) is not None:
         return redirect(url_for("auth.account"))
     secret = session.get("totp_setup")
@@ -396,7 +393,7 @@ def totp_off() -> Response:
     mfa = db().get(UserMfa, user.id)
     if mfa is None:
         return redirect(url_for("auth.account"))
-    if user.role in policy.MFA_ROLES and policy.required(db()):
+    if policy.required_of(db(), user):
         flash("The clinic requires a second factor for your role; it stays on.", "error")
         return redirect(url_for("auth.account"))
     if not (check_password(db().get(User, user.id),  # type: ignore[arg-type]

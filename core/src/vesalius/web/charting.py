@@ -592,10 +592,7 @@ def printout(note_id: int, printout_id: str) -> Response:
     """A pack's printout of a note (a home programme, say), served behind the login. The
     pack's page brings its own inline print CSS, so this response allows inline styles and
     still no script at all."""
-    from vesalius_sdk.printouts import PrintHeader
-
-    from ..db.types import utcnow
-    from .security import CSP
+    from .portal import printout_header, printout_response
 
     note, case = _load(note_id, "notes.read")
     reg = registry()
@@ -604,25 +601,13 @@ def printout(note_id: int, printout_id: str) -> Response:
         abort(404)
     session = db()
     patient = patients.read(session, actor(), note.patient_id)
-    practitioner = session.get(Practitioner, note.practitioner_id) \
-        if note.practitioner_id else None
-    location = session.scalar(select(Location).where(Location.active.is_(True))
-                              .order_by(Location.id).limit(1))
-    discipline = reg.disciplines.get(case.discipline)
     scores = {m: sc for m, (_p, sc) in note_service.scores_of(
         reg, note.template_id, note.document).items()} if note.template_id in reg.templates \
         else {}
-    header = PrintHeader(
-        patient_name=f"{patient.given_name} {patient.family_name}",
-        patient_birth_date=patient.birth_date,
-        practitioner_name=practitioner.display_name if practitioner else None,
-        practitioner_title=discipline.practitioner_title if discipline else None,
-        clinic_name=location.name if location else None,
-        clinic_phone=location.phone if location else None,
-        clinic_address=location.address if location else None, printed_at=utcnow())
     try:
         html = reg.render_printout(printout_id, note_service.context(
-            session, note, case, scores, signed_at=note.signed_at), header)
+            session, note, case, scores, signed_at=note.signed_at),
+            printout_header(note, case, patient))
     except PackError:
         return Response(render_template("error.html", status=502, message=(
             "This printout could not be made: its pack failed. The error was logged.")),
@@ -631,10 +616,7 @@ def printout(note_id: int, printout_id: str) -> Response:
 
     audit.record(session, actor(), "print", "note", note.id, note.patient_id,
                  detail=printout_id)
-    csp = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-    return Response(html, mimetype="text/html",
-                    headers={"Content-Security-Policy": csp.replace(
-                        "script-src 'self'", "script-src 'none'")})
+    return printout_response(html)
 
 
 def _people(ids: list[int | None]) -> dict[int, str]:

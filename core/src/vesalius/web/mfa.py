@@ -5,6 +5,8 @@
   one up before they reach anything else. Their API tokens keep working (a token is a
   credential of its own, shown once and revocable), but no new token is made for such an
   account until its second factor is on.
+- **Required of patients** (``mfa_required_patients``, set by the owner on the online-booking
+  page): the same, for patients' portal accounts. Patients may always turn one on.
 - **Recovery codes**: ten single-use codes, shown once when the factor is turned on or the
   codes are made anew, each accepted once in place of a TOTP code. A code carries 80
   random bits (16 characters of Crockford's base-32), so its SHA-256 is stored, as for API
@@ -28,6 +30,7 @@ from .models import RecoveryCode, UserMfa, WebSetting
 #: Roles that must use a second factor when the clinic requires it.
 MFA_ROLES = ("owner", "billing")
 SETTING = "mfa_required"
+PATIENT_SETTING = "mfa_required_patients"
 RECOVERY_CODES = 10
 #: Crockford's base-32 (no i, l, o, u): easy to read aloud and to type.
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -50,10 +53,34 @@ def set_required(db: Session, actor: Actor, on: bool) -> None:
                         f"{' and '.join(MFA_ROLES)}")
 
 
+def required_of_patients(db: Session) -> bool:
+    """Whether the clinic requires a second factor of patients' portal accounts."""
+    return db.scalar(select(WebSetting.value)
+                     .where(WebSetting.key == PATIENT_SETTING)) == "yes"
+
+
+def set_required_of_patients(db: Session, actor: Actor, on: bool) -> None:
+    row = db.get(WebSetting, PATIENT_SETTING)
+    if row is None:
+        db.add(WebSetting(key=PATIENT_SETTING, value="yes" if on else "no"))
+    elif row.value != ("yes" if on else "no"):
+        row.value = "yes" if on else "no"
+    else:
+        return
+    audit.record(db, actor, "update", "setting", None, None,
+                 detail=f"second factor {'required' if on else 'optional'} for patients")
+
+
+def required_of(db: Session, user: User) -> bool:
+    """Whether the clinic requires a second factor of ``user``'s account."""
+    if user.role in MFA_ROLES:
+        return required(db)
+    return user.role == "patient" and required_of_patients(db)
+
+
 def must_enrol(db: Session, user: User) -> bool:
     """True when ``user`` has to set up a second factor before signing in."""
-    return (user.role in MFA_ROLES and db.get(UserMfa, user.id) is None
-            and required(db))
+    return db.get(UserMfa, user.id) is None and required_of(db, user)
 
 
 def unenrolled(db: Session) -> list[User]:

@@ -17,6 +17,7 @@ from ..services.common import parse_id
 from .context import actor, db, registry, rollback
 from .forms import FormError, clean, parse, service_errors, summary
 from .lookups import notes_of_patient
+from .portal import account_state as portal_account_state
 from .security import requires
 
 bp = Blueprint("patients", __name__, url_prefix="/patients")
@@ -143,7 +144,8 @@ def profile(patient_id: int) -> str:
         services={s.id: s for s in _services()}, practitioners=_practitioners(),
         age=_age(patient.birth_date), payers=payer_list,
         disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS,
-        break_glass=who.can("notes.read") and not clinical)
+        break_glass=who.can("notes.read") and not clinical,
+        portal_account=portal_account_state(patient_id, who))
 
 
 def _services() -> list[Any]:

@@ -16,6 +16,7 @@ def _home_programme(note: NoteContext, header: PrintHeader) -> str:
 
 
 PRINTOUTS: tuple[Printout, ...] = (
+    # A handout for the patient: also shown in their portal once the note is signed.
     Printout(id="physio.home-programme", title="Home exercise programme",
-             templates=(EXERCISE_PROGRAMME,), render=_home_programme),
+             templates=(EXERCISE_PROGRAMME,), render=_home_programme, audience="patient"),
 )
