@@ -15,6 +15,7 @@ from .billing import (
 )
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
+from .intake import IntakeRequest, MeasureWording
 from .messages import OutboxMessage
 from .notes import MeasureResult, Note, NoteAddendum
 from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
@@ -34,8 +35,9 @@ from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
 __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
-    "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
-    "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "Patient", "Payer",
+    "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "IntakeRequest", "Invoice",
+    "InvoiceLine", "Location", "MeasureResult", "MeasureWording", "Note", "NoteAddendum",
+    "OutboxMessage", "Patient", "Payer",
     "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
     "TimeOff", "User", "WaitlistEntry", "WorkingHours",
 ]
