@@ -96,13 +96,17 @@ def _hash(token: str) -> str:
 
 def patient_fields(template: NoteTemplate, sections: list[str]
                    ) -> list[tuple[Any, list[tuple[str, Any]]]]:
-    """(section, [(path, field)]) of the fields a patient fills, for ``sections``."""
+    """(section, [(path, field)]) of the fields a patient fills, for ``sections``.
+
+    A yes/no the note needs ticked before signing (``must_be_true``: an attestation such as
+    "red-flag screen completed", or a consent taken in person) is the practitioner's and is
+    left out."""
     out = []
     for section in template.sections:
         if section.id not in sections:
             continue
         fields = [(f"{section.id}.{f.id}", f) for f in section.fields
-                  if isinstance(f, PATIENT_FIELDS)]
+                  if isinstance(f, PATIENT_FIELDS) and not getattr(f, "must_be_true", False)]
         if fields:
             out.append((section, fields))
     return out
@@ -363,10 +367,10 @@ def problems(session: Session, actor: Actor, request: IntakeRequest) -> dict[str
     found: dict[str, str] = {}
     for _section, fields in view.sections:
         for path, field in fields:
-            if field.required and view.value(path) in (None, "", []):
+            # A required yes/no is the practitioner's to settle when the patient leaves it.
+            if (field.required and not isinstance(field, BooleanField)
+                    and view.value(path) in (None, "", [])):
                 found[f"f:{path}"] = f"{field.label}: this answer is needed"
-            if getattr(field, "must_be_true", False) and view.value(path) is not True:
-                found[f"f:{path}"] = f"{field.label}: tick yes to go on"
     for shown in view.measures:
         measure = registry.measures[shown.id]
         given = {i.id: view.response(shown.id, i.id) for i in measure.items}

@@ -16,10 +16,12 @@
     const data = new FormData(form);
     data.set("action", "save");
     try {
-      const response = await fetch(form.action, {
+      // getAttribute: form.action would be the buttons named "action".
+      const response = await fetch(form.getAttribute("action"), {
         method: "POST", body: data, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrf_token") || "" },
       });
+      if (!response.ok) throw new Error(String(response.status));
       const body = await response.json();
       if (status) {
         const errors = Object.values(body.errors || {});
@@ -30,12 +32,14 @@
     } finally {
       busy = false;
       if (again) { again = false; save(); }
+      else if (timer === null) delete form.dataset.pending; // everything entered is saved
     }
   }
 
   function soon(delay) {
+    form.dataset.pending = "1";
     clearTimeout(timer);
-    timer = setTimeout(save, delay);
+    timer = setTimeout(() => { timer = null; save(); }, delay);
   }
   form.addEventListener("change", () => soon(150));
   form.addEventListener("input", (e) => {
