@@ -95,6 +95,15 @@ def _link(live_app: tuple[Any, str], patient_id: int) -> str:
     return found.group(0)
 
 
+def _viewport_shot(page: Any, name: str) -> None:
+    """What the screen shows (not the whole page), as a test artifact."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
 def _no_wider_than_the_window(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -136,6 +145,7 @@ def test_intake_and_odi_before_the_visit(chromium, page_as, live_app, live_serve
         phone.goto(link)
         phone.wait_for_selector("#intake-form")
         _no_wider_than_the_window(phone)
+        _viewport_shot(phone, "intake-phone-top")
         phone.locator('[name="f:subjective.chief_complaint"]').fill("Low back pain, 3 weeks")
         phone.locator('[name="f:subjective.history"]').fill("Lifted a box at work.")
         questions = phone.locator("#measure-odi fieldset.intake-item")
@@ -158,6 +168,7 @@ def test_intake_and_odi_before_the_visit(chromium, page_as, live_app, live_serve
         # Submitting with questions left: the ODI's missing-item rule names them.
         phone.get_by_role("button", name="Send my answers").click()
         phone.wait_for_selector("#intake-problems")
+        _viewport_shot(phone, "intake-phone-problems")
         problems = phone.inner_text("#intake-problems")
         assert "6, 7, 9, 10 not answered" in problems, problems
         questions = phone.locator("#measure-odi fieldset.intake-item")
@@ -168,8 +179,11 @@ def test_intake_and_odi_before_the_visit(chromium, page_as, live_app, live_serve
         phone.keyboard.press("Tab")
         _no_wider_than_the_window(phone)
         shot(phone, "intake-phone-filled")
+        questions.nth(7).scroll_into_view_if_needed()
+        _viewport_shot(phone, "intake-phone-odi")
         phone.get_by_role("button", name="Send my answers").click()
         phone.wait_for_selector("#intake-done")
+        _viewport_shot(phone, "intake-phone-done")
         assert phone.locator("#intake-form").count() == 0  # locked
         assert errors == []
     finally:
@@ -190,6 +204,7 @@ def test_intake_and_odi_before_the_visit(chromium, page_as, live_app, live_serve
         assert "Oswestry" in panel and "32" in panel and "moderate disability" in panel
         _no_wider_than_the_window(staff)
         shot(staff, f"intake-editor-{width}")
+        _viewport_shot(staff, f"intake-editor-view-{width}")
     # Editing a reported value drops its mark (as copy-forward's).
     complaint.locator(".v").fill("Low back pain, 3/52, worse sitting")
     assert complaint.locator(".carried.reported").count() == 0

@@ -64,6 +64,8 @@ def test_licence_gate(db, system) -> None:  # type: ignore[no-untyped-def]
         _c, appt = _visit(s, system)
         offer = measure_wording.offer(s, "odi")
         assert not offer.offered and offer.reason == measure_wording.NOT_LICENSED
+        # A generic scale has nothing to license, and says so.
+        assert measure_wording.offer(s, "nprs").reason == measure_wording.NO_WORDING
         with pytest.raises(Invalid) as exc:
             intake.send(s, system, appt.id, intake.SendIn(measures=["odi"]), "http://x")
         assert exc.value.field == "measures[0]" and "licence" in exc.value.message

@@ -30,6 +30,12 @@ from .common import Input
 NOT_LICENSED = ("the publisher's licence does not let Vesalius show its questions; a clinic "
                 "with a licence loads the wording")
 
+#: Why a generic scale or a public-domain measure with no shipped wording is not offered.
+NO_WORDING = ("Vesalius ships only its own short labels for it, not wording for patients; "
+              "the clinic loads the wording it wants patients to read")
+#: Licence texts that say there is nothing to license (generic scales, public domain).
+_FREE = ("no item text to license", "public domain")
+
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -84,7 +90,8 @@ def _offer(measure: OutcomeMeasure, wording: MeasureWording | None) -> Offer:
     if measure.item_text_included:
         return Offer(measure.id, measure.title, True)
     if wording is None:
-        return Offer(measure.id, measure.title, False, NOT_LICENSED)
+        free = any(words in measure.licence.lower() for words in _FREE)
+        return Offer(measure.id, measure.title, False, NO_WORDING if free else NOT_LICENSED)
     if wording.measure_version != measure.version:
         return Offer(measure.id, measure.title, False,
                      f"the clinic's wording was loaded for version {wording.measure_version};"

@@ -166,9 +166,12 @@ def wording(measure_id: str) -> str | Response | tuple[str, int]:
         return redirect(url_for("intake.measures"))
     if request.method == "POST":
         form = request.form
+        # Blanks left out: the service names the first answer still to word.
         items = {item.id: {"text": form.get(f"text:{item.id}", ""),
-                           "options": {str(v): form.get(f"option:{item.id}:{v}", "")
-                                       for v in range(item.minimum, item.maximum + 1)}}
+                           "options": {str(v): words for v in range(item.minimum,
+                                                                    item.maximum + 1)
+                                       if (words := form.get(f"option:{item.id}:{v}", ""))
+                                       .strip()}}
                  for item in measure.items}
         try:
             licensed_on = date.fromisoformat(form.get("licensed_on", ""))
@@ -181,8 +184,7 @@ def wording(measure_id: str) -> str | Response | tuple[str, int]:
                     licence_holder=form.get("licence_holder", ""),
                     licence_reference=form.get("licence_reference", ""),
                     licensed_on=licensed_on, instructions=form.get("instructions") or None,
-                    items={k: measure_wording.ItemWordingIn(**v) for k, v in items.items()
-                           if v["text"].strip()})
+                    items={k: v for k, v in items.items() if v["text"].strip()})
                 measure_wording.record(session, who, measure_id, data)
             except ServiceError as exc:
                 rollback()
