@@ -213,3 +213,54 @@ def test_intake_and_odi_before_the_visit(chromium, page_as, live_app, live_serve
     timeline = staff.inner_text("ol.timeline")
     assert re.search(r"Oswestry[^\n]*32[^\n]*reported by the patient", timeline), timeline
     assert staff.errors == []
+
+
+def test_intake_pages_pass_axe(chromium, page_as, live_app, live_server, visit,
+                               axe) -> None:  # type: ignore[no-untyped-def]
+    """The send form, the patient's form (empty, then showing its problems) and the locked
+    form have no WCAG A/AA violation axe finds."""
+    from vesalius.services import intake, measure_wording
+    from vesalius.services.actor import Actor
+
+    system = Actor.system("tests")
+    with live_app[0].extensions["vesalius.db"].session() as session:
+        if not measure_wording.offer(session, "odi").offered:
+            from vesalius.plugins import get_registry
+
+            items = {i.id: measure_wording.ItemWordingIn(
+                text=f"{i.label}: wording loaded by the clinic",
+                options={str(v): f"Statement {v + 1}" for v in range(6)})
+                for i in get_registry().measures["odi"].items}
+            measure_wording.record(session, system, "odi", measure_wording.WordingIn(
+                licence_holder="Harbour St Physio Ltd", licence_reference="MAPI-TEST-0001",
+                licensed_on=date(2026, 1, 15), items=items))
+        link = intake.send(session, system, visit["appointment"], intake.SendIn(
+            template_id="physio.initial-assessment", sections=["subjective"],
+            measures=["odi"]), live_server).link
+    staff = page_as(visit["email"], PASSWORD, width=1024, height=768)
+    staff.goto(f"{live_server}/appointments/{visit['appointment']}/forms")
+    staff.wait_for_selector("#send-form")
+    axe.assert_accessible(staff, label="the send form")
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-US",
+                                   is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        phone.goto(link)
+        phone.wait_for_selector("#intake-form")
+        axe.assert_accessible(phone, label="the patient's form")
+        phone.get_by_role("button", name="Send my answers").click()
+        phone.wait_for_selector("#intake-problems")
+        axe.assert_accessible(phone, label="the patient's form with its problems")
+        # Keyboard: the first problem's link moves to its field.
+        assert phone.evaluate("document.activeElement.id") == "intake-problems"
+        phone.locator('[name="f:subjective.chief_complaint"]').fill("Sore back")
+        phone.locator('[name="f:subjective.history"]').fill("Two weeks")
+        for n in range(10):
+            phone.locator("#measure-odi fieldset.intake-item").nth(n).locator(
+                "input[type=radio]").first.check()
+        phone.get_by_role("button", name="Send my answers").click()
+        phone.wait_for_selector("#intake-done")
+        _no_wider_than_the_window(phone)
+        axe.assert_accessible(phone, label="the submitted form")
+    finally:
+        context.close()
