@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from vesalius_sdk import NoteTemplate, ResponseError
+from vesalius_sdk import NoteTemplate
 from vesalius_sdk.templates import (
     BooleanField,
     ChoiceField,
@@ -406,33 +406,18 @@ def submit(session: Session, actor: Actor, request: IntakeRequest,
                                for section, values in answers.get("form", {}).items()
                                for key, value in values.items()}
     results = []
+    template = registry.templates.get(_note_template(session, appointment) or "")
     for measure_id in request.measures:
         measure = registry.measures[measure_id]
         given = answers.get("measures", {}).get(measure_id) or {}
-        try:
-            responses = list(measure.check_responses(
-                [given.get(i.id) for i in measure.items]))
-        except ResponseError as exc:  # the wording was changed since: say which
-            raise Invalid(str(exc), field=f"m:{measure_id}") from None
-        score = registry.score(measure_id, responses)
-        owner = registry.owner("measure", measure_id)
-        result = MeasureResult(
-            patient_id=request.patient_id, case_id=request.case_id, measure_id=measure_id,
-            measure_version=measure.version, pack=owner,
-            pack_version=registry.pack(owner).version, taken_on=day, responses=responses,
-            value=score.value, band=score.band, complete=score.complete,
-            subscores=dict(score.subscores), recorded_by=actor.user_id, source="patient")
-        session.add(result)
+        result = notes.record_measure(session, actor, request.case_id, measure_id,
+                                      [given.get(i.id) for i in measure.items], day,
+                                      source="patient")
         results.append(result)
-        template = registry.templates.get(_note_template(session, appointment) or "")
         for path, field in (template.iter_fields() if template else []):
-            if getattr(field, "measure", None) == measure_id:
-                by_path.setdefault(path, {"responses": responses})
+            if getattr(field, "measure", None) == measure_id:  # the note's own measure field
+                by_path.setdefault(path, {"responses": list(result.responses)})
                 break
-    session.flush()
-    for result in results:
-        audit.record(session, actor, "create", "measure-result", result.id,
-                     request.patient_id, detail=f"{result.measure_id}, reported by the patient")
     note = _draft_for(session, appointment)
     outcome = (notes.report_from_patient(session, note, by_path, day, request_id=request.id)
                if note is not None else dict.fromkeys(by_path, "no-note"))

@@ -744,10 +744,11 @@ def of_case(session: Session, actor: Actor, case_id: int) -> list[Note]:
 
 def record_measure(session: Session, actor: Actor, case_id: int, measure_id: str,
                    responses: list[int | None] | dict[str, int | None],
-                   taken_on: date | None = None) -> MeasureResult:
+                   taken_on: date | None = None, *, source: str = "clinic") -> MeasureResult:
     """A result taken outside a note (a patient filling a measure before the visit).
 
-    ``responses`` in item order, or by item id or 1-based number (stored in item order)."""
+    ``responses`` in item order, or by item id or 1-based number (stored in item order);
+    ``source`` is "clinic" or "patient" (filled by the patient: intake)."""
     case = get(session, Case, case_id, "case")
     access.require(session, actor, "measures.record", case.patient_id)
     registry = get_registry()
@@ -766,9 +767,10 @@ def record_measure(session: Session, actor: Actor, case_id: int, measure_id: str
         pack_version=registry.pack(owner).version, taken_on=taken_on or date.today(),
         responses=list(responses), value=score.value, band=score.band,
         complete=score.complete, subscores=dict(score.subscores),
-        recorded_by=actor.user_id)
+        recorded_by=actor.user_id, source=source)
     session.add(result)
     session.flush()
     audit.record(session, actor, "create", "measure-result", result.id, case.patient_id,
-                 detail=measure_id)
+                 detail=measure_id + (", reported by the patient" if source == "patient"
+                                      else ""))
     return result
