@@ -46,6 +46,10 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "measures.record": frozenset({OWNER, PRACTITIONER, PATIENT}),
     "measures.score": EVERYONE,
     "templates.read": STAFF,
+    # Intake before a visit: staff send forms and measures; a patient fills their own.
+    "intake.send": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    "intake.read": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
+    "intake.fill": frozenset({PATIENT}),
     # Money.
     "billing.read": frozenset({OWNER, FRONT_DESK, BILLING, PATIENT}),
     "billing.write": frozenset({OWNER, FRONT_DESK, BILLING}),

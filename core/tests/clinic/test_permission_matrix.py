@@ -451,6 +451,10 @@ REQUESTS: dict[str, Build] = {
     "record_measure": lambda w, r: Request({"case_id": r.case}, body={
         "measure": "nprs", "responses": [3]}),
     "case_measures": lambda w, r: Request({"case_id": r.case}),
+    # Intake before a visit.
+    "send_intake": lambda w, r: Request({"appointment_id": r.upcoming}, body={
+        "template_id": "rehab.visit", "sections": ["subjective"]}),
+    "appointment_intake": lambda w, r: Request({"appointment_id": r.upcoming}),
     # Money.
     "list_invoices": lambda w, r: Request(query={"patient_id": r.patient}),
     "read_invoice": lambda w, r: Request({"invoice_id": r.invoice}),

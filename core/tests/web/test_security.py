@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 PUBLIC = {"web.health", "auth.login", "auth.login_totp", "auth.login_enrol",
           "calendar_feed.feed",  # the feed: its secret token is the credential
           "portal.invitation",  # the invitation: its link is the credential
+          "intake.by_link",  # its token is the credential (tested in test_intake_pages)
           # Online booking (issue 15): the page, the e-mailed link, a waitlist offer's link.
           *(f"public_booking.{view}" for view in (
               "services", "times", "confirm", "new", "sent", "verify", "rebook", "account",

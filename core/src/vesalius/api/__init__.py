@@ -8,6 +8,7 @@ from flask import Flask
 from . import (  # noqa: F401  (register routes)
     billing,
     clinical,
+    intake,
     openapi,
     people,
     public,

@@ -262,6 +262,9 @@ class NoteOut(Out):
     #: Copy-forward: ``{path: source's date of service}`` for each carried value not yet
     #: changed (a path leaves when its value is edited): the editor marks them "from ...".
     carried: dict[str, date] = Field(default_factory=dict)
+    #: Intake: ``{path: date the patient submitted}`` for each answer reported by the
+    #: patient before the visit and not yet changed: the editor marks them.
+    reported: dict[str, date] = Field(default_factory=dict)
 
 
 class NoteProblemOut(Out):
@@ -464,6 +467,8 @@ class PointOut(Out):
     band: str | None
     note_id: int | None
     measure_version: str
+    #: "clinic" or "patient" (filled by the patient before the visit).
+    source: str = "clinic"
 
 
 class TrendOut(Out):
@@ -486,6 +491,8 @@ class MeasureResultOut(Out):
     value: float | None
     band: str | None
     complete: bool
+    #: "clinic" or "patient" (filled by the patient before the visit).
+    source: str = "clinic"
 
 
 class TimelineOut(Out):

@@ -16,6 +16,7 @@ from .billing import (
 from .calendar_feeds import CalendarFeed as CalendarFeed  # re-exported; registers the table
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
+from .intake import IntakeRequest, MeasureWording
 from .message_templates import MessageSettings, MessageTemplate
 from .messages import OutboxMessage
 from .notes import MeasureResult, Note, NoteAddendum
@@ -41,10 +42,10 @@ from .x12 import (
 __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
-    "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
-    "Location", "MeasureResult", "MessageSettings", "MessageTemplate", "Note",
-    "NoteAddendum", "OnlineBookingRequest", "OutboxMessage", "Patient", "Payer", "Payment",
-    "PaymentAllocation", "PortalInvitation", "Practitioner", "PublicRateCounter",
-    "RevenueMonth", "Room", "Service", "TimeOff", "User", "WaitlistEntry", "WaitlistOffer",
-    "WorkingHours",
+    "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "IntakeRequest", "Invoice",
+    "InvoiceLine", "Location", "MeasureResult", "MeasureWording", "MessageSettings",
+    "MessageTemplate", "Note", "NoteAddendum", "OnlineBookingRequest", "OutboxMessage",
+    "Patient", "Payer", "Payment", "PaymentAllocation", "PortalInvitation", "Practitioner",
+    "PublicRateCounter", "RevenueMonth", "Room", "Service", "TimeOff", "User",
+    "WaitlistEntry", "WaitlistOffer", "WorkingHours",
 ]

@@ -63,6 +63,10 @@ class Note(Base):
     #: as copied; a path leaves when the practitioner changes its value.
     carried: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict,
                                                     server_default=text("'{}'"))
+    #: Intake: ``{path: date the patient submitted}`` for each answer the patient reported
+    #: before the visit that is still as they gave it; a path leaves when it is changed.
+    reported: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict,
+                                                     server_default=text("'{}'"))
 
     addenda: Mapped[list[NoteAddendum]] = relationship(
         back_populates="note", order_by="NoteAddendum.created_at"
@@ -112,3 +116,7 @@ class MeasureResult(Base):
     subscores: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at()
+    #: Who gave the responses: "clinic" (charted or entered by staff) or "patient" (filled
+    #: by the patient before the visit).
+    source: Mapped[str] = mapped_column(String(12), default="clinic",
+                                        server_default=text("'clinic'"))

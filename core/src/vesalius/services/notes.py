@@ -215,6 +215,55 @@ def create_draft(session: Session, actor: Actor, data: DraftIn) -> Note:
     return note
 
 
+def _blank(value: Any) -> bool:
+    if isinstance(value, Mapping) and "responses" in value:  # a measure field
+        return all(r is None for r in value.get("responses") or [])
+    return value is None or value == "" or value == [] or value == {}
+
+
+def report_from_patient(session: Session, note: Note, answers: Mapping[str, Any],
+                        day: date, *, request_id: int) -> dict[str, str]:
+    """Write a patient's answers (``{path: value}``, filled before the visit) into a draft,
+    each marked "reported by the patient" (``note.reported``, like copy-forward's marks: the
+    mark leaves when the practitioner changes the value). What the practitioner already
+    wrote is never overwritten. Returns ``{path: outcome}``: ``written``, ``kept`` (the
+    note already held a value there: the note keeps it) or ``no-field`` (the note's
+    template has no such field, or the answer does not fit it)."""
+    if note.status != "draft":
+        return dict.fromkeys(answers, "not-a-draft")
+    registry = get_registry()
+    template = registry.template(note.template_id)
+    paths = {path for path, _field in template.iter_fields()}
+    document = note.document or {}
+    outcome: dict[str, str] = {}
+    marks = dict(note.reported or {})
+    for path, value in answers.items():
+        if path not in paths:
+            outcome[path] = "no-field"
+            continue
+        if not _blank(_at(document, path)):
+            outcome[path] = "kept"
+            continue
+        section, _, key = path.partition(".")
+        trial = _layered(document, {section: {key: value}})
+        try:
+            document = registry.validate_document(template.id, trial)
+        except DocumentError:
+            outcome[path] = "no-field"  # another template's field of another shape
+            continue
+        outcome[path] = "written"
+        marks[path] = day.isoformat()
+    if any(v == "written" for v in outcome.values()):
+        note.document = document
+        note.reported = marks
+        note.updated_at = utcnow()
+        session.flush()
+        audit.record(session, Actor.system("intake"), "update", "note", note.id,
+                     note.patient_id, detail=f"answers reported by the patient "
+                                             f"(intake request {request_id})")
+    return outcome
+
+
 @dataclass(frozen=True)
 class TemplateChoice:
     """The template a visit opens with and the visit kind it was chosen for."""
@@ -263,6 +312,8 @@ def update_draft(session: Session, actor: Actor, note_id: int,
     checked = _validated(registry, note.template_id, document)
     note.carried = {path: day for path, day in (note.carried or {}).items()
                     if _at(checked, path) == _at(note.document, path)}
+    note.reported = {path: day for path, day in (note.reported or {}).items()
+                     if _at(checked, path) == _at(note.document, path)}
     note.document = checked
     note.updated_at = utcnow()
     session.flush()
@@ -301,6 +352,9 @@ def switch_template(session: Session, actor: Actor, note_id: int, template_id: s
         note.copied_from_id = source.id
         carried.update(_carried_marks(copied, note.document, source))
     note.carried = carried
+    note.reported = {path: day for path, day in (note.reported or {}).items()
+                     if _at(note.document, path) is not None
+                     and _at(note.document, path) == _at(old_document, path)}
     note.updated_at = utcnow()
     session.flush()
     audit.record(session, actor, "update", "note", note.id, note.patient_id,
@@ -577,6 +631,8 @@ def sign(session: Session, actor: Actor, note_id: int) -> Signed:
     note.content_sha256 = content_hash(note)
     session.flush()
     for measure_id, (path, score) in measured.items():
+        if path in (note.reported or {}):
+            continue  # the patient's own responses, stored with source "patient" already
         measure = registry.measures[measure_id]
         section, _, key = path.partition(".")
         session.add(MeasureResult(
@@ -688,10 +744,11 @@ def of_case(session: Session, actor: Actor, case_id: int) -> list[Note]:
 
 def record_measure(session: Session, actor: Actor, case_id: int, measure_id: str,
                    responses: list[int | None] | dict[str, int | None],
-                   taken_on: date | None = None) -> MeasureResult:
+                   taken_on: date | None = None, *, source: str = "clinic") -> MeasureResult:
     """A result taken outside a note (a patient filling a measure before the visit).
 
-    ``responses`` in item order, or by item id or 1-based number (stored in item order)."""
+    ``responses`` in item order, or by item id or 1-based number (stored in item order);
+    ``source`` is "clinic" or "patient" (filled by the patient: intake)."""
     case = get(session, Case, case_id, "case")
     access.require(session, actor, "measures.record", case.patient_id)
     registry = get_registry()
@@ -710,9 +767,10 @@ def record_measure(session: Session, actor: Actor, case_id: int, measure_id: str
         pack_version=registry.pack(owner).version, taken_on=taken_on or date.today(),
         responses=list(responses), value=score.value, band=score.band,
         complete=score.complete, subscores=dict(score.subscores),
-        recorded_by=actor.user_id)
+        recorded_by=actor.user_id, source=source)
     session.add(result)
     session.flush()
     audit.record(session, actor, "create", "measure-result", result.id, case.patient_id,
-                 detail=measure_id)
+                 detail=measure_id + (", reported by the patient" if source == "patient"
+                                      else ""))
     return result

@@ -29,6 +29,8 @@ class Point:
     note_id: int | None
     measure_version: str
     subscores: Mapping[str, float | None] = field(default_factory=dict)
+    #: "clinic" or "patient" (filled by the patient before the visit).
+    source: str = "clinic"
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def case_trends(session: Session, actor: Actor, case_id: int) -> list[Trend]:
     for measure_id, results in by_measure.items():
         measure = registry.measures.get(measure_id)
         points = [Point(r.taken_on, r.value, r.band, r.note_id, r.measure_version,
-                        dict(r.subscores or {})) for r in results]
+                        dict(r.subscores or {}), r.source or "clinic") for r in results]
         scored = [p.value for p in points if p.value is not None]
         change = scored[-1] - scored[0] if len(scored) >= 2 else None
         reached = (measure.reached_mcid(scored[0], scored[-1])

@@ -162,13 +162,16 @@ def case_timeline(session: Session, actor: Actor, case_id: int) -> list[Timeline
             title = found.title if found else template
             events.append(TimelineEvent(dos, "note", nid, f"{title} ({status})"))
     if access.may(session, actor, "measures.read", case.patient_id):
-        for mid, taken, measure, value in session.execute(
+        for mid, taken, measure, value, source in session.execute(
                 select(MeasureResult.id, MeasureResult.taken_on, MeasureResult.measure_id,
-                       MeasureResult.value).where(MeasureResult.case_id == case_id)):
+                       MeasureResult.value, MeasureResult.source)
+                .where(MeasureResult.case_id == case_id)):
             found_m = registry.measures.get(measure)
             name = found_m.title if found_m else measure
+            by = " (reported by the patient)" if source == "patient" else ""
             events.append(TimelineEvent(taken, "measure", mid, f"{name}: "
-                                        f"{'not scored' if value is None else f'{value:g}'}"))
+                                        f"{'not scored' if value is None else f'{value:g}'}"
+                                        f"{by}"))
     if actor.can("billing.read"):
         for iid, dos, status, total in session.execute(
                 select(Invoice.id, Invoice.date_of_service, Invoice.status, Invoice.total)

@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "vesalius.web.reports",
     "vesalius.web.admin",
     "vesalius.web.portal",
+    "vesalius.web.intake",
     "vesalius.web.access",
     "vesalius.web.retention",
     "vesalius.web.outbox",

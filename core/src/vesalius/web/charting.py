@@ -234,15 +234,22 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
                      or any(not _empty(v) for v in (document.get(s.id) or {}).values())
                      or any(p.split(".")[0] == s.id for p in invalid)}
     carried = _carried(note)
+    reported = set(note.reported or {})
     fields = {path: _field_html(reg, layout, path, f, _at(document, path), listed,
-                                path in folded, carried.get(path))
+                                path in folded, carried.get(path), path in reported)
               for path, f in template.iter_fields()}
+    from ..services import intake
+
+    from_patient = (intake.reported_for(session, actor(), note.appointment_id)
+                    if note.appointment_id else [])
     return render_template(
         "charting/editor.html", note=note, case=case, patient=patient, template=template,
         document=document, fields=fields, layout=layout, problems=listed,
         open_sections=open_sections, source=source, last_note=last.note if last else None,
         last_note_body=Markup(last.note.rendered or "") if last else None,
-        templates=_offered_with(reg, case.discipline, template))
+        templates=_offered_with(reg, case.discipline, template), from_patient=from_patient,
+        measure_titles={m: reg.measures[m].title for r in from_patient for m in
+                        r.request.measures if m in reg.measures})
 
 
 def _offered_with(reg: Any, discipline: str, template: Any) -> list[Any]:
@@ -252,12 +259,14 @@ def _offered_with(reg: Any, discipline: str, template: Any) -> list[Any]:
 
 
 def _field_html(reg: Any, layout: _Layout, path: str, f: Any, value: Any,
-                problems: list[dict[str, Any]], folded: bool, carried: str | None) -> Markup:
+                problems: list[dict[str, Any]], folded: bool, carried: str | None,
+                reported: bool = False) -> Markup:
     """One field drawn by its macro, kept per template for reuse: the drawing depends only
     on the field, its value, its problems, whether it is folded and its carried mark, so
     empty fields (most of a new note) and unchanged ones are drawn once."""
     mine = tuple(p["message"] for p in problems if p["path"] == path)
-    key = (path, json.dumps(value, sort_keys=True, default=str), mine, folded, carried)
+    key = (path, json.dumps(value, sort_keys=True, default=str), mine, folded, carried,
+           reported)
     found = layout.drawn.get(key)
     if found is not None:
         return found
@@ -269,7 +278,8 @@ def _field_html(reg: Any, layout: _Layout, path: str, f: Any, value: Any,
         "chart_defs": reg.charts, "measures": reg.measures, "codes": reg.billing_codes,
         "problems": [{"field": path, "message": m} for m in mine], "vocab": layout.vocab,
         "layout": layout, "invalid": {path} if mine else set(),
-        "carried": {path: carried} if carried else {}, "folded": {path} if folded else set()}))
+        "carried": {path: carried} if carried else {}, "folded": {path} if folded else set(),
+        "reported": {path} if reported else set()}))
     if value is None or len(html) < 20000:  # a marked chart's drawing is kept by _drawn
         if len(layout.drawn) > 2000:  # bounded: a long-running worker forgets old drawings
             layout.drawn.clear()
