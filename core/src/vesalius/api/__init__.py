@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import billing, clinical, openapi, people, retention, scheduling  # noqa: F401  (register routes)
+from . import (  # noqa: F401  (register routes)
+    billing,
+    clinical,
+    openapi,
+    packages,
+    people,
+    retention,
+    scheduling,
+)
 from .framework import ENDPOINTS, bp, install_error_handlers
 
 __all__ = ["ENDPOINTS", "bp", "init_api"]

@@ -18,6 +18,7 @@ from .cases import Case
 from .messages import OutboxMessage
 from .notes import MeasureResult, Note, NoteAddendum
 from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
+from .packages import PackageDrawdown, PackageProduct, PackageProductService, PatientPackage
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
@@ -35,7 +36,8 @@ __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
-    "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "Patient", "Payer",
+    "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "PackageDrawdown",
+    "PackageProduct", "PackageProductService", "Patient", "PatientPackage", "Payer",
     "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
     "TimeOff", "User", "WaitlistEntry", "WorkingHours",
 ]

@@ -66,7 +66,9 @@ from ..models import (
     Note,
     NoteAddendum,
     OutboxMessage,
+    PackageDrawdown,
     Patient,
+    PatientPackage,
     Payment,
     PaymentAllocation,
     User,
@@ -341,6 +343,7 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
     claims = select(Claim.id).where(Claim.patient_id.in_(ids))
     payments = select(Payment.id).where(Payment.patient_id.in_(ids))
     tokens = select(User.id).where(User.patient_id.in_(ids))
+    packages = select(PatientPackage.id).where(PatientPackage.patient_id.in_(ids))
 
     def own(model: Any) -> tuple[Any, Any]:
         return (select(model.patient_id, func.count()).where(model.patient_id.in_(ids))
@@ -356,6 +359,9 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
     allocation_rows = or_(PaymentAllocation.payment_id.in_(payments),
                           PaymentAllocation.invoice_id.in_(invoices))
     return [
+        ("package drawdowns", *child(PackageDrawdown, PackageDrawdown.package_id,
+                                     PatientPackage, packages)),
+        ("packages", *own(PatientPackage)),
         ("claim lines", *child(ClaimLine, ClaimLine.claim_id, Claim, claims)),
         ("claim events", *child(ClaimEvent, ClaimEvent.claim_id, Claim, claims)),
         ("claims", *own(Claim)),
