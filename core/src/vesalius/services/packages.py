@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from pydantic import Field, field_validator
@@ -39,6 +39,7 @@ from ..models import (
     Appointment,
     Invoice,
     InvoiceLine,
+    Location,
     PackageDrawdown,
     PackageProduct,
     PackageProductService,
@@ -49,7 +50,7 @@ from ..models import (
 )
 from . import audit, billing
 from .actor import Actor
-from .common import Input, get
+from .common import Input, clinic_timezone, get
 
 ZERO = Decimal("0.00")
 #: The code of an invoice line selling a package.
@@ -178,7 +179,7 @@ def sell(session: Session, actor: Actor, patient_id: int, data: PackageSaleIn) -
     product = get(session, PackageProduct, data.product_id, "package", field="product_id")
     if not product.active:
         raise Invalid(f"{product.name} is no longer sold", field="product_id")
-    sold_on = data.sold_on or date.today()
+    sold_on = data.sold_on or clinic_today(session)
     invoice = billing.draft_patient_invoice(
         session, actor, patient_id=patient_id, code=SALE, description=product.name,
         amount=money(product.price), on=sold_on)
@@ -209,7 +210,7 @@ def refund(session: Session, actor: Actor, package_id: int,
     actor.require("packages.sell", patient_id=package.patient_id)
     if package.status == "refunded":
         raise Conflict("the package is refunded already")
-    _end(package, data.reason)
+    _end(session, package, data.reason)
     audit.record(session, actor, "refund", "package", package.id, package.patient_id,
                  detail=f"{package.sessions_left} sessions left unused: {data.reason}"[:300])
     if package.invoice_id is not None and package.sessions_used == 0:
@@ -221,8 +222,8 @@ def refund(session: Session, actor: Actor, package_id: int,
     return package
 
 
-def _end(package: PatientPackage, reason: str) -> None:
-    package.status, package.refunded_on = "refunded", date.today()
+def _end(session: Session, package: PatientPackage, reason: str) -> None:
+    package.status, package.refunded_on = "refunded", clinic_today(session)
     package.refund_reason = reason.strip()[:300]
 
 
@@ -240,7 +241,7 @@ def draw(session: Session, actor: Actor, invoice: Invoice,
     charges = sum((ln.patient_amount for ln in invoice.lines), ZERO)
     if charges <= ZERO:
         return None
-    day = invoice.date_of_service
+    day = _local_day(session, appointment)
     candidates = session.scalars(
         select(PatientPackage.id)
         .join(PackageProductService, PackageProductService.product_id
@@ -288,6 +289,23 @@ def draw(session: Session, actor: Actor, invoice: Invoice,
     return None
 
 
+def _local_day(session: Session, appointment: Appointment) -> date:
+    """The visit's day on the clinic's wall clock (its location's zone): the day a package
+    sold that morning, or expiring that evening, is judged by."""
+    location = session.get(Location, appointment.location_id) \
+        if appointment.location_id else None
+    zone = clinic_timezone(location.timezone if location else None)
+    return appointment.start_at.astimezone(zone).date()
+
+
+def clinic_today(session: Session) -> date:
+    """Today on the clinic's wall clock (its first active location's zone, as the pages
+    show it): a sale's default day, and the day a package's state is read on."""
+    name = session.scalar(select(Location.timezone).where(Location.active.is_(True))
+                          .order_by(Location.id).limit(1))
+    return datetime.now(clinic_timezone(name)).date()
+
+
 def _give_back(session: Session, actor: Actor, drawdown: PackageDrawdown,
                reason: str) -> None:
     session.execute(
@@ -326,7 +344,7 @@ def invoice_voided(session: Session, actor: Actor, invoice: Invoice, reason: str
             raise Conflict(f"{sold.sessions_used} sessions of the package this invoice sold "
                            "pay for visits: void those visits' invoices, or refund the "
                            "package, first")
-        _end(sold, f"sale invoice voided: {reason}")
+        _end(session, sold, f"sale invoice voided: {reason}")
         audit.record(session, actor, "refund", "package", sold.id, sold.patient_id,
                      detail="sale invoice voided")
 
@@ -349,10 +367,10 @@ class Balance:
 
 def of_patient(session: Session, actor: Actor, patient_id: int,
                today: date | None = None) -> list[Balance]:
-    """The patient's packages, newest sale first, with their state and covered services:
-    two queries."""
+    """The patient's packages, newest sale first, with their state (on ``today``, else the
+    clinic's today) and covered services: two or three queries."""
     actor.require("packages.read", patient_id=patient_id)
-    today = today or date.today()
+    today = today or clinic_today(session)
     found = list(session.scalars(select(PatientPackage)
                                  .where(PatientPackage.patient_id == patient_id)
                                  .order_by(PatientPackage.sold_on.desc(),
@@ -372,7 +390,7 @@ def usable(session: Session, actor: Actor, patient_id: int, service_id: int,
            today: date | None = None) -> list[Balance]:
     """The patient's packages a visit of the service would draw on today, in the order
     they are drawn (the first one pays next)."""
-    today = today or date.today()
+    today = today or clinic_today(session)
     found = [b for b in of_patient(session, actor, patient_id, today)
              if b.state == "active" and service_id in b.service_ids
              and b.package.sold_on <= today]
