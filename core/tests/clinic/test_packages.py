@@ -7,9 +7,10 @@ Cliniko's packages work), not a published rule: the amounts are the service's ow
 from __future__ import annotations
 
 import threading
-import time
-from datetime import date, timedelta
+import time as clock
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from clinic_factories import at, clinic_setup, visit_document
@@ -24,7 +25,16 @@ from vesalius.models import (
     PackageDrawdown,
     PatientPackage,
 )
-from vesalius.services import Actor, billing, cases, notes, packages, payers, scheduling
+from vesalius.services import (
+    Actor,
+    billing,
+    cases,
+    notes,
+    packages,
+    payers,
+    practitioners,
+    scheduling,
+)
 from vesalius.services.scheduling import BookingIn
 
 SOLD = date(2025, 1, 6)  # a Monday in the past: visits are signed after it
@@ -307,7 +317,7 @@ def test_two_invoices_at_once_take_the_last_session_once(db, system, clinic):  #
                 barrier.wait()
                 drafted = billing.draft_service_invoice(
                     s, system, s.get(Appointment, appointment_id))
-                time.sleep(0.3)  # hold the transaction open: the other one must wait
+                clock.sleep(0.3)  # hold the transaction open: the other one must wait
                 result: object = [ln.code for ln in drafted.lines]
         except Exception as exc:  # anything else is a failure of the test
             result = f"error {type(exc).__name__}: {exc}"
@@ -379,3 +389,44 @@ def test_api_products_sale_balance_and_errors(api):  # type: ignore[no-untyped-d
     assert (status, drawn) == (200, [])
     status, body = api.call("GET", "/packages/999999/drawdowns", "front-desk")
     assert status == 404
+
+
+def test_the_visit_day_is_the_clinics_wall_clock(db, system):  # type: ignore[no-untyped-def]
+    """In Toronto, an evening visit falls on the next day in UTC: the package is judged by
+    the clinic's own day, so a visit on its last evening draws, and one on the evening
+    before the sale does not."""
+    from clinic_factories import case, patient, practitioner, service
+
+    with db.session() as s:
+        loc = practitioners.create_location(s, system, practitioners.LocationIn(
+            name="Queen St", timezone="America/Toronto"))
+        prac = practitioner(s, system, location_id=loc.id, hours=(7, 22))
+        pat = patient(s, system)
+        svc = service(s, system)
+        c = {"patient": pat.id, "case": case(s, system, pat.id).id, "service": svc.id,
+             "practitioner": prac.id,
+             "signer": Actor(user_id=prac.user_id, role="practitioner",
+                             practitioner_id=prac.id)}
+        c["product"] = packages.create_product(s, system, packages.PackageProductIn(
+            name="1-day pass", service_ids=[svc.id], sessions=3, price="200.00",
+            validity_days=1)).id
+    tuesday = date(2025, 1, 14)
+    _sell(db, c, tuesday)  # usable on Tuesday 14 January only
+    zone = ZoneInfo("America/Toronto")
+
+    def evening(day: date) -> int:  # 20:00 in Toronto: 01:00 UTC the day after
+        with db.session() as s:
+            appt = scheduling.book(s, system, BookingIn(
+                patient_id=c["patient"], practitioner_id=c["practitioner"],
+                case_id=c["case"], service_id=c["service"],
+                start=datetime.combine(day, time(20), zone)))
+            scheduling.set_status(s, system, appt.id, "arrived")
+            note = notes.create_draft(s, c["signer"], notes.DraftIn(
+                appointment_id=appt.id, template_id="rehab.visit",
+                document=visit_document(procedures=[])))
+            return int(notes.sign(s, c["signer"], note.id).invoice.id)
+
+    before, last = evening(tuesday - timedelta(days=1)), evening(tuesday)
+    with db.session() as s:
+        assert "PACKAGE" not in [code for code, _d, _a in _lines(s, before)]
+        assert _lines(s, last)[1][1] == "1-day pass · session 1 of 3"
