@@ -206,9 +206,10 @@ def test_package_sold_and_drawn_down(page_as, live_app, shot, size):
     assert not problems, "\n".join(problems)
 
 
-def test_balance_line_follows_the_choices(page_as, live_app):
+def test_balance_line_follows_the_choices(page_as, live_app, axe):
     """The booking line is empty until a patient with a package and a covered service are
-    both chosen, and empties again for a service the package does not cover."""
+    both chosen, and empties again for a service the package does not cover; the pages
+    of packages pass axe."""
     app, base = live_app
     from sqlalchemy import select
     from vesalius.models import Service
@@ -233,7 +234,14 @@ def test_balance_line_follows_the_choices(page_as, live_app):
     desk.locator("#patient-results [role=option]").first.click()
     balance.wait_for(state="visible", timeout=WAIT)
     assert balance.inner_text().startswith("5 sessions left on 5 x Physio (line), expires ")
+    axe.assert_accessible(desk, label="the booking form with a package's balance")
     desk.select_option("#f-service_id", str(other))
     balance.wait_for(state="hidden", timeout=WAIT)
+    desk.goto(f"{base}/patients/{c['patient']}")
+    axe.assert_accessible(desk, "#packages", label="the patient's packages")
+    clerk = page_as(*BILLING)
+    clerk.goto(f"{base}/packages/products")
+    axe.assert_accessible(clerk, label="the packages on sale")
+    assert not clerk.errors, clerk.errors
     assert not desk.errors, desk.errors
 
