@@ -75,6 +75,13 @@ def _menu_action(page: Any, appointment_id: int, words: str) -> None:
     page.wait_for_selector("#cal-menu", state="hidden")
 
 
+def _counts(page) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The day heading's count per status."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        '#cal-counts .badge')].map((b) => [b.dataset.status, Number(b.querySelector('.n')
+        .textContent)]))""")
+
+
 def test_front_desk_day_in_place(page_as, live_app, axe, shot):
     app, base = live_app
     planted = _plant(app)
@@ -86,7 +93,9 @@ def test_front_desk_day_in_place(page_as, live_app, axe, shot):
     assert "svc-teal" in block.get_attribute("class")
     assert block.locator(".appt-alert .visually-hidden").inner_text() == "Alert: Hard of hearing."
 
-    # Check-in in place: two clicks, no page trip; the block and the status line update.
+    # Check-in in place: two clicks, no page trip; the block, the status line and the day's
+    # counts update.
+    before = _counts(desk)
     block.click()
     desk.wait_for_selector("#cal-menu[open]")
     assert desk.locator(".cal-menu-alert").inner_text() == "Front-desk alert: Hard of hearing"
@@ -96,6 +105,9 @@ def test_front_desk_day_in_place(page_as, live_app, axe, shot):
     assert block.locator(".st").inner_text() == "Arrived"
     assert "Checked in." in desk.locator("#cal-said").inner_text()
     assert desk.evaluate("window.__sameDocument") is True
+    after = _counts(desk)
+    assert after.get("arrived", 0) == before.get("arrived", 0) + 1
+    assert sum(after.values()) == sum(before.values())
 
     # The keyboard alone: the block's link opens the menu, whose first button checks in.
     desk.focus(f'a.appt[data-appointment="{fifth}"]')
@@ -137,8 +149,10 @@ def test_front_desk_day_in_place(page_as, live_app, axe, shot):
     assert cancelled.is_visible()
     assert desk.evaluate("window.__sameDocument") is True
 
-    # The page, reloaded, draws what the server now holds.
+    # The page, reloaded, draws what the server now holds, and counts what was counted live.
+    live = _counts(desk)
     desk.reload()
+    assert _counts(desk) == live
     assert "arrived" in desk.locator(f'a.appt[data-appointment="{first}"]').get_attribute("class")
     assert "freed" in desk.locator(f'a.appt[data-appointment="{third}"]').get_attribute("class")
     axe.assert_accessible(desk)

@@ -32,6 +32,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "appointments.change": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "appointments.cancel": frozenset({OWNER, FRONT_DESK, PRACTITIONER, PATIENT}),
     "calendar.read": STAFF,
+    #: A practitioner's private iCalendar feed of their own appointments.
+    "calendar.feed": frozenset({PRACTITIONER}),
     "availability.read": EVERYONE,
     "waitlist.read": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
     "waitlist.write": frozenset({OWNER, FRONT_DESK, PRACTITIONER}),
@@ -60,6 +62,10 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.write": frozenset({OWNER}),
     "users.manage": frozenset({OWNER}),
     "audit.read": frozenset({OWNER}),
+    #: Importing patients and appointments from another system's CSV export.
+    "imports.run": frozenset({OWNER}),
+    #: Exporting the clinic's data (or one patient's, for an access request).
+    "exports.run": frozenset({OWNER}),
     # Retention periods, destruction, erasure requests (a patient files and follows theirs).
     "retention.manage": frozenset({OWNER}),
     "erasure.manage": frozenset({OWNER}),

@@ -76,7 +76,7 @@ def test_a_kind_is_registered_once() -> None:
 def test_notify_follows_the_patients_preferences(db) -> None:  # type: ignore[no-untyped-def]
     from clinic_factories import MONDAY, at, clinic_setup
     from vesalius.messaging import notify
-    from vesalius.services import scheduling
+    from vesalius.services import patients, scheduling
     from vesalius.services.scheduling import BookingIn
 
     kinds.register(KIND)
@@ -92,6 +92,10 @@ def test_notify_follows_the_patients_preferences(db) -> None:  # type: ignore[no
         assert [(r.channel, r.recipient) for r in rows] == [("email", "ada.lovelace@example.org")]
         assert rows[0].body_text.endswith("see you at 14:00.")
         ada.reminders_sms, ada.reminders_email = True, False
+        # SMS only with the patient's SMS consent in force.
+        assert notify.send(s, kind=KIND.key, patient=ada, appointment=appt,
+                           dedupe_key=f"hello2:{appt.id}") == []
+        patients.add_consent(s, system, ada.id, patients.ConsentIn(kind="sms", granted=True))
         rows = notify.send(s, kind=KIND.key, patient=ada, appointment=appt,
                            dedupe_key=f"hello2:{appt.id}")
         assert [(r.channel, r.body_text) for r in rows] == [("sms", "Hi Ada, 14:00")]

@@ -19,6 +19,7 @@ whose permission is not in the table, fails :func:`test_every_api_route_is_in_th
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import Any
 
 import pytest
 from clinic_factories import visit_document
+from clinic_x12 import era
 from sqlalchemy import update
 from vesalius.app import create_app
 from vesalius.models import Patient
@@ -312,6 +314,34 @@ def _line_to_remove(w: World, r: Records) -> Request:
     return Request({"invoice_id": r.invoice_to_edit, "line_id": line})
 
 
+X12_SETTINGS = {
+    "organisation_name": "Harbour Physio", "npi": "1234567893", "tax_id": "123456789",
+    "address_line1": "123 Main St", "city": "Springfield", "state": "IL",
+    "postal_code": "627011234", "submitter_id": "SUBM001", "contact_name": "Billing Office",
+    "contact_phone": "5555551234", "receiver_name": "Acme Clearinghouse",
+    "receiver_id": "RECV001"}
+
+
+def _x12_ready(w: World, r: Records, request: Request) -> Request:
+    """The owner sets the clinic's X12 details and gives the patient a US address, so an
+    837P of the patient's claim can be written."""
+    w.api.ok("PUT", "/x12/settings", body=X12_SETTINGS)
+    w.api.ok("PATCH", f"/patients/{r.patient}", body={"region": "IL", "postal_code": "62701"})
+    return request
+
+
+_ROWS = itertools.count(1)
+
+
+def _unmatched_row(w: World) -> int:
+    """A worklist row of its own: an 835 (new trace each time) for a claim not ours."""
+    count = next(_ROWS)
+    answer = w.api.ok("POST", "/remittances", body={"x12": era(
+        f"NOT-OURS-{count}", [("97110", "50.00", "50.00", [])], trace=f"EFT-RESOLVE-{count}",
+        control=f"{900000000 + count:09d}")})
+    return int(answer["claims"][0]["id"])
+
+
 @dataclass(frozen=True)
 class Request:
     path: dict[str, Any] = field(default_factory=dict)
@@ -453,6 +483,15 @@ REQUESTS: dict[str, Build] = {
                                        body={"text": "Called the payer: in review"}),
     "claim_status": lambda w, r: Request({"claim_id": r.claim}, body={"status": "ready"}),
     "worklist": lambda w, r: Request(),
+    # X12 (837P out, 835 in).
+    "read_x12_settings": lambda w, r: _x12_ready(w, r, Request()),
+    "save_x12_settings": lambda w, r: Request(body=X12_SETTINGS),
+    "claim_837p": lambda w, r: _x12_ready(w, r, Request({"claim_id": r.claim})),
+    "import_remittance": lambda w, r: Request(body={"x12": era(
+        "NOT-OURS-1", [("97110", "50.00", "40.00", [("CO", "45", "10.00")])])}),
+    "remittance_worklist": lambda w, r: Request(),
+    "resolve_remittance_row": lambda w, r: Request(
+        {"row_id": _unmatched_row(w)}, body={"resolution": "Not our patient: told the payer"}),
     "revenue": lambda w, r: Request(query={"from": "2025-01-01", "to": "2025-02-01"}),
     "audit_log": lambda w, r: Request(query={"patient_id": r.patient}),
     "audit_list": lambda w, r: Request({"digest": w.digest}),

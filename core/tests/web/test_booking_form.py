@@ -244,3 +244,41 @@ def test_offer_asks_for_service_and_case_then_books_and_clears_the_entry(browser
         assert row.status == "booked" and new.patient_id == waiting
         assert new.service_id == physio["service"] and new.case_id is not None
         assert new.start_at == datetime.combine(day, time(14), zone)
+
+
+def test_a_move_outside_hours_is_judged_like_a_booking(browser, db, physio):  # type: ignore[no-untyped-def]
+    """Dragging (or the appointment page's Move) into closed time: under "warn" it needs
+    the confirmation the drag asks for (``outside_ok``), under "refuse" it is refused."""
+    desk, owner = browser("front-desk"), browser("owner")
+    system = Actor.system("tests")
+    day = _day(6)
+    with db.session() as s:
+        patient = s.scalar(select(Patient).order_by(Patient.id).offset(2).limit(1)).id
+        appt = scheduling.book(s, system, scheduling.BookingIn(
+            patient_id=patient, practitioner_id=physio["practitioner"],
+            service_id=physio["service"],
+            start=datetime.combine(day, time(9), physio["zone"]))).id
+        s.commit()
+    desk.get("/calendar/")
+    url = f"/calendar/appointments/{appt}/reschedule"
+    headers = {"X-CSRFToken": desk.token, "Accept": "application/json"}
+    evening = datetime.combine(day, time(18, 30), physio["zone"]).isoformat()
+    warned = desk.client.post(url, data={"start_iso": evening}, headers=headers)
+    assert warned.status_code == 422 and warned.get_json()["outside_hours"] == "warn"
+    assert "outside" in warned.get_json()["error"]
+    moved = desk.client.post(url, data={"start_iso": evening, "outside_ok": "1"},
+                             headers=headers)
+    assert moved.status_code == 200
+    page = desk.get(f"/calendar/appointments/{appt}").get_data(as_text=True)
+    assert 'name="outside_ok"' in page  # the page's Move form offers the confirmation
+    owner.post("/admin/booking-rules", {"outside_hours": "refuse"})
+    try:
+        later = datetime.combine(day, time(19, 30), physio["zone"]).isoformat()
+        refused = desk.client.post(url, data={"start_iso": later, "outside_ok": "1"},
+                                   headers=headers)
+        assert refused.status_code == 422 and refused.get_json()["outside_hours"] == "refuse"
+        with db.session() as s:
+            assert s.get(Appointment, appt).start_at.astimezone(physio["zone"]).time() == (
+                time(18, 30))
+    finally:
+        owner.post("/admin/booking-rules", {"outside_hours": "warn"})

@@ -205,3 +205,20 @@ def test_week_of_everyone_lists_each_practitioner_in_bounded_queries(browser, db
         name = s.get(Practitioner, clinic["practitioner"]).display_name
     assert f"<h3>{name}</h3>" in html or name in html
     assert "Alert: Hard of hearing" in html
+
+
+def test_practitioners_week_shows_cancellations_struck_and_hides_them_on_request(browser, db,
+                                                                                 clinic):
+    kept = _book(db, clinic, time(6))  # times no other test of this module books
+    gone = _book(db, clinic, time(19))
+    with db.session() as s:
+        scheduling.cancel(s, SYSTEM, gone, "moved away")
+        s.commit()
+    desk = browser("front-desk")
+    query = f"date={clinic['day'].isoformat()}&practitioner={clinic['practitioner']}"
+    html = desk.get(f"/calendar/week?{query}").get_data(as_text=True)
+    assert "freed" in _block_of(html, gone) and "freed" not in _block_of(html, kept)
+    assert 'id="wk-freed"' in html
+    hidden = desk.get(f"/calendar/week?{query}&freed=hide").get_data(as_text=True)
+    assert f'data-appointment="{gone}"' not in hidden
+    assert f'data-appointment="{kept}"' in hidden and "freed=hide" in hidden  # kept on paging

@@ -14,7 +14,8 @@ from vesalius.services import users
 from vesalius.services.actor import Actor
 from werkzeug.routing import IntegerConverter
 
-PUBLIC = {"web.health", "auth.login", "auth.login_totp", "auth.login_enrol"}
+PUBLIC = {"web.health", "auth.login", "auth.login_totp", "auth.login_enrol",
+          "calendar_feed.feed"}  # the feed: its secret token is the credential
 PAYLOADS = ('<script>alert("x")</script>', '"><svg onload=alert(1)>',
             "<img src=x onerror=alert(1)>")
 

@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (register routes)
     people,
     retention,
     scheduling,
+    x12,
 )
 from .framework import ENDPOINTS, bp, install_error_handlers
 

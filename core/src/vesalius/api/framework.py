@@ -47,6 +47,8 @@ class Endpoint:
     summary: str = ""
     tags: tuple[str, ...] = ()
     path_params: tuple[str, ...] = field(default_factory=tuple)
+    #: What a successful answer is: JSON, or a text the view returns as a ``Response``.
+    media: str = "application/json"
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -90,7 +92,8 @@ def database() -> Database:
 
 def route(method: str, rule: str, *, permission: str | None, body: type[BaseModel] | None = None,
           query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
-          summary: str = "", tag: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+          summary: str = "", tag: str = "", media: str = "application/json",
+          ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an API route. ``permission`` must be in the permission table (``None`` only
     for the public OpenAPI document)."""
     if permission is not None and permission not in PERMISSIONS:
@@ -102,7 +105,7 @@ def route(method: str, rule: str, *, permission: str | None, body: type[BaseMode
         endpoint = Endpoint(method, rule, view, permission, body, query, response, status,
                             summary or (view.__doc__ or "").strip().split("\n")[0],
                             (tag,) if tag else (),
-                            tuple(re.findall(r"<(?:\w+:)?(\w+)>", rule)))
+                            tuple(re.findall(r"<(?:\w+:)?(\w+)>", rule)), media)
         ENDPOINTS.append(endpoint)
 
         def flask_view(**path: Any) -> Response | tuple[Response, int]:
@@ -248,6 +251,8 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
             if endpoint.query is not None:
                 query = _query(endpoint.query)
             result = endpoint.view(Call(session, actor, body, query), **path)
+            if isinstance(result, Response):  # a text answer (an X12 file), made by the view
+                return result
             payload = _serialise(_convert(endpoint.response, result))
         if endpoint.status == 204:
             return Response(status=204)

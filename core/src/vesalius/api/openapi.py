@@ -89,6 +89,8 @@ def document() -> dict[str, Any]:
             else:
                 body = ref(ep.response, "serialization")
             success["content"] = {"application/json": {"schema": body}}
+        elif ep.media != "application/json":
+            success["content"] = {ep.media: {"schema": {"type": "string"}}}
         elif ep.status != 204:
             success["content"] = {"application/json": {"schema": {"type": "object"}}}
         op["responses"][str(ep.status)] = success

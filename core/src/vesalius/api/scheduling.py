@@ -210,8 +210,13 @@ def set_status(call: Call, appointment_id: int) -> object:
        permission="appointments.change", body=scheduling.RescheduleIn,
        response=AppointmentOut, tag="appointments")
 def reschedule(call: Call, appointment_id: int) -> object:
-    """Move a booked or confirmed appointment; 409 on overlap."""
-    return scheduling.reschedule(call.session, call.actor, appointment_id, call.body)
+    """Move a booked or confirmed appointment; 409 on overlap; a 422 outside the
+    practitioner's working hours when the clinic refuses such bookings."""
+    moved = scheduling.reschedule(call.session, call.actor, appointment_id, call.body)
+    if booking_rules.outside_hours_rule(call.session) == "refuse":  # no one to confirm a warning
+        booking_rules.refuse_outside(call.session, moved.practitioner_id, moved.location_id,
+                                     [(moved.start_at, moved.end_at)])
+    return moved
 
 
 @route("POST", "/appointment-series", permission="appointments.series",

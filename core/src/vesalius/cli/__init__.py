@@ -23,6 +23,9 @@ COMMAND_MODULES = (
     "vesalius.cli.backup",
     "vesalius.cli.restore",
     "vesalius.cli.worker",
+    "vesalius.cli.imports",
+    "vesalius.cli.export",
+    "vesalius.cli.claims",
 )
 
 

@@ -4,7 +4,7 @@ module that sends a kind registers it at import; ``all_kinds`` lists them for th
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,13 @@ class MessageKind(BaseModel):
     short: one or two SMS segments); ``variables`` names, with a short description each,
     what the templates may use, so the admin page can list them and a clinic's edit that
     uses anything else is refused. None of them may be clinical content.
+
+    ``transactional`` marks a message the patient needs whatever their reminder
+    preferences (a cancellation, a receipt): its e-mail goes to the address on file even
+    when they turned e-mail reminders off (SMS still needs their SMS preference and
+    consent). ``translations`` holds default templates in other languages: language tag
+    ("fr") -> part ("subject", "text", "sms") -> template; a part left out falls back to
+    the English one.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -29,6 +36,9 @@ class MessageKind(BaseModel):
     text: Annotated[str, Field(min_length=1)]
     sms: Annotated[str, Field(min_length=1, max_length=480)] | None = None
     variables: dict[str, str] = Field(default_factory=dict)
+    transactional: bool = False
+    translations: dict[str, dict[Literal["subject", "text", "sms"], str]] = Field(
+        default_factory=dict)
 
 
 _KINDS: dict[str, MessageKind] = {}

@@ -5,6 +5,7 @@ attribute walking to Python internals), and a misspelt variable is an error, not
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
@@ -35,11 +36,17 @@ class TemplateProblem(ValueError):
         self.field = field
 
 
+# Compiled once per template text: a booking renders the same few templates again and again.
+_compile = lru_cache(maxsize=512)(_env.from_string)
+
+
 def render_one(field: str, source: str, context: Mapping[str, Any]) -> str:
     try:
-        return _env.from_string(source).render(**context).strip()
+        return _compile(source).render(**context).strip()
     except TemplateError as exc:  # syntax, undefined variable, sandbox refusal
         raise TemplateProblem(field, str(exc) or type(exc).__name__) from None
+    except Exception as exc:  # a clinic's arithmetic or filter on a value that breaks it
+        raise TemplateProblem(field, f"{type(exc).__name__}: {exc}") from None
 
 
 def render(kind: MessageKind, context: Mapping[str, Any],

@@ -13,8 +13,10 @@ from .billing import (
     PaymentAllocation,
     RevenueMonth,
 )
+from .calendar_feeds import CalendarFeed as CalendarFeed  # re-exported; registers the table
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
+from .message_templates import MessageSettings, MessageTemplate
 from .messages import OutboxMessage
 from .notes import MeasureResult, Note, NoteAddendum
 from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
@@ -31,13 +33,17 @@ from .scheduling import (
     WaitlistEntry,
 )
 from .staff import Location, Practitioner, Room, TimeOff, User, WorkingHours
+from .x12 import (
+    RemittanceAdjustment as RemittanceAdjustment,  # re-exported; registers the X12 tables
+)
 
 __all__ = [
     "ApiToken", "Appointment", "AppointmentSeries", "AuditEvent", "AuditList",
     "AuditListItem", "BookingRules", "Case", "Claim", "ClaimEvent", "ClaimLine",
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "Invoice", "InvoiceLine",
-    "Location", "MeasureResult", "Note", "NoteAddendum", "OutboxMessage", "PackageDrawdown",
-    "PackageProduct", "PackageProductService", "Patient", "PatientPackage", "Payer",
+    "Location", "MeasureResult", "MessageSettings", "MessageTemplate", "Note",
+    "NoteAddendum", "OutboxMessage", "PackageDrawdown", "PackageProduct",
+    "PackageProductService", "Patient", "PatientPackage", "Payer",
     "Payment", "PaymentAllocation", "Practitioner", "RevenueMonth", "Room", "Service",
     "TimeOff", "User", "WaitlistEntry", "WorkingHours",
 ]

@@ -14,7 +14,8 @@ from ._common import created_at, json_list, updated_at
 
 INVOICE_STATUSES = ("draft", "issued", "void")
 PAYMENT_METHODS = ("cash", "card", "insurer", "cheque", "bank-transfer", "other")
-CLAIM_STATUSES = ("draft", "ready", "submitted", "accepted", "rejected", "paid", "denied")
+CLAIM_STATUSES = ("draft", "ready", "submitted", "accepted", "rejected", "partly-paid", "paid",
+                  "denied")
 
 
 class Invoice(Base):

@@ -23,6 +23,7 @@ class Patient(Base):
         Index("ix_patients_phone_tail_key", "phone_tail_key"),
         Index("ix_patients_email_key", "email_key"),
         Index("ix_patients_birth_date", "birth_date"),
+        Index("ix_patients_external_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +55,8 @@ class Patient(Base):
     # Front-desk remarks (not clinical content: "prefers mornings", "uses a wheelchair").
     admin_note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The patient's id in the system the clinic imported them from (unique when set).
+    external_id: Mapped[str | None] = mapped_column(String(100))
     # Normalised search keys, kept by the service: lower-case names, phone digits.
     family_name_key: Mapped[str] = mapped_column(SearchKey)
     given_name_key: Mapped[str] = mapped_column(SearchKey)

@@ -79,6 +79,7 @@ class Appointment(Base):
         Index("ix_appointments_patient_start", "patient_id", "start_at"),
         Index("ix_appointments_case_start", "case_id", "start_at"),
         Index("ix_appointments_series", "series_id"),
+        Index("ix_appointments_external_id", "external_id", unique=True),
         Index("ix_appointments_completed", "status", "start_at",
               postgresql_where=text("status = 'completed'"),
               sqlite_where=text("status = 'completed'")),
@@ -99,6 +100,8 @@ class Appointment(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     #: Front-desk remark shown on the calendar; never clinical content.
     booking_note: Mapped[str | None] = mapped_column(String(500))
+    #: The appointment's id in the system the clinic imported it from (unique when set).
+    external_id: Mapped[str | None] = mapped_column(String(100))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()

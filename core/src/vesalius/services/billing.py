@@ -39,6 +39,7 @@ from . import audit, packages, revenue
 from .actor import Actor
 from .common import Input, get
 from .payers import fees_for
+from .scheduling import notices
 
 ZERO = Decimal("0.00")
 #: The code of a discount line (a negative amount off the patient's share).
@@ -600,6 +601,7 @@ def record_payment(session: Session, actor: Actor, data: PaymentIn) -> Payment:
     session.flush()
     audit.record(session, actor, "create", "payment", payment.id, payment.patient_id,
                  detail=f"{data.method}, {len(plan)} invoices")
+    notices().payment_recorded(session, payment)
     return payment
 
 

@@ -1,5 +1,6 @@
 """Insurance claims made from invoice lines of payer cases, their pre-submission checks,
-and their status lifecycle (draft, ready, submitted, accepted, rejected, paid, denied)."""
+and their status lifecycle (draft, ready, submitted, accepted, rejected, paid, denied; an
+835 may also leave a claim partly-paid)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
     "ready": frozenset({"draft", "submitted"}),
     "submitted": frozenset({"accepted", "rejected"}),
     "accepted": frozenset({"paid", "denied"}),
+    # Set by an 835 that answered for part of the claim; the rest comes later.
+    "partly-paid": frozenset({"paid", "denied"}),
     "rejected": frozenset({"draft"}),  # corrected, checked again, resubmitted
     "paid": frozenset(),
     "denied": frozenset(),

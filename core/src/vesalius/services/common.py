@@ -32,13 +32,27 @@ _MONEY = re.compile(r"[+-]?[0-9]{1,10}(?:\.[0-9]{1,2})?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _kinds(annotation: Any) -> set[type]:
-    """The scalar types a field's annotation admits (``int | None`` -> ``{int}``)."""
+def _kinds_of(annotation: Any) -> frozenset[type]:
     if get_origin(annotation) in (Union, types.UnionType):
-        return set().union(*(_kinds(a) for a in get_args(annotation)))
+        return frozenset().union(*(_kinds_of(a) for a in get_args(annotation)))
     if get_origin(annotation) is not None and get_origin(annotation).__name__ == "Annotated":
-        return _kinds(get_args(annotation)[0])
-    return {annotation} if isinstance(annotation, type) else set()
+        return _kinds_of(get_args(annotation)[0])
+    return frozenset({annotation}) if isinstance(annotation, type) else frozenset()
+
+
+_known_kinds: dict[Any, frozenset[type]] = {}
+
+
+def _kinds(annotation: Any) -> frozenset[type]:
+    """The scalar types a field's annotation admits (``int | None`` -> ``{int}``); kept per
+    annotation, as every field of every input asks it on every validation."""
+    try:
+        return _known_kinds[annotation]
+    except KeyError:
+        kinds = _known_kinds[annotation] = _kinds_of(annotation)
+        return kinds
+    except TypeError:  # an unhashable annotation
+        return _kinds_of(annotation)
 
 
 def raw_problem(annotation: Any, value: Any) -> str | None:

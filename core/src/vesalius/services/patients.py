@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from sqlalchemy import and_, or_, select
@@ -109,18 +110,32 @@ def phone_tail_key(value: str | None) -> str | None:
     return digits[::-1] if digits else None
 
 
-def _keys(patient: Patient) -> None:
-    patient.family_name_key = name_key(patient.family_name)
-    patient.given_name_key = name_key(patient.preferred_name or patient.given_name)
-    patient.phone_key = phone_key(patient.mobile or patient.phone)
-    patient.phone_tail_key = phone_tail_key(patient.mobile or patient.phone)
-    patient.email_key = patient.email.lower() if patient.email else None
+def search_keys(values: Mapping[str, Any]) -> dict[str, str | None]:
+    """The normalised search columns of a patient with these field values."""
+    phone = values.get("mobile") or values.get("phone")
+    email = values.get("email")
+    return {
+        "family_name_key": name_key(values["family_name"]),
+        "given_name_key": name_key(values.get("preferred_name") or values["given_name"]),
+        "phone_key": phone_key(phone),
+        "phone_tail_key": phone_tail_key(phone),
+        "email_key": email.lower() if email else None,
+    }
+
+
+_KEYED = ("family_name", "given_name", "preferred_name", "mobile", "phone", "email")
+
+
+def refresh_keys(patient: Patient) -> None:
+    """Recompute a patient's search columns after a change of name, phone or e-mail."""
+    for key, value in search_keys({k: getattr(patient, k) for k in _KEYED}).items():
+        setattr(patient, key, value)
 
 
 def create(session: Session, actor: Actor, data: PatientIn) -> Patient:
     actor.require("patients.create")
     patient = Patient(**data.model_dump())
-    _keys(patient)
+    refresh_keys(patient)
     session.add(patient)
     session.flush()
     audit.record(session, actor, "create", "patient", patient.id, patient.id)
@@ -149,7 +164,7 @@ def update(session: Session, actor: Actor, patient_id: int, data: PatientUpdate)
             raise Invalid("this field cannot be emptied", field=name)
     changed = changes(patient, values)
     if changed:
-        _keys(patient)
+        refresh_keys(patient)
         session.flush()
         audit.record(session, actor, "update", "patient", patient.id, patient.id,
                      detail="fields: " + ", ".join(sorted(changed)))

@@ -160,6 +160,7 @@ def book_series(session: Session, actor: Actor,
                        details=[{"start": s.astimezone(UTC).isoformat()} for s in skipped])
     audit.record(session, actor, "create", "appointment-series", series.id, first.patient_id,
                  detail=f"{len(booked)} booked, {len(skipped)} skipped")
+    scheduling.notices().series_booked(session, booked)
     return booked, skipped
 
 

@@ -81,6 +81,7 @@ from ..models.retention import (
     RecordDestruction,
     RetentionPolicy,
 )
+from ..models.x12 import RemittanceAdjustment, RemittanceClaim, X12InterchangeClaim
 from . import audit
 from .actor import Actor
 from .common import Input, get
@@ -358,10 +359,23 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
 
     allocation_rows = or_(PaymentAllocation.payment_id.in_(payments),
                           PaymentAllocation.invoice_id.in_(invoices))
+    remitted = select(RemittanceClaim.id).where(RemittanceClaim.claim_id.in_(claims))
     return [
         ("package drawdowns", *child(PackageDrawdown, PackageDrawdown.package_id,
                                      PatientPackage, packages)),
         ("packages", *own(PatientPackage)),
+        # An 835's answers for the claims, with their adjustments, and the 837P files that
+        # carried them (the remittance and interchange rows themselves hold no patient).
+        ("remittance adjustments",
+         select(Claim.patient_id, func.count()).select_from(RemittanceAdjustment)
+         .join(RemittanceClaim, RemittanceClaim.id == RemittanceAdjustment.remittance_claim_id)
+         .join(Claim, Claim.id == RemittanceClaim.claim_id)
+         .where(Claim.patient_id.in_(ids)).group_by(Claim.patient_id),
+         delete(RemittanceAdjustment).where(
+             RemittanceAdjustment.remittance_claim_id.in_(remitted))),
+        ("remittance claims", *child(RemittanceClaim, RemittanceClaim.claim_id, Claim, claims)),
+        ("claim interchanges",
+         *child(X12InterchangeClaim, X12InterchangeClaim.claim_id, Claim, claims)),
         ("claim lines", *child(ClaimLine, ClaimLine.claim_id, Claim, claims)),
         ("claim events", *child(ClaimEvent, ClaimEvent.claim_id, Claim, claims)),
         ("claims", *own(Claim)),
@@ -670,6 +684,13 @@ def _erase_all(session: Session, actor: Actor, patient: Patient, request_id: int
         WaitlistEntry.patient_id == pid)).rowcount
     if waiting:
         removed.append({"item": "waitlist entries", "count": waiting})
+    # Messages hold the address they went to and the patient's name: queued ones would
+    # reach an erased patient, sent ones are a copy of their contact details.
+    messages = session.execute(delete(OutboxMessage).where(
+        OutboxMessage.patient_id == pid)).rowcount
+    if messages:
+        removed.append({"item": "messages to the patient (queued and sent)",
+                        "count": messages})
     future = and_(Appointment.patient_id == pid, Appointment.start_at > now,
                   Appointment.status.in_(("booked", "confirmed")))
     documented = or_(exists().where(Note.appointment_id == Appointment.id),

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from types import ModuleType
 from typing import Any, Literal
 
 from pydantic import Field
@@ -317,6 +318,7 @@ def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked"
     audit.record(session, actor, "create", "appointment", appointment.id, slot.patient_id,
                  detail=f"status {status}")
     _announce(session, appointment, None, status)
+    notices().booked(session, appointment)
     return appointment
 
 
@@ -324,6 +326,13 @@ def book(session: Session, actor: Actor, data: BookingIn) -> Appointment:
     """Book one appointment; :class:`Conflict` when the practitioner or room is taken."""
     slot = resolve(session, actor, data)
     return insert(session, actor, slot, status=data.status, booking_note=data.booking_note)
+
+
+def notices() -> ModuleType:
+    """The patient messages of bookings (imported late: messaging imports this module)."""
+    from ..messaging import notices as module
+
+    return module
 
 
 def _announce(session: Session, appointment: Appointment, old: str | None, new: str) -> None:
@@ -378,6 +387,7 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
     audit.record(session, actor, "status", "appointment", appointment.id,
                  appointment.patient_id, detail=f"{old} -> {status}")
     _announce(session, appointment, old, status)
+    notices().status_changed(session, appointment, old, status)
     if status in ("late-cancelled", "no-show"):
         from .billing import draft_fee_invoice
 
@@ -467,6 +477,7 @@ def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot) -
     if clash is not None:
         raise clash
     before = appointment.start_at
+    was = (before, appointment.practitioner_id, appointment.location_id)
     appointment.start_at, appointment.end_at = slot.start, slot.end
     appointment.practitioner_id, appointment.room_id = slot.practitioner_id, slot.room_id
     appointment.location_id = slot.location_id
@@ -474,6 +485,7 @@ def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot) -
     audit.record(session, actor, "reschedule", "appointment", appointment.id,
                  appointment.patient_id,
                  detail=f"{before:%Y-%m-%dT%H:%M}Z -> {slot.start:%Y-%m-%dT%H:%M}Z")
+    notices().moved(session, appointment, was)
     return appointment
 
 

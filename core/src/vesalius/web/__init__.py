@@ -38,7 +38,10 @@ BLUEPRINTS = (
     "vesalius.web.access",
     "vesalius.web.retention",
     "vesalius.web.online_booking",
+    "vesalius.web.messages_admin",
     "vesalius.web.search",
+    "vesalius.web.calendar_feed",
+    "vesalius.web.imports",
 )
 
 

@@ -344,6 +344,8 @@ def week() -> str:
     chosen = _int_arg("practitioner") or (who.practitioner_id if who.practitioner_id
                                           else (staff[0].id if staff else None))
     practitioner = next((p for p in staff if p.id == chosen), None)
+    hide_freed = request.args.get("freed") == "hide"
+    drawn = SHOWN if hide_freed else SHOWN + FREED
     columns: list[Column] = []
     times: list[tuple[int, str]] = []
     rows = 0
@@ -353,7 +355,7 @@ def week() -> str:
                  if h.practitioner_id == practitioner.id]
         entries = [e for e in scheduling.day_list(
             session, who, start, practitioner_ids=[practitioner.id], days=7)
-            if e.status in SHOWN]
+            if e.status in drawn]
         commit_reads()
         days = [start + timedelta(days=i) for i in range(7)]
         spans = {d: _open_spans(hours, d, location_id) for d in days}
@@ -375,6 +377,7 @@ def week() -> str:
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
         first_hour=first if practitioner is not None else 0, transitions=_transitions(),
+        hide_freed=hide_freed,
         practitioners=staff, practitioner=practitioner, locations=locations, location=location,
         prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7),
         today=datetime.now(zone).date())
@@ -474,7 +477,8 @@ def appointment(appointment_id: int) -> str:
         rooms=rooms, movable=appt.status in scheduling.MOVABLE, matches=matches,
         local_date=local.date().isoformat(), local_time=local.strftime("%H:%M"),
         minutes=int((appt.end_at - appt.start_at).total_seconds() // 60),
-        room=session.get(Room, appt.room_id) if appt.room_id else None)
+        room=session.get(Room, appt.room_id) if appt.room_id else None,
+        outside_rule=booking_rules.outside_hours_rule(session))
 
 
 def _back(appt: Any) -> Response:
@@ -556,6 +560,11 @@ def reschedule(appointment_id: int) -> Response | tuple[Response, int]:
                 data[key] = ident
         appt = scheduling.reschedule(session, actor(), appointment_id,
                                      parse(scheduling.RescheduleIn, data))
+        # The clinic's outside-hours rule holds for a move as for a booking: refused, or
+        # (the default) allowed once the front desk confirmed it (the drag's confirm).
+        booking_rules.refuse_outside(session, appt.practitioner_id, appt.location_id,
+                                     [(appt.start_at, appt.end_at)],
+                                     confirmed=bool(request.form.get("outside_ok")))
     except (FormError, ServiceError) as exc:
         from .context import rollback
 
@@ -564,8 +573,10 @@ def reschedule(appointment_id: int) -> Response | tuple[Response, int]:
             abort(404)
         message = exc.message
         if wants_json():
-            return jsonify({"error": message}), (exc.status if isinstance(exc, ServiceError)
-                                                 else 422)
+            answer: dict[str, Any] = {"error": message}
+            if isinstance(exc, ServiceError) and exc.details:
+                answer.update(exc.details[0])  # {"outside_hours": "warn"}: ask, then resend
+            return jsonify(answer), (exc.status if isinstance(exc, ServiceError) else 422)
         flash(message, "error")
         return redirect(url_for("calendar.appointment", appointment_id=appointment_id))
     if wants_json():

@@ -30,7 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ServiceError
-from ..permissions import PATIENT, PERMISSIONS, STAFF
+from ..permissions import PATIENT, PERMISSIONS, STAFF, allowed
 from ..services import audit
 from .context import actor, current_user, db, finish_request
 
@@ -71,6 +71,30 @@ def requires(permission: str, *, audience: str = "staff") -> Callable[[F], F]:
         return view
 
     return mark
+
+
+def accepts_upload(max_bytes: int, message: str) -> Callable[[F], F]:
+    """Let a view's form carry a file up to ``max_bytes`` (the app's body limit stays for
+    everything else, and for anyone who may not use the view); ``message`` is the 413's."""
+
+    def mark(view: F) -> F:
+        view.vesalius_max_body = max_bytes  # type: ignore[attr-defined]
+        view.vesalius_too_large = message  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _upload_limit(endpoint: str) -> None:
+    """Raise the body limit for an upload view, before the CSRF check reads the form, but
+    only for a signed-in user whose role holds the view's permission: strangers never get
+    to send the big body."""
+    view = current_app.view_functions.get(endpoint)
+    limit = getattr(view, "vesalius_max_body", None)
+    user = current_user()
+    if limit and user is not None and allowed(user.role,
+                                              getattr(view, "vesalius_permission", "")):
+        request.max_content_length = limit
 
 
 def signed_in(view: F) -> F:
@@ -125,6 +149,7 @@ def guard() -> Response | None:
     if request.blueprint in _self_authenticating():
         return None
     if request.method not in SAFE_METHODS:
+        _upload_limit(endpoint)
         csrf.protect()  # raises CSRFError -> 400 (ASVS 3.5.1)
     if endpoint == "static" or endpoint.endswith(".static"):
         return None
@@ -246,10 +271,13 @@ def install(app: Flask) -> None:
             429: "Too many attempts. Wait a few minutes and try again.",
         }
         status = exc.code or 500
+        if status == 413 and request.endpoint:  # an upload view names its own limit
+            view = current_app.view_functions.get(request.endpoint)
+            messages[413] = getattr(view, "vesalius_too_large", messages[413])
         return _error(status, messages.get(status, exc.description or "Something went wrong."))
 
-    # The API answers its own 404/405 in JSON; every other path gets the page below.
-    for code in (404, 405):
+    # The API answers its own 404/405/413 in JSON; every other path gets the page below.
+    for code in (404, 405, 413):
         previous = dict(app.error_handler_spec.get(None, {}).get(code, {}))
 
         def page_or_api(exc: HTTPException, _previous: dict[Any, Any] = previous) -> Any:

@@ -79,7 +79,8 @@
     e.preventDefault();
     const slot = slotAt(col, e.clientY);
     const moving = dragged;
-    if (!isOpen(col, slot.minutes, Number(moving.dataset.minutes)) &&
+    const closed = !isOpen(col, slot.minutes, Number(moving.dataset.minutes));
+    if (closed &&
         !window.confirm("Move to " + label(slot.minutes) + "? That is " + col.dataset.closed + ".")) {
       say("Not moved.");
       return;
@@ -89,8 +90,15 @@
     form.append("minutes", moving.dataset.minutes);
     if (col.dataset.practitioner) form.append("practitioner_id", col.dataset.practitioner);
     if (col.dataset.room) form.append("room_id", col.dataset.room);
+    // The server applies the clinic's rule: a refusal is shown; a warning about what the
+    // grid does not draw (time off) is asked here, then the move is sent again.
+    if (closed) form.append("outside_ok", "1");
     const url = cal.dataset.reschedule.replace("/0/", "/" + moving.dataset.appointment + "/");
-    const { ok, data } = await V.post(url, form);
+    let { ok, data } = await V.post(url, form);
+    if (!ok && data && data.outside_hours === "warn" && window.confirm(data.error)) {
+      form.set("outside_ok", "1");
+      ({ ok, data } = await V.post(url, form));
+    }
     if (ok) { window.location.reload(); return; }
     say("Not moved: " + ((data && data.error) || "the appointment could not be moved."));
   });
@@ -115,6 +123,25 @@
     const st = block.querySelector(".st");
     if (st) st.textContent = labelText;
   }
+  // The day's counts by status (the heading's badges) follow each change made in place.
+  const counts = document.getElementById("cal-counts");
+  function recount(from, to, toLabel) {
+    if (!counts || from === to) return;
+    const badge = (status) => counts.querySelector('.badge[data-status="' + status + '"]');
+    const old = badge(from);
+    if (old) {
+      const n = Number(old.querySelector(".n").textContent) - 1;
+      if (n > 0) old.querySelector(".n").textContent = String(n);
+      else old.remove();
+    }
+    let now = badge(to);
+    if (!now) {
+      now = V.el("span", { class: "badge " + to, "data-status": to });
+      now.append(V.el("span", { class: "n", text: "0" }), " " + toLabel);
+      counts.append(now, " ");
+    }
+    now.querySelector(".n").textContent = String(Number(now.querySelector(".n").textContent) + 1);
+  }
   async function send(url, form) {
     const { ok, data } = await V.post(url.replace("/0/", "/" + current.dataset.appointment + "/"), form);
     if (!ok) {
@@ -124,6 +151,7 @@
       return;
     }
     const block = current;
+    recount(block.dataset.status, data.status, data.label);
     redraw(block, data.status, data.label);
     menu.close();
     say(block.dataset.name + ", " + block.dataset.time + ": " + data.message);

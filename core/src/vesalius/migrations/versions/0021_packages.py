@@ -1,7 +1,7 @@
 """Packages of sessions: products, the packages patients bought, and their drawdowns.
 
-Revision ID: 0017_packages
-Revises: 0016_outbox
+Revision ID: 0021_packages
+Revises: 0020_message_templates
 Create Date: 2026-12-05 01:30:00
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from vesalius.db.types import Money, UTCDateTime
 
-revision = "0017_packages"
-down_revision = "0016_outbox"
+revision = "0021_packages"
+down_revision = "0020_message_templates"
 branch_labels = None
 depends_on = None
 
