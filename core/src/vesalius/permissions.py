@@ -56,6 +56,11 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "claims.read": frozenset({OWNER, BILLING}),
     "claims.write": frozenset({OWNER, BILLING}),
     "reports.read": frozenset({OWNER, BILLING}),
+    # Packages of sessions: the desk sells them as it takes payments (a patient buys a
+    # pass at check-in); only owner and billing set what is sold and at what price.
+    "packages.read": frozenset({OWNER, FRONT_DESK, BILLING, PATIENT}),
+    "packages.sell": frozenset({OWNER, FRONT_DESK, BILLING}),
+    "packages.products": frozenset({OWNER, BILLING}),
     # Administration.
     "settings.read": STAFF,
     "settings.write": frozenset({OWNER}),

@@ -125,6 +125,7 @@ class Records:
     in_series_to_cancel: int = 0
     waitlist_entry: int = 0
     payer: int = 0
+    package: int = 0        # sold to the patient, refunded by the role
     hour: int = 7           # the first hour of this patient's visits (A 07:00, B 13:00)
 
 
@@ -142,6 +143,7 @@ class World:
     past_retention: int = 0     # a patient last seen in 1990: their record may be destroyed
     erasure_to_process: int = 0
     erasure_to_refuse: int = 0
+    product: int = 0            # a package of sessions on sale
 
 
 def _signed(api: Api, appointment: int) -> tuple[int, dict[str, Any]]:
@@ -293,6 +295,12 @@ def build_world(db_url: str, acting: str | None) -> Iterator[World]:
     world.erasure_to_process, world.erasure_to_refuse = (api.ok(
         "POST", f"/patients/{pid}/erasure-requests", body={"scope": "marketing"})["id"]
         for pid in erasing)
+    world.product = api.ok("POST", "/package-products", body={
+        "name": "10 x Rehab follow-up", "service_ids": [service["id"]], "sessions": 10,
+        "price": "800.00", "validity_days": 365})["id"]
+    for records in (mine, other):
+        records.package = api.ok("POST", f"/patients/{records.patient}/packages",
+                                 "front-desk", body={"product_id": world.product})["id"]
     yield world
     db.dispose()
 
@@ -494,6 +502,19 @@ REQUESTS: dict[str, Build] = {
     "revenue": lambda w, r: Request(query={"from": "2025-01-01", "to": "2025-02-01"}),
     "audit_log": lambda w, r: Request(query={"patient_id": r.patient}),
     "audit_list": lambda w, r: Request({"digest": w.digest}),
+    # Packages of sessions.
+    "list_package_products": lambda w, r: Request(),
+    "create_package_product": lambda w, r: Request(body={
+        "name": "5 x Rehab follow-up", "service_ids": [w.service], "sessions": 5,
+        "price": "420.00", "validity_days": 180}),
+    "update_package_product": lambda w, r: Request({"product_id": w.product},
+                                                   body={"price": "780.00"}),
+    "patient_packages": lambda w, r: Request({"patient_id": r.patient}),
+    "sell_package": lambda w, r: Request({"patient_id": r.patient},
+                                         body={"product_id": w.product}),
+    "refund_package": lambda w, r: Request({"package_id": r.package},
+                                           body={"reason": "Moving away"}),
+    "package_drawdowns": lambda w, r: Request({"package_id": r.package}),
     # The case team.
     "case_team_list": lambda w, r: Request({"case_id": r.case}),
     "case_team_add": lambda w, r: Request({"case_id": r.case},

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (register routes)
     clinical,
     intake,
     openapi,
+    packages,
     people,
     public,
     retention,

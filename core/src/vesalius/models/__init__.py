@@ -21,6 +21,7 @@ from .message_templates import MessageSettings, MessageTemplate
 from .messages import OutboxMessage
 from .notes import MeasureResult, Note, NoteAddendum
 from .online_booking import OnlineBookingPolicy as OnlineBookingPolicy  # re-exported
+from .packages import PackageDrawdown, PackageProduct, PackageProductService, PatientPackage
 from .packs import PackMemory as PackMemory  # re-exported; registers the table
 from .patients import Consent, Patient
 from .payers import Coverage, FeeSchedule, FeeScheduleEntry, Payer
@@ -45,7 +46,8 @@ __all__ = [
     "Consent", "Coverage", "FeeSchedule", "FeeScheduleEntry", "IntakeRequest", "Invoice",
     "InvoiceLine", "Location", "MeasureResult", "MeasureWording", "MessageSettings",
     "MessageTemplate", "Note", "NoteAddendum", "OnlineBookingRequest", "OutboxMessage",
-    "Patient", "Payer", "Payment", "PaymentAllocation", "PortalInvitation", "Practitioner",
-    "PublicRateCounter", "RevenueMonth", "Room", "Service", "TimeOff", "User",
+    "PackageDrawdown", "PackageProduct", "PackageProductService", "Patient",
+    "PatientPackage", "Payer", "Payment", "PaymentAllocation", "PortalInvitation",
+    "Practitioner", "PublicRateCounter", "RevenueMonth", "Room", "Service", "TimeOff", "User",
     "WaitlistEntry", "WaitlistOffer", "WorkingHours",
 ]

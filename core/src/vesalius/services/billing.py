@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..models.billing import PAYMENT_METHODS
 from ..plugins import get_registry
-from . import audit, revenue
+from . import audit, packages, revenue
 from .actor import Actor
 from .common import Input, get
 from .payers import fees_for
@@ -44,6 +44,8 @@ from .scheduling import notices
 ZERO = Decimal("0.00")
 #: The code of a discount line (a negative amount off the patient's share).
 DISCOUNT = "DISCOUNT"
+#: The code of the line a package session pays a visit with (see services/packages.py).
+PACKAGE = "PACKAGE"
 
 
 def _no_float(value: object) -> object:
@@ -69,7 +71,7 @@ def _apply_split(invoice: Invoice, coverage: Coverage | None) -> None:
     copay_left = money(coverage.copay) if coverage else ZERO
     percent = Decimal(coverage.coinsurance_percent) if coverage else Decimal(100)
     for line in invoice.lines:
-        if invoice.payer_id is None or not line.priced or line.code == DISCOUNT:
+        if invoice.payer_id is None or not line.priced or line.code in (DISCOUNT, PACKAGE):
             # A discount is the clinic's gift to the patient: it lowers what the patient
             # pays, never what the insurer is billed.
             line.patient_amount, line.insurer_amount = line.amount, ZERO
@@ -115,6 +117,8 @@ def draft_invoice(session: Session, actor: Actor, *, case: Case, lines: Sequence
     session.flush()
     audit.record(session, actor, "create", "invoice", invoice.id, invoice.patient_id,
                  detail=f"draft, {len(invoice.lines)} lines")
+    if appointment_id is not None:
+        packages.draw(session, actor, invoice, session.get(Appointment, appointment_id))
     return invoice
 
 
@@ -139,6 +143,25 @@ def draft_service_invoice(session: Session, actor: Actor, appointment: Appointme
     session.flush()
     audit.record(session, actor, "create", "invoice", invoice.id, invoice.patient_id,
                  detail="draft, service price")
+    packages.draw(session, actor, invoice, appointment)
+    return invoice
+
+
+def draft_patient_invoice(session: Session, actor: Actor, *, patient_id: int, code: str,
+                          description: str, amount: Decimal, on: date) -> Invoice:
+    """A one-line draft invoice to the patient for something sold at the desk (a package
+    of sessions), outside any case or visit."""
+    actor.require("billing.write", patient_id=patient_id)
+    amount = money(amount)
+    invoice = Invoice(patient_id=patient_id, status="draft", date_of_service=on,
+                      total=amount, patient_portion=amount, insurer_portion=ZERO)
+    invoice.lines.append(InvoiceLine(position=0, code=code, description=description[:200],
+                                     units=1, unit_price=amount, amount=amount,
+                                     patient_amount=amount, insurer_amount=ZERO))
+    session.add(invoice)
+    session.flush()
+    audit.record(session, actor, "create", "invoice", invoice.id, invoice.patient_id,
+                 detail=f"draft, {code}")
     return invoice
 
 
@@ -219,11 +242,17 @@ def _line(invoice: Invoice, line_id: int) -> InvoiceLine:
     return line
 
 
-def _reprice(session: Session, invoice: Invoice) -> None:
+def reprice(session: Session, invoice: Invoice) -> None:
     """Renumber the lines, split them again and refuse a discount larger than what the
-    patient would otherwise pay (an invoice never owes the patient money)."""
+    patient would otherwise pay (an invoice never owes the patient money). A package line
+    pays the visit's charges up to what they were when it was drawn (its unit price): a
+    line taken off lowers it, a line added or priced higher is the patient's to pay."""
+    charges = sum((ln.amount for ln in invoice.lines if ln.code not in (DISCOUNT, PACKAGE)),
+                  ZERO)
     for position, line in enumerate(invoice.lines):
         line.position = position
+        if line.code == PACKAGE:
+            line.amount = max(line.unit_price, -max(charges, ZERO))
     coverage = session.get(Coverage, invoice.coverage_id) if invoice.coverage_id else None
     _apply_split(invoice, coverage)
     if invoice.patient_portion < ZERO:
@@ -237,8 +266,9 @@ def update_line(session: Session, actor: Actor, invoice_id: int, line_id: int,
     kept on the line and in the audit log)."""
     invoice = _draft(session, actor, invoice_id)
     line = _line(invoice, line_id)
-    if line.code == DISCOUNT:
-        raise Conflict("a discount is not edited: remove it and add another", field="line_id")
+    if line.code in (DISCOUNT, PACKAGE):
+        raise Conflict("a discount or package session is not edited: remove it (and add "
+                       "another)", field="line_id")
     reason = (data.reason or "").strip()
     changes = []
     if data.unit_price is not None and (money(data.unit_price) != line.unit_price
@@ -253,7 +283,7 @@ def update_line(session: Session, actor: Actor, invoice_id: int, line_id: int,
         changes.append(f"units {line.units} -> {data.units}")
         line.units = data.units
     line.amount = money(line.unit_price * line.units)
-    _reprice(session, invoice)
+    reprice(session, invoice)
     audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
                  detail=(f"line {line.id} {line.code}: " + ", ".join(changes)
                          + (f" ({reason})" if reason and changes else ""))[:300])
@@ -278,7 +308,7 @@ def add_line(session: Session, actor: Actor, invoice_id: int, data: LineIn) -> I
         units=data.units, unit_price=price if price is not None else ZERO,
         amount=money((price or ZERO) * data.units), priced=price is not None,
         price_reason=reason or None))
-    _reprice(session, invoice)
+    reprice(session, invoice)
     session.flush()
     audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
                  detail=f"added {code.code} x{data.units}"
@@ -295,7 +325,7 @@ def add_discount(session: Session, actor: Actor, invoice_id: int,
         position=len(invoice.lines), code=DISCOUNT, description="Discount", modifiers=[],
         units=1, unit_price=-amount, amount=-amount, priced=True,
         price_reason=data.reason))
-    _reprice(session, invoice)
+    reprice(session, invoice)
     session.flush()
     audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
                  detail=f"discount {amount} ({data.reason})"[:300])
@@ -306,8 +336,10 @@ def remove_line(session: Session, actor: Actor, invoice_id: int, line_id: int) -
     """Take a line off a draft invoice."""
     invoice = _draft(session, actor, invoice_id)
     line = _line(invoice, line_id)
+    if line.code == PACKAGE:
+        packages.line_removed(session, actor, line)
     invoice.lines.remove(line)
-    _reprice(session, invoice)
+    reprice(session, invoice)
     session.flush()
     audit.record(session, actor, "update", "invoice", invoice.id, invoice.patient_id,
                  detail=f"removed {line.code} x{line.units} ({line.amount})")
@@ -395,6 +427,7 @@ def void(session: Session, actor: Actor, invoice_id: int, reason: str) -> Invoic
         .where(InvoiceLine.invoice_id == invoice.id))
     if claimed:
         raise Conflict("the invoice is on a claim")
+    packages.invoice_voided(session, actor, invoice, reason.strip())
     if invoice.status == "issued":
         revenue.book(session, invoice.practitioner_id, invoice.date_of_service,
                      -invoice.total, -1)

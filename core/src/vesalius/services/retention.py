@@ -68,7 +68,9 @@ from ..models import (
     NoteAddendum,
     OnlineBookingRequest,
     OutboxMessage,
+    PackageDrawdown,
     Patient,
+    PatientPackage,
     Payment,
     PaymentAllocation,
     PortalInvitation,
@@ -346,6 +348,7 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
     claims = select(Claim.id).where(Claim.patient_id.in_(ids))
     payments = select(Payment.id).where(Payment.patient_id.in_(ids))
     tokens = select(User.id).where(User.patient_id.in_(ids))
+    packages = select(PatientPackage.id).where(PatientPackage.patient_id.in_(ids))
 
     def own(model: Any) -> tuple[Any, Any]:
         return (select(model.patient_id, func.count()).where(model.patient_id.in_(ids))
@@ -362,6 +365,9 @@ def _steps(ids: list[int]) -> list[tuple[str, Any, Any]]:
                           PaymentAllocation.invoice_id.in_(invoices))
     remitted = select(RemittanceClaim.id).where(RemittanceClaim.claim_id.in_(claims))
     return [
+        ("package drawdowns", *child(PackageDrawdown, PackageDrawdown.package_id,
+                                     PatientPackage, packages)),
+        ("packages", *own(PatientPackage)),
         # An 835's answers for the claims, with their adjustments, and the 837P files that
         # carried them (the remittance and interchange rows themselves hold no patient).
         ("remittance adjustments",

@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "vesalius.web.cases",
     "vesalius.web.charting",
     "vesalius.web.billing",
+    "vesalius.web.packages",
     "vesalius.web.reports",
     "vesalius.web.admin",
     "vesalius.web.portal",

@@ -92,7 +92,19 @@ def book() -> str | Response | tuple[str, int]:
         _prefill_waitlist(form)
     return render_template("calendar/book.html", form=form, errors=errors, message=message,
                            preview=preview, outside_warning=outside_warning,
+                           package_lines=_package_lines(form),
+                           show_packages=actor().can("packages.read"),
                            **_booking_choices(zone)), (422 if errors else 200)
+
+
+def _package_lines(form: dict[str, Any]) -> list[str]:
+    """The packages the chosen patient's visit of the chosen service would draw on."""
+    from .packages import booking_lines
+
+    patient_id, service_id = parse_id(form.get("patient_id")), parse_id(form.get("service_id"))
+    if patient_id is None or service_id is None or not actor().can("packages.read"):
+        return []
+    return booking_lines(patient_id, service_id)
 
 
 def _form_from_args(zone: tzinfo) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from ..db.types import utcnow
 from ..errors import ServiceError
 from ..models import Patient
-from ..services import access, billing, patients, payers, scheduling
+from ..services import access, billing, packages, patients, payers, scheduling
 from ..services import cases as case_service
 from ..services.common import parse_id
 from .context import actor, db, registry, rollback
@@ -133,6 +133,9 @@ def profile(patient_id: int) -> str:
         invoices = list(reversed(billing.list_invoices(session, who, patient_id=patient_id)))
         account = billing.account(session, who, patient_id)
         payments = billing.payments_of(session, who, patient_id)
+    balances = packages.of_patient(session, who, patient_id) \
+        if who.can("packages.read") else None
+    on_sale = packages.list_products(session, who) if who.can("packages.sell") else []
     clinical = access.may(session, who, "notes.read", patient_id)  # role and care team
     notes = notes_of_patient(session, who, patient_id) if clinical else []
     coverages = payers.coverages_of(session, who, patient_id)
@@ -144,7 +147,9 @@ def profile(patient_id: int) -> str:
         services={s.id: s for s in _services()}, practitioners=_practitioners(),
         age=_age(patient.birth_date), payers=payer_list,
         disciplines=registry().disciplines, consent_kinds=patients.CONSENT_KINDS,
-        break_glass=who.can("notes.read") and not clinical,
+        break_glass=who.can("notes.read") and not clinical, balances=balances,
+        on_sale=on_sale, may_sell=who.can("packages.sell"),
+        may_manage_packages=who.can("packages.products"),
         portal_account=portal_account_state(patient_id, who))
 
 
