@@ -210,7 +210,7 @@ def test_links_and_scope(db, system) -> None:  # type: ignore[no-untyped-def]
             intake.by_token(s, token[:-2] + "xx")
         other = patient(s, system, given="Grace", family="Hopper")
         grace = Actor(user_id=None, role="patient", patient_id=other.id)
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound):  # another patient's request is not there for her
             intake.for_patient(s, grace, sent.request.id)
         ada = Actor(user_id=None, role="patient", patient_id=c["patient"].id)
         assert [r.id for r in intake.open_for_patient(s, ada, c["patient"].id)] == [

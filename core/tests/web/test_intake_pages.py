@@ -103,9 +103,13 @@ def test_the_portal_route_is_the_patients_own(browser, app, sent) -> None:  # ty
     mine = browser(None)
     mine.login("intake.patient@example.org")
     assert mine.get(url).status_code == 200
+    # The portal's home lists the open request under "Forms to fill", linked.
+    home = mine.get("/portal/").get_data(as_text=True)
+    assert f'href="{url}"' in home and "Forms and questionnaires before your visit" in home
     other = browser(None)
     other.login("other.patient@example.org")
-    assert other.get(url).status_code == 403
+    assert other.get(url).status_code == 404  # another patient's: not there (portal rule)
+    assert url not in other.get("/portal/").get_data(as_text=True)
     assert browser("owner").get(url).status_code == 403  # a portal page
 
 

@@ -208,6 +208,9 @@ def by_token(session: Session, token: str) -> tuple[IntakeRequest, Actor]:
 def for_patient(session: Session, actor: Actor, request_id: int) -> IntakeRequest:
     """A request, for the signed-in patient it belongs to."""
     request = get(session, IntakeRequest, request_id, "intake request")
+    if actor.is_patient and request.patient_id != actor.patient_id:
+        # Another patient's request does not exist for this one (the portal's rule: 404).
+        raise NotFound(f"no intake request {request_id}")
     actor.require("intake.fill", request.patient_id)
     if request.status == "cancelled" or (request.status == "sent"
                                          and request.expires_at <= utcnow()):

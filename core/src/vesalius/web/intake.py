@@ -15,12 +15,15 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
-from ..models import IntakeRequest
+from ..models import Appointment, IntakeRequest
 from ..services import intake, measure_wording, notes, scheduling
 from ..services.actor import Actor
+from ..services.portal import FORM_SOURCES, OpenForm
 from .context import actor, db, registry, rollback
 from .forms import service_errors
 from .security import public, requires, wants_json
@@ -91,6 +94,21 @@ def _visit_template(appt: Any) -> str | None:
 
 
 # -- the patient: fill, save as you go, submit -------------------------------------------------
+
+
+def _open_forms(session: Session, who: Actor) -> list[OpenForm]:
+    """The portal's "forms to fill": this patient's open requests, by their visit."""
+    if who.patient_id is None:
+        return []
+    found = intake.open_for_patient(session, who, who.patient_id)
+    starts = dict(session.execute(select(Appointment.id, Appointment.start_at).where(
+        Appointment.id.in_([r.appointment_id for r in found]))).all()) if found else {}
+    return [OpenForm(title="Forms and questionnaires before your visit",
+                     url=url_for("intake.portal_form", request_id=r.id),
+                     due=starts.get(r.appointment_id)) for r in found]
+
+
+FORM_SOURCES.append(_open_forms)
 
 
 @bp.route("/portal/intake/<token>", methods=["GET", "POST"])
