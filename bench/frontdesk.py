@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from search import number_invoices, queries, time_one  # bench/search.py
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from vesalius.db import Database
@@ -42,9 +43,7 @@ from vesalius.demo import bulk_seed
 from vesalius.models import Claim, Invoice, InvoiceLine, Location, Payer, Payment, Practitioner
 from vesalius.services import Actor, users
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import fresh  # noqa: E402  (bench/bench.py: a wiped, migrated database)
-from search import number_invoices, queries, time_one  # noqa: E402
+from bench import fresh  # bench/bench.py, beside this script: a wiped, migrated database
 
 MEDIAN_TARGET_MS = 50.0
 SEARCH_TARGET_MS = 20.0
