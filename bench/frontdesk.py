@@ -15,8 +15,9 @@ request is), and the quick search is timed through its service as bench/search.p
 
 Per row: median and 95th percentile in ms over the runs, and the SQL statements of one
 request (every engine the app uses; the same at both sizes means no N+1). Targets: every
-median <= 50 ms (quick search: <= 20 ms, at 100k patients), at 1M within 2x of 10k, the
-statement count the same at both sizes.
+median <= 50 ms (quick search: <= 20 ms, at 100k patients; the bulk issue of 50: <= 250 ms,
+5 ms an invoice, each on its own savepoint with its number, revenue and audit row), at 1M
+within 2x of 10k, the statement count the same at both sizes.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from bench import fresh  # bench/bench.py, beside this script: a wiped, migrated
 
 MEDIAN_TARGET_MS = 50.0
 SEARCH_TARGET_MS = 20.0
+BULK_TARGET_MS = 250.0
 OWNER, PASSWORD = "bench.owner@example.org", "bench owner passphrase 2026"
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 BULK = 50
@@ -232,7 +234,7 @@ def print_table(engine: str, sizes: list[int], seeds: dict[int, float],
     ok_all = True
     for i, first in enumerate(table[smallest]):
         target = SEARCH_TARGET_MS if first.name.startswith("quick search:") else \
-            MEDIAN_TARGET_MS
+            BULK_TARGET_MS if first.name.startswith("bulk issue") else MEDIAN_TARGET_MS
         statements = {table[n][i].statements for n in sizes}
         ok = all(table[n][i].median_ms <= target for n in sizes) and len(statements) == 1
         if len(sizes) > 1:
@@ -254,6 +256,7 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("VESALIUS_BENCH_POSTGRES_URL"),
                         help="Also run on this PostgreSQL database (it is wiped).")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("VESALIUS_STRICT_PLUGINS", "0")
     today = date.today()
@@ -261,7 +264,7 @@ def main() -> int:
     print(f"# Front desk and billing, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average "
           f"{load:.1f} at the start")
-    engines: list[tuple[str, str | None]] = [("SQLite", None)]
+    engines: list[tuple[str, str | None]] = [] if args.postgres_only else [("SQLite", None)]
     if args.postgres and not args.sqlite_only:
         engines.append(("PostgreSQL", args.postgres))
     workdir = Path(tempfile.mkdtemp(prefix="vesalius-frontdesk-"))
