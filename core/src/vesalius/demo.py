@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -232,10 +232,18 @@ def _workdays(start: date, end: date) -> Iterator[date]:
         day += timedelta(days=1)
 
 
+#: ``progress(done, total, counts)``: called as seeding goes (patients, then days).
+Progress = Callable[[int, int, dict[str, Any]], None]
+
+
 def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_back: int = 90,
-              days_ahead: int = 14, per_day: int = 7,
-              today: date | None = None) -> dict[str, Any]:
-    """Seed a demo clinic through the services; returns counts and the demo logins."""
+              days_ahead: int = 14, per_day: int = 7, today: date | None = None,
+              progress: Progress | None = None) -> dict[str, Any]:
+    """Seed a demo clinic through the services; returns counts and the demo logins.
+
+    The same ``seed`` and ``today`` give the same clinic (every row but the clocks: when
+    rows were written, password salts, the audit chain's hashes), whatever the process's
+    hash seed: nothing here iterates a set or a dict whose order depends on it."""
     rng = random.Random(seed)
     registry = get_registry()
     system = Actor.system("demo")
@@ -243,6 +251,8 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
     zone_name = "America/Toronto"
     zone = clinic_timezone(zone_name)
     disciplines = [d for d in registry.disciplines if d != "general"] or ["general"]
+    days = list(_workdays(today - timedelta(days=days_back), today + timedelta(days=days_ahead)))
+    tell: Progress = progress or (lambda _done, _total, _counts: None)
     with db.session() as s:
         if s.scalar(select(func.count()).select_from(Patient)):
             raise ServiceError("the database already holds patients: demo data goes into an "
@@ -304,6 +314,9 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                 for c in codes]))
         insurers = [medicare, blue]
 
+        # Progress in steps of about equal cost: a patient, or a day's share of one visit.
+        per_visit_day = len(staff) * per_day
+        steps = patients_count + len(days) * per_visit_day
         patients_list = []
         for n in range(patients_count):
             given, family = rng.choice(GIVEN), rng.choice(FAMILY)
@@ -322,6 +335,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
             patients.add_consent(s, system, patient.id, patients.ConsentIn(
                 kind="privacy-notice", granted=True))
             patients_list.append(patient)
+            tell(n + 1, steps, {"patients": n + 1})
         case_pool: dict[str, list[int]] = {d: [] for d in sorted({d for _p, d in staff})}
         plans: dict[int, courses.Course] = {}
         for patient in patients_list:
@@ -349,7 +363,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
               "invoices": 0, "payments": 0, "claims": 0}
     seen_case: set[int] = set()
     attended: dict[int, int] = defaultdict(int)  # visits charted per case
-    for day in _workdays(today - timedelta(days=days_back), today + timedelta(days=days_ahead)):
+    for n_day, day in enumerate(days, start=1):
         with db.session() as s:
             for prac, discipline in staff:
                 actor = Actor(user_id=prac.user_id, role="practitioner",
@@ -401,6 +415,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                             cases.close(s, system, case_id, on=day, reason=(
                                 "discharged: plateau, home programme"
                                 if course.kind == "plateau" else "discharged: goals met"))
+        tell(patients_count + n_day * per_visit_day, steps, counts)
     return counts | logins
 
 
