@@ -16,7 +16,7 @@ from pathlib import Path
 #: hash (it covers the signing time).
 CLOCKS = frozenset({
     "created_at", "updated_at", "status_changed_at", "signed_at", "submitted_at",
-    "recorded_at", "at", "last_login_at", "password_hash", "hash", "prev_hash",
+    "recorded_at", "decided_at", "at", "last_login_at", "password_hash", "hash", "prev_hash",
     "content_sha256",
 })
 
