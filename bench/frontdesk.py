@@ -288,6 +288,9 @@ def main() -> int:
                     (workdir / f"frontdesk-{size}.sqlite3").unlink()
                 print(f"  ({engine} {size:,}: seeded in {seeds[size]:.0f} s)", file=sys.stderr,
                       flush=True)
+                for row in table[size]:  # as it goes, in case a larger size never ends
+                    print(f"  {engine} {size:,} | {row.name} | {row.median_ms:.1f} / "
+                          f"{row.p95_ms:.1f} | {row.statements}", file=sys.stderr, flush=True)
             ok &= print_table(engine, args.sizes, seeds, patients, table)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
