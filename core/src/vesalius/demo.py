@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, literal_column, select, update
 from vesalius_sdk import (
     BooleanField,
     ChartField,
@@ -40,11 +40,13 @@ from .errors import ServiceError
 from .models import (
     Appointment,
     Case,
+    Coverage,
     Invoice,
     InvoiceLine,
     Location,
     Note,
     Patient,
+    Payer,
     Practitioner,
     Service,
     User,
@@ -107,6 +109,7 @@ PHRASES = (
     "Discussed activity modification and pacing at work.",
 )
 DEMO_PASSWORD = "vesalius-demo-2026"
+ZERO = Decimal("0.00")
 
 
 def _text(rng: random.Random, max_length: int) -> str:
@@ -229,10 +232,18 @@ def _workdays(start: date, end: date) -> Iterator[date]:
         day += timedelta(days=1)
 
 
+#: ``progress(done, total, counts)``: called as seeding goes (patients, then days).
+Progress = Callable[[int, int, dict[str, Any]], None]
+
+
 def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_back: int = 90,
-              days_ahead: int = 14, per_day: int = 7,
-              today: date | None = None) -> dict[str, Any]:
-    """Seed a demo clinic through the services; returns counts and the demo logins."""
+              days_ahead: int = 14, per_day: int = 7, today: date | None = None,
+              progress: Progress | None = None) -> dict[str, Any]:
+    """Seed a demo clinic through the services; returns counts and the demo logins.
+
+    The same ``seed`` and ``today`` give the same clinic (every row but the clocks: when
+    rows were written, password salts, the audit chain's hashes), whatever the process's
+    hash seed: nothing here iterates a set or a dict whose order depends on it."""
     rng = random.Random(seed)
     registry = get_registry()
     system = Actor.system("demo")
@@ -240,6 +251,8 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
     zone_name = "America/Toronto"
     zone = clinic_timezone(zone_name)
     disciplines = [d for d in registry.disciplines if d != "general"] or ["general"]
+    days = list(_workdays(today - timedelta(days=days_back), today + timedelta(days=days_ahead)))
+    tell: Progress = progress or (lambda _done, _total, _counts: None)
     with db.session() as s:
         if s.scalar(select(func.count()).select_from(Patient)):
             raise ServiceError("the database already holds patients: demo data goes into an "
@@ -301,6 +314,9 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                 for c in codes]))
         insurers = [medicare, blue]
 
+        # Progress in steps of about equal cost: a patient, or a day's share of one visit.
+        per_visit_day = len(staff) * per_day
+        steps = patients_count + len(days) * per_visit_day
         patients_list = []
         for n in range(patients_count):
             given, family = rng.choice(GIVEN), rng.choice(FAMILY)
@@ -319,6 +335,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
             patients.add_consent(s, system, patient.id, patients.ConsentIn(
                 kind="privacy-notice", granted=True))
             patients_list.append(patient)
+            tell(n + 1, steps, {"patients": n + 1})
         case_pool: dict[str, list[int]] = {d: [] for d in sorted({d for _p, d in staff})}
         plans: dict[int, courses.Course] = {}
         for patient in patients_list:
@@ -346,7 +363,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
               "invoices": 0, "payments": 0, "claims": 0}
     seen_case: set[int] = set()
     attended: dict[int, int] = defaultdict(int)  # visits charted per case
-    for day in _workdays(today - timedelta(days=days_back), today + timedelta(days=days_ahead)):
+    for n_day, day in enumerate(days, start=1):
         with db.session() as s:
             for prac, discipline in staff:
                 actor = Actor(user_id=prac.user_id, role="practitioner",
@@ -398,6 +415,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                             cases.close(s, system, case_id, on=day, reason=(
                                 "discharged: plateau, home programme"
                                 if course.kind == "plateau" else "discharged: goals met"))
+        tell(patients_count + n_day * per_visit_day, steps, counts)
     return counts | logins
 
 
@@ -482,7 +500,11 @@ def bulk_seed(db: Database, *, appointments: int, seed: int = 7,
     the hour from 08:00 (45 minutes, so never overlapping); 80% of the days lie in the past.
     Past slots are 90% filled (completed with a signed note and an issued invoice, the last
     two days' invoices still drafts; some no-shows and cancellations), future ones 75%
-    (booked). One patient (with one case) per ten appointments.
+    (booked). One patient (with one case) per ten appointments. Every third patient is
+    insured (a coverage with one payer, 80 % of each charge to the insurer): their issued
+    invoices of the last two weeks still wait for a claim, older ones count as claimed. A
+    few claims (with a note) and payments (each paying three invoices) are then made
+    through the services, so that the claim page and the receipt have something to show.
     """
     rng = random.Random(seed)
     today = today or date.today()
@@ -539,9 +561,21 @@ def bulk_seed(db: Database, *, appointments: int, seed: int = 7,
         for batch in _chunks(_patient_rows(rng, patients_count, now)):
             conn.execute(insert(Patient), batch)
         patient_ids = list(conn.scalars(select(Patient.id).order_by(Patient.id)))
+        payer_id = conn.execute(insert(Payer).values(
+            name="Bench Mutual", kind="commercial", payer_code="BM001", timed_method="cms",
+            modifiers=[], address="", active=True).returning(Payer.id)).scalar_one()
+        insured = patient_ids[::3]
+        for batch in _chunks({"patient_id": pid, "payer_id": payer_id,
+                              "member_id": f"BM{pid:08d}", "relationship_to_subscriber": "self",
+                              "copay": Decimal("0.00"), "coinsurance_percent": Decimal("20"),
+                              "valid_from": workdays[0], "active": True} for pid in insured):
+            conn.execute(insert(Coverage), batch)
+        coverage_of = dict(conn.execute(select(Coverage.patient_id, Coverage.id)).all())
         for batch in _chunks({"patient_id": pid, "discipline": discipline,
                               "title": "Low back pain", "status": "open",
                               "opened_on": workdays[0], "diagnosis_codes": ["M54.50"],
+                              "payer_id": payer_id if pid in coverage_of else None,
+                              "coverage_id": coverage_of.get(pid),
                               "created_at": now, "updated_at": now} for pid in patient_ids):
             conn.execute(insert(Case), batch)
         case_of = dict(conn.execute(select(Case.patient_id, Case.id)).all())
@@ -551,6 +585,8 @@ def bulk_seed(db: Database, *, appointments: int, seed: int = 7,
     code = next((c for c in ("97110", "97140") if c in registry.billing_codes), None)
     fee = (registry.billing_codes[code].default_fee or Decimal("50.00")) if code \
         else Decimal("95.00")
+    insurer = (fee * Decimal("0.8")).quantize(Decimal("0.01"))
+    claimed_before = today - timedelta(days=14)
     booked = notes_made = invoices_made = 0
     for batch_days in [workdays[i:i + 10] for i in range(0, len(workdays), 10)]:
         appt_rows: list[dict[str, Any]] = []
@@ -605,31 +641,84 @@ def bulk_seed(db: Database, *, appointments: int, seed: int = 7,
             recent = today - timedelta(days=2)
             invoice_rows = [{
                 "patient_id": pat, "case_id": case, "appointment_id": aid,
-                "note_id": note_ids[aid], "practitioner_id": prac, "payer_id": None,
+                "note_id": note_ids[aid], "practitioner_id": prac,
+                "payer_id": payer_id if pat in coverage_of else None,
+                "coverage_id": coverage_of.get(pat),
                 "status": "draft" if start.date() >= recent else "issued",
                 "date_of_service": start.date(),
                 "issued_on": None if start.date() >= recent else start.date(),
-                "total": fee, "insurer_portion": Decimal("0.00"), "patient_portion": fee,
+                "total": fee, "insurer_portion": insurer if pat in coverage_of else ZERO,
+                "patient_portion": fee - insurer if pat in coverage_of else fee,
+                "claim_state": "none" if pat not in coverage_of or start.date() >= recent
+                else "to-claim" if start.date() >= claimed_before else "claimed",
                 "created_at": start, "updated_at": start}
                 for aid, pat, case, prac, start in done]
             for batch in _chunks(iter(invoice_rows)):
                 conn.execute(insert(Invoice), batch)
             invoices_made += len(invoice_rows)
-            invoice_ids = list(conn.scalars(select(Invoice.id).where(
+            # Issued invoices carry their number, as billing.issue gives it (INV-000123).
+            conn.execute(update(Invoice).where(
+                Invoice.status == "issued", Invoice.date_of_service >= first_day,
+                Invoice.date_of_service < last_day).values(number=_invoice_number(conn)))
+            invoice_ids = conn.execute(select(Invoice.id, Invoice.payer_id).where(
                 Invoice.date_of_service >= first_day, Invoice.date_of_service < last_day,
-                Invoice.note_id.is_not(None))))
-            if code:
-                line_rows = ({"invoice_id": iid, "position": 0, "code": code,
-                              "description": registry.billing_codes[code].label,
-                              "modifiers": [], "minutes": 30, "units": 1, "unit_price": fee,
-                              "amount": fee, "insurer_amount": Decimal("0.00"),
-                              "patient_amount": fee, "priced": True} for iid in invoice_ids)
-                for batch in _chunks(line_rows):
-                    conn.execute(insert(InvoiceLine), batch)
+                Invoice.note_id.is_not(None))).all()
+            # A pack's timed code, else the service at its price (as an uncoded visit is).
+            line_rows = ({"invoice_id": iid, "position": 0, "code": code or f"SVC{service_id}",
+                          "description": registry.billing_codes[code].label if code
+                          else f"{discipline.title()} follow-up (bench)", "modifiers": [],
+                          "minutes": 30 if code else None, "units": 1, "unit_price": fee,
+                          "amount": fee, "insurer_amount": insurer if payer else ZERO,
+                          "patient_amount": fee - insurer if payer else fee,
+                          "priced": True} for iid, payer in invoice_ids)
+            for batch in _chunks(line_rows):
+                conn.execute(insert(InvoiceLine), batch)
     with db.session() as session:
         revenue.rebuild(session)
-    return counts | {"appointments": booked, "signed notes": notes_made,
-                     "invoices": invoices_made}
+        made = _claims_and_payments(session, Actor.system("bench"))
+    return counts | made | {"appointments": booked, "signed notes": notes_made,
+                            "invoices": invoices_made}
+
+
+def _claims_and_payments(session: Any, actor: Actor, count: int = 5) -> dict[str, int]:
+    """A few claims (submitted, with a note) and payments (each paying three of a patient's
+    invoices) made through the services, oldest candidates first."""
+    made = {"claims": 0, "payments": 0}
+    for invoice_id in session.scalars(select(Invoice.id).where(
+            Invoice.claim_state == "to-claim").order_by(Invoice.id).limit(count)):
+        claim = claims.create(session, actor, invoice_id)
+        try:
+            with session.begin_nested():
+                for step in ("ready", "submitted"):
+                    claims.set_status(session, actor, claim.id,
+                                      claims.ClaimStatusIn(status=step))
+        except ServiceError:
+            pass  # the checks want what a bulk seed leaves out: the claim stays a draft
+        claims.add_note(session, actor, claim.id, claims.ClaimNoteIn(
+            text="Payer asked for the plan of care; sent by fax."))
+        made["claims"] += 1
+    paying = select(Invoice.patient_id).where(
+        Invoice.status == "issued", Invoice.payer_id.is_(None)).group_by(
+        Invoice.patient_id).having(func.count() >= 3).order_by(Invoice.patient_id).limit(count)
+    for patient_id in list(session.scalars(paying)):
+        owed = session.execute(select(Invoice.id, Invoice.patient_portion, Invoice.issued_on)
+                               .where(Invoice.patient_id == patient_id,
+                                      Invoice.status == "issued")
+                               .order_by(Invoice.id).limit(3)).all()
+        billing.record_payment(session, actor, billing.PaymentIn(
+            patient_id=patient_id, amount=sum((o[1] for o in owed), ZERO), method="card",
+            received_on=max(o[2] for o in owed), allocations=[
+                billing.AllocationIn(invoice_id=o[0], amount=o[1]) for o in owed]))
+        made["payments"] += 1
+    return made
+
+
+def _invoice_number(conn: Any) -> Any:
+    """SQL for ``INV-`` and the invoice id on six digits, in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return literal_column("'INV-' || lpad(invoices.id::text, "
+                              "greatest(6, length(invoices.id::text)), '0')")
+    return literal_column("printf('INV-%06d', invoices.id)")
 
 
 def _note_ids(conn: Any, done: list[Any]) -> dict[int, int]:

@@ -12,15 +12,27 @@ from clinic_dbhelpers import QueryCounter, truncate_postgres
 from sqlalchemy import event, func, select
 from vesalius.db import Database
 from vesalius.demo import bulk_seed
-from vesalius.models import Appointment, Location, Practitioner, Service
+from vesalius.models import (
+    Appointment,
+    Claim,
+    Invoice,
+    InvoiceLine,
+    Location,
+    Payer,
+    Payment,
+    Practitioner,
+    Service,
+)
 from vesalius.services import (
     Actor,
     availability,
     billing,
+    claims,
     patients,
     reports,
     scheduling,
 )
+from vesalius.services.search import quick_search
 
 TODAY = date(2026, 3, 11)
 
@@ -34,7 +46,16 @@ def _counts(db: Database) -> dict[str, tuple[int, int]]:
         case_id, patient_id = s.execute(
             select(Appointment.case_id, Appointment.patient_id)
             .order_by(Appointment.id).limit(1)).one()
+        payer_id = s.scalar(select(Payer.id))
+        claim_id = s.scalar(select(func.min(Claim.id)))
+        payment_id = s.scalar(select(func.min(Payment.id)))
+        drafts = list(s.scalars(select(Invoice.id).where(Invoice.status == "draft")
+                                .order_by(Invoice.id).limit(6)))
+        line_id = s.scalar(select(InvoiceLine.id).where(InvoiceLine.invoice_id == drafts[0]))
+        number = s.scalar(select(Invoice.number).where(Invoice.number.is_not(None)).limit(1))
+    assert claim_id and payment_id and len(drafts) == 6 and number
     start = datetime.combine(TODAY, time(0), UTC)
+    monday = TODAY - timedelta(days=TODAY.weekday())
     operations = {
         "day list": lambda s: scheduling.day_list(s, actor, TODAY - timedelta(days=1),
                                                   location_id=location_id),
@@ -51,6 +72,23 @@ def _counts(db: Database) -> dict[str, tuple[int, int]]:
         "appointments of a practitioner": lambda s: scheduling.list_appointments(
             s, actor, practitioner_id=pracs[0], start=start - timedelta(days=30), end=start),
         "account": lambda s: billing.account(s, actor, patient_id),
+        # The front desk's and the billing clerk's (issue 14; timed in bench/frontdesk.py).
+        "week of everyone": lambda s: scheduling.day_list(s, actor, monday, days=7,
+                                                          location_id=location_id),
+        "worklist, one practitioner": lambda s: reports.ready_to_bill(
+            s, actor, practitioner_id=pracs[0]),
+        "worklist, a payer": lambda s: reports.ready_to_bill(s, actor, payer_id=payer_id),
+        "worklist, self-pay": lambda s: reports.ready_to_bill(s, actor, self_pay=True),
+        "worklist, dates": lambda s: reports.ready_to_bill(
+            s, actor, start=TODAY - timedelta(days=14), end=TODAY),
+        "claim": lambda s: claims.read(s, actor, claim_id),
+        "receipt": lambda s: billing.receipt(s, actor, payment_id),
+        "quick search, name": lambda s: quick_search(s, actor, "smi"),
+        "quick search, invoice number": lambda s: quick_search(s, actor, number),
+        "draft edit": lambda s: billing.update_line(s, actor, drafts[0], line_id,
+                                                    billing.LineUpdate(unit_price="81.00",
+                                                                       reason="loyalty")),
+        "bulk issue of five": lambda s: billing.issue_many(s, actor, drafts[1:]),
     }
     out = {}
     for name, operation in operations.items():

@@ -2,9 +2,46 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
+
+
+def _summary(counts: dict[str, Any]) -> str:
+    return ", ".join(f"{v:,} {k}" for k, v in counts.items()
+                     if isinstance(v, int) and not k.startswith("login"))
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int, dict[str, Any]], None]]:
+    """Seeding's progress: a bar with the counts so far on a terminal, else a plain line
+    at every tenth of the work (logs, CI)."""
+    if sys.stdout.isatty():
+        shown: dict[str, Any] = {}
+        with click.progressbar(length=1, label="Seeding the demo clinic", show_pos=True,
+                               item_show_func=lambda _item: _summary(shown)) as bar:
+            def tell(done: int, total: int, counts: dict[str, Any]) -> None:
+                shown.clear()
+                shown.update(counts)
+                bar.length = total
+                bar.update(done - bar.pos, done)
+
+            yield tell
+        return
+    last = [-1]
+
+    def line(done: int, total: int, counts: dict[str, Any]) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth != last[0]:
+            last[0] = tenth
+            click.echo(f"Seeding the demo clinic: {done * 100 // max(total, 1)}% "
+                       f"({_summary(counts)})")
+
+    yield line
 
 
 @click.command("demo")
@@ -37,7 +74,8 @@ def command(seed_only: bool, appointments: int | None, url: str | None, host: st
     if appointments is not None:
         counts = bulk_seed(db, appointments=appointments, seed=random_seed)
     elif is_empty(db):
-        counts = seed_demo(db, seed=random_seed)
+        with _progress() as tell:
+            counts = seed_demo(db, seed=random_seed, progress=tell)
     else:
         click.echo("The database already holds a clinic: nothing seeded.")
     if counts:

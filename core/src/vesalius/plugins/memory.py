@@ -20,9 +20,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
-
+# SQLAlchemy is imported by the functions that touch the database: building a registry
+# without one (``vesalius plugins list``) does not pay for it.
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -70,6 +69,8 @@ def precedence(packs: Iterable[Any], memory: Sequence[str] = ()) -> list[str]:
 
 
 def load(session: Session) -> tuple[str, ...]:
+    from sqlalchemy import select
+
     from ..models import PackMemory
 
     return tuple(session.scalars(select(PackMemory.pack)
@@ -78,6 +79,8 @@ def load(session: Session) -> tuple[str, ...]:
 
 def remember(session: Session, registry: Registry) -> list[str]:
     """Add the registry's enabled packs the clinic has not run with yet; the names added."""
+    from sqlalchemy import func, select
+
     from ..models import PackMemory
 
     known = set(load(session))
@@ -101,6 +104,8 @@ def remember(session: Session, registry: Registry) -> list[str]:
 def open_clinic(database: Database) -> None:
     """Run this process on the clinic's pack memory: build the registry with it (unless one
     was set explicitly), then remember the packs it enabled."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from . import _rebuild_with_memory, get_registry
 
     try:

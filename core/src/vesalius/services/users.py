@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import secrets
 from datetime import datetime
@@ -25,8 +26,14 @@ from .patients import EMAIL
 TOKEN_PREFIX = "vsl_"
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()
-#: A hash of a random password: verified against for unknown accounts (see authenticate).
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of a random password, verified against for unknown accounts (see
+    :func:`authenticate`). Made on first use, not at import: an argon2 hash costs tens of
+    milliseconds that every command line start would otherwise pay."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class UserIn(Input):
@@ -186,7 +193,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
         # Spend the time a real check spends, so that timing does not tell which e-mails
         # have accounts (ASVS 6.3.8).
         with contextlib.suppress(VerifyMismatchError, VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
+            _hasher.verify(dummy_hash(), password)
         raise Unauthorized("wrong e-mail or password")
     if not check_password(user, password):
         raise Unauthorized("wrong e-mail or password")

@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from .library import FREQUENCIES, Exercise, exercise
 
@@ -66,8 +64,15 @@ def prescribed(row: Mapping[str, Any], number: int) -> PrescribedExercise:
     )
 
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
 @cache
 def _environment() -> Environment:
+    # Jinja is imported on the first printout, not when the pack loads (every start).
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     return Environment(
         loader=PackageLoader("vesalius_physio.exercises", "printouts"),
         autoescape=True,

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from vesalius_sdk import ChoiceField, MultiChoiceField, NoteContext, Printout, TableField
 
 from ..templates import ORTHOTIC_PRESCRIPTION as TEMPLATE
@@ -22,8 +21,15 @@ DEVICE_FIELDS = ("device_type", "feet", "casting_method", "shell_material",
 POST_COLUMNS = ("foot", "location", "direction", "degrees", "type", "material")
 
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
 @cache
 def _environment() -> Environment:
+    # Jinja is imported on the first printout, not when the pack loads (every start).
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     return Environment(loader=PackageLoader("vesalius_podiatry", "printouts"),
                        autoescape=True, undefined=StrictUndefined)
 
