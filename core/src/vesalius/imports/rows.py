@@ -128,7 +128,7 @@ def day(value: str, date_format: str | None) -> date:
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
-        raise ValueError("must be a date written YYYY-MM-DD (or give --date-format)") from None
+        raise ValueError("must be a date written YYYY-MM-DD (or give the date format)") from None
 
 
 def moment(value: str, date_format: str | None, zone: tzinfo) -> datetime:
@@ -147,7 +147,7 @@ def moment(value: str, date_format: str | None, zone: tzinfo) -> datetime:
                     continue
     if parsed is None:
         raise ValueError("must be a date and time such as 2026-03-04T14:30 (or give "
-                         "--date-format for the date part)")
+                         "the date format for the date part)")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
