@@ -81,18 +81,11 @@ def import_appointments(session: Session, actor: Actor, text: str, preset: Prese
                     session, date_format, report.errors)
         if data is None:
             continue
-        external_id = values["external_id"]
-        if external_id in checked:
-            report.errors.append(RowError(number, "external_id",
-                                          f"also on row {checked[external_id][0]}"))
-            continue
-        checked[external_id] = (number, data)
+        cells.keep_first(checked, values["external_id"], number, data, report.errors)
     if report.errors:
         return report
-    existing: dict[str, Appointment] = {}
-    for chunk in cells.chunks(list(checked)):
-        existing.update((a.external_id, a) for a in session.scalars(
-            select(Appointment).where(Appointment.external_id.in_(chunk))))
+    existing: dict[str, Appointment] = cells.by_external_id(session, Appointment,
+                                                            list(checked))
     now = utcnow()
     new: list[tuple[int, dict[str, Any]]] = []
     for external_id, (number, data) in checked.items():

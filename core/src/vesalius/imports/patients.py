@@ -83,17 +83,10 @@ def import_patients(session: Session, actor: Actor, text: str, preset: Preset, *
         if result is None:
             continue
         external_id, data = result
-        if external_id in checked:
-            report.errors.append(RowError(number, "external_id", f"also on row "
-                                          f"{checked[external_id][0]}"))
-            continue
-        checked[external_id] = (number, data)
+        cells.keep_first(checked, external_id, number, data, report.errors)
     if report.errors:
         return report
-    existing: dict[str, Patient] = {}
-    for chunk in cells.chunks(list(checked)):
-        existing.update((p.external_id, p) for p in session.scalars(
-            select(Patient).where(Patient.external_id.in_(chunk))))
+    existing: dict[str, Patient] = cells.by_external_id(session, Patient, list(checked))
     now = utcnow()
     new_rows = []
     for external_id, (_number, data) in checked.items():

@@ -9,6 +9,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .presets import Preset
 
@@ -151,6 +155,25 @@ def moment(value: str, date_format: str | None, zone: tzinfo) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
+
+
+def keep_first(checked: dict[str, tuple[int, Any]], external_id: str, number: int,
+               data: Any, errors: list[RowError]) -> None:
+    """Record a checked row under its external id; the same id on a second row is that
+    row's error (the file would say two things about one record)."""
+    if external_id in checked:
+        errors.append(RowError(number, "external_id", f"also on row {checked[external_id][0]}"))
+    else:
+        checked[external_id] = (number, data)
+
+
+def by_external_id(session: Session, model: Any, external_ids: list[str]) -> dict[str, Any]:
+    """The rows of ``model`` already imported under these external ids."""
+    found: dict[str, Any] = {}
+    for chunk in chunks(external_ids):
+        found.update((row.external_id, row) for row in session.scalars(
+            select(model).where(model.external_id.in_(chunk))))
+    return found
 
 
 def chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
