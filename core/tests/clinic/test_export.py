@@ -92,6 +92,10 @@ def test_whole_clinic(db) -> None:  # type: ignore[no-untyped-def]
     assert row["html_sha256"] == hashlib.sha256(html).hexdigest() and row["content_sha256"]
     dictionary = {(r["file"], r["column"]): r for r in _csv(zf, "data-dictionary.csv")}
     assert dictionary[("tables/appointments.csv", "patient_id")]["references"] == "patients.id"
+    # No link's or password's hash in any table (they would outlive the export's purpose).
+    assert not {c for _, c in dictionary if c.endswith(("password_hash", "token_hash",
+                                                         "token_sha256"))}
+    assert ("tables/intake_requests.csv", "patient_id") in dictionary
 
 
 def test_a_patients_access_request_holds_only_their_rows(db) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from ..services import audit
 from ..services.actor import Actor
 
 #: Columns never exported: credentials a stolen export must not carry.
-SECRET_SUFFIXES = ("password_hash", "token_hash", "_secret")
+SECRET_SUFFIXES = ("password_hash", "token_hash", "token_sha256", "_secret")
 BATCH = 2000
 
 
