@@ -6,13 +6,12 @@ phone's calendar can subscribe. The clinic decides whether events carry patients
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..errors import NotFound
 from ..services import calendar_feed
 from .context import actor, db
-from .models import WebSetting
+from .models import put_setting, setting
 from .security import public, requires
 
 bp = Blueprint("calendar_feed", __name__)
@@ -22,7 +21,7 @@ INITIALS_KEY = "calendar_feed_initials"
 
 
 def initials_allowed() -> bool:
-    return db().scalar(select(WebSetting.value).where(WebSetting.key == INITIALS_KEY)) == "1"
+    return setting(db(), INITIALS_KEY) == "1"
 
 
 def _page(url: str | None = None) -> str:
@@ -73,11 +72,7 @@ def revoke(practitioner_id: int) -> Response:
 @requires("settings.write")
 def set_initials() -> Response:
     value = "1" if request.form.get("initials") == "1" else "0"
-    row = db().get(WebSetting, INITIALS_KEY)
-    if row is None:
-        db().add(WebSetting(key=INITIALS_KEY, value=value))
-    else:
-        row.value = value
+    put_setting(db(), INITIALS_KEY, value)
     flash("Calendar feeds now show patients' initials." if value == "1"
           else "Calendar feeds show no patient details.", "success")
     return redirect(url_for("calendar_feed.admin_page"))

@@ -25,7 +25,7 @@ from ..db.types import utcnow
 from ..models import User
 from ..services import audit
 from ..services.actor import Actor
-from .models import RecoveryCode, UserMfa, WebSetting
+from .models import RecoveryCode, UserMfa, WebSetting, put_setting, setting
 
 #: Roles that must use a second factor when the clinic requires it.
 MFA_ROLES = ("owner", "billing")
@@ -39,15 +39,11 @@ CODE_LENGTH = 16
 
 def required(db: Session) -> bool:
     """Whether the clinic requires a second factor of owner and billing accounts."""
-    return db.scalar(select(WebSetting.value).where(WebSetting.key == SETTING)) == "yes"
+    return setting(db, SETTING) == "yes"
 
 
 def set_required(db: Session, actor: Actor, on: bool) -> None:
-    row = db.get(WebSetting, SETTING)
-    if row is None:
-        db.add(WebSetting(key=SETTING, value="yes" if on else "no"))
-    else:
-        row.value = "yes" if on else "no"
+    put_setting(db, SETTING, "yes" if on else "no")
     audit.record(db, actor, "update", "setting", None, None,
                  detail=f"second factor {'required' if on else 'optional'} for "
                         f"{' and '.join(MFA_ROLES)}")
@@ -55,17 +51,11 @@ def set_required(db: Session, actor: Actor, on: bool) -> None:
 
 def required_of_patients(db: Session) -> bool:
     """Whether the clinic requires a second factor of patients' portal accounts."""
-    return db.scalar(select(WebSetting.value)
-                     .where(WebSetting.key == PATIENT_SETTING)) == "yes"
+    return setting(db, PATIENT_SETTING) == "yes"
 
 
 def set_required_of_patients(db: Session, actor: Actor, on: bool) -> None:
-    row = db.get(WebSetting, PATIENT_SETTING)
-    if row is None:
-        db.add(WebSetting(key=PATIENT_SETTING, value="yes" if on else "no"))
-    elif row.value != ("yes" if on else "no"):
-        row.value = "yes" if on else "no"
-    else:
+    if not put_setting(db, PATIENT_SETTING, "yes" if on else "no"):
         return
     audit.record(db, actor, "update", "setting", None, None,
                  detail=f"second factor {'required' if on else 'optional'} for patients")

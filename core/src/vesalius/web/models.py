@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, MetaData, String
+from sqlalchemy import JSON, Boolean, Index, Integer, MetaData, String, select
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..db.base import NAMING
 from ..db.types import UTCDateTime, utcnow
@@ -128,6 +128,23 @@ class WebSetting(WebBase):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
+
+
+def setting(session: Session, key: str) -> str | None:
+    """A web setting's value, or None when it was never set."""
+    return session.scalar(select(WebSetting.value).where(WebSetting.key == key))
+
+
+def put_setting(session: Session, key: str, value: str) -> bool:
+    """Set a web setting (in the caller's transaction); whether its value changed."""
+    row = session.get(WebSetting, key)
+    if row is None:
+        session.add(WebSetting(key=key, value=value))
+        return True
+    if row.value == value:
+        return False
+    row.value = value
+    return True
 
 
 class PackSetting(WebBase):
