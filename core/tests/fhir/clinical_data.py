@@ -1,12 +1,11 @@
-"""Shared by the clinical FHIR tests: databases (SQLite and PostgreSQL, as the clinic tests),
-a small clinic with demo-like records made through the services, and a check of a resource
-beyond what fhir.resources enforces (required code bindings, reference target types).
+"""Shared by the clinical FHIR tests (a pytest plugin of theirs): the clinic tests' database
+fixtures (SQLite and PostgreSQL), a small clinic with demo-like records made through the
+services, and a check of a resource beyond what fhir.resources enforces (required code
+bindings, reference target types).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -19,7 +18,6 @@ from pydantic import BaseModel
 sys.path.insert(0, str(Path(__file__).parents[1] / "clinic"))
 
 import clinic_testpack as testpack
-from clinic_dbhelpers import truncate_postgres
 from clinic_factories import MONDAY, at, clinic_setup, practitioner, visit_document
 from fhir.resources.R4B import get_fhir_model_class
 from vesalius.db import Database
@@ -28,50 +26,12 @@ from vesalius.plugins import build_registry, set_registry
 from vesalius.services import Actor, case_team, cases, notes, scheduling
 from vesalius.services.scheduling import BookingIn
 
-PG_ENV = "VESALIUS_TEST_POSTGRES_URL"
+pytest_plugins = ["clinic_databases"]
+
 BASE = "https://clinic.example/fhir/R4"
 #: ODI worked example: all ten sections answered, sum 16 -> 16/50 x 100 = 32 %
 #: (Fairbank JC, Pynsent PB. The Oswestry Disability Index. Spine 2000;25(22):2940-52).
 ODI_RESPONSES = [2, 1, 3, 2, 2, 1, 2, 1, 1, 1]
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fhir-template") / "template.sqlite3"
-    db = Database(f"sqlite:///{path}")
-    db.upgrade()
-    db.dispose()
-    return path
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{PG_ENV} is not set: CI must run the PostgreSQL half of the tests")
-        pytest.skip(f"{PG_ENV} not set (run: eval \"$(bash .ci/postgres)\")")
-    db = Database(url)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    db.upgrade()
-    db.dispose()
-    return url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        path = tmp_path / "clinic.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        truncate_postgres(url)
-    database = Database(url)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

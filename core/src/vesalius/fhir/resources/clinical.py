@@ -37,6 +37,7 @@ import base64
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -208,19 +209,39 @@ def _notes_of(session: Session, note_ids: Iterable[int | None]
             for nid, status, appt, appt_status in found}
 
 
-def _result_context(ctx: Ctx, rows: Sequence[MeasureResult]) -> tuple[
-        dict[int, tuple[str, int | None]], dict[int, int]]:
-    return (_notes_of(ctx.session, (r.note_id for r in rows)),
-            practitioners_of(ctx.session, (r.recorded_by for r in rows)))
+@dataclass(frozen=True)
+class _Result:
+    """A measure result with what its two resources need beside the row."""
+
+    row: MeasureResult
+    measure: OutcomeMeasure | None
+    #: Its note was marked entered in error.
+    in_error: bool
+    #: The attended visit it was taken at (an Encounter), if any.
+    encounter: dict[str, str] | None
+    #: Who gave the responses: the patient (intake) or the recording practitioner.
+    who: dict[str, str] | None
 
 
-def _who(row: MeasureResult, practitioners: dict[int, int]) -> dict[str, str] | None:
-    """Who gave the responses: the patient (intake) or the recording practitioner."""
-    if row.source == "patient":
-        return registry.reference("Patient", row.patient_id)
-    if row.recorded_by in practitioners:
-        return registry.reference("Practitioner", practitioners[row.recorded_by])
-    return None
+def _results(ctx: Ctx, rows: Sequence[MeasureResult]) -> list[_Result]:
+    """Two queries for the batch: the results' notes (with their visits) and the
+    recording users' practitioner records."""
+    notes = _notes_of(ctx.session, (r.note_id for r in rows))
+    practitioners = practitioners_of(ctx.session, (r.recorded_by for r in rows))
+    measures = get_registry().measures
+    out = []
+    for row in rows:
+        note_status, visit = notes.get(row.note_id or 0, ("signed", None))
+        if row.source == "patient":
+            who: dict[str, str] | None = registry.reference("Patient", row.patient_id)
+        elif row.recorded_by in practitioners:
+            who = registry.reference("Practitioner", practitioners[row.recorded_by])
+        else:
+            who = None
+        out.append(_Result(row, measures.get(row.measure_id),
+                           note_status == "entered-in-error",
+                           registry.reference("Encounter", visit) if visit else None, who))
+    return out
 
 
 def _number(value: float) -> Decimal:
@@ -251,30 +272,24 @@ def _answers(measure: OutcomeMeasure | None, responses: Sequence[int | None]
 
 
 def build_responses(ctx: Ctx, rows: Sequence[MeasureResult]) -> list[Resource]:
-    """Two queries for the batch: the results' notes (with their visits) and the
-    recording users' practitioner records."""
-    notes, practitioners = _result_context(ctx, rows)
-    measures = get_registry().measures
+    """Two queries for the batch (:func:`_results`)."""
     out: list[Resource] = []
-    for row in rows:
-        measure = measures.get(row.measure_id)
-        note_status, encounter = notes.get(row.note_id or 0, ("signed", None))
+    for found in _results(ctx, rows):
+        row, measure = found.row, found.measure
         resource: dict[str, Any] = {
             "id": str(row.id), "meta": meta(row.created_at),
-            "status": "entered-in-error" if note_status == "entered-in-error"
-            else "completed",
+            "status": "entered-in-error" if found.in_error else "completed",
             "subject": registry.reference("Patient", row.patient_id),
             "authored": row.created_at,
         }
         if measure is not None:
             resource["questionnaire"] = f"{canonical(ctx, measure.id)}|{row.measure_version}"
-        who = _who(row, practitioners)
-        if who is not None:
-            resource["author"] = who
+        if found.who is not None:
+            resource["author"] = found.who
             if row.source == "patient":
-                resource["source"] = who
-        if encounter is not None:
-            resource["encounter"] = registry.reference("Encounter", encounter)
+                resource["source"] = found.who
+        if found.encounter is not None:
+            resource["encounter"] = found.encounter
         items = _answers(measure, row.responses or [])
         if items:
             resource["item"] = items
@@ -307,16 +322,13 @@ def _components(measure: OutcomeMeasure | None, row: MeasureResult
 
 
 def build_observations(ctx: Ctx, rows: Sequence[MeasureResult]) -> list[Resource]:
-    """Two queries for the batch, as :func:`build_responses`."""
-    notes, practitioners = _result_context(ctx, rows)
-    measures = get_registry().measures
+    """Two queries for the batch (:func:`_results`)."""
     out: list[Resource] = []
-    for row in rows:
-        measure = measures.get(row.measure_id)
-        note_status, encounter = notes.get(row.note_id or 0, ("signed", None))
+    for found in _results(ctx, rows):
+        row, measure = found.row, found.measure
         resource: dict[str, Any] = {
             "id": str(row.id), "meta": meta(row.created_at),
-            "status": "entered-in-error" if note_status == "entered-in-error" else "final",
+            "status": "entered-in-error" if found.in_error else "final",
             "category": [SURVEY], "code": _observation_code(measure, row.measure_id),
             "subject": registry.reference("Patient", row.patient_id),
             "effectiveDateTime": row.taken_on, "issued": row.created_at,
@@ -325,15 +337,13 @@ def build_observations(ctx: Ctx, rows: Sequence[MeasureResult]) -> list[Resource
         if row.value is None:
             resource["dataAbsentReason"] = NOT_SCORED
         else:
-            unit = measure.unit if measure is not None else None
-            resource["valueQuantity"] = _quantity(row.value, unit)
+            resource["valueQuantity"] = _quantity(row.value, measure.unit if measure else None)
         if row.band:
             resource["interpretation"] = [{"text": row.band}]
-        who = _who(row, practitioners)
-        if who is not None:
-            resource["performer"] = [who]
-        if encounter is not None:
-            resource["encounter"] = registry.reference("Encounter", encounter)
+        if found.who is not None:
+            resource["performer"] = [found.who]
+        if found.encounter is not None:
+            resource["encounter"] = found.encounter
         components = _components(measure, row)
         if components:
             resource["component"] = components
