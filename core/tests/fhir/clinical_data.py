@@ -26,8 +26,6 @@ from vesalius.plugins import build_registry, set_registry
 from vesalius.services import Actor, case_team, cases, notes, scheduling
 from vesalius.services.scheduling import BookingIn
 
-pytest_plugins = ["clinic_databases"]
-
 BASE = "https://clinic.example/fhir/R4"
 #: ODI worked example: all ten sections answered, sum 16 -> 16/50 x 100 = 32 %
 #: (Fairbank JC, Pynsent PB. The Oswestry Disability Index. Spine 2000;25(22):2940-52).
