@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, not_
+from sqlalchemy import Date, and_, not_
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
@@ -101,10 +101,9 @@ class Search:
 
 
 def _is_datetime(column: ColumnElement[Any]) -> bool:
-    try:
-        return column.type.python_type is datetime
-    except NotImplementedError:  # pragma: no cover - every date column says its type
-        return True
+    """False for a ``Date`` column (compared with dates), else a timestamp."""
+    kind = column.type
+    return not isinstance(getattr(kind, "impl", kind), Date)
 
 
 def _ceil_date(moment: datetime) -> date:
