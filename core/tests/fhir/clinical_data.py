@@ -1,28 +1,20 @@
-"""Shared by the clinical FHIR tests (a pytest plugin of theirs): the clinic tests' database
-fixtures (SQLite and PostgreSQL), a small clinic with demo-like records made through the
-services, and a check of a resource beyond what fhir.resources enforces (required code
-bindings, reference target types).
+"""Shared by the clinical FHIR tests (a pytest plugin of theirs): a small clinic with
+demo-like records made through the services (on the FHIR conftest's SQLite and PostgreSQL
+databases, with the clinic tests' ``rehab`` pack beside ``general``), and the resources as
+JSON once the FHIR checker passed them.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "clinic"))
-
-import clinic_testpack as testpack
+from checks import check_resource
 from clinic_factories import MONDAY, at, clinic_setup, practitioner, visit_document
-from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.resource import Resource
 from vesalius.db import Database
 from vesalius.fhir.registry import Ctx
-from vesalius.plugins import build_registry, set_registry
 from vesalius.services import Actor, case_team, cases, notes, scheduling
 from vesalius.services.scheduling import BookingIn
 
@@ -33,16 +25,7 @@ ODI_RESPONSES = [2, 1, 3, 2, 2, 1, 2, 1, 1, 1]
 
 
 @pytest.fixture
-def clinic_registry() -> Iterator[object]:
-    """The core's ``general`` pack (ODI, NPRS) and the clinic tests' ``rehab`` pack."""
-    reg = build_registry(extra_plugins=[(testpack.NAME, testpack)], entry_points=False)
-    set_registry(reg)
-    yield reg
-    set_registry(None)
-
-
-@pytest.fixture
-def clinic(db: Database, clinic_registry: object) -> dict[str, Any]:
+def clinic(db: Database) -> dict[str, Any]:
     """A visit signed with an addendum, one arrived, one cancelled, one booked; the ODI
     worked example recorded on the case and one filled by the patient; a team member."""
     system = Actor.system("tests")
@@ -77,7 +60,7 @@ def clinic(db: Database, clinic_registry: object) -> dict[str, Any]:
         scheduling.set_status(s, system, arrived, "arrived")
         cancelled = book(11)
         scheduling.cancel(s, system, cancelled, "patient unwell")
-        booked = book(14)
+        booked = book(14, room_id=c["rooms"][0].id)
         odi = notes.record_measure(s, actor, case.id, "odi", ODI_RESPONSES, MONDAY)
         patient_odi = notes.record_measure(s, actor, case.id, "odi",
                                            [2, 1, 3, 2, 2, 1, 2, None, 2, 1], MONDAY,
@@ -86,7 +69,7 @@ def clinic(db: Database, clinic_registry: object) -> dict[str, Any]:
                                           [2, 1, 3, 2, 2, 1, None, None, 1, 1], MONDAY)
         return {"system": system, "actor": actor, "patient": pat.id, "case": case.id,
                 "practitioner": prac.id, "colleague": colleague.id,
-                "location": c["location"].id, "note": note.id,
+                "location": c["location"].id, "room": c["rooms"][0].id, "note": note.id,
                 "addendum": addendum.id, "signed_visit": signed_visit, "arrived": arrived,
                 "cancelled": cancelled, "booked": booked, "odi": odi.id,
                 "patient_odi": patient_odi.id, "not_scored": not_scored.id}
@@ -96,42 +79,7 @@ def ctx(session: Any) -> Ctx:
     return Ctx(session=session, actor=Actor.system("tests"), base=BASE)
 
 
-def check(resource: BaseModel) -> dict[str, Any]:
-    """The resource as JSON, parsed back with its R4B model, with every required code
-    binding and reference target type checked (fhir.resources checks neither)."""
-    data = resource.model_dump(mode="json", exclude_none=True)
-    model = get_fhir_model_class(data["resourceType"])
-    parsed = model.model_validate_json(resource.model_dump_json(exclude_none=True))
-    problems: list[str] = []
-    _walk(parsed, data["resourceType"], problems)
-    assert not problems, problems
-    return data
-
-
-def _walk(node: Any, path: str, problems: list[str]) -> None:
-    if isinstance(node, list):
-        for n, one in enumerate(node):
-            _walk(one, f"{path}[{n}]", problems)
-        return
-    if not isinstance(node, BaseModel):
-        return
-    for name, field in type(node).model_fields.items():
-        value = getattr(node, name, None)
-        if value is None:
-            continue
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        allowed = extra.get("enum_values")
-        # A trailing "+" lists the common codes of a value set that holds more (R4
-        # Observation.status: "final | amended +" also takes "entered-in-error").
-        if allowed and "+" not in allowed and isinstance(value, str) \
-                and value not in allowed:
-            problems.append(f"{path}.{name}: {value!r} not in {allowed}")
-        targets = extra.get("enum_reference_types")
-        for ref in value if isinstance(value, list) else [value]:
-            reference = getattr(ref, "reference", None) if targets else None
-            if isinstance(reference, str) and not reference.startswith("#") \
-                    and "Resource" not in targets:
-                kind = reference.split("/")[0]
-                if kind not in targets:
-                    problems.append(f"{path}.{name}: {reference} is not one of {targets}")
-        _walk(value, f"{path}.{name}", problems)
+def check(resource: Resource) -> dict[str, Any]:
+    """The resource as JSON once :func:`checks.check_resource` passes it (parsed back with
+    its R4B model, required code bindings and reference target types enforced)."""
+    return check_resource(resource).model_dump(mode="json", exclude_none=True)

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
 
-sys.path.insert(0, str(Path(__file__).parent))
 pytest_plugins = ["clinical_data"]
 pytest.register_assert_rewrite("clinical_data")
 

@@ -4,14 +4,11 @@ the measure's licence lets Vesalius ship them."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 pytest_plugins = ["clinical_data"]
 pytest.register_assert_rewrite("clinical_data")
 

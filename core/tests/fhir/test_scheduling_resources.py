@@ -3,13 +3,9 @@ participants and references the server serves, one batch in a bounded number of 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import event, select
 
-sys.path.insert(0, str(Path(__file__).parent))
 pytest_plugins = ["clinical_data"]
 pytest.register_assert_rewrite("clinical_data")
 
@@ -38,7 +34,7 @@ def test_appointments_map_status_participants_and_reasons(db, clinic):  # type: 
     visit = found[clinic["booked"]]
     assert [p["actor"]["reference"] for p in visit["participant"]] == [
         f"Patient/{clinic['patient']}", f"Practitioner/{clinic['practitioner']}",
-        f"Location/{clinic['location']}"]
+        f"Location/{clinic['location']}", f"Location/{clinic['location']}-{clinic['room']}"]
     assert visit["minutesDuration"] == 45
     assert visit["start"].endswith(("Z", "+00:00")) and visit["serviceType"] == [
         {"text": "Rehab follow-up"}]
@@ -66,6 +62,7 @@ def test_encounters_are_the_attended_visits(db, clinic):  # type: ignore[no-unty
     assert done["participant"][0]["individual"]["reference"] == \
         f"Practitioner/{clinic['practitioner']}"
     assert done["serviceProvider"] == {"reference": "Organization/clinic"}
+    assert done["location"] == [{"location": {"reference": f"Location/{clinic['location']}"}}]
     assert done["period"]["start"] < done["period"]["end"]
     assert "end" not in found[str(clinic["arrived"])]["period"]
 

@@ -58,10 +58,9 @@ from ...models import Practitioner as PractitionerRow
 from ...plugins import get_registry
 from .. import registry
 from ..registry import Ctx, FhirType
+from .people import clinic_reference, meta
 from .questionnaires import canonical
 
-#: The clinic as an Organization (fhir-api's people module serves it under this id).
-CLINIC = "Organization/clinic"
 #: Appointment statuses of a visit that took place (an Encounter).
 ATTENDED = ("arrived", "in-session", "completed")
 
@@ -87,11 +86,6 @@ DOCUMENT_TYPES = {"follow-up": ("11506-3", "Progress note"),
                   "treatment": ("11506-3", "Progress note"),
                   "discharge": ("18842-5", "Discharge summary")}
 GENERIC_NOTE = ("34109-9", "Note")
-
-
-def meta(updated: datetime | None) -> dict[str, Any] | None:
-    """``meta.lastUpdated`` from a row's time (``None`` when the row has none)."""
-    return {"lastUpdated": updated} if updated is not None else None
 
 
 # --- Conditions: one per code of a case ----------------------------------------------------
@@ -164,7 +158,7 @@ def build_episodes(ctx: Ctx, rows: Sequence[Case]) -> list[Resource]:
             "status": "active" if case.status == "open" else "finished",
             "type": [{"text": case.discipline}],
             "patient": registry.reference("Patient", case.patient_id),
-            "managingOrganization": {"reference": CLINIC}, "period": period,
+            "managingOrganization": clinic_reference(), "period": period,
         }
         codes = list(case.diagnosis_codes or [])
         if codes:
@@ -422,7 +416,7 @@ def build_documents(ctx: Ctx, rows: Sequence[Note]) -> list[Resource]:
                                               .rstrip("|")}],
             "type": _document_type(template.kind if template else None, title),
             "subject": registry.reference("Patient", note.patient_id),
-            "date": note.signed_at, "custodian": {"reference": CLINIC},
+            "date": note.signed_at, "custodian": clinic_reference(),
             "content": [{"attachment": _attachment(html, "text/html", title,
                                                    note.signed_at)}],
             "context": context,

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from ...models import Appointment, Case, Service
 from .. import registry
 from ..registry import Ctx, FhirType
-from .clinical import ATTENDED, CLINIC, condition_refs, meta
+from .clinical import ATTENDED, condition_refs
+from .people import clinic_reference, meta, room_reference
 
 STATUS = {"booked": "booked", "confirmed": "booked", "arrived": "arrived",
           "in-session": "checked-in", "completed": "fulfilled", "cancelled": "cancelled",
@@ -37,6 +38,14 @@ def _services(ctx: Ctx, rows: Sequence[Appointment]) -> dict[int, str]:
         return {}
     return dict(ctx.session.execute(select(Service.id, Service.name)
                                     .where(Service.id.in_(ids))).all())
+
+
+def _places(row: Appointment) -> list[dict[str, str]]:
+    """The site and, when one is booked, its room (``Location/2``, ``Location/2-7``)."""
+    if row.location_id is None:
+        return []
+    site = [registry.reference("Location", row.location_id)]
+    return site + ([room_reference(row.location_id, row.room_id)] if row.room_id else [])
 
 
 def _minutes(row: Appointment) -> int:
@@ -65,9 +74,8 @@ def build_appointments(ctx: Ctx, rows: Sequence[Appointment]) -> list[Resource]:
              "status": "accepted"},
             {"actor": registry.reference("Practitioner", row.practitioner_id),
              "required": "required", "status": "accepted"}]
-        if row.location_id is not None:
-            participant.append({"actor": registry.reference("Location", row.location_id),
-                                "required": "required", "status": "accepted"})
+        participant += [{"actor": place, "required": "required", "status": "accepted"}
+                        for place in _places(row)]
         resource: dict[str, Any] = {
             "id": str(row.id), "meta": meta(row.updated_at or row.created_at),
             "status": STATUS.get(row.status, "booked"), "start": row.start_at,
@@ -106,15 +114,14 @@ def build_encounters(ctx: Ctx, rows: Sequence[Appointment]) -> list[Resource]:
                                       "display": "primary performer"}]}],
                 "individual": registry.reference("Practitioner", row.practitioner_id)}],
             "appointment": [registry.reference("Appointment", row.id)],
-            "period": period, "serviceProvider": {"reference": CLINIC},
+            "period": period, "serviceProvider": clinic_reference(),
         }
         if row.case_id is not None:
             resource["episodeOfCare"] = [registry.reference("EpisodeOfCare", row.case_id)]
         if row.service_id in services:
             resource["serviceType"] = {"text": services[row.service_id]}
-        if row.location_id is not None:
-            resource["location"] = [{"location": registry.reference("Location",
-                                                                    row.location_id)}]
+        if _places(row):
+            resource["location"] = [{"location": place} for place in _places(row)]
         if status == "finished":
             resource["length"] = {"value": _minutes(row), "unit": "min",
                                   "system": "http://unitsofmeasure.org", "code": "min"}
