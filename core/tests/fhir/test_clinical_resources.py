@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 pytest_plugins = ["clinical_data"]
 pytest.register_assert_rewrite("clinical_data")
 
+from checks import check_resource  # noqa: E402
 from clinical_data import BASE, ODI_RESPONSES, check, ctx  # noqa: E402
 from vesalius.fhir import registry  # noqa: E402
 from vesalius.fhir.resources.clinical import (  # noqa: E402
@@ -221,3 +222,28 @@ def test_a_batch_costs_the_same_queries_as_one_row(db, clinic):  # type: ignore[
             finally:
                 event.remove(db.engine, "before_cursor_execute", count)
             assert counts[0] == counts[1] <= most, (fhir_type.name, counts, statements)
+
+
+def test_read_and_search_through_the_api(fhir):  # type: ignore[no-untyped-def]
+    """Through /fhir/R4: a Condition read by its ``<case>-<code>`` id, a patient's
+    Observations searched, the care-team rule on a clinical type, a Questionnaire read."""
+    import clinic_factories as make
+    from vesalius.services import Actor
+
+    actor = Actor.system("tests")
+    a = fhir.ids["patient"]
+    with fhir.app.extensions["vesalius.db"].session() as s:
+        case = make.case(s, actor, a, diagnosis_codes=["M54.50", "M51.26"],
+                         primary_practitioner_id=fhir.ids["practitioner"])
+        notes.record_measure(s, actor, case.id, "odi", ODI_RESPONSES)
+    status, body, _ = fhir.get(f"/Condition/{case.id}-M51.26", "practitioner")
+    assert status == 200 and check_resource(body).code.coding[0].code == "M51.26"
+    assert fhir.get(f"/Condition/{case.id}-Z99.9", "owner")[0] == 404
+    assert fhir.get(f"/Condition/{case.id}-M51.26", "locum")[0] == 403  # not in their care
+    status, body, _ = fhir.get(f"/Observation?patient={a}", "practitioner")
+    assert status == 200
+    [entry] = body["entry"]
+    assert check_resource(entry["resource"]).valueQuantity.value == 32
+    assert fhir.get(f"/Observation?patient={a}", "front-desk")[0] == 403  # no measures.read
+    status, body, _ = fhir.get("/Questionnaire/odi", "patient")
+    assert status == 200 and check_resource(body).version == "2.1a"
