@@ -247,3 +247,23 @@ def test_read_and_search_through_the_api(fhir):  # type: ignore[no-untyped-def]
     assert fhir.get(f"/Observation?patient={a}", "front-desk")[0] == 403  # no measures.read
     status, body, _ = fhir.get("/Questionnaire/odi", "patient")
     assert status == 200 and check_resource(body).version == "2.1a"
+
+
+def test_everything_of_a_charted_patient_is_a_closed_bundle(db_url, clinic):  # type: ignore[no-untyped-def]
+    """Every clinical type's references (Encounter, QuestionnaireResponse, the appended
+    note, rooms, the clinic) resolve inside the patient's $everything."""
+    from checks import check_bundle
+    from vesalius.app import create_app
+    from vesalius.fhir import views
+    from vesalius.services import Actor
+
+    app = create_app(db_url)
+    with app.test_request_context("/fhir/R4/metadata"), \
+            app.extensions["vesalius.db"].session() as s:
+        bundle = views.everything(s, Actor.system("tests"), str(clinic["patient"]))
+    checked = check_bundle(bundle.model_dump(mode="json", exclude_none=True))
+    kinds = {e.resource.get_resource_type() for e in checked.entry}
+    assert {"Appointment", "Encounter", "EpisodeOfCare", "Condition", "Observation",
+            "QuestionnaireResponse", "DocumentReference", "Location", "Practitioner",
+            "Organization"} <= kinds
+    app.extensions["vesalius.db"].dispose()
