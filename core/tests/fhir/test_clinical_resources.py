@@ -267,3 +267,17 @@ def test_everything_of_a_charted_patient_is_a_closed_bundle(db_url, clinic):  # 
             "QuestionnaireResponse", "DocumentReference", "Location", "Practitioner",
             "Organization"} <= kinds
     app.extensions["vesalius.db"].dispose()
+
+
+def test_a_note_signed_before_snapshots_were_kept_says_so(db, clinic):  # type: ignore[no-untyped-def]
+    """A signed note with no rendered HTML (signed by a version that kept none: the
+    database refuses to change a signed note, so the row is built here, not stored)."""
+    with db.session() as s:
+        stored = s.get(Note, clinic["note"])
+        old = Note(**{c.key: getattr(stored, c.key) for c in Note.__table__.columns})
+        old.id, old.rendered = 10_000, None
+        [document] = registry.resources(ctx(s), DOCUMENT_REFERENCE, [old])
+    found = check(document)
+    assert "data" not in found["content"][0]["attachment"]
+    assert "not kept" in found["content"][0]["attachment"]["title"]
+    assert NOTE_HTML_SHA256 not in [i["system"] for i in found["identifier"]]

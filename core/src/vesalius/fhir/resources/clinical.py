@@ -398,7 +398,9 @@ def build_documents(ctx: Ctx, rows: Sequence[Note]) -> list[Resource]:
             "related": [registry.reference("EpisodeOfCare", note.case_id)]}
         if note.appointment_id in attended:
             context["encounter"] = [registry.reference("Encounter", note.appointment_id)]
-        html = (note.rendered or "").encode("utf-8")
+        # Notes signed before the snapshot was kept have no rendered HTML: the
+        # DocumentReference then says so instead of carrying an empty attachment.
+        html = note.rendered.encode("utf-8") if note.rendered is not None else None
         author = note.practitioner_id or practitioners.get(note.author_id)
         updated = max([note.updated_at, *(a.created_at for a in addenda[note.id])],
                       key=lambda t: t.timestamp())
@@ -408,7 +410,8 @@ def build_documents(ctx: Ctx, rows: Sequence[Note]) -> list[Resource]:
             "docStatus": "entered-in-error" if in_error
             else ("amended" if addenda[note.id] else "final"),
             "identifier": [
-                {"system": NOTE_HTML_SHA256, "value": hashlib.sha256(html).hexdigest()},
+                *([{"system": NOTE_HTML_SHA256, "value": hashlib.sha256(html).hexdigest()}]
+                  if html is not None else []),
                 {"system": NOTE_CONTENT_SHA256, "value": note.content_sha256},
                 {"system": NOTE_TEMPLATE, "value": f"{note.template_id}|"
                                                   f"{note.template_version}"},
@@ -418,7 +421,9 @@ def build_documents(ctx: Ctx, rows: Sequence[Note]) -> list[Resource]:
             "subject": registry.reference("Patient", note.patient_id),
             "date": note.signed_at, "custodian": clinic_reference(),
             "content": [{"attachment": _attachment(html, "text/html", title,
-                                                   note.signed_at)}],
+                                                   note.signed_at) if html is not None
+                         else {"contentType": "text/html", "title": f"{title} (the note "
+                               "as signed was not kept)"}}],
             "context": context,
         }
         if author is not None:
