@@ -50,7 +50,7 @@ def test_episode_of_care_is_the_case(db, clinic):  # type: ignore[no-untyped-def
     assert episode["managingOrganization"] == {"reference": "Organization/clinic"}
     assert episode["careManager"] == {"reference": f"Practitioner/{clinic['practitioner']}"}
     assert [(d["condition"]["reference"], d["rank"]) for d in episode["diagnosis"]] == [
-        (f"Condition/{clinic['case']}-M54.50", 1), (f"Condition/{clinic['case']}-M51.26", 2)]
+        (f"Condition/{clinic['case']}-1", 1), (f"Condition/{clinic['case']}-2", 2)]
     assert episode["team"] == [{"reference": "#team"}]
     assert [p["member"]["reference"] for p in episode["contained"][0]["participant"]] == [
         f"Practitioner/{clinic['colleague']}"]
@@ -61,16 +61,17 @@ def test_one_condition_per_code_with_its_case_as_row(db, clinic):  # type: ignor
     with db.session() as s:
         found = _built(s, CONDITION)
     case = clinic["case"]
-    assert set(found) == {f"{case}-M54.50", f"{case}-M51.26"}
-    first = found[f"{case}-M54.50"]
+    assert set(found) == {f"{case}-1", f"{case}-2"}
+    first = found[f"{case}-1"]
     assert first["code"]["coding"] == [{"system": "http://hl7.org/fhir/sid/icd-10-cm",
                                         "code": "M54.50"}]
     assert first["clinicalStatus"]["coding"][0]["code"] == "active"
     assert first["verificationStatus"]["coding"][0]["code"] == "confirmed"
     assert first["onsetDateTime"] == "2030-02-20"
     assert first["subject"] == {"reference": f"Patient/{clinic['patient']}"}
-    assert CONDITION.row_key(f"{case}-M54.50") == case
-    assert CONDITION.row_key("M54.50") is None
+    assert found[f"{case}-2"]["code"]["coding"][0]["code"] == "M51.26"
+    assert CONDITION.row_key(f"{case}-2") == case
+    assert CONDITION.row_key("M54.50") is None and CONDITION.row_key(f"{case}-M54.50") is None
 
 
 def test_odi_worked_example_observation_carries_the_published_score(db, clinic):  # type: ignore[no-untyped-def]
@@ -225,7 +226,7 @@ def test_a_batch_costs_the_same_queries_as_one_row(db, clinic):  # type: ignore[
 
 
 def test_read_and_search_through_the_api(fhir):  # type: ignore[no-untyped-def]
-    """Through /fhir/R4: a Condition read by its ``<case>-<code>`` id, a patient's
+    """Through /fhir/R4: a Condition read by its ``<case>-<position>`` id, a patient's
     Observations searched, the care-team rule on a clinical type, a Questionnaire read."""
     import clinic_factories as make
     from vesalius.services import Actor
@@ -236,10 +237,10 @@ def test_read_and_search_through_the_api(fhir):  # type: ignore[no-untyped-def]
         case = make.case(s, actor, a, diagnosis_codes=["M54.50", "M51.26"],
                          primary_practitioner_id=fhir.ids["practitioner"])
         notes.record_measure(s, actor, case.id, "odi", ODI_RESPONSES)
-    status, body, _ = fhir.get(f"/Condition/{case.id}-M51.26", "practitioner")
+    status, body, _ = fhir.get(f"/Condition/{case.id}-2", "practitioner")
     assert status == 200 and check_resource(body).code.coding[0].code == "M51.26"
-    assert fhir.get(f"/Condition/{case.id}-Z99.9", "owner")[0] == 404
-    assert fhir.get(f"/Condition/{case.id}-M51.26", "locum")[0] == 403  # not in their care
+    assert fhir.get(f"/Condition/{case.id}-3", "owner")[0] == 404
+    assert fhir.get(f"/Condition/{case.id}-2", "locum")[0] == 403  # not in their care
     status, body, _ = fhir.get(f"/Observation?patient={a}", "practitioner")
     assert status == 200
     [entry] = body["entry"]

@@ -39,7 +39,7 @@ def test_appointments_map_status_participants_and_reasons(db, clinic):  # type: 
     assert visit["start"].endswith(("Z", "+00:00")) and visit["serviceType"] == [
         {"text": "Rehab follow-up"}]
     assert [r["reference"] for r in visit["reasonReference"]] == [
-        f"Condition/{clinic['case']}-M54.50", f"Condition/{clinic['case']}-M51.26"]
+        f"Condition/{clinic['case']}-1", f"Condition/{clinic['case']}-2"]
     assert visit["meta"]["lastUpdated"]
     cancelled = found[clinic["cancelled"]]["cancelationReason"]["text"]
     assert "patient unwell" in cancelled

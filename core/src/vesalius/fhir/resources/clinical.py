@@ -4,7 +4,9 @@ signed note and each addendum).
 
 Choices a reader of the resources needs:
 
-- Condition: one per diagnosis code of a case, id ``<case id>-<code>`` (``7-M54.50``); the
+- Condition: one per diagnosis code of a case, id ``<case id>-<position>`` (``7-2``: its
+  second code; the id carries no code, since Appointments, which reference a case's
+  Conditions, are read outside the care team; removing a code renumbers those after it); the
   code system is ICD-10-CM (``http://hl7.org/fhir/sid/icd-10-cm``) when every diagnosis
   field of the installed templates says ICD-10-CM (the clinic's code set, as its packs
   chart it), else WHO ICD-10 (``http://hl7.org/fhir/sid/icd-10``). An open case's codes are
@@ -90,18 +92,20 @@ GENERIC_NOTE = ("34109-9", "Note")
 
 # --- Conditions: one per code of a case ----------------------------------------------------
 
-def condition_id(case_id: int, code: str) -> str:
-    return f"{case_id}-{code}"
+def condition_id(case_id: int, position: int) -> str:
+    """The id of a case's ``position``-th diagnosis code's Condition (1-based)."""
+    return f"{case_id}-{position}"
 
 
 def condition_refs(case_id: int, codes: Iterable[str]) -> list[dict[str, str]]:
-    return [registry.reference("Condition", condition_id(case_id, c)) for c in codes]
+    return [registry.reference("Condition", condition_id(case_id, n))
+            for n, _code in enumerate(codes, start=1)]
 
 
 def condition_row(resource_id: str) -> int | None:
-    """The case id of a Condition id (``"7-M54.50"`` -> 7)."""
-    head, sep, _code = resource_id.partition("-")
-    return int(head) if sep and head.isdigit() else None
+    """The case id of a Condition id (``"7-2"`` -> 7)."""
+    head, sep, position = resource_id.partition("-")
+    return int(head) if sep and head.isdigit() and position.isdigit() else None
 
 
 def icd_system() -> str:
@@ -117,9 +121,9 @@ def build_conditions(ctx: Ctx, rows: Sequence[Case]) -> list[Resource]:
     out: list[Resource] = []
     for case in rows:
         clinical = "active" if case.status == "open" else "inactive"
-        for code in case.diagnosis_codes or []:
+        for position, code in enumerate(case.diagnosis_codes or [], start=1):
             resource: dict[str, Any] = {
-                "id": condition_id(case.id, code), "meta": meta(case.updated_at),
+                "id": condition_id(case.id, position), "meta": meta(case.updated_at),
                 "clinicalStatus": {"coding": [{
                     "system": f"{_TERMINOLOGY}/condition-clinical", "code": clinical}]},
                 "verificationStatus": {"coding": [{
