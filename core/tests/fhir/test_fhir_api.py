@@ -86,6 +86,13 @@ def test_errors_are_operation_outcomes(fhir):  # type: ignore[no-untyped-def]
     assert fhir.get("/Patient/999999")[0] == 404
     assert fhir.get("/Patient/abc")[0] == 404
     assert fhir.get("/Patient/1/nothing/here")[0] == 404
+    for huge in ("/Patient/99999999999", "/Patient/9999999999", "/Location/9999999999-1",
+                 "/Organization/payer-9999999999", "/Patient/%00"):
+        assert fhir.get(huge)[0] == 404, huge  # no row has it, whatever the column's range
+    for odd in ("/Patient?_id=9999999999", "/Patient?patient=9999999999",
+                "/Patient?_id=%00", "/Patient?_offset=999999999&_count=999999999"):
+        status, body, _ = fhir.get(odd)
+        assert status == 200 and "entry" not in body, odd
     status, body, _ = fhir.get("/Patient?name=Ada")
     assert status == 400 and _issue(body)["expression"] == ["name"]
     assert "name" in _issue(body)["diagnostics"]
@@ -161,7 +168,9 @@ def test_a_patient_token_sees_its_own_compartment(fhir, clinical):  # type: igno
             for e in check_bundle(body).entry] == [("Patient", str(a)),
                                                   ("Organization", "clinic")]
     # The clinic's directory is everyone's.
-    assert fhir.get(f"/Practitioner/{fhir.ids['practitioner']}", "patient")[0] == 200
+    for path in (f"/Practitioner/{fhir.ids['practitioner']}", "/Location", "/Organization",
+                 f"/PractitionerRole/{fhir.ids['practitioner']}"):
+        assert fhir.get(path, "patient")[0] == 200, path
 
 
 def test_the_care_team_rule_on_a_clinical_type(fhir, clinical):  # type: ignore[no-untyped-def]
