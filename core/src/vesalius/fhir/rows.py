@@ -47,11 +47,12 @@ def require_patient(session: Session, actor: Actor, fhir_type: FhirType,
     """403 unless ``actor`` may read ``fhir_type`` of this patient: their own (a patient),
     or in their care (a practitioner, clinical types; the 403 says to break the glass)."""
     require_role(actor, fhir_type)
-    if patient_id is None or fhir_type.patient is None:
+    if fhir_type.patient is None:
         return
-    if actor.is_patient and patient_id != actor.patient_id:
+    if actor.is_patient and (patient_id is None or patient_id != actor.patient_id):
         raise Forbidden("this record belongs to another patient")
-    if _care_team_applies(actor, fhir_type) and not access.in_care(session, actor, patient_id):
+    if patient_id is not None and _care_team_applies(actor, fhir_type) \
+            and not access.in_care(session, actor, patient_id):
         raise Forbidden("this patient is not in your care: break the glass (state a reason) "
                         "to open their clinical record",
                         details=[{"code": access.BREAK_THE_GLASS}])
@@ -136,9 +137,11 @@ def page(session: Session, fhir_type: FhirType, search: Search,
     if fhir_type.updated is None and search.updated:
         return [], 0  # rows with no update time match no _lastUpdated condition
     filters = _filters(fhir_type, search, scoped)
-    query = _select(fhir_type).where(*filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if fhir_type.where is not None:
+        filters.append(fhir_type.where())
+    pk = _pk(fhir_type)
+    total = session.scalar(select(func.count(pk)).where(*filters)) or 0
     if limit <= 0 or offset >= total:
         return [], total
-    return _rows(session, fhir_type, query.order_by(_pk(fhir_type))
+    return _rows(session, fhir_type, _select(fhir_type).where(*filters).order_by(pk)
                  .offset(offset).limit(limit)), total
