@@ -1,0 +1,169 @@
+"""What one app server does holds on the other: two ``vesalius serve`` processes on one
+PostgreSQL, driven over HTTP as a browser behind a round-robin proxy would be."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from multiserver_kit import DESK, DESK_NAME, OWNER, PUBLIC_RATE, Browser, Clinic, Server, server_env
+
+pytestmark = pytest.mark.postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def eventually(check: Callable[[], bool], within: float, what: str) -> float:
+    """Wait until ``check()`` holds; returns the seconds it took."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > within:
+            raise AssertionError(f"not within {within} s: {what}")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def test_a_session_made_on_a_holds_on_b_and_a_sign_out_on_a_ends_it_on_b(servers):
+    a, b = servers
+    user = Browser()
+    # The sign-in form is read from B and sent to A: its CSRF token is signed with the
+    # key both servers share (kept in the database) and bound to the stored session.
+    signed_in = user.login(a, DESK, form_from=b)
+    assert signed_in.status_code == 302, signed_in.text[:300]
+    page = user.get(b, "/account")
+    assert page.status_code == 200 and DESK_NAME in page.text
+    assert user.get(a, "/account").status_code == 200
+
+    assert user.post(b, "/logout").status_code == 302  # the token of B's page, sent to B
+    user.get(a, "/login")
+    for server in (a, b):
+        gone = user.get(server, "/account")
+        assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+
+    # Signing in again on B and out on A: the copied cookie is dead on B at once.
+    assert user.login(b, DESK).status_code == 302
+    cookie = dict(user.http.cookies)
+    assert user.get(a, "/account").status_code == 200
+    assert user.post(a, "/logout").status_code == 302
+    copy = Browser()
+    copy.http.cookies.update(cookie)
+    assert copy.get(b, "/account").status_code == 302
+
+
+def test_failed_sign_ins_on_a_count_on_b(servers):
+    a, b = servers
+    target = "nobody-multiserver@multi.test"
+    guesser = Browser()
+    for server in (a, b, a, b, a):  # the account's budget: 5 failures in 15 minutes
+        assert guesser.login(server, target, "wrong").status_code == 401
+    for server in (b, a):
+        refused = guesser.login(server, target, "wrong")
+        assert refused.status_code == 429, refused.text[:300]
+        assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_the_public_rate_limit_is_one_budget_across_servers(servers):
+    a, b = servers
+    visitor = Browser()
+    codes = [visitor.get(server, "/book/").status_code
+             for server in (a, b) * PUBLIC_RATE]
+    allowed = codes.count(200)
+    # One fixed window: PUBLIC_RATE in all, or fewer when a minute's boundary fell inside.
+    assert 0 < allowed <= PUBLIC_RATE, codes
+    assert codes[-2:] == [429, 429], codes
+    assert codes[allowed:] == [429] * (len(codes) - allowed), codes
+
+
+def _offers(server: Server, owner: Browser, discipline: str) -> bool:
+    page = owner.get(server, "/admin/services")
+    assert page.status_code == 200
+    return f'<option value="{discipline}">' in page.text
+
+
+def test_a_pack_switched_off_on_a_is_off_on_b_and_back_on(servers):
+    a, b = servers
+    owner = Browser()
+    assert owner.login(a, OWNER).status_code == 302
+    assert _offers(a, owner, "massage") and _offers(b, owner, "massage")
+    owner.get(a, "/admin/")
+    assert owner.post(a, "/admin/packs/massage", {"enabled": "no",
+                                                  "reason": "multiserver test"}
+                      ).status_code == 302
+    try:
+        assert not _offers(a, owner, "massage")  # the server that switched it: at once
+        # The other re-reads the clinic's pack settings within a few seconds.
+        eventually(lambda: not _offers(b, owner, "massage"), 8, "B switched massage off")
+    finally:
+        owner.get(b, "/admin/")
+        assert owner.post(b, "/admin/packs/massage", {"enabled": "yes"}).status_code == 302
+    assert _offers(b, owner, "massage")
+    eventually(lambda: _offers(a, owner, "massage"), 8, "A switched massage back on")
+
+
+def test_a_setting_changed_on_a_is_read_on_b(servers):
+    a, b = servers
+    owner = Browser()
+    assert owner.login(b, OWNER).status_code == 302
+
+    def rule(server: Server) -> str:
+        page = owner.get(server, "/admin/locations").text
+        marker = 'name="outside_hours"'
+        assert marker in page
+        chosen = [value for value in ("warn", "refuse")
+                  if f'value="{value}" checked' in page or f'value="{value}" selected' in page]
+        assert len(chosen) == 1, "the page shows one rule"
+        return chosen[0]
+
+    before = rule(a)
+    after = "refuse" if before == "warn" else "warn"
+    owner.get(a, "/admin/locations")
+    assert owner.post(a, "/admin/booking-rules", {"outside_hours": after}).status_code == 302
+    try:
+        assert rule(b) == after
+    finally:
+        owner.post(a, "/admin/booking-rules", {"outside_hours": before})
+
+
+def _mail() -> object:
+    spec = importlib.util.spec_from_file_location(
+        "clinic_mail", ROOT / "core/tests/clinic/clinic_mail.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_messages_queued_through_both_servers_are_sent_once_by_two_workers(
+        servers, clinic: Clinic):
+    """The app servers queue messages in the database's outbox; any number of workers
+    send them, each message once (a worker claims rows before sending)."""
+    a, b = servers
+    desk = Browser()
+    assert desk.login(a, DESK).status_code == 302
+    invited = clinic.patient_ids[:4]
+    for server, patient_id in zip((a, b, a, b), invited, strict=True):
+        desk.get(server, f"/patients/{patient_id}")
+        sent = desk.post(server, f"/portal/patients/{patient_id}/invite")
+        assert sent.status_code == 302, sent.text[:300]
+    mail_module = _mail()
+    with mail_module.running_mail_server() as mail:  # type: ignore[attr-defined]
+        mail.delay = 0.3  # slow enough that the two workers run side by side
+        env = server_env(VESALIUS_SMTP_URL=mail.url, VESALIUS_MAIL_FROM="clinic@multi.test")
+        workers = [subprocess.Popen([sys.executable, "-m", "vesalius", "worker", "--once",
+                                     "--database", clinic.url], env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True) for _ in range(2)]
+        outputs = [w.communicate(timeout=60)[0] for w in workers]
+        assert all(w.returncode == 0 for w in workers), outputs
+        received = mail.messages
+    invitations = [m for m in received
+                   if "/portal/invitation/" in m.get_body(("plain",)).get_content()]
+    assert len(invitations) == len(invited), outputs
+    assert len({m["To"] for m in invitations}) == len(invited)
+    assert os.environ.get("VESALIUS_SMTP_URL") is None  # nothing leaked into the servers
