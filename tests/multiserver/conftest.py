@@ -46,7 +46,7 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clinic, 
     from sqlalchemy import select
     from vesalius.db import Database
     from vesalius.demo import seed_demo
-    from vesalius.models import Patient, Practitioner, User
+    from vesalius.models import Patient, RevenueMonth, User
     from vesalius.plugins import reset_registry
     from vesalius.services import users
     from vesalius.services.actor import Actor
@@ -80,7 +80,9 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clinic, 
                     email=email, role=role, name=name, password=PASSWORD))
             owner = session.scalar(select(User).where(User.email == OWNER))
             token = users.issue_token(session, system, owner, "multiserver")
-            practitioner_id = session.scalar(select(Practitioner.id).order_by(Practitioner.id))
+            # One with issued revenue, for the reports.
+            practitioner_id = session.scalar(select(RevenueMonth.practitioner_id)
+                                             .order_by(RevenueMonth.id).limit(1))
             patient_ids = list(session.scalars(
                 select(Patient.id).where(Patient.email.is_not(None))
                 .order_by(Patient.id).limit(4)))

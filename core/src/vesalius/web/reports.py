@@ -32,8 +32,13 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def _read_from_replica() -> None:
     """This request's session reads from the replica when there is one (``db()`` then
     returns it; it is committed and closed with the request as any other)."""
-    if replica_engine() is not None and "_vdb" not in g:
-        g._vdb = report_sessions(database())()
+    if replica_engine() is None:
+        return
+    gate = g.pop("_vdb", None)
+    if gate is not None:  # the page gate's session (it read the pack settings): done
+        gate.commit()
+        gate.close()
+    g._vdb = report_sessions(database())()
 
 #: Columns shown right-aligned as numbers.
 NUMERIC = frozenset({"visits", "invoiced", "collected", "collection_rate", "appointments",
