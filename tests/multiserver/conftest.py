@@ -16,8 +16,10 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -28,6 +30,7 @@ from multiserver_kit import (
     OWNER_NAME,
     PASSWORD,
     SCHEMA,
+    TARGET,
     Clinic,
     Server,
     in_schema,
@@ -69,13 +72,19 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clinic, 
     extra = {"VESALIUS_DATABASE_REPLICA_URL": replica_url} if replica_url else {}
     a = Server("A", url, server_env(), logs / "a.log")
     b = Server("B", url, server_env(**extra), logs / "b.log")
+    # Cheap password hashes for the seeded accounts (argon2 keeps its parameters in each
+    # hash, so the servers verify them as they are): the default costs most of the seeding.
+    cheap = mock.patch.object(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
+                                                                parallelism=1))
     try:
-        seed_demo(db, patients_count=4, days_back=3, days_ahead=0, per_day=2,
-                  today=date.today())
+        with cheap:
+            seed_demo(db, patients_count=4, days_back=3, days_ahead=0, per_day=2,
+                      today=date.today())
         system = Actor.system("tests")
-        with db.session() as session:
+        with cheap, db.session() as session:
             for role, email, name in (("owner", OWNER, OWNER_NAME),
-                                      ("front-desk", DESK, DESK_NAME)):
+                                      ("front-desk", DESK, DESK_NAME),
+                                      ("billing", TARGET, "Guessed At")):
                 users.create_user(session, system, users.UserIn(
                     email=email, role=role, name=name, password=PASSWORD))
             owner = session.scalar(select(User).where(User.email == OWNER))

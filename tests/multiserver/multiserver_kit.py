@@ -22,6 +22,8 @@ SCHEMA = "vesalius_multiserver"
 PASSWORD = "correct horse battery staple"
 OWNER = "owner@multi.test"
 DESK = "desk@multi.test"
+#: An account the sign-in throttling tests guess at.
+TARGET = "target@multi.test"
 OWNER_NAME, DESK_NAME = "Olive Owner", "Dana Desk"
 #: Requests per minute one address may make to the public pages (both servers together).
 PUBLIC_RATE = 8
@@ -68,7 +70,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "vesalius", "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", "1", "--database", url],
-            env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+            env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait(self, timeout: float = 40.0) -> None:
         deadline = time.monotonic() + timeout
@@ -85,14 +87,16 @@ class Server:
 
     @staticmethod
     def stop(*servers: Server) -> None:
+        """Gunicorn's quick shutdown; a worker still there after a few seconds is killed
+        with its master (each server is a process group of its own)."""
         for server in servers:
             if server.process.poll() is None:
-                server.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+                server.process.send_signal(signal.SIGINT)
         for server in servers:
             try:
-                server.process.wait(timeout=15)
+                server.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                server.process.kill()
+                os.killpg(server.process.pid, signal.SIGKILL)
                 server.process.wait()
 
 

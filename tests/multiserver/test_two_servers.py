@@ -12,7 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from multiserver_kit import DESK, DESK_NAME, OWNER, PUBLIC_RATE, Browser, Clinic, Server, server_env
+from multiserver_kit import (
+    DESK,
+    DESK_NAME,
+    OWNER,
+    PUBLIC_RATE,
+    TARGET,
+    Browser,
+    Clinic,
+    Server,
+    server_env,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -58,12 +68,11 @@ def test_a_session_made_on_a_holds_on_b_and_a_sign_out_on_a_ends_it_on_b(servers
 
 def test_failed_sign_ins_on_a_count_on_b(servers):
     a, b = servers
-    target = "nobody-multiserver@multi.test"
     guesser = Browser()
     for server in (a, b, a, b, a):  # the account's budget: 5 failures in 15 minutes
-        assert guesser.login(server, target, "wrong").status_code == 401
+        assert guesser.login(server, TARGET, "wrong").status_code == 401
     for server in (b, a):
-        refused = guesser.login(server, target, "wrong")
+        refused = guesser.login(server, TARGET, "wrong")
         assert refused.status_code == 429, refused.text[:300]
         assert int(refused.headers["Retry-After"]) > 0
 
