@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
-from .engine import Database, database_url, make_engine
+from .engine import Database, database_url, make_engine, unit_of_work
 
 REPLICA_ENV = "VESALIUS_DATABASE_REPLICA_URL"
 
@@ -97,13 +97,8 @@ def report_sessions(db: Database) -> sessionmaker[Session]:
 def report_session(db: Database) -> Iterator[Session]:
     """A unit of work for a report, as :meth:`Database.session` (commit at the end, roll
     back on any exception), reading from the replica when one is configured."""
-    with report_sessions(db)() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with unit_of_work(report_sessions(db)) as session:
+        yield session
 
 
 def dispose() -> None:
