@@ -70,7 +70,7 @@ def versions(session: Session) -> Mapping[str, int]:
     found = session.info.get(_VERSIONS)
     if found is None:
         found = session.info[_VERSIONS] = dict(
-            session.execute(select(cache_versions.c.key, cache_versions.c.version)).tuples().all())
+            session.execute(select(cache_versions.c.key, cache_versions.c.version)).all())
     return found  # type: ignore[no-any-return]
 
 

@@ -47,12 +47,14 @@ def create_triggers(tables: tuple[str, ...]) -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""
             CREATE OR REPLACE FUNCTION cache_versions_bump() RETURNS trigger
-            LANGUAGE plpgsql AS $$
+            LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
             BEGIN
                 UPDATE cache_versions SET version = version + 1 WHERE key = TG_TABLE_NAME;
                 RETURN NULL;
             END $$
         """)
+        # The function's search_path is the schema's it was made in: a trigger bumps the
+        # counters beside its table, whatever the writer's search_path.
         for table in tables:  # once per statement, whatever the number of rows
             op.execute(f"""
                 CREATE TRIGGER cache_versions_{table} AFTER INSERT OR UPDATE OR DELETE
