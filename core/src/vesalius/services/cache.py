@@ -77,8 +77,14 @@ def versions(session: Session) -> Mapping[str, int]:
 def versions_column() -> ScalarSelect[str]:
     """Every counter as one text column (``key=version,...``), to read them inside a query
     the request makes anyway (the session look-up); hand its value to :func:`seed`."""
-    text = cache_versions.c.key + "=" + cast(cache_versions.c.version, String)
-    return select(func.aggregate_strings(text, ",")).scalar_subquery()
+    global _versions_column
+    if _versions_column is None:  # built once: it is part of every request's first query
+        text = cache_versions.c.key + "=" + cast(cache_versions.c.version, String)
+        _versions_column = select(func.aggregate_strings(text, ",")).scalar_subquery()
+    return _versions_column
+
+
+_versions_column: ScalarSelect[str] | None = None
 
 
 def seed(session: Session, text: str | None) -> None:

@@ -13,6 +13,7 @@ written only when the data changed or, for activity, once a minute.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Select, bindparam, delete, insert, select, update
 from sqlalchemy.orm import sessionmaker
 from werkzeug.datastructures import CallbackDict
 
@@ -56,6 +57,16 @@ def deferred_engine(db: Database, *, read_only: bool = False) -> Any:
         cursor.close()
 
     return engine
+
+
+@functools.cache
+def _lookup() -> Select[Any]:
+    """The session with its user and practitioner, and the cache's version counters (no
+    round trip of their own): built once, it is every request's first query."""
+    return (select(WebSession, User, Practitioner.id, cache.versions_column())
+            .outerjoin(User, User.id == WebSession.user_id)
+            .outerjoin(Practitioner, Practitioner.user_id == User.id)
+            .where(WebSession.token_hash == bindparam("token_hash")))
 
 
 def token_hash(token: str) -> str:
@@ -128,13 +139,7 @@ class ServerSessionInterface(SessionInterface):
             return ServerSession()
         now = utcnow()
         with self.reads() as session:
-            # The cache's version counters come along (no round trip of their own).
-            row = session.execute(
-                select(WebSession, User, Practitioner.id, cache.versions_column())
-                .outerjoin(User, User.id == WebSession.user_id)
-                .outerjoin(Practitioner, Practitioner.user_id == User.id)
-                .where(WebSession.token_hash == token_hash(token))
-            ).first()
+            row = session.execute(_lookup(), {"token_hash": token_hash(token)}).first()
             if row is None:
                 return ServerSession()
             web, user, practitioner_id, cache_versions = row
