@@ -7,8 +7,7 @@ import importlib.util
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,20 +22,11 @@ from multiserver_kit import (
     Server,
     server_env,
 )
+from sqlalchemy import create_engine, select
 
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def eventually(check: Callable[[], bool], within: float, what: str) -> float:
-    """Wait until ``check()`` holds; returns the seconds it took."""
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > within:
-            raise AssertionError(f"not within {within} s: {what}")
-        time.sleep(0.2)
-    return time.monotonic() - started
 
 
 def test_a_session_made_on_a_holds_on_b_and_a_sign_out_on_a_ends_it_on_b(servers):
@@ -105,14 +95,56 @@ def test_a_pack_switched_off_on_a_is_off_on_b_and_back_on(servers):
                                                   "reason": "multiserver test"}
                       ).status_code == 302
     try:
-        assert not _offers(a, owner, "massage")  # the server that switched it: at once
-        # The other re-reads the clinic's pack settings within a few seconds.
-        eventually(lambda: not _offers(b, owner, "massage"), 8, "B switched massage off")
+        # Both at their next request: the switches' cache version moved with the change.
+        assert not _offers(a, owner, "massage")
+        assert not _offers(b, owner, "massage")
     finally:
         owner.get(b, "/admin/")
         assert owner.post(b, "/admin/packs/massage", {"enabled": "yes"}).status_code == 302
     assert _offers(b, owner, "massage")
-    eventually(lambda: _offers(a, owner, "massage"), 8, "A switched massage back on")
+    assert _offers(a, owner, "massage")
+
+
+def test_a_practitioner_renamed_on_a_shows_on_b_calendar_at_its_next_request(
+        servers, clinic: Clinic):
+    """B keeps the staff in its cache; the rename on A moves the cache version in the
+    same transaction, so B's next calendar page draws the new name."""
+    a, b = servers
+    from vesalius.models import Practitioner, WorkingHours
+
+    engine = create_engine(clinic.url)
+    with engine.connect() as conn:
+        hours = conn.execute(select(WorkingHours.practitioner_id, WorkingHours.location_id,
+                                    WorkingHours.weekday)
+                             .where(WorkingHours.practitioner_id != clinic.practitioner_id)
+                             .order_by(WorkingHours.id).limit(1)).one()
+        name = conn.scalar(select(Practitioner.display_name)
+                           .where(Practitioner.id == hours.practitioner_id))
+    engine.dispose()
+    today = date.today()
+    day = today + timedelta(days=(hours.weekday - today.weekday()) % 7)
+    owner = Browser()
+    assert owner.login(a, OWNER).status_code == 302
+
+    def calendar(server: Server) -> str:
+        page = owner.get(server, f"/calendar/?date={day}&location={hours.location_id}")
+        assert page.status_code == 200
+        return page.text
+
+    assert name in calendar(b) and name in calendar(b)  # B's cache is warm
+    renamed = f"{name} (renamed on A)"
+    owner.get(a, "/admin/locations")
+    changed = owner.post(a, f"/admin/practitioners/{hours.practitioner_id}",
+                         {"display_name": renamed})
+    assert changed.status_code == 302
+    try:
+        assert renamed in calendar(b)
+        assert renamed in calendar(a)
+    finally:
+        owner.get(b, "/admin/locations")
+        owner.post(b, f"/admin/practitioners/{hours.practitioner_id}", {"display_name": name})
+    page = calendar(a)
+    assert name in page and renamed not in page
 
 
 def test_a_setting_changed_on_a_is_read_on_b(servers):
