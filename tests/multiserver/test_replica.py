@@ -20,8 +20,23 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def replica(clinic: Clinic) -> str:
+    """The replica's URL (in the tests' schema), once it has replayed all the primary wrote
+    so far (the suites before this one may have left it behind)."""
     required("VESALIUS_TEST_REPLICA_URL", 'eval "$(bash .ci/replica)" after .ci/postgres')
     assert clinic.replica_url
+    primary, standby = create_engine(clinic.url), create_engine(clinic.replica_url)
+    try:
+        with primary.connect() as conn:
+            written = conn.scalar(text("SELECT pg_current_wal_lsn()"))
+        deadline = time.monotonic() + 120
+        with standby.connect() as conn:
+            while not conn.scalar(text("SELECT pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn)"),
+                                  {"lsn": written}):
+                assert time.monotonic() < deadline, "the replica is not catching up"
+                time.sleep(0.1)
+    finally:
+        primary.dispose()
+        standby.dispose()
     return clinic.replica_url
 
 
