@@ -57,8 +57,12 @@ def test_a_session_made_on_a_holds_on_b_and_a_sign_out_on_a_ends_it_on_b(servers
     assert copy.get(b, "/account").status_code == 302
 
 
-def test_failed_sign_ins_on_a_count_on_b(servers):
+def test_failed_sign_ins_on_a_count_on_b_and_a_browser_trusted_on_a_is_trusted_on_b(servers):
     a, b = servers
+    trusted = Browser()  # signed in to the account before: it carries a device cookie
+    assert trusted.login(a, TARGET).status_code == 302
+    trusted.get(a, "/account")
+    assert trusted.post(a, "/logout").status_code == 302
     guesser = Browser()
     for server in (a, b, a, b, a):  # the account's budget: 5 failures in 15 minutes
         assert guesser.login(server, TARGET, "wrong").status_code == 401
@@ -66,6 +70,9 @@ def test_failed_sign_ins_on_a_count_on_b(servers):
         refused = guesser.login(server, TARGET, "wrong")
         assert refused.status_code == 429, refused.text[:300]
         assert int(refused.headers["Retry-After"]) > 0
+    # The owner of the account is not locked out on either: the cookie A signed is B's too.
+    assert guesser.login(b, TARGET).status_code == 429
+    assert trusted.login(b, TARGET).status_code == 302
 
 
 def test_the_public_rate_limit_is_one_budget_across_servers(servers):
