@@ -59,7 +59,9 @@ class FhirType:
     where: Callable[[], ColumnElement[bool]] | None = None
     #: Resource id -> row id, for types with several resources per row (else ``int(id)``).
     row_key: Callable[[str], int | None] | None = None
-    #: For a type with no table: every resource of it.
+    #: Resources not read from rows: for a type with no table, every resource of it; for a
+    #: type with one, those it serves besides its rows (Organization: the clinic itself,
+    #: id ``clinic``, beside the payers' rows). Few and patient-free; searched in memory.
     catalogue: Callable[[Ctx], list[Resource]] | None = None
     #: Is this a clinical type (the care-team rules apply to a practitioner reading it)?
     clinical: bool = False
@@ -86,7 +88,12 @@ def types() -> dict[str, FhirType]:
         from importlib import import_module
 
         for name in MODULES:
-            import_module(f"{__package__}.resources.{name}")
+            module = f"{__package__}.resources.{name}"
+            try:
+                import_module(module)
+            except ModuleNotFoundError as exc:  # a module not written yet serves nothing
+                if exc.name != module:
+                    raise
     return _TYPES
 
 
