@@ -39,9 +39,13 @@ def batches(ctx: Ctx, fhir_type: FhirType, *, since: datetime | None = None,
     """The type's resources, a batch at a time: changed after ``since`` (types without an
     updated column: all of them, as nothing says when they changed), of one patient
     (``patient_id``) or of any patient (``patients``)."""
-    if fhir_type.model is None:  # made from the packs' contributions, not a table
-        if fhir_type.catalogue is not None and patient_id is None and not patients:
-            yield fhir_type.catalogue(ctx)
+    # Resources not read from rows (a type's whole catalogue, or the clinic beside the
+    # payers' Organizations): patient-free and without an update time, so always written.
+    if fhir_type.catalogue is not None and patient_id is None and not patients:
+        listed = fhir_type.catalogue(ctx)
+        if listed:
+            yield listed
+    if fhir_type.model is None:
         return
     model = fhir_type.model
     key = model.__mapper__.primary_key[0]

@@ -160,7 +160,7 @@ def _audit_denied(actor: Actor) -> None:
 def install(app: Flask) -> None:
     """Mount the FHIR blueprint; 404/405 under ``/fhir/`` answer OperationOutcomes (other
     paths keep the handlers installed before: call this after the API and the pages)."""
-    from . import views  # noqa: F401  (registers the routes)
+    from . import bulk_http, views  # noqa: F401  (register the routes)
 
     app.register_blueprint(bp)
     for code in (404, 405):

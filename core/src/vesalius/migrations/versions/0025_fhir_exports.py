@@ -1,7 +1,7 @@
 """Bulk Data exports (FHIR $export): the job table.
 
 Revision ID: 0025_fhir_exports
-Revises: 0024_packages
+Revises: 0025_reported_guard
 Create Date: 2026-12-05 04:45:00
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 from vesalius.db.types import UTCDateTime
 
 revision = "0025_fhir_exports"
-down_revision = "0024_packages"
+down_revision = "0025_reported_guard"
 branch_labels = None
 depends_on = None
 
