@@ -13,7 +13,7 @@ from flask import current_app
 
 from .. import __version__
 from . import registry
-from .http import MEDIA, PREFIX
+from .http import PREFIX
 from .search import parameters
 
 #: The canonical definitions of the operations this server may offer.
@@ -66,7 +66,7 @@ def statement(base: str) -> CapabilityStatement:
         rest["operation"] = [_operation(op) for op in ops[None]]
     return CapabilityStatement(
         status="active", date=_today(), kind="instance", fhirVersion=registry.FHIR_VERSION,
-        format=["json", MEDIA], publisher="Vesalius",
+        format=["json"], publisher="Vesalius",
         software={"name": "Vesalius", "version": __version__},
         implementation={"description": "Vesalius clinic FHIR R4 read API", "url": base},
         rest=[rest])

@@ -14,10 +14,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fhir.resources.R4B.operationoutcome import OperationOutcome
-from fhir.resources.R4B.resource import Resource
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -27,6 +25,9 @@ from ..api.framework import _origin, _token, database
 from ..errors import Forbidden, Invalid, ServiceError, TooMany
 from ..services import audit, users
 from ..services.actor import Actor
+
+if TYPE_CHECKING:  # fhir.resources loads on the first FHIR request, not at start-up
+    from fhir.resources.R4B.resource import Resource
 
 log = logging.getLogger("vesalius.fhir")
 
@@ -58,6 +59,8 @@ def outcome(status: int, message: str, expression: str | None = None,
     """An OperationOutcome answer: one error issue with the message, the parameter or
     element it is about, and our own detail ``code`` (``break-the-glass``) when there is
     one."""
+    from fhir.resources.R4B.operationoutcome import OperationOutcome
+
     issue: dict[str, Any] = {"severity": "error" if status < 500 else "fatal",
                              "code": ISSUE_CODES.get(status, "exception"),
                              "diagnostics": message}

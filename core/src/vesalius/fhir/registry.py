@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fhir.resources.R4B.resource import Resource
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..services.actor import Actor
+
+if TYPE_CHECKING:  # fhir.resources is imported when a type is built, not at start-up
+    from fhir.resources.R4B.resource import Resource
 
 #: The FHIR version every resource and the CapabilityStatement declare.
 FHIR_VERSION = "4.0.1"

@@ -136,9 +136,11 @@ def page(session: Session, fhir_type: FhirType, search: Search,
     if fhir_type.updated is None and search.updated:
         return [], 0  # rows with no update time match no _lastUpdated condition
     filters = _filters(fhir_type, search, scoped)
-    query = _select(fhir_type).where(*filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if fhir_type.where is not None:
+        filters.append(fhir_type.where())
+    pk = _pk(fhir_type)
+    total = session.scalar(select(func.count(pk)).where(*filters)) or 0
     if limit <= 0 or offset >= total:
         return [], total
-    return _rows(session, fhir_type, query.order_by(_pk(fhir_type))
+    return _rows(session, fhir_type, _select(fhir_type).where(*filters).order_by(pk)
                  .offset(offset).limit(limit)), total

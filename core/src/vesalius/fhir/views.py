@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.resource import Resource
 from flask import request
 from sqlalchemy.orm import Session
 
@@ -19,10 +17,13 @@ from ..errors import NotFound
 from ..services import audit
 from ..services.actor import Actor
 from . import registry, rows
-from .capability import statement
 from .http import base_url, fhir_route
 from .registry import Ctx, FhirType
 from .search import Search, parse, row_ids
+
+if TYPE_CHECKING:  # fhir.resources loads on the first FHIR request, not at start-up
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.resource import Resource
 
 #: Audit ``resource_type`` of a FHIR read: ``fhir:Patient`` (fits the column's 30).
 AUDIT_PREFIX = "fhir:"
@@ -73,6 +74,8 @@ def _audit(session: Session, actor: Actor, fhir_type: FhirType, found: Sequence[
 @fhir_route("/metadata", public=True)
 def metadata(session: Session, actor: Actor) -> Resource:
     """The CapabilityStatement (no token needed, as on any FHIR server)."""
+    from .capability import statement
+
     return statement(base_url())
 
 
@@ -102,10 +105,16 @@ def search_type(session: Session, actor: Actor, type_name: str) -> Resource:
     if search.count and search.offset > 0:
         link.append({"relation": "previous", "url": _url(
             base, type_name, search, max(0, search.offset - search.count))})
-    return Bundle(type="searchset",
+    return _bundle(type="searchset",
                   # Rows, not resources, for a type with several resources per row.
                   total=total if fhir_type.row_key is None else None,
                   link=link, entry=_entries(base, [*shown, *built], "match") or None)
+
+
+def _bundle(**values: Any) -> Bundle:
+    from fhir.resources.R4B.bundle import Bundle
+
+    return Bundle(**values)
 
 
 def _url(base: str, type_name: str, search: Search, offset: int) -> str:
@@ -169,7 +178,7 @@ def everything(session: Session, actor: Actor, resource_id: str) -> Resource:
             _audit(session, actor, fhir_type, these, "FHIR Patient/$everything")
     included = _follow(session, actor, ctx, out)
     base = base_url()
-    return Bundle(type="searchset", total=len(out),
+    return _bundle(type="searchset", total=len(out),
                   link=[{"relation": "self",
                          "url": f"{base}/Patient/{patient_id}/$everything"}],
                   entry=_entries(base, out, "match") + _entries(base, included, "include"))
