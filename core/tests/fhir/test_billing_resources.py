@@ -18,8 +18,11 @@ from checks import check_resource
 from sqlalchemy import select
 from vesalius.fhir import registry
 from vesalius.fhir.registry import Ctx
-from vesalius.fhir.resources import billing as fhir_billing
 from vesalius.models import Claim, Coverage, Invoice
+
+# Every resource module first (importing one alone would leave the registry with its types).
+registry.types()
+from vesalius.fhir.resources import billing as fhir_billing  # noqa: E402
 
 
 def _build(s, name: str, model, ids=None):  # type: ignore[no-untyped-def]

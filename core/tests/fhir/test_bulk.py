@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from huey import MemoryHuey
 from sqlalchemy import select, update
 from vesalius.db.types import utcnow
 from vesalius.errors import Forbidden, Invalid, NotFound, TooMany
-from vesalius.fhir import bulk, registry
+from vesalius.fhir import bulk, bulk_ndjson, registry
 from vesalius.fhir.bulk_worker import add_export_task
 from vesalius.models import AuditEvent, Claim, FhirExport, Invoice
 from vesalius.services import Actor, users
@@ -29,12 +28,7 @@ BASE = "http://clinic.test/fhir/R4"
 
 def served() -> dict[str, registry.FhirType]:
     """Every type whose module is in this tree (all five once the FHIR branches meet)."""
-    for name in registry.MODULES:
-        try:
-            import_module(f"vesalius.fhir.resources.{name}")
-        except ModuleNotFoundError:
-            continue
-    return dict(registry._TYPES)
+    return dict(registry.types())
 
 
 def _owner(db) -> Actor:  # type: ignore[no-untyped-def]
@@ -294,3 +288,18 @@ def test_data_dir(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def
     monkeypatch.setenv(bulk.DATA_ENV, str(tmp_path / "files"))
     assert bulk.data_dir(None) == tmp_path / "files"
 
+
+
+def test_rows_are_read_in_batches_with_the_same_queries_each(db, count_queries) -> None:  # type: ignore[no-untyped-def]
+    billed_clinic(db)
+    invoice = served()["Invoice"]
+    with db.session() as s:
+        ctx = registry.Ctx(s, SYSTEM, BASE)
+        counts, sizes = [], []
+        with count_queries() as counter:
+            for batch in bulk_ndjson.batches(ctx, invoice, size=1):
+                counts.append(counter.count)
+                sizes.append(len(batch))
+        every = [b - a for a, b in zip([0, *counts], counts, strict=False)]
+    assert sizes == [1, 1, 1]
+    assert len(set(every)) == 1, every  # one page of rows plus the builder's fixed queries
