@@ -12,7 +12,7 @@ import json
 import zipfile
 
 from bulk_clinic import SYSTEM, billed_clinic
-from checks import check_resource
+from checks import check_resource, references
 from click.testing import CliRunner
 from vesalius.cli import main
 from vesalius.exports.archive import write_export
@@ -23,15 +23,6 @@ def _fhir_files(zf: zipfile.ZipFile) -> dict[str, list[dict]]:  # type: ignore[t
     return {name.removeprefix("fhir/").removesuffix(".ndjson"): [
         json.loads(line) for line in zf.read(name).decode("utf-8").splitlines()]
         for name in zf.namelist() if name.startswith("fhir/")}
-
-
-def _references(obj: object) -> list[str]:
-    if isinstance(obj, dict):
-        found = [obj["reference"]] if isinstance(obj.get("reference"), str) else []
-        return found + [r for v in obj.values() for r in _references(v)]
-    if isinstance(obj, list):
-        return [r for v in obj for r in _references(v)]
-    return []
 
 
 def test_the_clinic_export_holds_every_type_as_ndjson(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +45,7 @@ def test_the_clinic_export_holds_every_type_as_ndjson(db, tmp_path) -> None:  # 
         for line in lines:
             assert line["resourceType"] == kind
             check_resource(line)
-            for ref in _references(line):
+            for ref in references(line):
                 assert ref in present, (kind, line["id"], ref)
     assert {r["id"] for r in files["Invoice"]} == {str(ids[k]) for k in
                                                    ("invoice", "paid", "voided")}
@@ -78,6 +69,6 @@ def test_a_patients_export_holds_their_compartment_only(db) -> None:  # type: ig
     for kind, lines in files.items():
         for line in lines:
             check_resource(line)
-            patients = {ref for ref in _references(line) if ref.startswith("Patient/")}
+            patients = {ref for ref in references(line) if ref.startswith("Patient/")}
             assert patients <= {f"Patient/{ids['grace']}"}, kind
     assert b"Lovelace" not in b"".join(zf.read(n) for n in zf.namelist() if "fhir/" in n)

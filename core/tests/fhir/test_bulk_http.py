@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from bulk_clinic import SYSTEM, billed_clinic
-from checks import check_resource
+from checks import check_resource, references
 from sqlalchemy import select, update
 from vesalius.db.types import utcnow
 from vesalius.fhir import bulk, registry
@@ -99,15 +99,6 @@ def _download(fhir, manifest) -> dict[str, list[dict]]:  # type: ignore[no-untyp
     return files
 
 
-def _references(obj: object) -> list[str]:
-    if isinstance(obj, dict):
-        found = [obj["reference"]] if isinstance(obj.get("reference"), str) else []
-        return found + [r for v in obj.values() for r in _references(v)]
-    if isinstance(obj, list):
-        return [r for v in obj for r in _references(v)]
-    return []
-
-
 def test_the_whole_flow(clinic, tmp_path) -> None:  # type: ignore[no-untyped-def]
     refused = _send(clinic, "GET", "/$export")  # no Prefer: respond-async
     assert refused.status_code == 400
@@ -128,7 +119,7 @@ def test_the_whole_flow(clinic, tmp_path) -> None:  # type: ignore[no-untyped-de
         for line in lines:
             assert line["resourceType"] == kind
             check_resource(line)
-            for ref in _references(line):  # every reference names a line of the files
+            for ref in references(line):  # every reference names a line of the files
                 assert ref in present, (kind, line["id"], ref)
     assert {r["id"] for r in files["Claim"]} == {str(clinic.ids["claim"])}
     with clinic.app.extensions["vesalius.db"].session() as s:

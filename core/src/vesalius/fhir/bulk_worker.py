@@ -3,7 +3,7 @@ the worker starts) that runs the queued exports and removes expired ones' files.
 
 from __future__ import annotations
 
-import threading
+import functools
 
 from huey import Huey, crontab
 
@@ -14,14 +14,9 @@ from .bulk import run_pending
 def add_export_task(huey: Huey, url: str | None) -> None:
     """Add the task ``fhir-export`` to ``huey``; ``huey.fhir_export_task()`` queues a run
     now. A second worker running at the same time takes other exports (see ``bulk``)."""
-    database: list[Database] = []
-    lock = threading.Lock()
-
-    def db() -> Database:
-        with lock:  # one engine per worker process, made in the process that uses it
-            if not database:
-                database.append(Database(url))
-            return database[0]
+    @functools.cache
+    def db() -> Database:  # one engine per worker process, made in the process that uses it
+        return Database(url)
 
     @huey.periodic_task(crontab(minute="*"), name="fhir-export")
     def fhir_export() -> None:
