@@ -100,7 +100,7 @@ def test_kick_off_status_run_manifest_files(db, tmp_path) -> None:  # type: igno
         assert path.read_bytes().count(b"\n") == 1
     with db.session() as s:
         assert s.scalar(select(AuditEvent.detail).where(AuditEvent.action == "download")) \
-            == "Claim (1 resources)"
+            == "Claim: 1 resource"
 
 
 def test_type_and_since_filter(db, tmp_path) -> None:  # type: ignore[no-untyped-def]

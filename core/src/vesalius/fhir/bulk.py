@@ -218,7 +218,8 @@ def file_path(session: Session, actor: Actor, key: str, file: str, *,
     if not path.is_file():
         raise NotFound(f"the file {file} is gone (finished exports are kept for a day)")
     audit.record(session, actor, "download", "fhir_export", job.id, None,
-                 detail=f"{entry['type']} ({entry['count']} resources)")
+                 detail=f"{entry['type']}: {entry['count']} "
+                 + ("resource" if entry["count"] == 1 else "resources"))
     return path
 
 
