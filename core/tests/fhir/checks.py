@@ -73,7 +73,10 @@ def check_resource(obj: dict[str, Any] | Resource) -> Resource:
     resource = parse(obj)
     for where, _name, item, extra in _walk(resource, resource.get_resource_type()):
         allowed = extra.get("enum_values")
-        if allowed and isinstance(item, str) and item not in allowed:
+        # A trailing "+" marks a value set with more codes than those listed (R4
+        # Observation.status "registered | preliminary | final | amended +" also takes
+        # corrected, cancelled, entered-in-error and unknown): not a closed list.
+        if allowed and "+" not in allowed and isinstance(item, str) and item not in allowed:
             raise FhirCheckError(f"{where}: {item!r} is not one of {allowed}")
         targets = extra.get("enum_reference_types")
         if targets and isinstance(item, Reference) and item.reference \

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import clinic_factories as make
 import pytest
-from checks import check_bundle, check_resource
+from checks import check_bundle, check_resource, references
 from fhir.resources.R4B.basic import Basic
 from sqlalchemy import select
 from vesalius.fhir import registry
@@ -47,6 +47,11 @@ def clinical(fhir) -> Iterator[None]:  # type: ignore[no-untyped-def]
                                       if patient == "patient" else None).id
     yield
     del types["Basic"]
+
+
+#: The types these tests look at in a bundle (the clinical modules' types, whose own tests
+#: check them, come along in $everything too).
+OWN_TYPES = ("Patient", "Basic", "Organization", "Practitioner")
 
 
 def _ids(body: dict) -> list[str]:  # type: ignore[type-arg]
@@ -86,11 +91,20 @@ def test_errors_are_operation_outcomes(fhir):  # type: ignore[no-untyped-def]
     assert fhir.get("/Patient/999999")[0] == 404
     assert fhir.get("/Patient/abc")[0] == 404
     assert fhir.get("/Patient/1/nothing/here")[0] == 404
+    for huge in ("/Patient/99999999999", "/Patient/9999999999", "/Location/9999999999-1",
+                 "/Organization/payer-9999999999", "/Patient/%00"):
+        assert fhir.get(huge)[0] == 404, huge  # no row has it, whatever the column's range
+    for odd in ("/Patient?_id=9999999999", "/Patient?patient=9999999999",
+                "/Patient?_id=%00", "/Patient?_offset=999999999&_count=999999999"):
+        status, body, _ = fhir.get(odd)
+        assert status == 200 and "entry" not in body, odd
     status, body, _ = fhir.get("/Patient?name=Ada")
     assert status == 400 and _issue(body)["expression"] == ["name"]
     assert "name" in _issue(body)["diagnostics"]
-    status, body, _ = fhir.get("/Patient?name=Ada", headers={"Prefer": "handling=lenient"})
-    assert status == 200 and body["total"] == 2
+    status, body, _ = fhir.get("/Patient?name=Ada", headers={
+        "Prefer": "return=representation, handling=lenient"})
+    assert status == 200 and body["total"] == 2  # ignored, and left out of the links
+    assert "name=" not in body["link"][0]["url"]
     for bad, param in (("_count=ten", "_count"), ("_lastUpdated=yesterday", "_lastUpdated"),
                        ("patient=Practitioner/1", "patient"), ("_offset=-1", "_offset"),
                        ("_id=" + ",".join(map(str, range(101))), "_id"),
@@ -158,10 +172,13 @@ def test_a_patient_token_sees_its_own_compartment(fhir, clinical):  # type: igno
     status, body, _ = fhir.get(f"/Patient/{a}/$everything", "patient")
     assert status == 200  # not Basic: the role lacks notes.read; the clinic it references
     assert [(e.resource.get_resource_type(), e.resource.id)
-            for e in check_bundle(body).entry] == [("Patient", str(a)),
-                                                  ("Organization", "clinic")]
+            for e in check_bundle(body).entry
+            if e.resource.get_resource_type() in OWN_TYPES[:3]] == [
+                ("Patient", str(a)), ("Organization", "clinic")]
     # The clinic's directory is everyone's.
-    assert fhir.get(f"/Practitioner/{fhir.ids['practitioner']}", "patient")[0] == 200
+    for path in (f"/Practitioner/{fhir.ids['practitioner']}", "/Location", "/Organization",
+                 f"/PractitionerRole/{fhir.ids['practitioner']}"):
+        assert fhir.get(path, "patient")[0] == 200, path
 
 
 def test_the_care_team_rule_on_a_clinical_type(fhir, clinical):  # type: ignore[no-untyped-def]
@@ -225,7 +242,7 @@ def test_everything_holds_the_compartment_and_what_it_references(fhir, clinical)
     assert status == 200
     bundle = check_bundle(body)  # every reference resolves inside the bundle
     kinds = [(e.resource.get_resource_type(), e.resource.id, e.search.mode)
-             for e in bundle.entry]
+             for e in bundle.entry if e.resource.get_resource_type() in OWN_TYPES]
     assert kinds[:3] == [("Patient", str(a), "match"),
                          ("Basic", str(fhir.ids["case_a1"]), "match"),
                          ("Basic", str(fhir.ids["case_a2"]), "match")]
@@ -260,5 +277,24 @@ def test_a_page_costs_the_same_queries_whatever_the_data(fhir, clinical, count_q
             make.practitioner(s, actor, email=f"p{n}@clinic.test")
     after = {(p, r): cost(p, r) for p in paths for r in ("owner", "practitioner")}
     assert after == before
-    # token, total, page, builders' batch, audit ($everything: a page per compartment type)
-    assert max(v for (p, _r), v in after.items() if "$everything" not in p) <= 12
+    everything = f"/Patient/{fhir.ids['patient']}/$everything"
+    # A search page: token, total, page, the builder's batch, audit.
+    assert max(n for (path, _r), n in after.items() if path != everything) <= 12
+    # $everything: a few per type of the compartment, whatever the record's size.
+    kinds = sum(t.patient is not None for t in registry.types().values())
+    assert max(n for (path, _r), n in after.items() if path == everything) <= 8 + 4 * kinds
+
+
+def test_every_type_searches_and_every_reference_is_served(fhir, clinical):  # type: ignore[no-untyped-def]
+    """Whatever types are registered: a search of each passes the checks, and each
+    reference in the answers reads back (references name only what this server serves)."""
+    referenced: set[str] = set()
+    for name in registry.types():
+        status, body, _ = fhir.get(f"/{name}?_count=500")
+        assert status == 200, (name, body)
+        bundle = check_bundle(body, closed=False)
+        assert all(e.resource.get_resource_type() == name for e in bundle.entry or [])
+        referenced |= {ref for ref in references(body) if "://" not in ref}
+    assert {"Organization/clinic", f"Patient/{fhir.ids['patient']}"} <= referenced
+    for ref in sorted(referenced):
+        assert fhir.get(f"/{ref}")[0] == 200, ref

@@ -80,13 +80,18 @@ def register(*fhir_types: FhirType) -> None:
         _TYPES[fhir_type.name] = fhir_type
 
 
+#: Whether :func:`types` has imported every module in :data:`MODULES` (a list: no global).
+_LOADED: list[bool] = []
+
 #: The modules that register types, imported on first use (keeps start-up light).
 MODULES = ("people", "scheduling", "clinical", "questionnaires", "billing")
 
 
 def types() -> dict[str, FhirType]:
     """Every registered type by name."""
-    if not _TYPES:
+    # Every module, even when one was imported on its own before (a resource module
+    # importing another's helpers registers that one's types, not the rest).
+    if not _LOADED:
         from importlib import import_module
 
         for name in MODULES:
@@ -96,6 +101,7 @@ def types() -> dict[str, FhirType]:
             except ModuleNotFoundError as exc:  # a module not written yet serves nothing
                 if exc.name != module:
                     raise
+        _LOADED.append(True)
     return _TYPES
 
 

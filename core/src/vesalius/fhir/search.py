@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
 from ..errors import Invalid
+from ..services.common import INT_MAX
 from .registry import FhirType
 
 DEFAULT_COUNT = 50
@@ -144,12 +145,18 @@ def parse_date(name: str, raw: str) -> DateBound:
         raise Invalid(f"{name}: {raw!r} is not a valid date", field=name) from None
 
 
-def _patient_id(raw: str) -> int:
+def _patient_id(raw: str) -> int | None:
+    """The patient id of ``Patient/12`` or ``12`` (None for one no row can have)."""
     value = raw.removeprefix("Patient/")
-    if not value.isascii() or not value.isdigit() or len(value) > 10:
+    if not value.isascii() or not value.isdigit():
         raise Invalid(f"patient: {raw!r} is not a patient reference (Patient/12 or 12)",
                       field="patient")
-    return int(value)
+    return _in_range(int(value))
+
+
+def _in_range(row_id: int | None) -> int | None:
+    """A row id the database's columns can hold (32-bit on PostgreSQL), else None."""
+    return row_id if row_id is not None and 1 <= row_id <= INT_MAX else None
 
 
 def _int(name: str, raw: str, low: int, high: int | None = None) -> int:
@@ -189,7 +196,8 @@ def parse(fhir_type: FhirType, args: MultiDict[str, str], *, lenient: bool = Fal
         elif name == "patient":
             chosen: set[int] | None = None
             for raw in raws:
-                these = {_patient_id(part.strip()) for part in raw.split(",")}
+                these = {p for part in raw.split(",")
+                         if (p := _patient_id(part.strip())) is not None}
                 chosen = these if chosen is None else chosen & these
             values["patients"] = tuple(sorted(chosen or ()))
         else:
@@ -211,6 +219,6 @@ def row_ids(fhir_type: FhirType, ids: tuple[str, ...]) -> set[int]:
         else:
             row = int(resource_id) if resource_id.isascii() and resource_id.isdigit() \
                 and len(resource_id) <= 10 else None
-        if row is not None:
+        if (row := _in_range(row)) is not None:
             out.add(row)
     return out

@@ -37,8 +37,9 @@ def _type(name: str) -> FhirType:
 
 
 def _lenient() -> bool:
-    prefer = request.headers.get("Prefer", "")
-    return any(part.strip().lower() == "handling=lenient" for part in prefer.split(";"))
+    """``Prefer: handling=lenient`` (preferences are separated by commas, RFC 7240)."""
+    prefer = request.headers.get("Prefer", "").replace(";", ",")
+    return any(part.strip().lower() == "handling=lenient" for part in prefer.split(","))
 
 
 def _entries(base: str, resources: Iterable[Resource], mode: str) -> list[dict[str, Any]]:
