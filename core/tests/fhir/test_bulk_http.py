@@ -154,6 +154,12 @@ def test_type_and_since(clinic, tmp_path) -> None:  # type: ignore[no-untyped-de
     bad = _send(clinic, "GET", "/$export?_type=Spaceship", headers=ASYNC)
     assert bad.status_code == 400
     assert bad.get_json()["issue"][0]["expression"] == ["_type"]
+    strict = _send(clinic, "GET", "/$export?_typeFilter=Claim%3Fstatus%3Dactive", headers=ASYNC)
+    assert strict.status_code == 400
+    assert strict.get_json()["issue"][0]["expression"] == ["_typeFilter"]
+    lenient = _send(clinic, "GET", "/$export?_type=Claim&_typeFilter=Claim%3Fstatus%3Dactive",
+                    headers={"Prefer": "respond-async, handling=lenient"})
+    assert lenient.status_code == 202  # the unsupported parameter ignored, as asked
 
 
 def test_patient_level(clinic, tmp_path) -> None:  # type: ignore[no-untyped-def]

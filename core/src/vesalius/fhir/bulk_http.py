@@ -24,7 +24,7 @@ from ..api.framework import database
 from ..errors import Invalid
 from ..services.actor import Actor
 from . import bulk
-from .http import base_url, fhir_route, outcome
+from .http import base_url, fhir_route, outcome, preferences
 
 #: Seconds a client is asked to wait between status polls.
 RETRY_AFTER = 5
@@ -35,13 +35,8 @@ def _root() -> Path:
     return Path(configured) if configured else bulk.data_dir(database().url)
 
 
-def _prefer() -> set[str]:
-    header = request.headers.get("Prefer", "")
-    return {part.strip().lower() for chunk in header.split(",") for part in chunk.split(";")}
-
-
 def _kick_off(session: Session, actor: Actor, level: str) -> Response:
-    prefer = _prefer()
+    prefer = preferences()
     if "respond-async" not in prefer:
         raise Invalid("$export runs asynchronously: send the header Prefer: respond-async",
                       field="Prefer")

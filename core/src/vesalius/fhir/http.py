@@ -92,6 +92,13 @@ def base_url() -> str:
     return request.host_url.rstrip("/") + PREFIX
 
 
+def preferences() -> set[str]:
+    """The request's ``Prefer`` preferences, lower-cased (``respond-async``,
+    ``handling=lenient``); separated by commas (RFC 7240), semicolons taken alike."""
+    header = request.headers.get("Prefer", "").replace(";", ",")
+    return {part.strip().lower() for part in header.split(",") if part.strip()}
+
+
 def _check_format() -> None:
     wanted = request.args.get("_format")
     if wanted is not None and wanted.strip().lower() not in JSON_FORMATS:
