@@ -1,8 +1,10 @@
 """A full export as one zip: a CSV per table with a data dictionary, every signed note as
 HTML with its hashes, the patients and appointments again in the import format (so another
-Vesalius, or anything reading CSV, takes them straight in), and a manifest with each file's
-row count and SHA-256. Secrets stay out (password and token hashes). For one patient (an
-access request) the same, limited to rows about that patient.
+Vesalius, or anything reading CSV, takes them straight in), every FHIR resource type as
+ndjson (``fhir/<Type>.ndjson``, as Bulk Data ``$export`` writes them), and a manifest with
+each file's row (or resource) count and SHA-256. Secrets stay out (password and token
+hashes). For one patient (an access request) the same, limited to rows about that patient
+(and the FHIR types of their compartment).
 
 Tables are streamed in id order (``yield_per``), so a clinic of millions of rows exports in
 bounded memory."""
@@ -14,7 +16,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -88,6 +90,15 @@ class Export:
             text.detach()
         self.files.append({"file": name, "rows": count, "bytes": hashing.size,
                            "sha256": hashing.digest.hexdigest()})
+        return count
+
+    def ndjson(self, name: str, write: Callable[[IO[bytes]], int]) -> int:
+        """A member written by ``write`` (which returns how many resources it wrote)."""
+        with self.zf.open(name, "w", force_zip64=True) as member:
+            hashing = _Hashing(member)
+            count = write(hashing)  # type: ignore[arg-type]
+        self.files.append({"file": name, "rows": None, "resources": count,
+                           "bytes": hashing.size, "sha256": hashing.digest.hexdigest()})
         return count
 
     def text(self, name: str, content: str) -> str:
@@ -208,6 +219,18 @@ def _notes(session: Session, export: Export, patient_id: int | None) -> None:
                                    "content_sha256", "html_sha256"], index)
 
 
+def _fhir(session: Session, actor: Actor, export: Export, patient_id: int | None) -> None:
+    """``fhir/<Type>.ndjson`` for every registered FHIR type (one patient's: the types of
+    their compartment), written by the Bulk Data export's writer."""
+    from ..fhir import bulk_ndjson, registry
+    from ..services.public_booking import site_url
+
+    ctx = registry.Ctx(session, actor, site_url() + "/fhir/R4")
+    for fhir_type in bulk_ndjson.scope(registry.types(), patients=patient_id is not None):
+        export.ndjson(f"fhir/{fhir_type.name}.ndjson", lambda out, t=fhir_type: (
+            bulk_ndjson.write(ctx, t, out, patient_id=patient_id)))
+
+
 def write_export(session: Session, actor: Actor, target: Path | IO[bytes], *,
                  patient_id: int | None = None) -> dict[str, Any]:
     """Write the export to ``target``; returns the manifest (also in the zip)."""
@@ -224,13 +247,13 @@ def write_export(session: Session, actor: Actor, target: Path | IO[bytes], *,
                                            "primary_key", "references"], _dictionary(tables))
         _importable(session, export, patient_id)
         _notes(session, export, patient_id)
+        _fhir(session, actor, export, patient_id)
         manifest = {
             "format": "vesalius-export/1", "vesalius": __version__,
             "created_at": utcnow().isoformat(),
             "scope": {"patient_id": patient_id} if patient_id else "clinic",
             "files": export.files,
-            "not_included": ["password and token hashes", "web sessions and sign-in records",
-                             "FHIR resources (not yet: see the interoperability docs)"],
+            "not_included": ["password and token hashes", "web sessions and sign-in records"],
         }
         zf.writestr("manifest.json", json.dumps(manifest, indent=2))
     audit.record(session, actor, "export", "patient" if patient_id else "clinic",

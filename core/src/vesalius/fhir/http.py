@@ -92,6 +92,13 @@ def base_url() -> str:
     return request.host_url.rstrip("/") + PREFIX
 
 
+def preferences() -> set[str]:
+    """The request's ``Prefer`` preferences, lower-cased (``respond-async``,
+    ``handling=lenient``); separated by commas (RFC 7240), semicolons taken alike."""
+    header = request.headers.get("Prefer", "").replace(";", ",")
+    return {part.strip().lower() for part in header.split(",") if part.strip()}
+
+
 def _check_format() -> None:
     wanted = request.args.get("_format")
     if wanted is not None and wanted.strip().lower() not in JSON_FORMATS:
@@ -163,7 +170,7 @@ def _audit_denied(actor: Actor) -> None:
 def install(app: Flask) -> None:
     """Mount the FHIR blueprint; 404/405 under ``/fhir/`` answer OperationOutcomes (other
     paths keep the handlers installed before: call this after the API and the pages)."""
-    from . import views  # noqa: F401  (registers the routes)
+    from . import bulk_http, views  # noqa: F401  (register the routes)
 
     app.register_blueprint(bp)
     for code in (404, 405):

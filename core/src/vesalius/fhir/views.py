@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..services import audit
 from ..services.actor import Actor
 from . import registry, rows
-from .http import base_url, fhir_route
+from .http import base_url, fhir_route, preferences
 from .registry import Ctx, FhirType
 from .search import Search, parse, row_ids
 
@@ -38,8 +38,7 @@ def _type(name: str) -> FhirType:
 
 def _lenient() -> bool:
     """``Prefer: handling=lenient`` (preferences are separated by commas, RFC 7240)."""
-    prefer = request.headers.get("Prefer", "").replace(";", ",")
-    return any(part.strip().lower() == "handling=lenient" for part in prefer.split(","))
+    return "handling=lenient" in preferences()
 
 
 def _entries(base: str, resources: Iterable[Resource], mode: str) -> list[dict[str, Any]]:
