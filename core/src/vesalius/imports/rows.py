@@ -176,6 +176,18 @@ def by_external_id(session: Session, model: Any, external_ids: list[str]) -> dic
     return found
 
 
+def patient_ids(session: Session, external_ids: list[str]) -> dict[str, int]:
+    """Patients' ids by the external ids a patient import gave them."""
+    from ..models import Patient
+
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted({e for e in external_ids if e})):
+        found.update(session.execute(
+            select(Patient.external_id, Patient.id).where(Patient.external_id.in_(chunk))
+        ).all())
+    return found
+
+
 def chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
     """IN-lists small enough for SQLite's variable limit."""
     for i in range(0, len(items), size):
