@@ -139,10 +139,7 @@ def _row(number: int, values: dict[str, str], find: dict[str, Callable[[str], in
     def bad(field: str, message: str) -> None:
         errors.append(RowError(number, field, message))
 
-    patient_id = patient_ids.get(values.get("patient_external_id", ""))
-    if patient_id is None:
-        bad("patient_external_id", "no patient has this external id (import the patients "
-                                   "first)")
+    patient_id = cells.patient_of(number, values, patient_ids, errors)
     ids: dict[str, int | None] = {}
     for field in ("practitioner", "service", "location"):
         raw = values.get(field)

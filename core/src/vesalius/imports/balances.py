@@ -134,10 +134,7 @@ def _invoice(key: str, data: dict[str, Any]) -> Invoice:
 def _row(number: int, values: dict[str, str], patient_ids: dict[str, int],
          date_format: str | None, errors: list[RowError]) -> dict[str, Any] | None:
     before = len(errors)
-    patient_id = patient_ids.get(values.get("patient_external_id", ""))
-    if patient_id is None:
-        errors.append(RowError(number, "patient_external_id", "no patient has this external "
-                                                              "id (import the patients first)"))
+    patient_id = cells.patient_of(number, values, patient_ids, errors)
     data: dict[str, Any] = {"patient_id": patient_id}
     for field in AMOUNTS:
         try:

@@ -91,10 +91,7 @@ def _row(number: int, values: dict[str, str], find: Any, patient_ids: dict[str, 
     def bad(field: str, message: str) -> None:
         errors.append(RowError(number, field, message))
 
-    patient_id = patient_ids.get(values.get("patient_external_id", ""))
-    if patient_id is None:
-        bad("patient_external_id", "no patient has this external id (import the patients "
-                                   "first)")
+    patient_id = cells.patient_of(number, values, patient_ids, errors)
     data: dict[str, Any] = {f: values[f] for f in PLAIN if f in values}
     for field in DATES:
         if field in values:

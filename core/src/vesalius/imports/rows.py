@@ -188,6 +188,16 @@ def patient_ids(session: Session, external_ids: list[str]) -> dict[str, int]:
     return found
 
 
+def patient_of(number: int, values: dict[str, str], patient_ids: dict[str, int],
+               errors: list[RowError]) -> int | None:
+    """The row's patient by its ``patient_external_id`` (an error on the row when none)."""
+    patient_id = patient_ids.get(values.get("patient_external_id", ""))
+    if patient_id is None:
+        errors.append(RowError(number, "patient_external_id", "no patient has this external "
+                                                              "id (import the patients first)"))
+    return patient_id
+
+
 def chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
     """IN-lists small enough for SQLite's variable limit."""
     for i in range(0, len(items), size):
