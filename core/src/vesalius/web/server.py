@@ -33,13 +33,15 @@ def default_workers() -> int:
 
 
 def prepare(url: str | None) -> None:
-    """Upgrade the clinic's schema and the web tables once, before any worker starts."""
+    """Upgrade the clinic's schema (after a backup, as ``vesalius db upgrade`` does) and the
+    web tables once, before any worker starts."""
+    from ..cli.db import migrate_with_backup
     from ..db import Database
     from .schema import ensure_web_schema
 
+    migrate_with_backup(url, quiet=True)
     db = Database(url)
     try:
-        db.upgrade()
         ensure_web_schema(db.engine)
     finally:
         db.dispose()
