@@ -32,8 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "(vesalius import reads them back), with a manifest of row counts and "
                "hashes."),
     "import": ("vesalius.cli.imports",
-               "Import patients, then their appointments, from CSV files (the export of the "
-               "system the clinic leaves)."),
+               "Import patients, then their cases, appointments and opening balances, from "
+               "CSV files (the export of the system the clinic leaves), or a vesalius "
+               "export zip."),
     "measures": ("vesalius.cli.measures", "Outcome measures and their scoring."),
     "new-pack": ("vesalius.cli.new_pack",
                  "Write a new discipline pack NAME: pyproject, hooks, a template, a chart, a "

@@ -90,10 +90,12 @@ def patient_context(patient: Patient) -> dict[str, Any]:
 
 def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
          appointment: Appointment | None = None, context: Mapping[str, Any] | None = None,
-         send_after: datetime | None = None) -> list[OutboxMessage]:
+         send_after: datetime | None = None,
+         attachments: list[dict[str, str]] | None = None) -> list[OutboxMessage]:
     """Queue ``kind`` to ``patient`` on every channel their preferences (and SMS consent)
     allow, in their language (else the clinic's) with the clinic's templates. The dedupe
-    key gets the channel appended, so one call queues each channel once."""
+    key gets the channel appended, so one call queues each channel once. ``attachments``
+    go with the e-mail only."""
     message_kind = kinds.get(kind)
     channels = channels_for(patient, message_kind)
     if any(channel == "sms" for channel, _ in channels) and not sms_consent(session,
@@ -113,7 +115,8 @@ def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
         row = outbox.enqueue(session, kind=kind, channel=channel, to=address,
                              message=rendered, dedupe_key=f"{dedupe_key}:{channel}",
                              send_after=send_after, patient_id=patient.id,
-                             appointment_id=appointment.id if appointment else None)
+                             appointment_id=appointment.id if appointment else None,
+                             attachments=attachments)
         if row is not None:
             queued.append(row)
     return queued

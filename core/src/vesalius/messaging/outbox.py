@@ -19,10 +19,12 @@ from .render import Rendered
 def enqueue(session: Session, *, kind: str, channel: str, to: str, message: Rendered,
             dedupe_key: str, send_after: datetime | None = None,
             patient_id: int | None = None, appointment_id: int | None = None,
-            html: str | None = None) -> OutboxMessage | None:
+            html: str | None = None,
+            attachments: list[dict[str, str]] | None = None) -> OutboxMessage | None:
     """Queue ``message`` for ``to`` on ``channel`` ("email" uses its subject and text,
-    "sms" its sms part, else its text). Returns the row, or None when ``dedupe_key`` was
-    queued before."""
+    "sms" its sms part, else its text; ``attachments``, each ``{"filename",
+    "content_type", "text"}``, go with an e-mail only). Returns the row, or None when
+    ``dedupe_key`` was queued before."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     if appointment_id is not None and patient_id is None:
@@ -35,6 +37,7 @@ def enqueue(session: Session, *, kind: str, channel: str, to: str, message: Rend
         subject=message.subject if channel == "email" else None,
         body_text=(message.sms or message.text) if channel == "sms" else message.text,
         body_html=html if channel == "email" else None,
+        attachments=(attachments or None) if channel == "email" else None,
         send_after=send_after or utcnow(), status="pending", attempts=0,
         dedupe_key=dedupe_key)
     try:
