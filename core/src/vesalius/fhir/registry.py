@@ -95,12 +95,7 @@ def types() -> dict[str, FhirType]:
         from importlib import import_module
 
         for name in MODULES:
-            module = f"{__package__}.resources.{name}"
-            try:
-                import_module(module)
-            except ModuleNotFoundError as exc:  # a module not written yet serves nothing
-                if exc.name != module:
-                    raise
+            import_module(f"{__package__}.resources.{name}")
         _LOADED.append(True)
     return _TYPES
 

@@ -4,7 +4,7 @@ Locations and rooms, practitioners and their working hours, services and the cli
 switches are read by nearly every page and change a few times a year. Each worker keeps them
 in memory, and the database says when its copy is out of date: ``cache_versions`` holds a
 counter per table, bumped by a trigger in the same transaction as any insert, update or
-delete of that table (migrations ``0025_cache_versions`` and the web schema's
+delete of that table (migrations ``0026_cache_versions`` and the web schema's
 ``w0004_cache_versions``). A writer cannot forget to invalidate, whichever way it writes
 (the services, a Core bulk insert, a migration, psql), and the bump becomes visible to every
 worker on every host exactly when the write does: at its commit.

@@ -1,7 +1,7 @@
 """Bulk Data exports (FHIR $export): the job table.
 
-Revision ID: 0025_fhir_exports
-Revises: 0025_reported_guard
+Revision ID: 0027_fhir_exports
+Revises: 0026_cache_versions
 Create Date: 2026-12-05 04:45:00
 """
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from sqlalchemy.dialects import postgresql
 
 from vesalius.db.types import UTCDateTime
 
-revision = "0025_fhir_exports"
-down_revision = "0025_reported_guard"
+revision = "0027_fhir_exports"
+down_revision = "0026_cache_versions"
 branch_labels = None
 depends_on = None
 

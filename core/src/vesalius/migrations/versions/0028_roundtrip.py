@@ -3,16 +3,16 @@ external id their import keys on (cases from another system; an opening balance'
 and credit payment, one per patient), unique where set; outbox messages get a JSON list of
 attachments (a confirmation's text/calendar event).
 
-Revision ID: 0026_roundtrip
-Revises: 0025_reported_guard
+Revision ID: 0028_roundtrip
+Revises: 0027_fhir_exports
 Create Date: 2026-12-05 04:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0026_roundtrip"
-down_revision = "0025_reported_guard"
+revision = "0028_roundtrip"
+down_revision = "0027_fhir_exports"
 branch_labels = None
 depends_on = None
 

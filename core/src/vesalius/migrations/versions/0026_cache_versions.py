@@ -7,15 +7,15 @@ any insert, update or delete of it, so every writer (the services, a Core bulk i
 migration, psql) invalidates the other workers' copies, on this host or another, when it
 commits.
 
-Revision ID: 0025_cache_versions
-Revises: 0024_packages
+Revision ID: 0026_cache_versions
+Revises: 0025_reported_guard
 Create Date: 2026-12-05 04:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_cache_versions"
-down_revision = "0024_packages"
+revision = "0026_cache_versions"
+down_revision = "0025_reported_guard"
 branch_labels = None
 depends_on = None
 
