@@ -77,6 +77,8 @@ class Column:
     book_href: str = ""
     #: What the column's hatched time is, in words (a drop there is warned about).
     closed_words: str = ""
+    #: The column's blocks, drawn (one text for the template: hundreds of blocks a day).
+    blocks_html: Markup = field(default_factory=Markup)
 
 
 def _day_arg(zone: tzinfo, name: str = "date") -> date:
@@ -225,6 +227,8 @@ def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
                 f'data-minutes="{block.minutes}" data-name="{escape(e.patient_name)}" '
                 f'data-time="{escape(block.time)}"><strong>{alert}{escape(e.patient_name)}'
                 f'</strong> {escape(block.time)}{via} · <span class="st">{state}</span>{after}</a>')
+        # Laid out as the grid's loop over the blocks laid them out before (same bytes).
+        col.blocks_html = Markup("".join(f"\n    {b.html}\n    " for b in col.blocks))
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:
