@@ -125,6 +125,18 @@ def test_export_then_import_archive_restores_the_clinic(db, db_url, tmp_path) ->
                 ("balances", 0, 0)]
             assert all(r.unchanged == r.rows for r in reports)
             assert _picture(target) == before
+            # The restored clinic's opening balances (an invoice of one OPENING line, no
+            # practitioner, no payer) are FHIR Invoices like any other.
+            from fhir.resources.R4B.invoice import Invoice as FhirInvoice
+
+            again = io.BytesIO()
+            with target.session() as s:
+                write_export(s, SYSTEM, again)
+            with zipfile.ZipFile(again) as zf:
+                lines = zf.read("fhir/Invoice.ndjson").decode().splitlines()
+            assert len(lines) == len(opening)
+            assert all(FhirInvoice.model_validate_json(line).status in ("issued", "balanced")
+                       for line in lines)
         finally:
             target.dispose()
 
