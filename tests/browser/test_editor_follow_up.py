@@ -139,9 +139,10 @@ def _score(page: Any, path: str) -> None:
 def _errors(page: Any) -> list[tuple[str, str]]:
     """What the checks beside Sign still ask for (errors, not warnings) as (field path,
     text), once the draft is saved and checked."""
-    page.wait_for_function("() => document.querySelector('#save-state').textContent"
-                           ".startsWith('Saved')")
-    page.wait_for_timeout(800)  # the checks follow the save
+    # Saved, and the checks that follow the save shown: the save state is busy until then.
+    page.wait_for_function("() => { const s = document.querySelector('#save-state');"
+                           " return s.textContent.startsWith('Saved')"
+                           " && !s.hasAttribute('aria-busy'); }")
     return page.eval_on_selector_all(
         "#sign-checks li.error", "(items) => items.map((li) => [(li.querySelector"
         "('a[data-path]') || {dataset: {}}).dataset.path || '', li.textContent])")
@@ -178,7 +179,9 @@ def test_follow_up_of_each_discipline(page_as, live_server, follow_ups, shot, di
         page.locator(f'.note-field[data-path="{measures[0]}"]').evaluate(
             "(f) => { f.closest('details').open = true; }")
         _score(page, measures[0])
-    for _ in range(5):
+    # Filling one field may ask for another (a chart mark wants its diagnosis code): until
+    # the checks ask for nothing, never signing with a fill not checked yet.
+    for _ in range(10):
         missing = _errors(page)
         if not missing:
             break
@@ -189,6 +192,8 @@ def test_follow_up_of_each_discipline(page_as, live_server, follow_ups, shot, di
                 codes.fill(", ".join(filter(None, (codes.input_value(), code.group(1)))))
             elif path:
                 _fill(page, path)
+    else:
+        raise AssertionError(f"the checks still ask for {missing}")
     shot(page, f"follow-up-{discipline}")
     page.locator("#sign-confirm").press("Space")  # keys: immune to a late layout shift
     page.locator("#sign-button").press("Enter")

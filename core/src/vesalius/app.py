@@ -1,4 +1,4 @@
-"""The Flask application factory: the clinic database and the JSON API.
+"""The Flask application factory: the clinic database, the JSON API and the FHIR API.
 
 The database is upgraded to the newest migration on start (an empty database gets the whole
 schema), so ``vesalius serve`` works on a fresh install.
@@ -56,5 +56,8 @@ def create_app(database_url: str | None = None, *, upgrade: bool = True,
     if app.config.get("VESALIUS_WEB", True):  # the pages; the API alone when False
         from .web import init_app as init_web
 
-        init_web(app, db, ensure_schema=upgrade)
+        init_web(app, db, ensure_schema=upgrade, self_authenticating=("api", "fhir"))
+    from .fhir.http import install as init_fhir
+
+    init_fhir(app)  # after the pages: its 404/405 under /fhir/ wrap theirs
     return app

@@ -92,3 +92,43 @@ def visit_document(history: str = "Sore back after lifting, improving.", pain: i
     if diagnosis is not None:
         document["assessment"] = {"diagnosis": diagnosis}
     return document
+
+
+def insured_visit(session: Session, actor: Actor, c: dict[str, object], *, day: date,
+                  coverage: dict[str, object], address: dict[str, str]) -> dict[str, int]:
+    """A payer (Acme Health, fee schedule 97110 at 50.00 and 97140 at 48.00, modifier GP),
+    ``c``'s patient covered by it (``coverage``: the CoverageIn fields besides the payer)
+    and living at ``address``, their case billed to it, and a signed 45-minute visit on
+    ``day`` (97110 for 30 minutes, 97140 for 15, diagnosis M54.50) with its invoice."""
+    from vesalius.services import notes, payers, scheduling
+
+    payer = payers.create_payer(session, actor, payers.PayerIn(
+        name="Acme Health", kind="commercial", payer_code="ACME01", modifiers=["GP"]))
+    payers.create_fee_schedule(session, actor, payers.FeeScheduleIn(
+        name="Acme 2025", payer_id=payer.id, fees=[
+            payers.FeeIn(code="97110", amount=Decimal("50.00")),
+            payers.FeeIn(code="97140", amount=Decimal("48.00"))]))
+    pat, case_, prac = c["patient"], c["case"], c["practitioner"]
+    assert isinstance(pat, Patient) and isinstance(case_, Case)
+    assert isinstance(prac, Practitioner)
+    cover = payers.add_coverage(session, actor, pat.id, payers.CoverageIn(
+        payer_id=payer.id, **coverage))
+    patient_row = session.get(Patient, pat.id)
+    assert patient_row is not None
+    patient_row.sex = "female"
+    for key, value in address.items():
+        setattr(patient_row, key, value)
+    cases.update(session, actor, case_.id, cases.CaseUpdate(payer_id=payer.id,
+                                                           coverage_id=cover.id))
+    appt = scheduling.book(session, actor, scheduling.BookingIn(
+        patient_id=pat.id, practitioner_id=prac.id, case_id=case_.id,
+        start=at(day, 10), end=at(day, 10, 45)))
+    scheduling.set_status(session, actor, appt.id, "arrived")
+    treating = Actor(user_id=prac.user_id, role="practitioner", practitioner_id=prac.id)
+    note = notes.create_draft(session, treating, notes.DraftIn(
+        appointment_id=appt.id, template_id="rehab.visit",
+        document=visit_document(diagnosis=["M54.50"], procedures=[
+            {"code": "97110", "minutes": 30}, {"code": "97140", "minutes": 15}])))
+    _note, invoice = notes.sign(session, treating, note.id)
+    return {"invoice": invoice.id, "patient": pat.id, "payer": payer.id, "case": case_.id,
+            "practitioner": prac.id, "appointment": appt.id}

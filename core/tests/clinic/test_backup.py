@@ -376,6 +376,24 @@ def test_db_upgrade_without_backup(db_url, system, tmp_path, monkeypatch):  # ty
     assert not (tmp_path / "backups").exists()
 
 
+def test_serve_backs_up_before_it_migrates(db_url, system, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """``vesalius serve`` on a clinic whose schema is behind takes the same backup first."""
+    from vesalius.web.server import prepare
+
+    for name in (crypto.KEY_FILE_ENV, crypto.KEY_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VESALIUS_BACKUP_DIR", str(tmp_path / "safety"))
+    _before_with_data(db_url, system)
+    prepare(db_url)
+    (made,) = (tmp_path / "safety").iterdir()
+    assert made.name.startswith(f"vesalius-before-{BEFORE}-")
+    db = Database(db_url)
+    assert current(db.engine) == head()
+    db.dispose()
+    prepare(db_url)  # at the head: no second backup
+    assert len(list((tmp_path / "safety").iterdir())) == 1
+
+
 def test_migration_backup_runs_down_and_up_with_data(db, system) -> None:  # type: ignore[no-untyped-def]
     from alembic import command
     from clinic_factories import patient

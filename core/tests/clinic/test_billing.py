@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from clinic_factories import MONDAY, at, clinic_setup, visit_document
+from clinic_factories import MONDAY, at, clinic_setup, insured_visit
 from pydantic import ValidationError
 from sqlalchemy import select
 from vesalius.db.types import money
@@ -18,8 +18,6 @@ from vesalius.services import (
     billing,
     cases,
     claims,
-    notes,
-    payers,
     reports,
     scheduling,
 )
@@ -34,34 +32,11 @@ def insured(db, system):  # type: ignore[no-untyped-def]
     """A payer with a fee schedule, a covered patient, an insured case, and a signed visit."""
     with db.session() as s:
         c = clinic_setup(s, system)
-        payer = payers.create_payer(s, system, payers.PayerIn(
-            name="Acme Health", kind="commercial", payer_code="ACME01", modifiers=["GP"]))
-        payers.create_fee_schedule(s, system, payers.FeeScheduleIn(
-            name="Acme 2025", payer_id=payer.id, fees=[
-                payers.FeeIn(code="97110", amount=Decimal("50.00")),
-                payers.FeeIn(code="97140", amount=Decimal("48.00"))]))
-        coverage = payers.add_coverage(s, system, c["patient"].id, payers.CoverageIn(
-            payer_id=payer.id, member_id="ACM-778899", copay=Decimal("20.00"),
-            coinsurance_percent=Decimal("20")))
-        patient = s.get(Patient, c["patient"].id)
-        patient.sex, patient.address_line1 = "female", "12 Analytical Row"
-        patient.city, patient.postal_code = "London", "N1 7AA"
-        cases.update(s, system, c["case"].id, cases.CaseUpdate(
-            payer_id=payer.id, coverage_id=coverage.id))
-        appt = scheduling.book(s, system, BookingIn(
-            patient_id=c["patient"].id, practitioner_id=c["practitioner"].id,
-            case_id=c["case"].id, start=at(PAST, 10), end=at(PAST, 10, 45)))
-        scheduling.set_status(s, system, appt.id, "arrived")
-        prac = c["practitioner"]
-        actor = Actor(user_id=prac.user_id, role="practitioner", practitioner_id=prac.id)
-        note = notes.create_draft(s, actor, notes.DraftIn(
-            appointment_id=appt.id, template_id="rehab.visit",
-            document=visit_document(diagnosis=["M54.50"], procedures=[
-                {"code": "97110", "minutes": 30}, {"code": "97140", "minutes": 15}])))
-        _note, invoice = notes.sign(s, actor, note.id)
-        return {"invoice": invoice.id, "patient": c["patient"].id, "payer": payer.id,
-                "case": c["case"].id, "practitioner": prac.id, "clinic": c,
-                "appointment": appt.id}
+        made = insured_visit(s, system, c, day=PAST, coverage={
+            "member_id": "ACM-778899", "copay": Decimal("20.00"),
+            "coinsurance_percent": Decimal("20")}, address={
+            "address_line1": "12 Analytical Row", "city": "London", "postal_code": "N1 7AA"})
+        return {**made, "clinic": c}
 
 
 def test_split_line_exact_decimal_arithmetic() -> None:

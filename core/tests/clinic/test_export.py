@@ -127,9 +127,9 @@ def test_round_trip_through_import(db, tmp_path) -> None:  # type: ignore[no-unt
         practitioner(s, SYSTEM, location_id=loc.id)
         service(s, SYSTEM)
         s.commit()
-    for kind in ("patients", "appointments"):
+    for kind, rows in (("patients", 2), ("cases", 1), ("appointments", 2)):
         report = run(target, SYSTEM, kind, zf.read(f"import/{kind}.csv").decode())
-        assert report.ok and report.created == 2, report.errors
+        assert report.ok and report.created == rows, report.errors
 
     def picture(database: Database) -> tuple[set, set]:  # type: ignore[type-arg]
         with database.session() as s:

@@ -119,6 +119,10 @@ def test_signed_note_is_immutable_in_service_and_database(db, visit):  # type: i
     with pytest.raises(IntegrityError), db.session() as s:
         s.execute(text("UPDATE notes SET signed_at = NULL, status = 'draft' WHERE id = :i"),
                   {"i": note_id})
+    # Nor its record of what the patient reported before the visit (intake).
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.execute(text("""UPDATE notes SET reported = '{"subjective.history": "2025-01-01"}'
+                          WHERE id = :i"""), {"i": note_id})
     with pytest.raises(IntegrityError), db.session() as s:
         s.execute(text("DELETE FROM notes WHERE id = :i"), {"i": note_id})
     with pytest.raises(IntegrityError), db.session() as s:

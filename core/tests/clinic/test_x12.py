@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from clinic_factories import at, clinic_setup, visit_document
+from clinic_factories import clinic_setup, insured_visit
 from clinic_x12 import GOOD_837
 from clinic_x12 import era as _era
 from sqlalchemy import func, select
@@ -28,8 +28,7 @@ from vesalius.models.x12 import (
     X12Interchange,
     X12InterchangeClaim,
 )
-from vesalius.services import Actor, billing, cases, claims, notes, payers, scheduling
-from vesalius.services.scheduling import BookingIn
+from vesalius.services import billing, claims
 from vesalius.x12 import checks, export, p835, p837, posting, settings
 from vesalius.x12.validate import validate
 
@@ -129,34 +128,14 @@ def billed(db, system):  # type: ignore[no-untyped-def]
     with db.session() as s:
         c = clinic_setup(s, system)
         settings.save(s, system, SETTINGS)
-        payer = payers.create_payer(s, system, payers.PayerIn(
-            name="Acme Health", kind="commercial", payer_code="ACME01", modifiers=["GP"]))
-        payers.create_fee_schedule(s, system, payers.FeeScheduleIn(
-            name="Acme 2025", payer_id=payer.id, fees=[
-                payers.FeeIn(code="97110", amount=Decimal("50.00")),
-                payers.FeeIn(code="97140", amount=Decimal("48.00"))]))
-        coverage = payers.add_coverage(s, system, c["patient"].id, payers.CoverageIn(
-            payer_id=payer.id, member_id="W123456789", group_number="GRP123"))
-        patient = s.get(Patient, c["patient"].id)
-        patient.sex, patient.address_line1 = "female", "456 Oak St"
-        patient.city, patient.region, patient.postal_code = "Springfield", "IL", "62701"
-        cases.update(s, system, c["case"].id, cases.CaseUpdate(
-            payer_id=payer.id, coverage_id=coverage.id))
-        appt = scheduling.book(s, system, BookingIn(
-            patient_id=c["patient"].id, practitioner_id=c["practitioner"].id,
-            case_id=c["case"].id, start=at(PAST, 10), end=at(PAST, 10, 45)))
-        scheduling.set_status(s, system, appt.id, "arrived")
-        prac = c["practitioner"]
-        actor = Actor(user_id=prac.user_id, role="practitioner", practitioner_id=prac.id)
-        note = notes.create_draft(s, actor, notes.DraftIn(
-            appointment_id=appt.id, template_id="rehab.visit",
-            document=visit_document(diagnosis=["M54.50"], procedures=[
-                {"code": "97110", "minutes": 30}, {"code": "97140", "minutes": 15}])))
-        _note, invoice = notes.sign(s, actor, note.id)
-        claim = claims.create(s, system, invoice.id)
+        made = insured_visit(s, system, c, day=PAST, coverage={
+            "member_id": "W123456789", "group_number": "GRP123"}, address={
+            "address_line1": "456 Oak St", "city": "Springfield", "region": "IL",
+            "postal_code": "62701"})
+        claim = claims.create(s, system, made["invoice"])
         claims.set_status(s, system, claim.id, claims.ClaimStatusIn(status="ready"))
-        return {"claim": claim.id, "number": claim.number, "invoice": invoice.id,
-                "patient": c["patient"].id, "payer": payer.id}
+        return {"claim": claim.id, "number": claim.number, "invoice": made["invoice"],
+                "patient": made["patient"], "payer": made["payer"]}
 
 
 def test_a_claim_goes_out_as_an_837p_pyx12_passes(db, system, billed):  # type: ignore[no-untyped-def]

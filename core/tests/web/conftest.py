@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -156,6 +156,46 @@ class QueryCounter:
 _states: list[object] = []
 
 
+def book_physio_visits(app: Flask, patient: dict[str, str],
+                       visits: list[tuple[int, str, str | None]]) -> tuple[int, list[int]]:
+    """The front desk registers ``patient`` (the new-patient form's fields) and books the
+    demo physiotherapist's physio follow-up service for each ``(days from today, time,
+    case title)``: a title opens a new case, ``None`` books into the previous visit's case.
+    Returns the patient's id and the appointments' ids in order."""
+    from sqlalchemy import select
+    from vesalius.models import Appointment, Practitioner, Service, User
+
+    db: Database = app.extensions["vesalius.db"]
+    with db.session() as s:
+        practitioner_id = s.scalar(select(Practitioner.id).join(
+            User, User.id == Practitioner.user_id).where(User.email == ROLES["practitioner"]))
+        service_id = s.scalar(select(Service.id).where(
+            Service.discipline == "physio", Service.name.like("%follow-up%")))
+    desk = Browser(app.test_client())
+    desk.login(ROLES["front-desk"])
+    made = desk.post("/patients/new", {"preferred_contact": "sms", "confirmed": "yes",
+                                       **patient})
+    patient_id = int(re.search(r"/patients/(\d+)", made.headers["Location"]).group(1))
+    ids: list[int] = []
+    for days, at, case_title in visits:
+        form: dict[str, object] = {
+            "patient_id": patient_id, "practitioner_id": practitioner_id,
+            "service_id": service_id, "time": at,
+            "date": (date.today() + timedelta(days=days)).isoformat()}
+        if case_title is not None:
+            form.update(case_id="new", case_title=case_title)
+        else:
+            with db.session() as s:
+                form["case_id"] = s.scalar(select(Appointment.case_id).where(
+                    Appointment.id == ids[-1]))
+        booked = desk.post("/calendar/book", form)
+        assert booked.status_code == 302, booked.get_data(as_text=True)[:500]
+        with db.session() as s:
+            ids.append(s.scalar(select(Appointment.id).where(
+                Appointment.patient_id == patient_id).order_by(Appointment.id.desc()).limit(1)))
+    return patient_id, ids
+
+
 class Kit:
     """Constants and helpers for the test modules (importlib mode: no conftest imports)."""
 
@@ -165,6 +205,7 @@ class Kit:
     Browser = Browser
     QueryCounter = QueryCounter
     csrf_of = staticmethod(csrf_of)
+    book_physio_visits = staticmethod(book_physio_visits)
 
 
 @pytest.fixture(scope="session")

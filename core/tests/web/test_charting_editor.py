@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
-from vesalius.models import Appointment, Note, Practitioner, Service, User
+from vesalius.models import Note
 from vesalius.services import notes as note_service
 from vesalius.services.actor import Actor
 
@@ -27,34 +25,9 @@ FOLLOW_UP_DONE = {
 @pytest.fixture(scope="module")
 def visits(app, db, kit):
     """Two physio visits of one new case (tomorrow and the day after), booked by the desk."""
-    with db.session() as s:
-        practitioner = s.scalar(select(Practitioner).join(User, User.id == Practitioner.user_id)
-                                .where(User.email == kit.ROLES["practitioner"]))
-        service = s.scalar(select(Service).where(Service.discipline == "physio",
-                                                 Service.name.like("%follow-up%")))
-        practitioner_id, service_id = practitioner.id, service.id
-    desk = kit.Browser(app.test_client())
-    desk.login(kit.ROLES["front-desk"])
-    made = desk.post("/patients/new", {"given_name": "Barbara", "family_name": "McClintock",
-                                       "birth_date": "1982-06-16", "mobile": "+1 416 555 0177",
-                                       "preferred_contact": "sms", "confirmed": "yes"})
-    patient_id = int(re.search(r"/patients/(\d+)", made.headers["Location"]).group(1))
-    ids = []
-    for days, case in ((1, "new"), (2, None)):
-        day = date.today() + timedelta(days=days)
-        form = {"patient_id": patient_id, "practitioner_id": practitioner_id,
-                "service_id": service_id, "date": day.isoformat(), "time": "06:15"}
-        if case == "new":
-            form.update(case_id="new", case_title="Right knee pain")
-        else:
-            with db.session() as s:
-                form["case_id"] = s.scalar(select(Appointment.case_id).where(
-                    Appointment.id == ids[0]))
-        booked = desk.post("/calendar/book", form)
-        assert booked.status_code == 302, booked.get_data(as_text=True)[:500]
-        with db.session() as s:
-            ids.append(s.scalar(select(Appointment.id).where(
-                Appointment.patient_id == patient_id).order_by(Appointment.id.desc()).limit(1)))
+    _patient, ids = kit.book_physio_visits(app, {
+        "given_name": "Barbara", "family_name": "McClintock", "birth_date": "1982-06-16",
+        "mobile": "+1 416 555 0177"}, [(1, "06:15", "Right knee pain"), (2, "06:15", None)])
     return ids
 
 

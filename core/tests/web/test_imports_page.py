@@ -57,3 +57,36 @@ def test_bad_rows_and_bad_files(browser, db):  # type: ignore[no-untyped-def]
 def test_owners_only(browser):  # type: ignore[no-untyped-def]
     assert browser("front-desk").get("/admin/import/").status_code == 403
     assert browser("billing").get("/admin/import/").status_code == 403
+
+
+def test_a_whole_export_and_the_new_kinds(browser, db):  # type: ignore[no-untyped-def]
+    import zipfile
+
+    owner = browser("owner")
+    before = _importers(db)
+    page = owner.get("/admin/import/").get_data(as_text=True)
+    assert 'value="cases"' in page and 'value="balances"' in page
+    assert 'value="archive"' in page
+    export = io.BytesIO()
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("import/patients.csv", "external_id,given_name,family_name\n"
+                                           "ZIP-1,Zia,Importer\n")
+        zf.writestr("import/balances.csv", "patient_external_id,patient_balance,credit\n"
+                                           "ZIP-1,12.50,1.00\n")
+    response = _send(owner, export.getvalue(), name="clinic.zip", kind="archive",
+                     dry_run="1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "Dry run: patients" in html and "Dry run: balances" in html
+    assert _importers(db) == before
+    response = _send(owner, export.getvalue(), name="clinic.zip", kind="archive")
+    assert response.status_code == 200 and _importers(db) == before + 1
+    response = _send(owner, b"patient_external_id,credit\nZIP-1,-1\n", name="b.csv",
+                     kind="balances")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<td>credit</td>" in html
+    response = _send(owner, b"x", name="clinic.csv", kind="archive")
+    assert response.status_code == 422 and "must be the .zip" in response.get_data(as_text=True)
+    response = _send(owner, b"patient_external_id\nZIP-1\n", name="b.csv", kind="balances",
+                     preset="jane")
+    assert response.status_code == 422 and "generic preset only" in response.get_data(as_text=True)

@@ -95,7 +95,10 @@ def _signed_in_patient(app, db, kit, ids, key: str = "me"):  # type: ignore[no-u
     return b
 
 
-def test_the_patient_page_invites_and_shows_the_account_state(app, db, kit, clinic_):  # type: ignore[no-untyped-def]
+def test_the_patient_page_invites_and_shows_the_account_state(app, db, kit, clinic_,  # type: ignore[no-untyped-def]
+                                                              monkeypatch):
+    # The link is on the clinic's public address, as every other message link.
+    monkeypatch.setenv("VESALIUS_PUBLIC_URL", "https://clinic.example.org/")
     desk = kit.Browser(app.test_client())
     desk.login(kit.ROLES["front-desk"])
     page = desk.get(f"/patients/{clinic_['other']}").get_data(as_text=True)
@@ -106,6 +109,7 @@ def test_the_patient_page_invites_and_shows_the_account_state(app, db, kit, clin
     page = desk.get(f"/patients/{clinic_['other']}").get_data(as_text=True)
     assert "Invitation sent to portal.other@example.org" in page
     assert "Invited, no password yet" in page and "Revoke portal access" in page
+    assert _link(db, clinic_["other"]).startswith("https://clinic.example.org/portal/invitation/")
     assert desk.post(f"/portal/patients/{clinic_['other']}/revoke").status_code == 302
     assert "Access revoked" in desk.get(f"/patients/{clinic_['other']}").get_data(as_text=True)
     # Practitioners and billing clerks do not invite, nor see the section.

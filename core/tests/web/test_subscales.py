@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
-from vesalius.models import Appointment, Practitioner, Service, User
+from vesalius.models import Appointment, Practitioner, User
 from vesalius.services import notes as note_service
 from vesalius.services.actor import Actor
 
@@ -29,27 +29,11 @@ LABELS = ["Symptoms", "Pain", "Daily living (ADL)", "Sport and recreation", "Qua
 @pytest.fixture(scope="module")
 def knee_visit(app, db, kit):
     """A physio visit tomorrow of a new case, booked by the desk: (appointment, case)."""
+    _patient, (appointment_id,) = kit.book_physio_visits(app, {
+        "given_name": "Ewa", "family_name": "Knee", "birth_date": "1961-03-02",
+        "mobile": "+1 416 555 0178"}, [(1, "06:30", "Left knee osteoarthritis")])
     with db.session() as s:
-        practitioner = s.scalar(select(Practitioner).join(User, User.id == Practitioner.user_id)
-                                .where(User.email == kit.ROLES["practitioner"]))
-        service = s.scalar(select(Service).where(Service.discipline == "physio",
-                                                 Service.name.like("%follow-up%")))
-        practitioner_id, service_id = practitioner.id, service.id
-    desk = kit.Browser(app.test_client())
-    desk.login(kit.ROLES["front-desk"])
-    made = desk.post("/patients/new", {"given_name": "Ewa", "family_name": "Knee",
-                                       "birth_date": "1961-03-02", "mobile": "+1 416 555 0178",
-                                       "preferred_contact": "sms", "confirmed": "yes"})
-    patient_id = int(re.search(r"/patients/(\d+)", made.headers["Location"]).group(1))
-    booked = desk.post("/calendar/book", {
-        "patient_id": patient_id, "practitioner_id": practitioner_id, "service_id": service_id,
-        "date": (date.today() + timedelta(days=1)).isoformat(), "time": "06:30",
-        "case_id": "new", "case_title": "Left knee osteoarthritis"})
-    assert booked.status_code == 302, booked.get_data(as_text=True)[:500]
-    with db.session() as s:
-        appointment_id, case_id = s.execute(
-            select(Appointment.id, Appointment.case_id)
-            .where(Appointment.patient_id == patient_id)).one()
+        case_id = s.scalar(select(Appointment.case_id).where(Appointment.id == appointment_id))
     return appointment_id, case_id
 
 

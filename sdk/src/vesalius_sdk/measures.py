@@ -171,7 +171,11 @@ class OutcomeMeasure(Frozen):
     mcid_source: str | None = None
     licence: Annotated[str, Field(min_length=10)]
     item_text_included: bool = False
+    #: The LOINC code of the questionnaire (the panel, e.g. ODI 97908-8), when LOINC has one.
     loinc: Annotated[str, Field(pattern=r"^\d{1,7}-\d$")] | None = None
+    #: The LOINC code of the score itself (e.g. ODI 97909-6), for the Observation that
+    #: carries a result; ``None`` when LOINC has none (the host then uses a local code).
+    score_loinc: Annotated[str, Field(pattern=r"^\d{1,7}-\d$")] | None = None
     source: str | None = None
     instructions: str | None = None
     examples: tuple[WorkedExample, ...] = ()

@@ -259,7 +259,7 @@ class RevenueQuery(Query):
     location_id: int | None = None
 
 
-@route("GET", "/reports/revenue", permission="reports.read", query=RevenueQuery,
+@route("GET", "/reports/revenue", permission="reports.read", query=RevenueQuery, replica=True,
        response=list[RevenueOut], tag="reports")
 def revenue(call: Call) -> object:
     """Invoiced revenue per practitioner per month of service, ``from`` to ``to``."""

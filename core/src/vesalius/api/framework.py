@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from ..db import Database
+from ..db.replica import on_primary, report_session
 from ..errors import Forbidden, Invalid, NotFound, ServiceError, TooMany, Unauthorized
 from ..permissions import PERMISSIONS
 from ..services import audit, storage_health, users
@@ -51,6 +52,8 @@ class Endpoint:
     media: str = "application/json"
     #: Error answers a public route (no token) documents: status -> description.
     errors: dict[str, str] = field(default_factory=dict)
+    #: A read-only report: its reads may come from the read replica (``db.replica``).
+    replica: bool = False
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -95,11 +98,12 @@ def database() -> Database:
 def route(method: str, rule: str, *, permission: str | None, body: type[BaseModel] | None = None,
           query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
           summary: str = "", tag: str = "", media: str = "application/json",
-          errors: dict[str, str] | None = None,
+          errors: dict[str, str] | None = None, replica: bool = False,
           ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare an API route. ``permission`` must be in the permission table (``None`` only
     for the public routes: the OpenAPI document, the online-booking slots); ``errors``
-    documents a public route's error answers."""
+    documents a public route's error answers; ``replica`` marks a read-only report whose
+    reads may come from the read replica (``VESALIUS_DATABASE_REPLICA_URL``)."""
     if permission is not None and permission not in PERMISSIONS:
         raise ValueError(f"route {method} {rule}: unknown permission {permission!r}")
 
@@ -110,7 +114,7 @@ def route(method: str, rule: str, *, permission: str | None, body: type[BaseMode
                             summary or (view.__doc__ or "").strip().split("\n")[0],
                             (tag,) if tag else (),
                             tuple(re.findall(r"<(?:\w+:)?(\w+)>", rule)), media,
-                            dict(errors or {}))
+                            dict(errors or {}), replica)
         ENDPOINTS.append(endpoint)
 
         def flask_view(**path: Any) -> Response | tuple[Response, int]:
@@ -240,12 +244,13 @@ def dispatch(endpoint: Endpoint, path: dict[str, Any]) -> Response | tuple[Respo
     actor: Actor | None = None
     try:
         body = query = None
-        with db.session() as session:
+        with report_session(db) if endpoint.replica else db.session() as session:
             # Who asks is settled before what they send is read: 401/403 come first.
             if endpoint.permission is None:
                 actor = Actor.system("anonymous")
             else:
-                actor = users.actor_for_token(session, _token(), ip, agent)
+                with on_primary(session):  # a revoked token is refused at once
+                    actor = users.actor_for_token(session, _token(), ip, agent)
                 if not actor.can(endpoint.permission):  # role check; services check scope
                     raise Forbidden(f"your role ({actor.role}) may not do this "
                                     f"({endpoint.permission})")

@@ -40,7 +40,8 @@ def make_huey(settings: Settings, url: str | None = None, immediate: bool = Fals
               redis_url: str | None = None, backups: bool = True,
               channels: Mapping[str, Callable[[], Channel]] | None = None) -> Huey:
     """The worker's huey: the backup task on ``settings.schedule`` (cron fields, UTC) when
-    ``backups``, and the outbox every minute when ``channels`` are given."""
+    ``backups``, the outbox every minute when ``channels`` are given, and the FHIR Bulk
+    Data exports every minute."""
     huey = make_queue(settings, redis_url=redis_url, immediate=immediate)
     if backups:
         @huey.periodic_task(crontab(*schedule_fields(settings.schedule), strict=True),
@@ -56,4 +57,7 @@ def make_huey(settings: Settings, url: str | None = None, immediate: bool = Fals
         from ..messaging.worker import add_outbox_task
 
         add_outbox_task(huey, url, channels)
+    from ..fhir.bulk_worker import add_export_task
+
+    add_export_task(huey, url)  # FHIR Bulk Data exports: always (they need no settings)
     return huey

@@ -28,12 +28,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("vesalius.cli.demo", "Seed a demo clinic into the database, then serve it."),
     "export": ("vesalius.cli.export",
                "Export every table as CSV with a data dictionary, every signed note as HTML "
-               "with its SHA-256, and the patients and appointments in the import format "
-               "(vesalius import reads them back), with a manifest of row counts and "
-               "hashes."),
+               "with its SHA-256, every FHIR resource type as ndjson, and the patients, "
+               "cases, appointments and balances in the import format (vesalius import "
+               "archive reads them back), with a manifest of counts and hashes."),
     "import": ("vesalius.cli.imports",
-               "Import patients, then their appointments, from CSV files (the export of the "
-               "system the clinic leaves)."),
+               "Import patients, then their cases, appointments and opening balances, from "
+               "CSV files (the export of the system the clinic leaves), or a vesalius "
+               "export zip."),
     "measures": ("vesalius.cli.measures", "Outcome measures and their scoring."),
     "new-pack": ("vesalius.cli.new_pack",
                  "Write a new discipline pack NAME: pyproject, hooks, a template, a chart, a "

@@ -43,12 +43,21 @@ def _default_backup_folder(url: str) -> Path:
 def upgrade_command(url: str | None, backup_to: Path | None, no_backup: bool) -> None:
     """Create the schema, or bring it to the newest migration, after a backup (encrypted
     when VESALIUS_BACKUP_KEY_FILE or VESALIUS_BACKUP_KEY is set)."""
+    migrate_with_backup(url, backup_to, no_backup)
+
+
+def migrate_with_backup(url: str | None, backup_to: Path | None = None,
+                        no_backup: bool = False, *, quiet: bool = False) -> None:
+    """Bring the database to the newest migration, taking a backup first when it holds a
+    clinic (``vesalius db upgrade``, and ``vesalius serve`` before its workers start);
+    ``quiet`` says nothing when there is nothing to do."""
     db = Database(url)
     before = current(db.engine)
     shown = db.engine.url.render_as_string(hide_password=True)
     has_tables = bool(inspect(db.engine).get_table_names())
     if before == head():
-        click.echo(f"{shown}: already at {before}, nothing to do")
+        if not quiet:
+            click.echo(f"{shown}: already at {before}, nothing to do")
         db.dispose()
         return
     if no_backup:
@@ -75,7 +84,7 @@ def upgrade_command(url: str | None, backup_to: Path | None, no_backup: bool) ->
         except (BackupError, BackupKeyError, OSError) as exc:
             db.dispose()
             fail(f"the backup before the upgrade failed: {exc}. Nothing was migrated; fix "
-                 "the backup, or migrate without one: --no-backup", 1)
+                 "the backup, or migrate without one: vesalius db upgrade --no-backup", 1)
         click.echo(f"Backup before the upgrade: {taken.line}")
     upgrade(db.engine)
     if not no_backup and has_tables and not taken.recorded:

@@ -18,9 +18,10 @@ from .output import fail
               help="Database URL (default: VESALIUS_DATABASE_URL, else ./vesalius.sqlite3).")
 def command(output: Path, patient_id: int | None, url: str | None) -> None:
     """Export every table as CSV with a data dictionary, every signed note as HTML with its
-    SHA-256, and the patients and appointments in the import format (vesalius import reads
-    them back), with a manifest of row counts and hashes. Password and token hashes are
-    left out. The export holds health records: keep it encrypted and delete it when done."""
+    SHA-256, every FHIR resource type as ndjson, and the patients, cases, appointments and
+    balances in the import format (vesalius import archive reads them back), with a manifest
+    of counts and hashes. Password and token hashes are left out. The export holds
+    health records: keep it encrypted and delete it when done."""
     from ..db import Database
     from ..db.migrate import ensure_schema
     from ..errors import NotFound

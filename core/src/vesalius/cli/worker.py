@@ -46,11 +46,12 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
     """Run the background worker until stopped (Ctrl-C, SIGTERM).
 
     It sends the outbox every minute on the configured channels (e-mail: VESALIUS_SMTP_URL
-    and VESALIUS_MAIL_FROM; SMS: VESALIUS_SMS_URL and VESALIUS_SMS_FROM), and backs up on
+    and VESALIUS_MAIL_FROM; SMS: VESALIUS_SMS_URL and VESALIUS_SMS_FROM), backs up on
     VESALIUS_BACKUP_SCHEDULE (cron fields, UTC; default 30 2 * * *) to VESALIUS_BACKUP_DIR
-    or VESALIUS_BACKUP_S3_URL, pruning by VESALIUS_BACKUP_KEEP_DAILY/WEEKLY/MONTHLY. Either
-    may be missing, not both. Its queue is a SQLite file (VESALIUS_WORKER_STORE; default
-    beside the clinic's database), or Redis when VESALIUS_REDIS_URL is set.
+    or VESALIUS_BACKUP_S3_URL, pruning by VESALIUS_BACKUP_KEEP_DAILY/WEEKLY/MONTHLY, and
+    every minute runs the FHIR Bulk Data exports clients asked for (files under
+    VESALIUS_DATA_DIR). Its queue is a SQLite file (VESALIUS_WORKER_STORE; default beside
+    the clinic's database), or Redis when VESALIUS_REDIS_URL is set.
     """
     from ..backup.destinations import destination
     from ..backup.worker import REDIS_ENV, make_huey
@@ -72,10 +73,6 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
             destination(settings)  # a malformed destination fails now, not at 02:30
         except SettingsError as exc:
             fail(str(exc))
-    elif not channels:
-        fail("nothing to do: no backup destination (set VESALIUS_BACKUP_DIR or "
-             "VESALIUS_BACKUP_S3_URL) and no message channel (set VESALIUS_SMTP_URL or "
-             "VESALIUS_SMS_URL)")
     redis_url = os.environ.get(REDIS_ENV) or None
     huey = make_huey(settings, url, redis_url=redis_url, backups=backups, channels=channels)
     if backups:
@@ -92,6 +89,8 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
     else:
         click.echo("Worker: no messages sent (no VESALIUS_SMTP_URL or VESALIUS_SMS_URL); "
                    "they wait in the outbox")
+    click.echo("Worker: FHIR Bulk Data exports every minute")
+    huey.fhir_export_task()  # type: ignore[attr-defined]  # one queued now, not at :00
     click.echo(f"Worker: queue {'Redis' if redis_url else settings.worker_store}")
     # SIGTERM (systemd's stop, docker stop) lets the task at hand finish: a run stops
     # starting batches within a minute, so nothing is left "sending" by a routine restart.

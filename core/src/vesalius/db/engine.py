@@ -79,6 +79,19 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+@contextmanager
+def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session of ``sessions`` that commits when the block ends normally and rolls back
+    on any exception."""
+    with sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
 class Database:
     """One engine and its session factory. ``session()`` is a unit of work: it commits when
     the block ends normally and rolls back on any exception, so no request leaves a
@@ -95,13 +108,8 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self.sessions() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        with unit_of_work(self.sessions) as session:
+            yield session
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (creates it in an empty database)."""

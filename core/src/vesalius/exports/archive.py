@@ -1,8 +1,10 @@
 """A full export as one zip: a CSV per table with a data dictionary, every signed note as
-HTML with its hashes, the patients and appointments again in the import format (so another
-Vesalius, or anything reading CSV, takes them straight in), and a manifest with each file's
-row count and SHA-256. Secrets stay out (password and token hashes). For one patient (an
-access request) the same, limited to rows about that patient.
+HTML with its hashes, the patients, cases, appointments and balances again in the import
+format (``importable``: another Vesalius, or anything reading CSV, takes them straight in),
+every FHIR resource type as ndjson (``fhir/<Type>.ndjson``, as Bulk Data ``$export`` writes
+them), and a manifest with each file's row (or resource) count and SHA-256. Secrets stay
+out (password and token hashes). For one patient (an access request) the same, limited to
+rows about that patient (and the FHIR types of their compartment).
 
 Tables are streamed in id order (``yield_per``), so a clinic of millions of rows exports in
 bounded memory."""
@@ -14,7 +16,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,9 +28,10 @@ from sqlalchemy.orm import Session
 from .. import __version__
 from ..db.base import Base
 from ..db.types import utcnow
-from ..models import Appointment, Location, Note, Patient, Practitioner, Service, User
+from ..models import Note
 from ..services import audit
 from ..services.actor import Actor
+from . import importable
 
 #: Columns never exported: credentials a stolen export must not carry.
 SECRET_SUFFIXES = ("password_hash", "token_hash", "token_sha256", "_secret")
@@ -88,6 +91,15 @@ class Export:
             text.detach()
         self.files.append({"file": name, "rows": count, "bytes": hashing.size,
                            "sha256": hashing.digest.hexdigest()})
+        return count
+
+    def ndjson(self, name: str, write: Callable[[IO[bytes]], int]) -> int:
+        """A member written by ``write`` (which returns how many resources it wrote)."""
+        with self.zf.open(name, "w", force_zip64=True) as member:
+            hashing = _Hashing(member)
+            count = write(hashing)  # type: ignore[arg-type]
+        self.files.append({"file": name, "rows": None, "resources": count,
+                           "bytes": hashing.size, "sha256": hashing.digest.hexdigest()})
         return count
 
     def text(self, name: str, content: str) -> str:
@@ -150,45 +162,6 @@ def _dictionary(tables: list[Table]) -> Iterator[tuple[Any, ...]]:
                    refs)
 
 
-def _external(prefix: str, row_id: int, external_id: str | None) -> str:
-    return external_id or f"vesalius-{prefix}-{row_id}"
-
-
-def _importable(session: Session, export: Export, patient_id: int | None) -> None:
-    """Patients and appointments in the import's generic format (``vesalius import``)."""
-    from ..imports.presets import APPOINTMENT_FIELDS, PATIENT_FIELDS
-
-    fields = [f for f in PATIENT_FIELDS if f != "external_id"]
-    statement = select(Patient.id, Patient.external_id, *[getattr(Patient, f) for f in fields])
-    if patient_id is not None:
-        statement = statement.where(Patient.id == patient_id)
-    export.csv("import/patients.csv", list(PATIENT_FIELDS), (
-        (_external("patient", r[0], r[1]), *r[2:]) for r in session.execute(
-            statement.order_by(Patient.id).execution_options(yield_per=BATCH))))
-    statement = (
-        select(Appointment.id, Appointment.external_id, Patient.id, Patient.external_id,
-               User.email, Practitioner.display_name, Service.name, Location.name,
-               Appointment.start_at, Appointment.end_at, Appointment.status,
-               Appointment.booking_note, Appointment.cancel_reason)
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .join(Practitioner, Practitioner.id == Appointment.practitioner_id)
-        .outerjoin(User, User.id == Practitioner.user_id)
-        .outerjoin(Service, Service.id == Appointment.service_id)
-        .outerjoin(Location, Location.id == Appointment.location_id))
-    if patient_id is not None:
-        statement = statement.where(Appointment.patient_id == patient_id)
-    header = [f for f in APPOINTMENT_FIELDS if f not in ("duration_minutes",)]
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for (aid, ext, pid, pext, email, name, service, location, start, end, status,
-             note, reason) in session.execute(
-                statement.order_by(Appointment.id).execution_options(yield_per=BATCH)):
-            yield (_external("appointment", aid, ext), _external("patient", pid, pext),
-                   email or name, service, location, start, end, status, note, reason)
-
-    export.csv("import/appointments.csv", header, rows())
-
-
 def _notes(session: Session, export: Export, patient_id: int | None) -> None:
     statement = (select(Note.id, Note.patient_id, Note.date_of_service, Note.template_id,
                         Note.template_version, Note.pack, Note.pack_version, Note.signed_at,
@@ -208,6 +181,18 @@ def _notes(session: Session, export: Export, patient_id: int | None) -> None:
                                    "content_sha256", "html_sha256"], index)
 
 
+def _fhir(session: Session, actor: Actor, export: Export, patient_id: int | None) -> None:
+    """``fhir/<Type>.ndjson`` for every registered FHIR type (one patient's: the types of
+    their compartment), written by the Bulk Data export's writer."""
+    from ..fhir import bulk_ndjson, registry
+    from ..services.public_booking import site_url
+
+    ctx = registry.Ctx(session, actor, site_url() + "/fhir/R4")
+    for fhir_type in bulk_ndjson.scope(registry.types(), patients=patient_id is not None):
+        export.ndjson(f"fhir/{fhir_type.name}.ndjson", lambda out, t=fhir_type: (
+            bulk_ndjson.write(ctx, t, out, patient_id=patient_id)))
+
+
 def write_export(session: Session, actor: Actor, target: Path | IO[bytes], *,
                  patient_id: int | None = None) -> dict[str, Any]:
     """Write the export to ``target``; returns the manifest (also in the zip)."""
@@ -222,15 +207,15 @@ def write_export(session: Session, actor: Actor, target: Path | IO[bytes], *,
             tables.append(table)
         export.csv("data-dictionary.csv", ["file", "column", "type", "nullable",
                                            "primary_key", "references"], _dictionary(tables))
-        _importable(session, export, patient_id)
+        importable.write(session, export, patient_id)
         _notes(session, export, patient_id)
+        _fhir(session, actor, export, patient_id)
         manifest = {
             "format": "vesalius-export/1", "vesalius": __version__,
             "created_at": utcnow().isoformat(),
             "scope": {"patient_id": patient_id} if patient_id else "clinic",
             "files": export.files,
-            "not_included": ["password and token hashes", "web sessions and sign-in records",
-                             "FHIR resources (not yet: see the interoperability docs)"],
+            "not_included": ["password and token hashes", "web sessions and sign-in records"],
         }
         zf.writestr("manifest.json", json.dumps(manifest, indent=2))
     audit.record(session, actor, "export", "patient" if patient_id else "clinic",

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fhir.resources.R4B.resource import Resource
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..services.actor import Actor
+
+if TYPE_CHECKING:  # fhir.resources is imported when a type is built, not at start-up
+    from fhir.resources.R4B.resource import Resource
 
 #: The FHIR version every resource and the CapabilityStatement declare.
 FHIR_VERSION = "4.0.1"
@@ -59,7 +61,9 @@ class FhirType:
     where: Callable[[], ColumnElement[bool]] | None = None
     #: Resource id -> row id, for types with several resources per row (else ``int(id)``).
     row_key: Callable[[str], int | None] | None = None
-    #: For a type with no table: every resource of it.
+    #: Resources not read from rows: for a type with no table, every resource of it; for a
+    #: type with one, those it serves besides its rows (Organization: the clinic itself,
+    #: id ``clinic``, beside the payers' rows). Few and patient-free; searched in memory.
     catalogue: Callable[[Ctx], list[Resource]] | None = None
     #: Is this a clinical type (the care-team rules apply to a practitioner reading it)?
     clinical: bool = False
@@ -76,17 +80,23 @@ def register(*fhir_types: FhirType) -> None:
         _TYPES[fhir_type.name] = fhir_type
 
 
+#: Whether :func:`types` has imported every module in :data:`MODULES` (a list: no global).
+_LOADED: list[bool] = []
+
 #: The modules that register types, imported on first use (keeps start-up light).
 MODULES = ("people", "scheduling", "clinical", "questionnaires", "billing")
 
 
 def types() -> dict[str, FhirType]:
     """Every registered type by name."""
-    if not _TYPES:
+    # Every module, even when one was imported on its own before (a resource module
+    # importing another's helpers registers that one's types, not the rest).
+    if not _LOADED:
         from importlib import import_module
 
         for name in MODULES:
             import_module(f"{__package__}.resources.{name}")
+        _LOADED.append(True)
     return _TYPES
 
 

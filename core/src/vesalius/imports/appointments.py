@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
-from ..models import Appointment, Location, Patient, Practitioner, Service, User
+from ..models import Appointment, Case, Location, Practitioner, Service, User
 from ..models.scheduling import ACTIVE_STATUSES, STATUSES
 from ..services import audit
 from ..services.actor import Actor
@@ -40,7 +40,7 @@ STATUS_WORDS = {
 MAX_LENGTH = timedelta(hours=24)
 
 
-def _lookup(session: Session) -> dict[str, Callable[[str], int | None]]:
+def lookup(session: Session) -> dict[str, Callable[[str], int | None]]:
     """Name -> id finders for practitioners (e-mail or name), services and locations; each
     table is small, so it is read once."""
     pracs: dict[str, int] = {}
@@ -64,21 +64,26 @@ def import_appointments(session: Session, actor: Actor, text: str, preset: Prese
     table = cells.read(text, preset, "appointments", REQUIRED, extra_map)
     report = ImportReport("appointments", preset.name, dry_run, rows=len(table.rows),
                           ignored_columns=table.ignored)
-    find = _lookup(session)
+    find = lookup(session)
     durations = dict(session.execute(select(Service.id, Service.duration_minutes)).all())
     default_location = dict(session.execute(
         select(Practitioner.id, Practitioner.default_location_id)).all())
     zones: dict[int | None, Any] = {}
-    patient_ids: dict[str, int] = {}
-    wanted = sorted({v["patient_external_id"] for _, v in table.rows
-                     if v.get("patient_external_id")})
-    for chunk in cells.chunks(wanted):
-        patient_ids.update(session.execute(
-            select(Patient.external_id, Patient.id).where(Patient.external_id.in_(chunk))).all())
+    patient_ids = cells.patient_ids(session, [v.get("patient_external_id", "")
+                                              for _, v in table.rows])
+    cases = _cases(session, [v.get("case_external_id", "") for _, v in table.rows])
     checked: dict[str, tuple[int, dict[str, Any]]] = {}
     for number, values in table.rows:
         data = _row(number, values, find, patient_ids, durations, default_location, zones,
                     session, date_format, report.errors)
+        if data is not None and values.get("case_external_id"):
+            case = cases.get(values["case_external_id"])
+            if case is None or case[1] != data["patient_id"]:
+                report.errors.append(RowError(
+                    number, "case_external_id", "no case of this patient has this external "
+                                                "id (import the cases first)"))
+                continue
+            data["case_id"] = case[0]
         if data is None:
             continue
         cells.keep_first(checked, values["external_id"], number, data, report.errors)
@@ -91,7 +96,8 @@ def import_appointments(session: Session, actor: Actor, text: str, preset: Prese
     for external_id, (number, data) in checked.items():
         appointment = existing.get(external_id)
         if appointment is None:
-            new.append((number, {**data, "external_id": external_id, "status_changed_at": now,
+            new.append((number, {"case_id": None, **data, "external_id": external_id,
+                                 "status_changed_at": now,
                                  "created_by": actor.user_id, "created_at": now,
                                  "updated_at": now}))
         elif changed := changes(appointment, data):
@@ -113,6 +119,16 @@ def import_appointments(session: Session, actor: Actor, text: str, preset: Prese
     return report
 
 
+def _cases(session: Session, external_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Imported cases by external id: (case id, patient id)."""
+    found: dict[str, tuple[int, int]] = {}
+    for chunk in cells.chunks(sorted({e for e in external_ids if e})):
+        found.update((e, (i, p)) for e, i, p in session.execute(
+            select(Case.external_id, Case.id, Case.patient_id)
+            .where(Case.external_id.in_(chunk))))
+    return found
+
+
 def _row(number: int, values: dict[str, str], find: dict[str, Callable[[str], int | None]],
          patient_ids: dict[str, int], durations: dict[int, int],
          default_location: dict[int, int | None], zones: dict[int | None, Any],
@@ -123,10 +139,7 @@ def _row(number: int, values: dict[str, str], find: dict[str, Callable[[str], in
     def bad(field: str, message: str) -> None:
         errors.append(RowError(number, field, message))
 
-    patient_id = patient_ids.get(values.get("patient_external_id", ""))
-    if patient_id is None:
-        bad("patient_external_id", "no patient has this external id (import the patients "
-                                   "first)")
+    patient_id = cells.patient_of(number, values, patient_ids, errors)
     ids: dict[str, int | None] = {}
     for field in ("practitioner", "service", "location"):
         raw = values.get(field)

@@ -3,8 +3,9 @@ normalised (case, spaces, punctuation: "First Name", "first_name" and "FIRST-NAM
 column), so a preset lists each field's names once.
 
 - ``generic``: the JSON API's own field names (``given_name``, ``family_name``,
-  ``birth_date``, ...) plus ``external_id``; appointments name their patient by
-  ``patient_external_id``.
+  ``birth_date``, ...) plus ``external_id``; appointments and cases name their patient by
+  ``patient_external_id``. Cases and opening balances have this preset only: they are
+  what ``vesalius export`` writes in ``import/``.
 - ``cliniko``: the field names of Cliniko's patient and appointment records as its public
   API documents them (``first_name``, ``last_name``, ``date_of_birth``, ``address_1``,
   ``post_code``, ``country_code``, ...; https://docs.api.cliniko.com/).
@@ -28,7 +29,17 @@ PATIENT_FIELDS = (
 APPOINTMENT_FIELDS = (
     "external_id", "patient_external_id", "practitioner", "service", "location", "start",
     "end", "duration_minutes", "status", "booking_note", "cancel_reason",
+    "case_external_id",
 )
+#: Cases and opening balances: the generic preset only (what ``vesalius export`` writes).
+CASE_FIELDS = (
+    "external_id", "patient_external_id", "discipline", "title", "status", "opened_on",
+    "closed_on", "close_reason", "practitioner", "referral_source", "referral_date",
+    "referrer_name", "referrer_npi", "injury_date", "diagnosis_codes", "authorised_visits",
+    "authorisation_number", "plan_of_care_start", "plan_of_care_end",
+)
+BALANCE_FIELDS = ("patient_external_id", "patient_balance", "insurer_balance", "credit",
+                  "as_of")
 
 
 def normalise(header: str) -> str:
@@ -46,7 +57,7 @@ class Preset:
                 extra: dict[str, str] | None = None) -> dict[str, str]:
         """header as written in the file -> our field, for the headers this preset (or
         ``extra``, header -> field, given by the user) knows."""
-        known = dict(self.columns[kind])
+        known = dict(self.columns.get(kind, {}))
         known.update({normalise(h): f for h, f in (extra or {}).items()})
         return {h: known[normalise(h)] for h in headers if normalise(h) in known}
 
@@ -58,6 +69,8 @@ def _same(fields: tuple[str, ...]) -> dict[str, str]:
 GENERIC = Preset("generic", "Vesalius field names", {
     "patients": _same(PATIENT_FIELDS),
     "appointments": _same(APPOINTMENT_FIELDS),
+    "cases": _same(CASE_FIELDS),
+    "balances": _same(BALANCE_FIELDS),
 })
 
 CLINIKO = Preset("cliniko", "Cliniko", {

@@ -176,6 +176,28 @@ def by_external_id(session: Session, model: Any, external_ids: list[str]) -> dic
     return found
 
 
+def patient_ids(session: Session, external_ids: list[str]) -> dict[str, int]:
+    """Patients' ids by the external ids a patient import gave them."""
+    from ..models import Patient
+
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted({e for e in external_ids if e})):
+        found.update(session.execute(
+            select(Patient.external_id, Patient.id).where(Patient.external_id.in_(chunk))
+        ).all())
+    return found
+
+
+def patient_of(number: int, values: dict[str, str], patient_ids: dict[str, int],
+               errors: list[RowError]) -> int | None:
+    """The row's patient by its ``patient_external_id`` (an error on the row when none)."""
+    patient_id = patient_ids.get(values.get("patient_external_id", ""))
+    if patient_id is None:
+        errors.append(RowError(number, "patient_external_id", "no patient has this external "
+                                                              "id (import the patients first)"))
+    return patient_id
+
+
 def chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
     """IN-lists small enough for SQLite's variable limit."""
     for i in range(0, len(items), size):

@@ -9,7 +9,9 @@ Preferences: the confirmation, reminders and moved-visit notice follow the patie
 transactional (e-mailed to the address on file whatever ``reminders_email`` says; the
 cancellation's SMS still needs ``reminders_sms``). Every SMS needs the patient's SMS
 consent in force. No message carries clinical content: no case, complaint or diagnosis;
-the service's name and the practitioner's are administrative.
+the service's name and the practitioner's are administrative. The confirmation, the
+moved-visit notice and the cancellation e-mails carry the visit as an ``.ics``
+(:mod:`vesalius.messaging.ics`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy.orm import Session
 from ..db.types import utcnow
 from ..models import Appointment, Invoice, OutboxMessage, Patient, Payment, PaymentAllocation
 from ..services.scheduling import location_zone
-from . import kinds, notify, outbox, templates
+from . import ics, kinds, notify, outbox, templates
 from .dates import long_date, short_date
 
 CONFIRMATION = "appointment-confirmation"
@@ -336,7 +338,9 @@ def booked(session: Session, appointment: Appointment) -> list[OutboxMessage]:
     if appointment.series_id is None:
         rows += notify.messages(session, kind=CONFIRMATION, patient=patient,
                                 dedupe_key=f"confirmation:appointment:{appointment.id}",
-                                appointment=appointment)
+                                appointment=appointment,
+                                attachments=[ics.attachment(session, [appointment],
+                                                            new=True)])
     return outbox.enqueue_all(session, rows + _reminders(session, appointment, patient,
                                                          new=True))
 
@@ -361,7 +365,8 @@ def series_booked(session: Session, appointments: Sequence[Appointment]
         dates.append(f"{shown['date']} {shown['time']}")
     return notify.send(session, kind=SERIES_CONFIRMATION, patient=patient,
                        dedupe_key=f"confirmation:series:{first.series_id}",
-                       appointment=first, context={"dates": dates, "count": len(dates)})
+                       appointment=first, context={"dates": dates, "count": len(dates)},
+                       attachments=[ics.attachment(session, upcoming)])
 
 
 def moved(session: Session, appointment: Appointment,
@@ -387,7 +392,8 @@ def moved(session: Session, appointment: Appointment,
                       f"rescheduled:appointment:{appointment.id}", once=False)
     queued = notify.send(session, kind=RESCHEDULED, patient=patient, dedupe_key=str(key),
                          appointment=appointment,
-                         context={"old_date": before["date"], "old_time": before["time"]})
+                         context={"old_date": before["date"], "old_time": before["time"]},
+                         attachments=[ics.attachment(session, [appointment])])
     return queued + queue_reminders(session, appointment, patient)
 
 
@@ -409,7 +415,8 @@ def status_changed(session: Session, appointment: Appointment, old: str, new: st
         return []
     return notify.send(session, kind=CANCELLATION, patient=patient,
                        dedupe_key=f"cancellation:appointment:{appointment.id}",
-                       appointment=appointment)
+                       appointment=appointment,
+                       attachments=[ics.attachment(session, [appointment], cancel=True)])
 
 
 def portal_link() -> str:

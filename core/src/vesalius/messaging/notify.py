@@ -90,18 +90,21 @@ def patient_context(patient: Patient) -> dict[str, Any]:
 
 def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
          appointment: Appointment | None = None, context: Mapping[str, Any] | None = None,
-         send_after: datetime | None = None) -> list[OutboxMessage]:
+         send_after: datetime | None = None,
+         attachments: list[dict[str, str]] | None = None) -> list[OutboxMessage]:
     """Queue ``kind`` to ``patient`` on every channel their preferences (and SMS consent)
     allow, in their language (else the clinic's) with the clinic's templates. The dedupe
-    key gets the channel appended, so one call queues each channel once."""
+    key gets the channel appended, so one call queues each channel once. ``attachments``
+    go with the e-mail only."""
     return outbox.enqueue_all(session, messages(
         session, kind=kind, patient=patient, dedupe_key=dedupe_key, appointment=appointment,
-        context=context, send_after=send_after))
+        context=context, send_after=send_after, attachments=attachments))
 
 
 def messages(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
              appointment: Appointment | None = None, context: Mapping[str, Any] | None = None,
-             send_after: datetime | None = None) -> list[dict[str, Any]]:
+             send_after: datetime | None = None,
+             attachments: list[dict[str, str]] | None = None) -> list[dict[str, Any]]:
     """The outbox rows :func:`send` queues, for :func:`.outbox.enqueue_all` (a caller
     queueing several kinds at once writes them in one statement)."""
     message_kind = kinds.get(kind)
@@ -121,7 +124,8 @@ def messages(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
     return [outbox.row(kind=kind, channel=channel, to=address, message=rendered,
                        dedupe_key=f"{dedupe_key}:{channel}", send_after=send_after,
                        patient_id=patient.id,
-                       appointment_id=appointment.id if appointment else None)
+                       appointment_id=appointment.id if appointment else None,
+                       attachments=attachments)
             for channel, address in channels]
 
 

@@ -27,9 +27,11 @@ _INSERT = {
 
 def row(*, kind: str, channel: str, to: str, message: Rendered, dedupe_key: str,
         send_after: datetime | None = None, patient_id: int | None = None,
-        appointment_id: int | None = None, html: str | None = None) -> dict[str, Any]:
+        appointment_id: int | None = None, html: str | None = None,
+        attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """The outbox row of ``message`` for ``to`` on ``channel`` ("email" uses its subject and
-    text, "sms" its sms part, else its text), for :func:`enqueue_all`."""
+    text, "sms" its sms part, else its text; ``attachments``, each ``{"filename",
+    "content_type", "text"}``, go with an e-mail only), for :func:`enqueue_all`."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     if appointment_id is not None and patient_id is None:
@@ -40,6 +42,7 @@ def row(*, kind: str, channel: str, to: str, message: Rendered, dedupe_key: str,
         "subject": message.subject if channel == "email" else None,
         "body_text": (message.sms or message.text) if channel == "sms" else message.text,
         "body_html": html if channel == "email" else None,
+        "attachments": (attachments or None) if channel == "email" else None,
         "send_after": send_after or utcnow(), "status": "pending", "attempts": 0,
         "last_error": None, "dedupe_key": dedupe_key, "claimed_at": None, "sent_at": None,
     }
@@ -73,13 +76,14 @@ def enqueue_all(session: Session, rows: Sequence[dict[str, Any]]) -> list[Outbox
 def enqueue(session: Session, *, kind: str, channel: str, to: str, message: Rendered,
             dedupe_key: str, send_after: datetime | None = None,
             patient_id: int | None = None, appointment_id: int | None = None,
-            html: str | None = None) -> OutboxMessage | None:
+            html: str | None = None,
+            attachments: list[dict[str, str]] | None = None) -> OutboxMessage | None:
     """Queue ``message`` for ``to`` on ``channel`` (see :func:`row`). Returns the row, or
     None when ``dedupe_key`` was queued before."""
     found = enqueue_all(session, [row(
         kind=kind, channel=channel, to=to, message=message, dedupe_key=dedupe_key,
         send_after=send_after, patient_id=patient_id, appointment_id=appointment_id,
-        html=html)])
+        html=html, attachments=attachments)])
     return found[0] if found else None
 
 

@@ -57,7 +57,7 @@ OM = OutboxMessage
 #: The claim's own alias: its subquery must not correlate with the UPDATE's table.
 _PICK = aliased(OM)
 _COLUMNS = (OM.id, OM.kind, OM.recipient, OM.subject, OM.body_text, OM.body_html,
-            OM.dedupe_key, OM.channel, OM.send_after)
+            OM.dedupe_key, OM.channel, OM.send_after, OM.attachments)
 
 
 @dataclass
@@ -108,7 +108,8 @@ def claim(session: Session, *, now: datetime, channels: Iterable[str],
     rows = sorted(rows, key=lambda r: (r.send_after, r.id))
     return [(r.channel, Outgoing(id=r.id, kind=r.kind, recipient=r.recipient,
                                  subject=r.subject, body_text=r.body_text,
-                                 body_html=r.body_html, dedupe_key=r.dedupe_key))
+                                 body_html=r.body_html, dedupe_key=r.dedupe_key,
+                                 attachments=tuple(r.attachments or ())))
             for r in rows]
 
 

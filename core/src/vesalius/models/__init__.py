@@ -16,6 +16,7 @@ from .billing import (
 from .calendar_feeds import CalendarFeed as CalendarFeed  # re-exported; registers the table
 from .case_team import CaseTeamMember as CaseTeamMember  # re-exported; registers the table
 from .cases import Case
+from .fhir_exports import FhirExport as FhirExport  # re-exported; registers the table
 from .intake import IntakeRequest, MeasureWording
 from .message_templates import MessageSettings, MessageTemplate
 from .messages import OutboxMessage

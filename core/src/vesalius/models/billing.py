@@ -25,6 +25,7 @@ class Invoice(Base):
         Index("ix_invoices_patient", "patient_id"),
         Index("ix_invoices_status_dos", "status", "date_of_service"),
         Index("ix_invoices_claim_state_dos", "claim_state", "date_of_service"),
+        Index("ix_invoices_external_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +49,8 @@ class Invoice(Base):
     #: "none" (nothing for an insurer), "to-claim" (issued, insurer lines not yet on a
     #: claim) or "claimed": kept by the services so the worklist reads an index, not history.
     claim_state: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    #: Set on an opening balance carried over by an import (unique when set).
+    external_id: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
@@ -83,6 +86,7 @@ class Payment(Base):
     """Money received (positive) or refunded (negative, with ``refund_of_id``)."""
 
     __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_external_id", "external_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -94,6 +98,8 @@ class Payment(Base):
     received_on: Mapped[date] = mapped_column(Date)
     refund_of_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     note: Mapped[str | None] = mapped_column(String(300))
+    #: Set on an opening credit carried over by an import (unique when set).
+    external_id: Mapped[str | None] = mapped_column(String(120))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at()
 

@@ -15,7 +15,8 @@ from .payers import Coverage, Payer
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_patient_status", "patient_id", "status"),)
+    __table_args__ = (Index("ix_cases_patient_status", "patient_id", "status"),
+                      Index("ix_cases_external_id", "external_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
@@ -41,6 +42,8 @@ class Case(Base):
     authorisation_number: Mapped[str | None] = mapped_column(String(80))
     plan_of_care_start: Mapped[date | None] = mapped_column(Date)
     plan_of_care_end: Mapped[date | None] = mapped_column(Date)
+    #: The case's id in the system the clinic imported it from (unique when set).
+    external_id: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

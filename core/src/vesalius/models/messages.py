@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base
 from ..db.types import UTCDateTime
-from ._common import created_at
+from ._common import JSONType, created_at
 
 CHANNELS = ("email", "sms")
 #: pending -> sending -> sent | failed (retries exhausted); pending -> cancelled.
@@ -41,6 +41,9 @@ class OutboxMessage(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    #: Files sent with an e-mail, each ``{"filename", "content_type", "text"}`` (a
+    #: confirmation's .ics); never clinical content, like the rest of the row.
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType)
     #: Not before this time (UTC); a retry moves it on.
     send_after: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")

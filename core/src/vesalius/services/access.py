@@ -31,10 +31,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import Field, field_validator
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..db.types import utcnow
 from ..errors import Forbidden, Invalid
@@ -81,6 +83,26 @@ def in_care(session: Session, actor: Actor, patient_id: int,
                            CaseTeamMember.practitioner_id == actor.practitioner_id),
         ]
     return bool(session.scalar(select(or_(*probes))))
+
+
+def in_care_clause(actor: Actor, patient_id: ColumnElement[Any],
+                   now: datetime | None = None) -> ColumnElement[bool]:
+    """:func:`in_care` as a filter on many rows at once: true where ``patient_id`` (a
+    column) is a patient in the care of ``actor`` or one they hold a grant for (the same
+    four rules, as ``IN`` subqueries, for a list across patients)."""
+    now = now or utcnow()
+    clauses = [patient_id.in_(select(AccessGrant.patient_id).where(
+        AccessGrant.user_id == actor.user_id, AccessGrant.expires_at > now))]
+    if actor.practitioner_id is not None:
+        clauses += [
+            patient_id.in_(select(Appointment.patient_id)
+                           .where(Appointment.practitioner_id == actor.practitioner_id)),
+            patient_id.in_(select(Case.patient_id)
+                           .where(Case.primary_practitioner_id == actor.practitioner_id)),
+            patient_id.in_(select(CaseTeamMember.patient_id)
+                           .where(CaseTeamMember.practitioner_id == actor.practitioner_id)),
+        ]
+    return or_(*clauses)
 
 
 def may(session: Session, actor: Actor, permission: str, patient_id: int) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import select, update
@@ -98,6 +98,26 @@ def _initials(given: str, family: str) -> str:
     return "".join(f"{part[0].upper()}." for part in (given, family) if part)
 
 
+def appointment_event(appointment_id: int, start: datetime, end: datetime, status: str,
+                      summary: str, location: str | None, *, host: str, stamp: datetime,
+                      sequence: int) -> Event:
+    """One appointment as a VEVENT, the same for the practitioner's feed and the patient's
+    .ics: UID ``appt-<id>@<host>`` (stable, so a change replaces the event), times in UTC,
+    cancelled, late-cancelled and no-show visits STATUS:CANCELLED, booked TENTATIVE."""
+    return Event.new(uid=f"appt-{appointment_id}@{host}", start=start.astimezone(UTC),
+                     end=end.astimezone(UTC), summary=summary, location=location,
+                     stamp=stamp, sequence=sequence, status=_STATUS.get(status, "CONFIRMED"))
+
+
+def invitation(events: list[Event], method: str) -> bytes:
+    """Events as a calendar object to send (RFC 5546): ``PUBLISH`` for a booking or a
+    move, ``CANCEL`` for a cancellation."""
+    calendar = Calendar.new(prodid="-//Vesalius//Appointment//EN", method=method)
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
 def render(session: Session, token: str, *, initials: bool = False, host: str = "vesalius",
            now: datetime | None = None) -> bytes:
     """The feed the token opens, as iCalendar bytes; NotFound for an unknown or revoked
@@ -133,11 +153,11 @@ def render(session: Session, token: str, *, initials: bool = False, host: str = 
         summary = service or "Appointment"
         if initials:
             summary = f"{summary} ({_initials(preferred or given, family)})"
-        event = Event.new(uid=f"appt-{aid}@{host}", start=start, end=end, summary=summary,
-                          location=location, stamp=now,
-                          # SEQUENCE grows with every change (seconds since creation).
-                          sequence=max(0, int((updated - created).total_seconds())),
-                          status=_STATUS.get(status, "CONFIRMED"))
+        event = appointment_event(aid, start, end, status, summary, location, host=host,
+                                  # SEQUENCE grows with every change (seconds since
+                                  # creation).
+                                  stamp=now,
+                                  sequence=max(0, int((updated - created).total_seconds())))
         event.add("last-modified", updated)
         calendar.add_component(event)
     if feed.last_read_at is None or now - feed.last_read_at > timedelta(hours=1):

@@ -638,14 +638,17 @@ class CalendarEntry:
 
 def day_list(session: Session, actor: Actor, day: date, *, location_id: int | None = None,
              practitioner_ids: list[int] | None = None, days: int = 1,
-             include_cancelled: bool = True) -> list[CalendarEntry]:
+             include_cancelled: bool = True, zone: tzinfo | None = None
+             ) -> list[CalendarEntry]:
     """The calendar of a location (or practitioners) for ``days`` local days from ``day``:
-    one indexed query, whatever the size of the database."""
+    one indexed query, whatever the size of the database. ``zone``: the location's time
+    zone when the caller has it at hand (else it is read)."""
     actor.require("calendar.read")
-    zone = clinic_timezone(
-        session.scalar(select(Location.timezone).where(Location.id == location_id))
-        if location_id is not None else None
-    )
+    if zone is None:
+        zone = clinic_timezone(
+            session.scalar(select(Location.timezone).where(Location.id == location_id))
+            if location_id is not None else None
+        )
     start = datetime.combine(day, time(0), zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=max(1, min(days, 31))), time(0),
                            zone).astimezone(UTC)

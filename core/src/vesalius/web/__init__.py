@@ -45,6 +45,7 @@ BLUEPRINTS = (
     "vesalius.web.search",
     "vesalius.web.calendar_feed",
     "vesalius.web.imports",
+    "vesalius.web.x12",
 )
 
 

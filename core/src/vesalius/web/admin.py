@@ -73,7 +73,7 @@ def toggle_pack(name: str) -> Response:
     set_enabled(db(), actor(), name, enabled, request.form.get("reason"))
     db().flush()
     forget()
-    clinic_registry()  # this worker switches now; the others within a few seconds
+    clinic_registry()  # this worker switches now; the others at their next request
     flash(f"{name} is {'on' if enabled else 'off'} for this clinic. "
           + ("" if enabled else "Notes made with it stay readable."), "success")
     return redirect(url_for("admin.index"))
@@ -338,7 +338,6 @@ def create_location() -> Response:
     except (FormError, ServiceError) as exc:
         _report(exc)
     else:
-        state().extras.pop("tz", None)
         flash("Location added.", "success")
     return redirect(url_for("admin.locations_page"))
 

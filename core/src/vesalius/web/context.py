@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app, g, request, session
 from sqlalchemy.orm import Session
 
+from ..services import cache
 from ..services.actor import Actor
-from ..services.common import clinic_timezone
 
 if TYPE_CHECKING:
     from ..db import Database
@@ -55,9 +55,10 @@ def db() -> Session:
     if "_vdb" not in g:
         web = state()
         if request.method in ("GET", "HEAD") and web.page_sessions is not None:
-            g._vdb = web.page_sessions()
+            g._vdb = cache.for_one_request(web.page_sessions())
         else:
-            g._vdb = web.db.sessions()
+            g._vdb = cache.for_one_request(web.db.sessions())
+        cache.seed(g._vdb, getattr(session, "cache_versions", None))
     return g._vdb  # type: ignore[no-any-return]
 
 
@@ -113,16 +114,8 @@ def registry() -> Registry:
 
 
 def clinic_tz() -> tzinfo:
-    """The clinic's time zone: the first active location's, else VESALIUS_TIMEZONE."""
-    cached = state().extras.get("tz")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    from sqlalchemy import select
+    """The clinic's time zone: the first active location's, else VESALIUS_TIMEZONE (kept
+    in the worker's memory while the locations are unchanged)."""
+    from .directory import clinic_tz as directory_tz
 
-    from ..models import Location
-
-    name = db().scalar(select(Location.timezone).where(Location.active.is_(True))
-                       .order_by(Location.id).limit(1))
-    tz = clinic_timezone(name)
-    state().extras["tz"] = tz
-    return tz
+    return directory_tz(db())

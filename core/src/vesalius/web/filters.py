@@ -118,11 +118,23 @@ def menu() -> list[tuple[str, str, bool]]:
     endpoint = request.endpoint or ""
     area = endpoint.split(".", 1)[0]
     items = []
-    for label, target in menu_entries(user.role):
+    for label, target, href in _role_menu(user.role):
         same_area = target.split(".", 1)[0] == area
-        items.append((label, url_for(target), target == endpoint or (
+        items.append((label, href, target == endpoint or (
             same_area and area not in ("calendar", "billing"))))
     return items
+
+
+def _role_menu(role: str) -> list[tuple[str, str, str]]:
+    """A role's menu entries with their links, worked out once per worker (the views, the
+    permission table and the packs' entries are fixed when the app starts)."""
+    memo = state().extras.setdefault("menu", {})
+    key = (role, request.script_root)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = [(label, target, url_for(target))
+                             for label, target in menu_entries(role)]
+    return found  # type: ignore[no-any-return]
 
 
 def check_menu(app: Flask) -> None:

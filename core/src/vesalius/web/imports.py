@@ -1,13 +1,16 @@
-"""The owner's import page: a CSV of patients or appointments from the system the clinic
-leaves, checked row by row (a dry run by default) and imported all or nothing."""
+"""The owner's import page: a CSV of patients, cases, appointments or opening balances
+(from the system the clinic leaves, or a Vesalius export's ``import/`` files), or a whole
+``vesalius export`` zip, checked row by row (a dry run by default) and imported all or
+nothing."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
 from ..imports.presets import PRESETS
+from ..imports.report import ImportReport
 from ..imports.rows import MAX_UPLOAD_BYTES, FileProblem, decode
-from ..imports.run import KINDS, run
+from ..imports.run import KINDS, run, run_archive
 from .context import actor, database
 from .security import accepts_upload, requires
 
@@ -15,13 +18,20 @@ bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
 #: Problems listed on the page (all are counted; the command line prints them all).
 SHOWN = 500
+#: A whole export: its import files in order, in one transaction.
+ARCHIVE = "archive"
+LABELS = {"patients": "Patients", "cases": "Cases (a Vesalius export's)",
+          "appointments": "Appointments",
+          "balances": "Opening balances (a Vesalius export's)",
+          ARCHIVE: "A whole Vesalius export (.zip)"}
 
 
-def _page(form: dict[str, str], errors: dict[str, str], report=None,  # type: ignore[no-untyped-def]
-          status: int = 200) -> tuple[str, int]:
-    return render_template("admin/import.html", form=form, errors=errors, report=report,
+def _page(form: dict[str, str], errors: dict[str, str],
+          reports: list[ImportReport] | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template("admin/import.html", form=form, errors=errors,
+                           reports=reports or [],
                            presets=[(p.name, p.label) for p in PRESETS.values()],
-                           kinds=[(k, k.capitalize()) for k in KINDS], shown=SHOWN,
+                           kinds=[(k, LABELS[k]) for k in (*KINDS, ARCHIVE)], shown=SHOWN,
                            max_mb=MAX_UPLOAD_BYTES // (1024 * 1024)), status
 
 
@@ -41,24 +51,30 @@ def upload() -> tuple[str, int]:
     upload = request.files.get("file")
     form["dry_run"] = "1" if request.form.get("dry_run") else ""
     errors: dict[str, str] = {}
-    if form["kind"] not in KINDS:
-        errors["kind"] = "choose patients or appointments"
+    if form["kind"] not in KINDS and form["kind"] != ARCHIVE:
+        errors["kind"] = "choose what the file holds"
     if form["preset"] not in PRESETS:
         errors["preset"] = "choose whose column names the file has"
     if form["date_format"] and "%" not in form["date_format"]:
         errors["date_format"] = "write it with codes such as %d/%m/%Y"
     if upload is None or not upload.filename:
         errors["file"] = "choose a CSV file"
-    elif not upload.filename.lower().endswith((".csv", ".txt")):
+    elif form["kind"] == ARCHIVE and not upload.filename.lower().endswith(".zip"):
+        errors["file"] = "must be the .zip file vesalius export wrote"
+    elif form["kind"] != ARCHIVE and not upload.filename.lower().endswith((".csv", ".txt")):
         errors["file"] = "must be a .csv file (save the spreadsheet as CSV UTF-8)"
     if errors:
         return _page(form, errors, status=422)
     assert upload is not None
     try:
-        text = decode(upload.read(MAX_UPLOAD_BYTES + 1))
-        report = run(database(), actor(), form["kind"], text, form["preset"],
-                     dry_run=bool(form["dry_run"]), date_format=form["date_format"] or None)
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+        if form["kind"] == ARCHIVE:
+            reports = run_archive(database(), actor(), data, dry_run=bool(form["dry_run"]))
+        else:
+            reports = [run(database(), actor(), form["kind"], decode(data), form["preset"],
+                           dry_run=bool(form["dry_run"]),
+                           date_format=form["date_format"] or None)]
     except FileProblem as exc:
         return _page(form, {exc.field if exc.field in ("kind", "preset") else "file":
                             str(exc)}, status=422)
-    return _page(form, {}, report, status=200 if report.ok else 422)
+    return _page(form, {}, reports, status=200 if all(r.ok for r in reports) else 422)

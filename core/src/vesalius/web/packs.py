@@ -1,28 +1,25 @@
 """The clinic's enabled packs: installed packs minus those the clinic switched off.
 
 Switching a pack off rebuilds the registry without it (its templates, charts and measures
-leave the editor; notes signed with it stay readable from their stored snapshot). Each
-worker re-reads the settings at most every few seconds, so a change made in one worker
-reaches the others without a restart.
+leave the editor; notes signed with it stay readable from their stored snapshot). A switch
+made through one worker reaches every other worker, on any host, at its next request,
+without a restart: the switches' table has a cache version (see :mod:`..services.cache`).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
 from ..plugins import Registry, build_registry, get_registry, set_registry
-from ..services import audit
+from ..services import audit, cache
 from ..services.actor import Actor
 from .models import PackSetting
 
-RECHECK_SECONDS = 5.0
 _lock = threading.Lock()
 
 
@@ -30,32 +27,25 @@ def switched_off(session: Session) -> set[str]:
     return set(session.scalars(select(PackSetting.pack).where(PackSetting.enabled.is_(False))))
 
 
-def _stamp(session: Session) -> tuple[object, int]:
-    row = session.execute(select(func.max(PackSetting.changed_at), func.count())
-                          .select_from(PackSetting)).one()
-    return (row[0], row[1])
-
-
 def clinic_registry() -> Registry:
-    """The registry this clinic runs on (cached; re-checked every few seconds)."""
+    """The registry this clinic runs on: rebuilt when the set of packs switched off changes,
+    which every worker learns at its next request (the switches are cached with
+    :mod:`vesalius.services.cache`: one version read per request, shared with the page)."""
     from .context import db, state
 
     web = state()
-    now = time.monotonic()
-    recheck = current_app.config.get("VESALIUS_PACKS_RECHECK_SECONDS", RECHECK_SECONDS)
-    if web.registry is not None and now - web.extras.get("packs_checked", float("-inf")) < recheck:
+    session = db()
+    base = installed_registry()
+    off = cache.cached(session, "web.packs-off", ("web_pack_settings",),
+                       lambda: frozenset(switched_off(session)))
+    off = frozenset(off & set(base.enabled))
+    if web.registry is not None and off == web.registry_stamp:
         return web.registry
     with _lock:
-        stamp = _stamp(db())
-        web.extras["packs_checked"] = now
-        if web.registry is not None and stamp == web.registry_stamp:
-            return web.registry
-        base = installed_registry()
-        off = switched_off(db()) & set(base.enabled)
         registry = build_registry(disabled=tuple(sorted(off | _env_off()))) if off else base
         set_registry(registry)  # the services ask get_registry(): the same packs there
         web.registry = registry
-        web.registry_stamp = stamp
+        web.registry_stamp = off
         return registry
 
 
@@ -102,9 +92,7 @@ def set_enabled(session: Session, actor: Actor, pack: str, enabled: bool,
 
 
 def forget() -> None:
-    """Make the next request re-read the settings (after a change in this worker)."""
+    """Rebuild the registry at the next look (after a change in this worker's request)."""
     from .context import state
 
-    web = state()
-    web.extras["packs_checked"] = float("-inf")
-    web.registry_stamp = None
+    state().registry_stamp = None

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import NotFound, ServiceError
 from ..models import Case, Location, Note, Patient, Practitioner
-from ..services import billing, patients, portal, portal_accounts, scheduling
+from ..services import billing, patients, portal, portal_accounts, public_booking, scheduling
 from ..services import online_booking as booking_policy
 from ..services.actor import Actor
 from .context import actor, db, registry, rollback
@@ -301,8 +301,10 @@ def _staff_action(patient_id: int, action: str) -> Response:
     session, who = db(), actor()
     try:
         if action == "invite":
-            # The invitation page's address without its token (the service appends it).
-            link_base = url_for("portal.invitation", token="T", _external=True)[:-1]
+            # The invitation page's address without its token (the service appends it), on
+            # the clinic's public address (VESALIUS_PUBLIC_URL) as every message link is.
+            link_base = public_booking.site_url() + url_for("portal.invitation",
+                                                            token="T")[:-1]
             row = portal_accounts.invite(
                 session, who, patient_id, link_base,
                 email=(request.form.get("email") or "").strip() or None)

@@ -1,6 +1,9 @@
 """Reports with plots and a CSV download of each: revenue per practitioner per month,
 attendance (no-show and late-cancel rates), collection rate, outcome change per case and
-per discipline."""
+per discipline.
+
+They read from the read replica when ``VESALIUS_DATABASE_REPLICA_URL`` is set
+(:mod:`vesalius.db.replica`); their audit events go to the primary."""
 
 from __future__ import annotations
 
@@ -12,16 +15,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 
+from ..db.replica import replica_engine, report_sessions
 from ..plugins import get_registry
 from ..services import clinic_reports, reports
 from ..services.common import bounded_date
-from .context import actor, db
+from .context import actor, database, db
 from .plots import bars, grouped_bars
 from .security import requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.before_request
+def _read_from_replica() -> None:
+    """This request's session reads from the replica when there is one (``db()`` then
+    returns it; it is committed and closed with the request as any other)."""
+    if replica_engine() is None:
+        return
+    gate = g.pop("_vdb", None)
+    if gate is not None:  # the page gate's session (it read the pack settings): done
+        gate.commit()
+        gate.close()
+    g._vdb = report_sessions(database())()
 
 #: Columns shown right-aligned as numbers.
 NUMERIC = frozenset({"visits", "invoiced", "collected", "collection_rate", "appointments",

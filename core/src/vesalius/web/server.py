@@ -20,6 +20,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
+            if key == "control_socket_disable" and key not in self.cfg.settings:
+                continue  # gunicorn before 25 has no control socket
             self.cfg.set(key, value)
 
     def load(self) -> Any:
@@ -33,13 +35,15 @@ def default_workers() -> int:
 
 
 def prepare(url: str | None) -> None:
-    """Upgrade the clinic's schema and the web tables once, before any worker starts."""
+    """Upgrade the clinic's schema (after a backup, as ``vesalius db upgrade`` does) and the
+    web tables once, before any worker starts."""
+    from ..cli.db import migrate_with_backup
     from ..db import Database
     from .schema import ensure_web_schema
 
+    migrate_with_backup(url, quiet=True)
     db = Database(url)
     try:
-        db.upgrade()
         ensure_web_schema(db.engine)
     finally:
         db.dispose()
@@ -77,6 +81,9 @@ def serve(url: str | None, host: str, port: int, workers: int, *,
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "loglevel": "info",
+        # No control socket: its one path per user (~/.gunicorn/gunicorn.ctl) would be
+        # taken over by each server started on the host, and nothing here uses it.
+        "control_socket_disable": True,
     }
     _Gunicorn(url, {k: v for k, v in options.items() if v is not None}).run()
 

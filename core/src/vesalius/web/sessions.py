@@ -7,11 +7,13 @@ administrator deactivating the user ends the session on the server, so a copied 
 refused afterwards.
 
 One indexed query per request reads the session together with its user and practitioner
-record; the row is written only when the data changed or, for activity, once a minute.
+record (and the cache's version counters, :mod:`vesalius.services.cache`); the row is
+written only when the data changed or, for activity, once a minute.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -19,13 +21,14 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Select, bindparam, delete, insert, select, update
 from sqlalchemy.orm import sessionmaker
 from werkzeug.datastructures import CallbackDict
 
 from ..db import Database
 from ..db.types import utcnow
 from ..models import Practitioner, User
+from ..services import cache
 from .models import WebSession
 
 TOUCH_EVERY = timedelta(seconds=60)
@@ -56,6 +59,16 @@ def deferred_engine(db: Database, *, read_only: bool = False) -> Any:
     return engine
 
 
+@functools.cache
+def _lookup() -> Select[Any]:
+    """The session with its user and practitioner, and the cache's version counters (no
+    round trip of their own): built once, it is every request's first query."""
+    return (select(WebSession, User, Practitioner.id, cache.versions_column())
+            .outerjoin(User, User.id == WebSession.user_id)
+            .outerjoin(Practitioner, Practitioner.user_id == User.id)
+            .where(WebSession.token_hash == bindparam("token_hash")))
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -66,7 +79,8 @@ class ServerSession(CallbackDict, SessionMixin):  # type: ignore[type-arg]
     def __init__(self, data: dict[str, Any] | None = None, *, row_id: int | None = None,
                  token: str | None = None, user: User | None = None,
                  practitioner_id: int | None = None, auth_at: datetime | None = None,
-                 last_seen_at: datetime | None = None) -> None:
+                 last_seen_at: datetime | None = None,
+                 cache_versions: str | None = None) -> None:
         def on_update(_self: CallbackDict) -> None:  # type: ignore[type-arg]
             self.modified = True
 
@@ -77,6 +91,8 @@ class ServerSession(CallbackDict, SessionMixin):  # type: ignore[type-arg]
         self.practitioner_id = practitioner_id
         self.auth_at = auth_at
         self.last_seen_at = last_seen_at
+        #: The cache's counters as read with the session (``services.cache.seed``).
+        self.cache_versions = cache_versions
         self.modified = False
         #: Set by :func:`login` / :func:`logout`; acted on when the response is saved.
         self.new_user: User | None = None
@@ -123,15 +139,10 @@ class ServerSessionInterface(SessionInterface):
             return ServerSession()
         now = utcnow()
         with self.reads() as session:
-            row = session.execute(
-                select(WebSession, User, Practitioner.id)
-                .outerjoin(User, User.id == WebSession.user_id)
-                .outerjoin(Practitioner, Practitioner.user_id == User.id)
-                .where(WebSession.token_hash == token_hash(token))
-            ).first()
+            row = session.execute(_lookup(), {"token_hash": token_hash(token)}).first()
             if row is None:
                 return ServerSession()
-            web, user, practitioner_id = row
+            web, user, practitioner_id, cache_versions = row
             expired = (web.revoked_at is not None or web.expires_at <= now
                        or web.last_seen_at + self.idle <= now)
             if web.user_id is not None and (user is None or not user.active):
@@ -150,7 +161,7 @@ class ServerSessionInterface(SessionInterface):
             session.expunge_all()
         return ServerSession(dict(web.data or {}), row_id=web.id, token=token, user=user,
                              practitioner_id=practitioner_id, auth_at=web.auth_at,
-                             last_seen_at=web.last_seen_at)
+                             last_seen_at=web.last_seen_at, cache_versions=cache_versions)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)

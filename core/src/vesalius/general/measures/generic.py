@@ -62,6 +62,8 @@ NPRS = OutcomeMeasure(
     mcid_source=f"{OSTELO_2008} (2 points or 30 %)",
     licence="Generic 11-point rating scale; no item text to license.",
     loinc="72514-3",
+    # The code is the reported 0-10 score itself, so the Observation uses it too.
+    score_loinc="72514-3",
     source=HAWKER_2011,
     missing_rule=ONE_RATING,
     examples=(

@@ -113,6 +113,8 @@ ODI = OutcomeMeasure(
     item_text_included=False,
     # The code HL7 PACIO's sample implementation guide uses for the ODI questionnaire.
     loinc="97908-8",
+    # The score's own code, "Oswestry disability index score ODI" (https://loinc.org/97909-6).
+    score_loinc="97909-6",
     source=SOURCE,
     missing_rule=MissingRule(
         max_missing=1,

@@ -28,6 +28,8 @@ class Outgoing:
     body_text: str
     body_html: str | None
     dedupe_key: str
+    #: Files sent with an e-mail: ``{"filename", "content_type", "text"}`` each.
+    attachments: tuple[dict[str, str], ...] = ()
 
 
 class SendFailure(Exception):

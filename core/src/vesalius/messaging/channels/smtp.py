@@ -27,6 +27,7 @@ from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import compat32
 from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -43,6 +44,7 @@ from . import (
 TIMEOUT = 30.0  # seconds for connecting and for each reply
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = QP  # readable in any mail client's source view, unlike base64
+_WIRE = compat32.clone(linesep="\r\n")
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,16 @@ def _failure(code: int, reply: bytes | str, stage: str) -> TemporaryFailure | Pe
     return TemporaryFailure(text) if 400 <= code < 500 else PermanentFailure(text)
 
 
+def _attached(item: Mapping[str, str]) -> Message:
+    """A text attachment (a confirmation's .ics: ``text/calendar; method=PUBLISH``)."""
+    maintype, _, rest = item["content_type"].partition("/")
+    subtype, *params = (p.strip() for p in rest.split(";"))
+    part = MIMENonMultipart(maintype, subtype, **dict(p.split("=", 1) for p in params if p))
+    part.set_payload(item["text"], _UTF8)
+    part.add_header("Content-Disposition", "attachment", filename=item["filename"])
+    return part
+
+
 class SmtpChannel:
     name = "email"
 
@@ -164,6 +176,8 @@ class SmtpChannel:
             html = MIMENonMultipart("text", "html")
             html.set_payload(message.body_html, _UTF8)
             mail = MIMEMultipart("alternative", _subparts=[text, html])
+        if message.attachments:
+            mail = MIMEMultipart("mixed", _subparts=[mail, *map(_attached, message.attachments)])
         name, address = parseaddr(self.settings.mail_from)
         mail["From"] = formataddr((name, address), "utf-8")
         mail["To"] = message.recipient
@@ -181,7 +195,9 @@ class SmtpChannel:
             self._conn = self._connect()
         conn = self._conn
         sender = parseaddr(self.settings.mail_from)[1]
-        data = self._envelope(message).as_bytes()
+        # CRLF line ends (RFC 5321 2.3.8): smtplib sends bytes as they are, and a server
+        # reads bare LF text as one line (refused past 1,000 octets, or as smuggling).
+        data = self._envelope(message).as_bytes(policy=_WIRE)
         try:
             conn.ehlo_or_helo_if_needed()
             code, reply = conn.mail(sender)

@@ -148,8 +148,11 @@
 
   // -- saving: debounced, one at a time, never once signing has started ------------------
   let saving = null, dirty = false, timer = null, closed = false;
+  // aria-busy on the save state while an edit is not saved and checked yet (assistive
+  // technology waits for the final text; so do the browser tests).
   function saveSoon() {
     if (closed) return;
+    saveState.setAttribute("aria-busy", "true");
     clearTimeout(timer);
     timer = setTimeout(() => { timer = null; save(); }, 700);
   }
@@ -157,6 +160,7 @@
   async function save() {
     if (closed) return false;
     if (saving) { dirty = true; return saving; }
+    saveState.setAttribute("aria-busy", "true");
     saveState.textContent = "Saving…";
     saving = (async () => {
       const { ok, status, data } = await V.post(editor.dataset.save, { document: collect() });
@@ -182,6 +186,7 @@
     const result = await saving;
     saving = null;
     if (dirty && !closed) { dirty = false; return save(); }
+    if (!timer) saveState.removeAttribute("aria-busy");
     return result;
   }
 

@@ -1,0 +1,81 @@
+"""Cache versions: a counter per rarely-changing table, bumped by the database itself.
+
+Each worker keeps locations, rooms, practitioners, working hours and services in memory
+(``vesalius.services.cache``) and reads these counters once per request to know whether its
+copy is still the database's. A trigger bumps a table's counter in the same transaction as
+any insert, update or delete of it, so every writer (the services, a Core bulk insert, a
+migration, psql) invalidates the other workers' copies, on this host or another, when it
+commits.
+
+Revision ID: 0026_cache_versions
+Revises: 0025_reported_guard
+Create Date: 2026-12-05 04:40:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0026_cache_versions"
+down_revision = "0025_reported_guard"
+branch_labels = None
+depends_on = None
+
+#: The core tables whose rows workers cache (keep in step with services/cache.py).
+TABLES = ("locations", "rooms", "practitioners", "working_hours", "services")
+OPS = ("INSERT", "UPDATE", "DELETE")
+
+
+def upgrade() -> None:
+    versions = op.create_table(
+        "cache_versions",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_cache_versions")),
+    )
+    op.bulk_insert(versions, [{"key": table, "version": 1} for table in TABLES])
+    create_triggers(TABLES)
+
+
+def downgrade() -> None:
+    drop_triggers(TABLES)
+    if op.get_bind().dialect.name == "postgresql":  # with the web tables' triggers on it
+        op.execute("DROP FUNCTION IF EXISTS cache_versions_bump() CASCADE")
+    op.drop_table("cache_versions")
+
+
+def create_triggers(tables: tuple[str, ...]) -> None:
+    """Bump ``cache_versions[table]`` on every write of each table."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("""
+            CREATE OR REPLACE FUNCTION cache_versions_bump() RETURNS trigger
+            LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            BEGIN
+                UPDATE cache_versions SET version = version + 1 WHERE key = TG_TABLE_NAME;
+                RETURN NULL;
+            END $$
+        """)
+        # The function's search_path is the schema's it was made in: a trigger bumps the
+        # counters beside its table, whatever the writer's search_path.
+        for table in tables:  # once per statement, whatever the number of rows
+            op.execute(f"""
+                CREATE TRIGGER cache_versions_{table} AFTER INSERT OR UPDATE OR DELETE
+                OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION cache_versions_bump()
+            """)
+        return
+    for table in tables:  # SQLite has row triggers only
+        for op_name in OPS:
+            op.execute(f"""
+                CREATE TRIGGER cache_versions_{table}_{op_name.lower()} AFTER {op_name}
+                ON {table} BEGIN
+                    UPDATE cache_versions SET version = version + 1 WHERE key = '{table}';
+                END
+            """)
+
+
+def drop_triggers(tables: tuple[str, ...]) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            op.execute(f"DROP TRIGGER IF EXISTS cache_versions_{table} ON {table}")
+        return
+    for table in tables:
+        for op_name in OPS:
+            op.execute(f"DROP TRIGGER IF EXISTS cache_versions_{table}_{op_name.lower()}")
