@@ -384,26 +384,45 @@ def test_day_list_read_is_audited_per_appointment(db, system, clinic):  # type: 
 
 def test_a_deadlock_between_racing_inserts_is_tried_again(db, system, clinic, monkeypatch):  # type: ignore[no-untyped-def]
     """PostgreSQL can answer two racing overlapping inserts with a deadlock error; the
-    booking is tried again (and then wins, or meets the winner's clean refusal)."""
+    booking is tried again (and then wins, or meets the winner's clean refusal). On
+    PostgreSQL the first attempt really fails on the server, inside the booking's pipelined
+    savepoint, which must leave the transaction usable for the second."""
     from sqlalchemy.engine import Connection
     from sqlalchemy.exc import OperationalError
 
     class Deadlock(Exception):
         sqlstate = "40P01"
 
-    real_execute = Connection.execute
     failures = []
+    if db.dialect == "postgresql":
+        with db.session() as s:
+            s.execute(text(
+                "CREATE OR REPLACE FUNCTION vesalius_test_deadlock(integer) RETURNS integer "
+                "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'deadlock detected (test)' "
+                "USING ERRCODE = 'deadlock_detected'; END $$"))
+        real_statements = scheduling._PG_INSERT
 
-    def flaky_execute(self, statement, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if statement is scheduling._INSERT_APPOINTMENT and not failures:
-            failures.append(1)
-            raise OperationalError("INSERT INTO appointments", {}, Deadlock())
-        return real_execute(self, statement, *args, **kwargs)
+        class FailOnce(dict):  # type: ignore[type-arg]
+            def __getitem__(self, room: bool) -> bytes:
+                if not failures:
+                    failures.append(1)
+                    return b"SELECT vesalius_test_deadlock(%(patient_id)s::integer)"
+                return real_statements[room]
 
-    monkeypatch.setattr(Connection, "execute", flaky_execute)
+        monkeypatch.setattr(scheduling, "_PG_INSERT", FailOnce())
+    else:
+        real_execute = Connection.execute
+
+        def flaky_execute(self, statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if statement is scheduling._INSERT_APPOINTMENT and not failures:
+                failures.append(1)
+                raise OperationalError("INSERT INTO appointments", {}, Deadlock())
+            return real_execute(self, statement, *args, **kwargs)
+
+        monkeypatch.setattr(Connection, "execute", flaky_execute)
     with db.session() as s:
         booked = scheduling.book(s, system, booking(clinic, at(MONDAY, 11)))
-    monkeypatch.setattr(Connection, "execute", real_execute)
+    monkeypatch.undo()
     assert failures == [1]
     with db.session() as s:
         assert s.get(Appointment, booked.id).start_at == at(MONDAY, 11)

@@ -31,13 +31,14 @@ def host() -> str:
 
 
 def attachment(session: Session, appointments: Sequence[Appointment], *,
-               cancel: bool = False) -> dict[str, str]:
+               cancel: bool = False, new: bool = False) -> dict[str, str]:
     """The outbox attachment (``{"filename", "content_type", "text"}``) for ``appointments``
     (one, or a series' upcoming visits): METHOD:PUBLISH, or METHOD:CANCEL with the event
-    STATUS:CANCELLED."""
+    STATUS:CANCELLED. ``new``: booked in this transaction, so no .ics of theirs was queued
+    before (SEQUENCE 0, nothing to count: a booking's statements are counted)."""
     now, where = utcnow(), host()
     ids = [a.id for a in appointments]
-    sent = dict(session.execute(
+    sent = {} if new else dict(session.execute(
         select(OutboxMessage.appointment_id, func.count())
         .where(OutboxMessage.appointment_id.in_(ids), OutboxMessage.attachments.is_not(None))
         .group_by(OutboxMessage.appointment_id)).all())

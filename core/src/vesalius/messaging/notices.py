@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -301,10 +302,16 @@ def queue_reminders(session: Session, appointment: Appointment,
     """The reminders of the clinic's schedule for ``appointment`` (those still ahead:
     ``send_after = start - offset``, skipped once that is past). ``new``: the visit was
     booked in this transaction, so no earlier reminder of it can exist."""
+    return outbox.enqueue_all(session, _reminders(session, appointment, patient, new=new))
+
+
+def _reminders(session: Session, appointment: Appointment, patient: Patient | None = None,
+               *, new: bool = False) -> list[dict[str, Any]]:
+    """The outbox rows of :func:`queue_reminders`."""
     patient = patient or _patient(session, appointment)
     if patient is None:
         return []
-    now, queued = utcnow(), []
+    now, rows = utcnow(), []
     stamp = f"{appointment.start_at:%Y%m%dT%H%M}"
     for minutes in templates.settings(session).reminder_minutes:
         due = appointment.start_at - timedelta(minutes=minutes)
@@ -313,27 +320,29 @@ def queue_reminders(session: Session, appointment: Appointment,
         base = f"reminder:appointment:{appointment.id}:{minutes}:{stamp}"
         key = f"{base}#1" if new else _generation(session, appointment.id, REMINDER, base)
         if key is not None:
-            queued += notify.send(session, kind=REMINDER, patient=patient, dedupe_key=key,
-                                  appointment=appointment, send_after=due)
-    return queued
+            rows += notify.messages(session, kind=REMINDER, patient=patient, dedupe_key=key,
+                                    appointment=appointment, send_after=due)
+    return rows
 
 
 def booked(session: Session, appointment: Appointment) -> list[OutboxMessage]:
     """A visit was booked: its confirmation (unless part of a series: see
-    :func:`series_booked`) and its reminders. Nothing for a visit already in the past (a
-    clinic entering yesterday's walk-in)."""
+    :func:`series_booked`) and its reminders, queued in one statement. Nothing for a visit
+    already in the past (a clinic entering yesterday's walk-in)."""
     if not _upcoming(appointment, utcnow()):
         return []
     patient = _patient(session, appointment)
     if patient is None or not (patient.email or patient.mobile or patient.phone):
         return []
-    queued = []
+    rows = []
     if appointment.series_id is None:
-        queued += notify.send(session, kind=CONFIRMATION, patient=patient,
-                              dedupe_key=f"confirmation:appointment:{appointment.id}",
-                              appointment=appointment,
-                              attachments=[ics.attachment(session, [appointment])])
-    return queued + queue_reminders(session, appointment, patient, new=True)
+        rows += notify.messages(session, kind=CONFIRMATION, patient=patient,
+                                dedupe_key=f"confirmation:appointment:{appointment.id}",
+                                appointment=appointment,
+                                attachments=[ics.attachment(session, [appointment],
+                                                            new=True)])
+    return outbox.enqueue_all(session, rows + _reminders(session, appointment, patient,
+                                                         new=True))
 
 
 def series_booked(session: Session, appointments: Sequence[Appointment]

@@ -96,6 +96,17 @@ def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
     allow, in their language (else the clinic's) with the clinic's templates. The dedupe
     key gets the channel appended, so one call queues each channel once. ``attachments``
     go with the e-mail only."""
+    return outbox.enqueue_all(session, messages(
+        session, kind=kind, patient=patient, dedupe_key=dedupe_key, appointment=appointment,
+        context=context, send_after=send_after, attachments=attachments))
+
+
+def messages(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
+             appointment: Appointment | None = None, context: Mapping[str, Any] | None = None,
+             send_after: datetime | None = None,
+             attachments: list[dict[str, str]] | None = None) -> list[dict[str, Any]]:
+    """The outbox rows :func:`send` queues, for :func:`.outbox.enqueue_all` (a caller
+    queueing several kinds at once writes them in one statement)."""
     message_kind = kinds.get(kind)
     channels = channels_for(patient, message_kind)
     if any(channel == "sms" for channel, _ in channels) and not sms_consent(session,
@@ -110,16 +121,12 @@ def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
         full |= appointment_context(session, appointment, choice.language)
     full |= dict(context or {})
     rendered = templates.render_with(message_kind, choice, full)
-    queued = []
-    for channel, address in channels:
-        row = outbox.enqueue(session, kind=kind, channel=channel, to=address,
-                             message=rendered, dedupe_key=f"{dedupe_key}:{channel}",
-                             send_after=send_after, patient_id=patient.id,
-                             appointment_id=appointment.id if appointment else None,
-                             attachments=attachments)
-        if row is not None:
-            queued.append(row)
-    return queued
+    return [outbox.row(kind=kind, channel=channel, to=address, message=rendered,
+                       dedupe_key=f"{dedupe_key}:{channel}", send_after=send_after,
+                       patient_id=patient.id,
+                       appointment_id=appointment.id if appointment else None,
+                       attachments=attachments)
+            for channel, address in channels]
 
 
 def send_to_address(session: Session, *, kind: str, to: str, dedupe_key: str,

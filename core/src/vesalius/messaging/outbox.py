@@ -4,16 +4,73 @@ status) queues nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..db.types import utcnow
 from ..models.messages import CHANNELS, OutboxMessage
 from .render import Rendered
+
+_TABLE = OutboxMessage.__table__
+_INSERT = {
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(_TABLE.c.dedupe_key, _TABLE.c.id),
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(_TABLE.c.dedupe_key, _TABLE.c.id),
+}
+
+
+def row(*, kind: str, channel: str, to: str, message: Rendered, dedupe_key: str,
+        send_after: datetime | None = None, patient_id: int | None = None,
+        appointment_id: int | None = None, html: str | None = None,
+        attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The outbox row of ``message`` for ``to`` on ``channel`` ("email" uses its subject and
+    text, "sms" its sms part, else its text; ``attachments``, each ``{"filename",
+    "content_type", "text"}``, go with an e-mail only), for :func:`enqueue_all`."""
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    if appointment_id is not None and patient_id is None:
+        raise ValueError("a message about an appointment names its patient (erasure finds it)")
+    return {
+        "kind": kind, "channel": channel, "recipient": to, "patient_id": patient_id,
+        "appointment_id": appointment_id,
+        "subject": message.subject if channel == "email" else None,
+        "body_text": (message.sms or message.text) if channel == "sms" else message.text,
+        "body_html": html if channel == "email" else None,
+        "attachments": (attachments or None) if channel == "email" else None,
+        "send_after": send_after or utcnow(), "status": "pending", "attempts": 0,
+        "last_error": None, "dedupe_key": dedupe_key, "claimed_at": None, "sent_at": None,
+    }
+
+
+def enqueue_all(session: Session, rows: Sequence[dict[str, Any]]) -> list[OutboxMessage]:
+    """Queue the :func:`row` s in one statement; a ``dedupe_key`` queued before (in any
+    status, by a concurrent transaction too) queues nothing. Returns the rows queued, in
+    order, as persistent objects of the session."""
+    if not rows:
+        return []
+    session.flush()  # the rows name a patient or an appointment: write those first
+    now = utcnow()
+    values = [{**r, "created_at": now} for r in rows]
+    # ON CONFLICT DO NOTHING (both engines): no look-up first and no savepoint, and a
+    # racing transaction's commit of the same key loses quietly instead of failing.
+    insert = _INSERT[session.get_bind().dialect.name]
+    queued = {key: new_id for key, new_id in session.connection().execute(insert, values)}
+    found = []
+    for value in values:
+        new_id = queued.pop(value["dedupe_key"], None)  # a key twice in rows: once
+        if new_id is None:
+            continue
+        message = OutboxMessage(id=new_id, **value)
+        make_transient_to_detached(message)  # as if loaded: the row exists
+        session.add(message)
+        found.append(message)
+    return found
 
 
 def enqueue(session: Session, *, kind: str, channel: str, to: str, message: Rendered,
@@ -21,32 +78,13 @@ def enqueue(session: Session, *, kind: str, channel: str, to: str, message: Rend
             patient_id: int | None = None, appointment_id: int | None = None,
             html: str | None = None,
             attachments: list[dict[str, str]] | None = None) -> OutboxMessage | None:
-    """Queue ``message`` for ``to`` on ``channel`` ("email" uses its subject and text,
-    "sms" its sms part, else its text; ``attachments``, each ``{"filename",
-    "content_type", "text"}``, go with an e-mail only). Returns the row, or None when
-    ``dedupe_key`` was queued before."""
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
-    if appointment_id is not None and patient_id is None:
-        raise ValueError("a message about an appointment names its patient (erasure finds it)")
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
-        return None
-    row = OutboxMessage(
-        kind=kind, channel=channel, recipient=to, patient_id=patient_id,
-        appointment_id=appointment_id,
-        subject=message.subject if channel == "email" else None,
-        body_text=(message.sms or message.text) if channel == "sms" else message.text,
-        body_html=html if channel == "email" else None,
-        attachments=(attachments or None) if channel == "email" else None,
-        send_after=send_after or utcnow(), status="pending", attempts=0,
-        dedupe_key=dedupe_key)
-    try:
-        with session.begin_nested():  # a concurrent enqueue of the same key loses quietly
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    """Queue ``message`` for ``to`` on ``channel`` (see :func:`row`). Returns the row, or
+    None when ``dedupe_key`` was queued before."""
+    found = enqueue_all(session, [row(
+        kind=kind, channel=channel, to=to, message=message, dedupe_key=dedupe_key,
+        send_after=send_after, patient_id=patient_id, appointment_id=appointment_id,
+        html=html, attachments=attachments)])
+    return found[0] if found else None
 
 
 def cancel_pending(session: Session, *, appointment_id: int | None = None,

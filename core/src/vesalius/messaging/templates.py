@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import Field, field_validator
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select, true
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
@@ -124,13 +124,39 @@ def per_transaction(session: Session, key: str, load: Callable[[], T]) -> T:
     return held[1]  # type: ignore[no-any-return]
 
 
+#: The settings and every clinic override in one statement (one row per override, each
+#: carrying the settings; one row of NULLs for a clinic with neither): a booking needs both.
+_BOTH = (
+    select(MessageSettings.reminder_minutes, MessageSettings.default_language,
+           MessageSettings.updated_at, MessageSettings.id, MessageTemplate.kind,
+           MessageTemplate.language, MessageTemplate.part, MessageTemplate.body)
+    .select_from(select(literal(1).label("one")).subquery("one")
+                 .outerjoin(MessageSettings, MessageSettings.id == 1)
+                 .outerjoin(MessageTemplate, true()))
+)
+
+
+def _load(session: Session) -> None:
+    """Read the settings and the clinic's words together, for this transaction."""
+    found: Settings | None = None
+    words: dict[tuple[str, str], dict[str, str]] = {}
+    for minutes, language, updated_at, settings_id, key, lang, part, body in session.execute(
+            _BOTH):
+        if found is None:
+            found = Settings() if settings_id is None else Settings(
+                tuple(minutes), language, updated_at)
+        if key is not None:
+            words.setdefault((key, lang), {})[part] = body
+    per_transaction(session, _SETTINGS, lambda: found or Settings())
+    per_transaction(session, _CLINIC, lambda: words)
+
+
 def settings(session: Session) -> Settings:
     """The settings in force (no permission: every booking reads them); read once per
-    transaction."""
+    transaction (with the clinic's words: :func:`_load`)."""
     def load() -> Settings:
-        row = session.get(MessageSettings, 1)
-        return Settings() if row is None else Settings(
-            tuple(row.reminder_minutes), row.default_language, row.updated_at)
+        _load(session)
+        return session.info[_SETTINGS][1]  # type: ignore[no-any-return]
 
     return per_transaction(session, _SETTINGS, load)
 
@@ -182,14 +208,10 @@ class Choice:
 
 def _clinic_words(session: Session) -> dict[tuple[str, str], dict[str, str]]:
     """Every override of the clinic, by (kind, language): a few dozen rows at most, read
-    once per transaction."""
+    once per transaction (with the settings: :func:`_load`)."""
     def load() -> dict[tuple[str, str], dict[str, str]]:
-        found: dict[tuple[str, str], dict[str, str]] = {}
-        for key, lang, part, body in session.execute(
-                select(MessageTemplate.kind, MessageTemplate.language, MessageTemplate.part,
-                       MessageTemplate.body)):
-            found.setdefault((key, lang), {})[part] = body
-        return found
+        _load(session)
+        return session.info[_CLINIC][1]  # type: ignore[no-any-return]
 
     return per_transaction(session, _CLINIC, load)
 

@@ -133,12 +133,17 @@ def flush(session: Session) -> int:
     cursor = raw.cursor()
     try:
         if conn.dialect.name == "postgresql":
-            cursor.execute(_LOCK)
-        elif not raw.in_transaction:
-            # A page view's transaction has not begun (it only read): take the write lock
-            # before reading the head, so no other writer appends in between.
-            cursor.execute("BEGIN IMMEDIATE")
-        cursor.execute(_HEAD)
+            # One round trip for both (psycopg's pipeline mode): the server still runs the
+            # head's read after the lock is granted, so it sees the last holder's append.
+            with raw.cursor() as locking, raw.pipeline():
+                locking.execute(_LOCK)
+                cursor.execute(_HEAD)
+        else:
+            if not raw.in_transaction:
+                # A page view's transaction has not begun (it only read): take the write
+                # lock before reading the head, so no other writer appends in between.
+                cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute(_HEAD)
         head = cursor.fetchone()
     finally:
         cursor.close()

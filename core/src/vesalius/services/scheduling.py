@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from types import ModuleType
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import and_, bindparam, insert, or_, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Integer, and_, bindparam, func, insert, or_, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from vesalius_sdk import AppointmentStatusChange
 
@@ -107,31 +108,43 @@ class Slot:
     service_id: int | None
     location_id: int | None
     room_id: int | None
+    #: The rows :func:`resolve` loaded (practitioner, patient, location), held so that the
+    #: session keeps them (its identity map holds unchanged objects weakly) for the messages
+    #: the booking queues.
+    loaded: tuple[object, ...] = field(default=(), compare=False, repr=False)
 
 
-# One statement for both parties, built once: bookings are the busiest write of a clinic.
+# One statement for both parties and the place they usually meet, built once: bookings are
+# the busiest write of a clinic. Loaded as objects, so that what a booking goes on to write
+# (the patient's messages: their address, the practitioner's and location's names) finds
+# them in the session instead of asking the database again.
 _BOOKING_PARTIES = (
-    select(Practitioner.active, Practitioner.disciplines, Practitioner.display_name,
-           Practitioner.default_location_id,
-           select(Patient.id).where(Patient.id == bindparam("patient_id")).scalar_subquery())
-    .where(Practitioner.id == bindparam("practitioner_id"))
+    select(Practitioner, Patient, Location)
+    .select_from(Practitioner)
+    .outerjoin(Patient, Patient.id == bindparam("patient_id", type_=Integer))
+    .outerjoin(Location, Location.id == func.coalesce(
+        bindparam("location_id", type_=Integer), Practitioner.default_location_id))
+    .where(Practitioner.id == bindparam("practitioner_id", type_=Integer))
 )
 
 
 def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
     """Check a booking request and fill in its end, location and discipline checks."""
     actor.require("appointments.book", patient_id=data.patient_id)
-    found = session.connection().execute(
-        _BOOKING_PARTIES,
-        {"practitioner_id": data.practitioner_id, "patient_id": data.patient_id}).first()
+    found = session.execute(
+        _BOOKING_PARTIES, {"practitioner_id": data.practitioner_id,
+                           "patient_id": data.patient_id, "location_id": data.location_id},
+    ).first()
     if found is None:
         raise Invalid(f"no practitioner with id {data.practitioner_id}",
                       field="practitioner_id")
-    active, disciplines, display_name, default_location_id, patient_found = found
-    if patient_found is None:
+    practitioner, patient, _location = found
+    if patient is None:
         raise Invalid(f"no patient with id {data.patient_id}", field="patient_id")
-    if not active:
+    if not practitioner.active:
         raise Invalid("the practitioner is not taking bookings", field="practitioner_id")
+    disciplines, display_name = practitioner.disciplines, practitioner.display_name
+    default_location_id = practitioner.default_location_id
     start = aware(data.start, "start")
     service = None
     if data.service_id is not None:
@@ -176,7 +189,7 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
     if location_id is None:
         location_id = default_location_id
     return Slot(data.patient_id, data.practitioner_id, start, end, data.case_id,
-                data.service_id, location_id, data.room_id)
+                data.service_id, location_id, data.room_id, loaded=tuple(found))
 
 
 def clashes(session: Session, slots: list[Slot],
@@ -283,6 +296,71 @@ def _queue_for(session: Session, slot: Slot) -> None:
         session.execute(_LOCK, {"space": LOCK_ROOM, "key": slot.room_id})
 
 
+#: The columns a booking writes, in the order of :data:`_PG_INSERT`'s values.
+_COLUMNS = ("patient_id", "practitioner_id", "case_id", "service_id", "location_id",
+            "room_id", "start_at", "end_at", "status", "status_changed_at", "series_id",
+            "booking_note", "booked_via", "cancel_reason", "external_id", "created_by",
+            "created_at", "updated_at")
+
+
+def _pg_insert(room: bool) -> bytes:
+    """PostgreSQL's booking, one statement: take the queue's locks (:func:`_queue_for`),
+    then insert; an overlap the exclusion constraint refuses inserts nothing (ON CONFLICT
+    DO NOTHING) and returns no id, leaving the transaction usable for the look-up."""
+    table = Appointment.__table__
+    dialect = postgresql.dialect()
+    cast = {name: table.c[name].type.compile(dialect=dialect) for name in _COLUMNS}
+    locks = f"pg_advisory_xact_lock({LOCK_PRACTITIONER}, %(practitioner_id)s::integer)"
+    if room:
+        locks += f", pg_advisory_xact_lock({LOCK_ROOM}, %(room_id)s::integer)"
+    return (
+        f"INSERT INTO appointments ({', '.join(_COLUMNS)}) "
+        f"SELECT {', '.join(f'%({name})s::{cast[name]}' for name in _COLUMNS)} "
+        f"FROM (SELECT {locks}) AS queued ON CONFLICT DO NOTHING RETURNING id"
+    ).encode()
+
+
+_PG_INSERT = {False: _pg_insert(False), True: _pg_insert(True)}
+_SAVEPOINT, _RELEASE, _ROLLBACK_TO = (b"SAVEPOINT vesalius_booking",
+                                      b"RELEASE SAVEPOINT vesalius_booking",
+                                      b"ROLLBACK TO SAVEPOINT vesalius_booking")
+
+
+def _insert_postgresql(session: Session, slot: Slot, values: dict[str, Any]) -> int | None:
+    """The booking's row on PostgreSQL in one round trip: its savepoint, the locks and the
+    insert, and the savepoint's release go out together (psycopg's pipeline mode). The new
+    id, or None when the exclusion constraint refused an overlap. Any other error rolls back
+    to the savepoint and is raised as SQLAlchemy raises it."""
+    import psycopg  # only on PostgreSQL
+
+    raw: Any = session.connection().connection.dbapi_connection
+    statement = _PG_INSERT[slot.room_id is not None]
+    with raw.cursor() as mark, raw.cursor() as cursor:
+        try:
+            with raw.pipeline():
+                mark.execute(_SAVEPOINT)
+                cursor.execute(statement, values)
+                mark.execute(_RELEASE)
+        except psycopg.Error as exc:
+            mark.execute(_ROLLBACK_TO)
+            mark.execute(_RELEASE)
+            raise DBAPIError.instance(statement.decode(), values, exc, psycopg.Error) from None
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _insert_row(session: Session, slot: Slot, values: dict[str, Any]) -> int | None:
+    """Insert the booking's row on a savepoint of its own: its id, or None when the
+    database refused an overlap without an error (PostgreSQL); SQLite's overlap trigger
+    raises :class:`IntegrityError`."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_postgresql(session, slot, values)
+    with session.begin_nested():
+        # A Core insert: the busiest write of a clinic skips the unit of work.
+        return int(session.connection().execute(
+            _INSERT_APPOINTMENT, values).inserted_primary_key[0])
+
+
 def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked",
            series_id: int | None = None, booking_note: str | None = None) -> Appointment:
     now = utcnow()
@@ -291,27 +369,29 @@ def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked"
         "case_id": slot.case_id, "service_id": slot.service_id,
         "location_id": slot.location_id, "room_id": slot.room_id, "start_at": slot.start,
         "end_at": slot.end, "status": status, "status_changed_at": now,
-        "series_id": series_id, "booking_note": booking_note, "created_by": actor.user_id,
+        "series_id": series_id, "booking_note": booking_note, "booked_via": "staff",
+        "cancel_reason": None, "external_id": None, "created_by": actor.user_id,
         "created_at": now, "updated_at": now,
     }
     # The database is the judge of overlaps (exclusion constraint / trigger); only when it
-    # refuses is the booking in the way looked up, to say which one it is. A savepoint keeps
-    # the rest of the caller's transaction usable for that look-up.
-    _queue_for(session, slot)
+    # refuses is the booking in the way looked up, to say which one it is. The row's own
+    # savepoint keeps the rest of the caller's transaction usable for that look-up.
     for attempt in range(DEADLOCK_RETRIES + 1):
         try:
-            with session.begin_nested():
-                # A Core insert: the busiest write of a clinic skips the unit of work.
-                new_id = session.connection().execute(
-                    _INSERT_APPOINTMENT, values).inserted_primary_key[0]
+            new_id = _insert_row(session, slot, values)
             break
         except IntegrityError as exc:
             raise (_clash(session, slot) or conflict_from(exc)) from None
         except OperationalError as exc:
-            # A deadlock between racing inserts (should the queue above be bypassed): try
-            # again, which waits for the winner and meets its clean refusal.
+            # A deadlock between racing inserts (should the queue be bypassed: an import
+            # writes without it): try again, which waits for the winner and meets its
+            # clean refusal.
             if getattr(exc.orig, "sqlstate", None) != DEADLOCK or attempt == DEADLOCK_RETRIES:
                 raise
+    if new_id is None:
+        raise _clash(session, slot) or Conflict(
+            "the booking overlaps another booking of the practitioner or the room",
+            field="start")
     appointment = Appointment(id=new_id, **values)
     make_transient_to_detached(appointment)  # as if loaded: the row exists
     session.add(appointment)
