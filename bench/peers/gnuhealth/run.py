@@ -107,8 +107,8 @@ class Copy:
         conn.close()
 
     def drop(self) -> None:
-        if self.postgres:
-            self._sql(f'DROP DATABASE IF EXISTS "{self.name}"')
+        if self.postgres:  # FORCE: trytond's pool in this process still holds connections
+            self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

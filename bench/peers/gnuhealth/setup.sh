@@ -33,9 +33,11 @@ path = $data
 [web]
 listen = 127.0.0.1:8000
 CONF
-rm -f "$data/gnuhealth.sqlite"
-: > "$data/gnuhealth.sqlite"   # trytond opens only an existing file
-init "$data/sqlite.conf" gnuhealth
+if [ ! -s "$data/gnuhealth.sqlite" ] || [ "${FRESH:-}" = 1 ]; then  # FRESH=1 remakes it
+    rm -f "$data/gnuhealth.sqlite"
+    : > "$data/gnuhealth.sqlite"   # trytond opens only an existing file
+    init "$data/sqlite.conf" gnuhealth
+fi
 echo "GNU Health 5.0 on SQLite: $data/gnuhealth.sqlite (config $data/sqlite.conf)"
 
 if [ "${1:-}" = "--postgres" ]; then
