@@ -5,6 +5,7 @@ work a peer system was measured on (through the services and through the HTTP AP
     uv run python bench/bench.py --sizes 10000 1000000   # and 1M
     uv run python bench/bench.py --postgres postgresql+psycopg://...   # PostgreSQL too
     uv run python bench/bench.py --crud-only             # just the CRUD comparison
+    uv run python bench/bench.py --peers                 # CRUD beside GNU Health 5.0, one run
 
 Prints one table per engine: median and 95th percentile of each operation, its SQL statement
 count, and whether it meets the target (median <= 50 ms; at the largest size <= 2x the
@@ -335,6 +336,7 @@ def peers(engine: str, pg_url: str | None, workdir: Path, counts: list[int], *,
     from peers import compare
 
     n_patients, n_appointments, http_patients, http_appointments = counts
+    loads = [os.getloadavg()[0]]
     url = pg_url or f"sqlite:///{workdir / 'peers.sqlite3'}"
     db = fresh(url)
     settings = compare.our_settings(db)
@@ -345,11 +347,13 @@ def peers(engine: str, pg_url: str | None, workdir: Path, counts: list[int], *,
     if http:
         url = pg_url or f"sqlite:///{workdir / 'peers-http.sqlite3'}"
         ours |= crud_http(fresh(url), url, http_patients, http_appointments)
-    print(f"  (Vesalius done, {engine}; load average {os.getloadavg()[0]:.1f}; now "
-          "GNU Health)", file=sys.stderr, flush=True)
+    loads.append(os.getloadavg()[0])
+    print(f"  (Vesalius done, {engine}; now GNU Health)", file=sys.stderr, flush=True)
     peer = compare.run_peer(n_patients, n_appointments, http_patients, http_appointments,
                             postgres_url=pg_url, http=http)
-    print(f"  (load average {os.getloadavg()[0]:.1f})", file=sys.stderr)
+    loads.append(os.getloadavg()[0])
+    print("\nLoad average (1 min) before Vesalius, between, after GNU Health: "
+          + ", ".join(f"{x:.1f}" for x in loads))
     return compare.print_peers(engine, ours, peer, settings, tuple(counts))  # type: ignore[arg-type]
 
 
