@@ -93,7 +93,7 @@ class Copy:
         self.config.write_text(
             f"[database]\nuri = {uri}\npath = {self.folder}\n"
             f"[web]\nlisten = 127.0.0.1:{port}\n"
-            # one worker process per request, like bench.py's threaded Werkzeug server
+            # the session outlives the run (the default is 5 minutes of inactivity)
             "[session]\ntimeout = 3600\n")
 
     def _sql(self, statement: str) -> None:
