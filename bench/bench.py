@@ -5,6 +5,7 @@ work a peer system was measured on (through the services and through the HTTP AP
     uv run python bench/bench.py --sizes 10000 1000000   # and 1M
     uv run python bench/bench.py --postgres postgresql+psycopg://...   # PostgreSQL too
     uv run python bench/bench.py --crud-only             # just the CRUD comparison
+    uv run python bench/bench.py --peers                 # CRUD beside GNU Health 5.0, one run
 
 Prints one table per engine: median and 95th percentile of each operation, its SQL statement
 count, and whether it meets the target (median <= 50 ms; at the largest size <= 2x the
@@ -365,6 +366,33 @@ def print_engines(sizes: list[int], tables: dict[str, dict[int, list[Result]]]) 
     return ok_all
 
 
+def peers(engine: str, pg_url: str | None, workdir: Path, counts: list[int], *,
+          http: bool) -> bool:
+    """Our CRUD work and GNU Health's, one after the other, and the table with ratios."""
+    from peers import compare
+
+    n_patients, n_appointments, http_patients, http_appointments = counts
+    loads = [os.getloadavg()[0]]
+    url = pg_url or f"sqlite:///{workdir / 'peers.sqlite3'}"
+    db = fresh(url)
+    settings = compare.our_settings(db)
+    ours = crud_services(db, n_patients, n_appointments)
+    ours["patients (services, one transaction)"] = compare.patients_one_transaction(
+        db, n_patients)
+    db.dispose()
+    if http:
+        url = pg_url or f"sqlite:///{workdir / 'peers-http.sqlite3'}"
+        ours |= crud_http(fresh(url), url, http_patients, http_appointments)
+    loads.append(os.getloadavg()[0])
+    print(f"  (Vesalius done, {engine}; now GNU Health)", file=sys.stderr, flush=True)
+    peer = compare.run_peer(n_patients, n_appointments, http_patients, http_appointments,
+                            postgres_url=pg_url, http=http)
+    loads.append(os.getloadavg()[0])
+    print("\nLoad average (1 min) before Vesalius, between, after GNU Health: "
+          + ", ".join(f"{x:.1f}" for x in loads))
+    return compare.print_peers(engine, ours, peer, settings, tuple(counts))  # type: ignore[arg-type]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -379,6 +407,13 @@ def main() -> int:
     parser.add_argument("--no-crud", action="store_true")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--keep", action="store_true", help="Keep the SQLite files.")
+    parser.add_argument("--peers", action="store_true",
+                        help="Only the CRUD work, beside GNU Health 5.0 run in the same go "
+                        "(bash bench/peers/gnuhealth/setup.sh first).")
+    parser.add_argument("--peer-counts", type=int, nargs=4, default=[1000, 5000, 200, 500],
+                        metavar=("PATIENTS", "APPOINTMENTS", "HTTP_PATIENTS",
+                                 "HTTP_APPOINTMENTS"),
+                        help="Records each side creates with --peers (default: %(default)s).")
     args = parser.parse_args()
     os.environ.setdefault("VESALIUS_STRICT_PLUGINS", "0")
     today = date.today()
@@ -395,6 +430,10 @@ def main() -> int:
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.1f} at the start")
     tables: dict[str, dict[int, list[Result]]] = {}
+    if args.peers:
+        for engine, pg_url in engines:
+            ok &= peers(engine, pg_url, workdir, args.peer_counts, http=not args.no_http)
+        engines = []
     for engine, pg_url in engines:
         if not args.crud_only:
             table: dict[int, list[Result]] = {}

@@ -3,9 +3,12 @@
     uv run python bench/demo_start.py            # vesalius demo on a fresh SQLite file
 
 Starts ``vesalius demo --database sqlite:///<new file> --port <free port>`` (the same
-command as ``uv run vesalius demo``, which seeds and then serves), echoes its progress lines,
-and measures the time until the sign-in page answers 200. Target (issue 17): <= 15 s on
-this machine. Stops the server afterwards.
+command as ``uv run vesalius demo``: it serves once the staff and logins are in and seeds
+the patients and visits in the background), echoes its progress lines, and measures the
+time until the sign-in page answers 200. Target (issue 17): <= 15 s on this machine. Then,
+unless ``--no-wait``, it waits for the background seed to finish, asking for the sign-in
+page every second meanwhile, and prints how long that took and the slowest answer (the
+server stays usable while it seeds). Stops the server afterwards.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--no-wait", action="store_true",
+                        help="Stop once served; do not wait for the background seed.")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="vesalius-demo-start-"))
     port = _free_port()
@@ -57,9 +62,13 @@ def main() -> int:
     assert process.stdout is not None
     stream = process.stdout
 
+    seeded: list[float] = []
+
     def echo() -> None:
         for line in stream:
             print(f"  [{time.perf_counter() - started:6.1f} s] {line.rstrip()}", flush=True)
+            if "history is in" in line:
+                seeded.append(time.perf_counter() - started)
 
     threading.Thread(target=echo, daemon=True).start()
     served = None
@@ -69,6 +78,14 @@ def main() -> int:
                 served = time.perf_counter() - started
                 break
             time.sleep(0.25)
+        slowest = 0.0
+        while served is not None and not options.no_wait and not seeded and \
+                time.perf_counter() - started < options.timeout and process.poll() is None:
+            asked = time.perf_counter()
+            if not _answers(f"http://127.0.0.1:{port}/login"):
+                print("  the sign-in page did not answer 200 while seeding")
+            slowest = max(slowest, time.perf_counter() - asked)
+            time.sleep(1)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -78,6 +95,9 @@ def main() -> int:
              f"on an empty database: target <= {TARGET_S:.0f} s "
              f"{'met' if served <= TARGET_S else 'MISSED'}" if served is not None
              else "the demo was not served within the time allowed"))
+    if seeded:
+        print(f"the background seed finished {seeded[0]:.1f} s after the start; the slowest "
+              f"sign-in page meanwhile took {slowest:.2f} s")
     return 0 if served is not None and served <= TARGET_S else 1
 
 

@@ -238,8 +238,16 @@ Progress = Callable[[int, int, dict[str, Any]], None]
 
 def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_back: int = 90,
               days_ahead: int = 14, per_day: int = 7, today: date | None = None,
-              progress: Progress | None = None) -> dict[str, Any]:
+              progress: Progress | None = None,
+              ready: Callable[[], None] | None = None,
+              between: Callable[[], None] | None = None) -> dict[str, Any]:
     """Seed a demo clinic through the services; returns counts and the demo logins.
+
+    ``ready`` is called once the clinic's location, staff, logins, services and payers are
+    committed, before its patients, cases and visits are: from then on the clinic can be
+    served while the rest is written (``vesalius demo`` does that). Each day of visits is
+    its own transaction, and so are the patients with their cases; ``between`` is called
+    after each of those commits (a background seed pauses there for the server's writes).
 
     The same ``seed`` and ``today`` give the same clinic (every row but the clocks: when
     rows were written, password salts, the audit chain's hashes), whatever the process's
@@ -253,6 +261,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
     disciplines = [d for d in registry.disciplines if d != "general"] or ["general"]
     days = list(_workdays(today - timedelta(days=days_back), today + timedelta(days=days_ahead)))
     tell: Progress = progress or (lambda _done, _total, _counts: None)
+    pause = between or (lambda: None)
     with db.session() as s:
         if s.scalar(select(func.count()).select_from(Patient)):
             raise ServiceError("the database already holds patients: demo data goes into an "
@@ -313,7 +322,10 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                                              or Decimal("60.00")) * Decimal("0.8"))
                 for c in codes]))
         insurers = [medicare, blue]
+    if ready is not None:  # the staff can sign in: the rest may be written while served
+        ready()
 
+    with db.session() as s:
         # Progress in steps of about equal cost: a patient, or a day's share of one visit.
         per_visit_day = len(staff) * per_day
         steps = patients_count + len(days) * per_visit_day
@@ -358,6 +370,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                 authorised_visits=24 if payer_id else None))
             case_pool[discipline].append(case.id)
             plans[case.id] = courses.plan(rng)
+    pause()
 
     counts = {"patients": patients_count, "appointments": 0, "signed notes": 0,
               "invoices": 0, "payments": 0, "claims": 0}
@@ -416,6 +429,7 @@ def seed_demo(db: Database, *, seed: int = 7, patients_count: int = 300, days_ba
                                 "discharged: plateau, home programme"
                                 if course.kind == "plateau" else "discharged: goals met"))
         tell(patients_count + n_day * per_visit_day, steps, counts)
+        pause()
     return counts | logins
 
 

@@ -66,3 +66,30 @@ def test_bulk_seed_makes_consistent_data(db: Database) -> None:
                              .where(Appointment.status == "completed"))
         assert s.scalar(select(func.count()).select_from(Invoice)) == completed
         assert reports.ready_to_bill(s, Actor.system("tests"), limit=50)
+
+
+def test_demo_is_ready_to_serve_before_its_patients_and_visits(db: Database) -> None:
+    """``vesalius demo`` serves once ``ready`` is called: the staff and their logins are
+    committed then, the patients and visits not yet; ``between`` follows each later commit
+    (where the background seed pauses for the server's writes)."""
+    from vesalius.models import Patient
+
+    db.upgrade()
+    seen: list[tuple[int, int, int]] = []
+    pauses = []
+
+    def ready() -> None:
+        other = Database(db.url)  # another connection: only what is committed
+        with other.session() as s:
+            seen.append((s.scalar(select(func.count()).select_from(User)),
+                         s.scalar(select(func.count()).select_from(Patient)),
+                         s.scalar(select(func.count()).select_from(Appointment))))
+        other.dispose()
+
+    seed_demo(db, patients_count=12, days_back=4, days_ahead=1, per_day=2,
+              today=date(2026, 3, 11), ready=ready, between=lambda: pauses.append(1))
+    assert len(seen) == 1
+    users_then, patients_then, appointments_then = seen[0]
+    assert users_then >= 4 and patients_then == 0 and appointments_then == 0
+    workdays = 4  # 2026-03-07 (a Saturday) .. 2026-03-12: Monday to Thursday
+    assert len(pauses) == 1 + workdays

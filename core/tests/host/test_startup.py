@@ -54,6 +54,8 @@ def test_plugins_list_loads_packs_but_no_database_layer() -> None:
     assert _heavy(modules) == []
     # Packs import their printouts' Jinja on the first printout, not at load.
     assert "jinja2" not in modules
+    # A plain SDK requirement is read with a specifier set: no requirement parser.
+    assert "packaging.requirements" not in modules
 
 
 def test_no_password_is_hashed_at_import() -> None:

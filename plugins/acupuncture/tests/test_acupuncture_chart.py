@@ -187,3 +187,13 @@ def test_tiny_points_have_a_hit_area_of_the_mark_size_and_are_reported_small() -
     assert all(r >= CHART.mark_size for r in hits.values())
     # at the chart's natural size every point is below the 24 px target: the editor zooms
     assert set(small_regions(CHART)) >= set(POINTS) - {"EX-B2"}
+
+
+def test_shipped_positions_are_the_computed_ones() -> None:
+    """The chart reads its points' positions from positions.json (computing them is too slow
+    for every start); the file must be what the layout gives today
+    (``python -m vesalius_acupuncture.charts.meridians`` rewrites it)."""
+    from vesalius_acupuncture.charts import meridians
+
+    assert meridians.POSITIONS_FILE.exists()
+    assert meridians.positions() == meridians.compute_positions()

@@ -32,6 +32,11 @@ def _progress() -> Iterator[Callable[[int, int, dict[str, Any]], None]]:
 
             yield tell
         return
+    yield _lines()
+
+
+def _lines() -> Callable[[int, int, dict[str, Any]], None]:
+    """A plain line at every tenth of the work."""
     last = [-1]
 
     def line(done: int, total: int, counts: dict[str, Any]) -> None:
@@ -41,7 +46,62 @@ def _progress() -> Iterator[Callable[[int, int, dict[str, Any]], None]]:
             click.echo(f"Seeding the demo clinic: {done * 100 // max(total, 1)}% "
                        f"({_summary(counts)})")
 
-    yield line
+    return line
+
+
+#: After each transaction (the patients, then each day of visits) the background seeding
+#: waits this long before its next: SQLite's busy handler retries a waiting writer at most
+#: every 100 ms, so without a pause the server's writes (a sign-in, a booking) could wait
+#: for the whole seed.
+YIELD_S = 0.12
+
+
+def _seed_child(url: str | None, seed: int, ready: Callable[[], None]) -> None:
+    """The whole demo seed (the same clinic as in the foreground), telling ``ready`` once
+    the clinic's people are committed, and pausing between days for the server's writes."""
+    from ..db import Database
+    from ..demo import seed_demo
+
+    db = Database(url)
+    started = time.perf_counter()
+    try:
+        counts = seed_demo(db, seed=seed, progress=_lines(), ready=ready,
+                           between=lambda: time.sleep(YIELD_S))
+    finally:
+        db.dispose()
+    click.echo("The demo clinic's history is in: " + _summary(counts)
+               + f", seeded in {time.perf_counter() - started:.1f} s")
+
+
+def _seed_in_background(url: str | None, seed: int) -> bool:
+    """Fork a process that seeds the demo and wait until the clinic can be served (its
+    staff, logins, patients and cases committed); the visits follow while it serves, with
+    their progress printed. False when the seeding failed before that.
+
+    A bare fork, not multiprocessing: the server's workers are forked from this process
+    too, and must not inherit a child to join at their exit."""
+    import os
+    import traceback
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the seeding process: never returns into the command
+        os.close(read_end)
+        status = 0
+        try:
+            _seed_child(url, seed, lambda: os.write(write_end, b"1") and None)
+        except KeyboardInterrupt:  # Ctrl+C stops the server and this with it
+            status = 130
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        return pipe.read(1) == b"1"  # empty: the child ended before the clinic was in
 
 
 @click.command("demo")
@@ -61,7 +121,9 @@ def command(seed_only: bool, appointments: int | None, url: str | None, host: st
     Without --appointments: several practitioners across the installed disciplines, a few
     hundred patients with cases, three months of appointments with signed notes, measures,
     invoices and payments, and demo logins (printed). With --appointments N: a bulk seed of
-    N appointments for benchmarks.
+    N appointments for benchmarks. An empty database is served as soon as the clinic's
+    staff and patients are in, and its visits are seeded in the background meanwhile, with
+    their progress printed (--seed-only seeds everything, then exits).
     """
     from ..db import Database
     from ..demo import bulk_seed, seed_demo
@@ -73,6 +135,12 @@ def command(seed_only: bool, appointments: int | None, url: str | None, host: st
     counts: dict[str, object] = {}
     if appointments is not None:
         counts = bulk_seed(db, appointments=appointments, seed=random_seed)
+    elif is_empty(db) and not seed_only:
+        db.dispose()  # the child opens its own connections
+        click.echo("Seeding the demo clinic's staff and patients; its visits follow in "
+                   "the background while it is served.")
+        if not _seed_in_background(url, random_seed):
+            raise click.ClickException("seeding the demo clinic failed (see above)")
     elif is_empty(db):
         with _progress() as tell:
             counts = seed_demo(db, seed=random_seed, progress=tell)

@@ -9,7 +9,9 @@ technique, retention), electro-stimulation, moxibustion and cupping.
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from pathlib import Path as FilePath
 
 from vesalius_sdk import (
     ChartDefinition,
@@ -88,7 +90,28 @@ def _figure(view: str) -> Figure:
     return FIGURES[view]().placed(scale=SCALE)
 
 
+#: :func:`compute_positions` written out (``python -m vesalius_acupuncture.charts.meridians``):
+#: nudging the points apart is a few hundred thousand distance checks, too slow for every
+#: start of the pack (``vesalius plugins list`` imports it); a test keeps the file in step.
+POSITIONS_FILE = FilePath(__file__).with_name("positions.json")
+
+
 def positions() -> dict[str, tuple[str, Point]]:
+    """Every point's view and drawn position, as :func:`compute_positions` gives them
+    (computed when the file is absent: while it is being written)."""
+    if not POSITIONS_FILE.exists():
+        return compute_positions()
+    data = json.loads(POSITIONS_FILE.read_text(encoding="utf-8"))
+    return {code: (view, (x, y)) for code, (view, x, y) in data.items()}
+
+
+def write_positions() -> None:
+    lines = [f"{json.dumps(code)}: {json.dumps([view, x, y])}"
+             for code, (view, (x, y)) in sorted(compute_positions().items())]
+    POSITIONS_FILE.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+
+
+def compute_positions() -> dict[str, tuple[str, Point]]:
     """Every point's view and drawn position: the layout carried onto the shared figures,
     close points nudged apart."""
     where = layout.positions()
@@ -190,3 +213,6 @@ def build_chart() -> ChartDefinition:
 
 
 MERIDIAN_CHART = build_chart()
+
+if __name__ == "__main__":
+    write_positions()
