@@ -99,3 +99,26 @@ def test_a_series_confirmation_carries_every_visit(db, system, mail) -> None:  #
     (calendar,) = _sent(db, mail)
     starts = sorted(e.start for e in calendar.walk("VEVENT"))
     assert starts == [at(MONDAY, 9) + timedelta(weeks=n) for n in range(3)]
+
+
+def test_the_ics_is_made_when_sent_from_the_visit_as_it_is_then(db, system, mail) -> None:  # type: ignore[no-untyped-def]
+    """The outbox keeps what the .ics is of, not its text: a location renamed between the
+    booking and the worker's run shows in the event the patient receives."""
+    from sqlalchemy import select
+    from vesalius.models import Location, OutboxMessage
+
+    with db.session() as s:
+        c = clinic_setup(s, system)
+        booked = scheduling.book(s, system, BookingIn(
+            patient_id=c["patient"].id, practitioner_id=c["practitioner"].id,
+            service_id=c["service"].id, start=at(MONDAY, 11)))
+        s.flush()
+        (stored,) = s.scalars(select(OutboxMessage.attachments).where(
+            OutboxMessage.appointment_id == booked.id,
+            OutboxMessage.attachments.is_not(None)))  # SQL NULL on the others
+        assert "text" not in stored[0] and stored[0]["ics"]["appointments"] == [booked.id]
+        s.get(Location, c["location"].id).name = "King St"
+        s.commit()
+    (calendar,) = _sent(db, mail)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["LOCATION"]) == "King St" and int(event["SEQUENCE"]) == 0

@@ -4,12 +4,19 @@ feeds show it (:func:`vesalius.services.calendar_feed.appointment_event`: the sa
 ``appt-<id>@<host>``, so a later message replaces the event), with a SEQUENCE that counts
 the .ics queued for it before (0 for the confirmation, 1 for the first move, ...).
 Administrative facts only: the service, the clinic's location, the times; never a reason
-for the visit or a note."""
+for the visit or a note.
+
+The outbox row holds what the .ics is of (:func:`attachment`); the calendar itself is made
+by the worker when it sends the message (:func:`made`), from the visits as they are then:
+a booking stays cheap, and what lands in the patient's calendar is never older than the
+message that carries it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -31,28 +38,47 @@ def host() -> str:
 
 
 def attachment(session: Session, appointments: Sequence[Appointment], *,
-               cancel: bool = False, new: bool = False) -> dict[str, str]:
-    """The outbox attachment (``{"filename", "content_type", "text"}``) for ``appointments``
-    (one, or a series' upcoming visits): METHOD:PUBLISH, or METHOD:CANCEL with the event
-    STATUS:CANCELLED. ``new``: booked in this transaction, so no .ics of theirs was queued
-    before (SEQUENCE 0, nothing to count: a booking's statements are counted)."""
-    now, where = utcnow(), host()
+               cancel: bool = False, new: bool = False) -> dict[str, Any]:
+    """The outbox attachment for ``appointments`` (one, or a series' upcoming visits):
+    ``{"filename", "content_type", "ics": {...}}``, made into METHOD:PUBLISH, or
+    METHOD:CANCEL with the events STATUS:CANCELLED, when sent. ``new``: booked in this
+    transaction, so no .ics of theirs was queued before (SEQUENCE 0, nothing to count: a
+    booking's statements are counted)."""
     ids = [a.id for a in appointments]
     sent = {} if new else dict(session.execute(
         select(OutboxMessage.appointment_id, func.count())
         .where(OutboxMessage.appointment_id.in_(ids), OutboxMessage.attachments.is_not(None))
         .group_by(OutboxMessage.appointment_id)).all())
+    method = "CANCEL" if cancel else "PUBLISH"
+    return {"filename": FILENAME, "content_type": f"text/calendar; method={method}",
+            "ics": {"appointments": ids, "sequence": [sent.get(i, 0) for i in ids],
+                    "cancel": cancel, "stamp": utcnow().isoformat()}}
+
+
+def made(session: Session, attachment: Mapping[str, Any]) -> dict[str, str] | None:
+    """An attachment as it is sent: an .ics one made into its text from its visits as they
+    are now (None when none of them is left: erased); any other as it is."""
+    spec = attachment.get("ics")
+    if spec is None:
+        return dict(attachment)
+    found = {a.id: a for a in session.scalars(
+        select(Appointment).where(Appointment.id.in_(spec["appointments"])))}
+    stamp, where = datetime.fromisoformat(spec["stamp"]), host()
     events = []
-    for appointment in appointments:
+    for appointment_id, sequence in zip(spec["appointments"], spec["sequence"], strict=True):
+        appointment = found.get(appointment_id)
+        if appointment is None:
+            continue
         shown = notify.appointment_context(session, appointment)
         summary = shown["service"] or "Appointment"
         if shown["location"]:
             summary = f"{summary} at {shown['location']}"
         events.append(calendar_feed.appointment_event(
             appointment.id, appointment.start_at, appointment.end_at,
-            "cancelled" if cancel else appointment.status, summary,
-            shown["location"] or None, host=where, stamp=now,
-            sequence=sent.get(appointment.id, 0)))
-    method = "CANCEL" if cancel else "PUBLISH"
-    return {"filename": FILENAME, "content_type": f"text/calendar; method={method}",
+            "cancelled" if spec["cancel"] else appointment.status, summary,
+            shown["location"] or None, host=where, stamp=stamp, sequence=sequence))
+    if not events:
+        return None
+    method = "CANCEL" if spec["cancel"] else "PUBLISH"
+    return {"filename": attachment["filename"], "content_type": attachment["content_type"],
             "text": calendar_feed.invitation(events, method).decode("utf-8")}

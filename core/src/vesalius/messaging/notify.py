@@ -91,7 +91,7 @@ def patient_context(patient: Patient) -> dict[str, Any]:
 def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
          appointment: Appointment | None = None, context: Mapping[str, Any] | None = None,
          send_after: datetime | None = None,
-         attachments: list[dict[str, str]] | None = None) -> list[OutboxMessage]:
+         attachments: list[dict[str, Any]] | None = None) -> list[OutboxMessage]:
     """Queue ``kind`` to ``patient`` on every channel their preferences (and SMS consent)
     allow, in their language (else the clinic's) with the clinic's templates. The dedupe
     key gets the channel appended, so one call queues each channel once. ``attachments``
@@ -104,7 +104,7 @@ def send(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
 def messages(session: Session, *, kind: str, patient: Patient, dedupe_key: str,
              appointment: Appointment | None = None, context: Mapping[str, Any] | None = None,
              send_after: datetime | None = None,
-             attachments: list[dict[str, str]] | None = None) -> list[dict[str, Any]]:
+             attachments: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The outbox rows :func:`send` queues, for :func:`.outbox.enqueue_all` (a caller
     queueing several kinds at once writes them in one statement)."""
     message_kind = kinds.get(kind)

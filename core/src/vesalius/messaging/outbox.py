@@ -28,10 +28,11 @@ _INSERT = {
 def row(*, kind: str, channel: str, to: str, message: Rendered, dedupe_key: str,
         send_after: datetime | None = None, patient_id: int | None = None,
         appointment_id: int | None = None, html: str | None = None,
-        attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The outbox row of ``message`` for ``to`` on ``channel`` ("email" uses its subject and
     text, "sms" its sms part, else its text; ``attachments``, each ``{"filename",
-    "content_type", "text"}``, go with an e-mail only), for :func:`enqueue_all`."""
+    "content_type", "text"}`` or an .ics to make when sent (:func:`.ics.attachment`), go
+    with an e-mail only), for :func:`enqueue_all`."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     if appointment_id is not None and patient_id is None:
@@ -77,7 +78,7 @@ def enqueue(session: Session, *, kind: str, channel: str, to: str, message: Rend
             dedupe_key: str, send_after: datetime | None = None,
             patient_id: int | None = None, appointment_id: int | None = None,
             html: str | None = None,
-            attachments: list[dict[str, str]] | None = None) -> OutboxMessage | None:
+            attachments: list[dict[str, Any]] | None = None) -> OutboxMessage | None:
     """Queue ``message`` for ``to`` on ``channel`` (see :func:`row`). Returns the row, or
     None when ``dedupe_key`` was queued before."""
     found = enqueue_all(session, [row(

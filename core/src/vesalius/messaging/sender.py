@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, aliased
@@ -109,8 +110,17 @@ def claim(session: Session, *, now: datetime, channels: Iterable[str],
     return [(r.channel, Outgoing(id=r.id, kind=r.kind, recipient=r.recipient,
                                  subject=r.subject, body_text=r.body_text,
                                  body_html=r.body_html, dedupe_key=r.dedupe_key,
-                                 attachments=tuple(r.attachments or ())))
+                                 attachments=_attachments(session, r.attachments)))
             for r in rows]
+
+
+def _attachments(session: Session, stored: list[dict[str, Any]] | None
+                 ) -> tuple[dict[str, str], ...]:
+    """A row's attachments as sent (an .ics is made now, from its visits: :mod:`.ics`)."""
+    from . import ics  # the scheduling services it reads: only once a row has attachments
+
+    made = (ics.made(session, attachment) for attachment in stored or ())
+    return tuple(attachment for attachment in made if attachment is not None)
 
 
 def _settle(session: Session, row_id: int, **values: object) -> None:

@@ -6,13 +6,15 @@ from being queued twice."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db.base import Base
 from ..db.types import UTCDateTime
-from ._common import JSONType, created_at
+from ._common import created_at
 
 CHANNELS = ("email", "sms")
 #: pending -> sending -> sent | failed (retries exhausted); pending -> cancelled.
@@ -41,9 +43,12 @@ class OutboxMessage(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    #: Files sent with an e-mail, each ``{"filename", "content_type", "text"}`` (a
-    #: confirmation's .ics); never clinical content, like the rest of the row.
-    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType)
+    #: Files sent with an e-mail, each ``{"filename", "content_type", "text"}``, or what a
+    #: confirmation's .ics is of, made when sent (``messaging.ics``); never clinical
+    #: content, like the rest of the row. None is SQL NULL (not JSON null), so that
+    #: ``IS NOT NULL`` finds the rows that carry one.
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql"))
     #: Not before this time (UTC); a retry moves it on.
     send_after: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="pending")
