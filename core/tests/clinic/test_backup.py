@@ -443,14 +443,6 @@ def test_pg_dump_missing_or_too_old_is_named(tmp_path, monkeypatch) -> None:  # 
     assert pg_tool("pg_dump", 13) == old
 
 
-def test_worker_refuses_to_start_without_a_destination(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    for name in ("VESALIUS_BACKUP_DIR", "VESALIUS_BACKUP_S3_URL"):
-        monkeypatch.delenv(name, raising=False)
-    done = CliRunner().invoke(main, ["worker", "--database",
-                                     f"sqlite:///{tmp_path / 'c.sqlite3'}"])
-    assert done.exit_code == 2 and "no backup destination" in done.output
-
-
 def test_backup_now_runs_the_scheduled_job_once(db, db_url, system, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     for name in (crypto.KEY_FILE_ENV, crypto.KEY_ENV, "VESALIUS_BACKUP_S3_URL"):
         monkeypatch.delenv(name, raising=False)

@@ -285,3 +285,23 @@ def test_rows_are_read_in_batches_with_the_same_queries_each(db, count_queries) 
         every = [b - a for a, b in zip([0, *counts], counts, strict=False)]
     assert sizes == [1, 1, 1]
     assert len(set(every)) == 1, every  # one page of rows plus the builder's fixed queries
+
+
+def test_worker_once_runs_the_exports_waiting(db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Cron's ``vesalius worker --once`` runs the exports a client is waiting for, with no
+    message channel set (the messages wait in the outbox; it says so)."""
+    from click.testing import CliRunner
+    from vesalius.cli import main
+
+    for name in ("VESALIUS_SMTP_URL", "VESALIUS_SMS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(bulk.DATA_ENV, str(tmp_path))
+    billed_clinic(db)
+    owner = _owner(db)
+    key = _kick(db, owner)
+    done = CliRunner().invoke(main, ["worker", "--once", "--database",
+                                     db.engine.url.render_as_string(hide_password=False)])
+    assert done.exit_code == 0, done.output
+    assert "FHIR exports: 1 run (1 done)" in done.output and "no message channel" in done.output
+    assert _status(db, owner, key).state == "done"
+    assert any(bulk.export_dir(tmp_path, key).iterdir())

@@ -38,7 +38,8 @@ def _moment(text: str | None) -> datetime | None:
 @click.command("worker")
 @click.option("--database", "url", metavar="URL", help=DATABASE_HELP)
 @click.option("--once", is_flag=True,
-              help="Send the outbox's due messages now and exit (for cron and tests).")
+              help="Run the FHIR exports waiting and send the outbox's due messages now, "
+                   "then exit (for cron and tests).")
 @click.option("--now", "now_text", metavar="ISO",
               help="With --once: what counts as due is judged at this time (UTC unless "
                    "the time says otherwise), e.g. 2026-12-07T08:00:00Z.")
@@ -61,7 +62,7 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
     channels = _channels()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     if once:
-        _send_once(url, channels, _moment(now_text))
+        _run_once(url, channels, _moment(now_text))
         return
     try:
         settings = from_env(url=url)
@@ -97,18 +98,26 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
     huey.create_consumer(workers=1, periodic=True, graceful_signal="TERM").run()
 
 
-def _send_once(url: str | None, channels: dict, now: datetime | None) -> None:  # type: ignore[type-arg]
+def _run_once(url: str | None, channels: dict, now: datetime | None) -> None:  # type: ignore[type-arg]
+    """One run for cron: the FHIR exports clients are waiting for, then the outbox's due
+    messages (when a channel is set; else they wait, and it says so)."""
     from ..db import Database
+    from ..fhir.bulk import run_pending
     from ..messaging.sender import send_due
 
-    if not channels:
-        fail("no message channel: set VESALIUS_SMTP_URL (and VESALIUS_MAIL_FROM) or "
-             "VESALIUS_SMS_URL (and VESALIUS_SMS_FROM)")
     database = Database(url)
     try:
-        outcome = send_due(database, channels, now=now)
+        exports = run_pending(database)  # by the clock: --now judges messages only
+        outcome = send_due(database, channels, now=now) if channels else None
     finally:
         database.dispose()
+    if exports:
+        click.echo(f"FHIR exports: {len(exports)} run ("
+                   + ", ".join(f"{exports.count(s)} {s}" for s in sorted(set(exports))) + ")")
+    if outcome is None:
+        click.echo("Outbox: no message channel (set VESALIUS_SMTP_URL and VESALIUS_MAIL_FROM, "
+                   "or VESALIUS_SMS_URL and VESALIUS_SMS_FROM); messages wait in the outbox")
+        return
     click.echo(f"Outbox: {outcome.line()}")
     if outcome.down:
         raise SystemExit(1)  # cron mails the operator: a channel is down
