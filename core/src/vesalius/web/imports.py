@@ -11,7 +11,7 @@ from ..imports.presets import PRESETS
 from ..imports.report import ImportReport
 from ..imports.rows import MAX_UPLOAD_BYTES, FileProblem, decode
 from ..imports.run import KINDS, run, run_archive
-from .context import actor, database
+from .context import actor, database, db
 from .security import accepts_upload, requires
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
@@ -66,6 +66,9 @@ def upload() -> tuple[str, int]:
     if errors:
         return _page(form, errors, status=422)
     assert upload is not None
+    # The import is its own transaction(s) on its own session: end the request's (its
+    # reads, the pack switches among them, hold SQLite's write lock until it ends).
+    db().commit()
     try:
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         if form["kind"] == ARCHIVE:

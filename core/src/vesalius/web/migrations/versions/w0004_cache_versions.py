@@ -1,6 +1,6 @@
 """Cache versions of the web's rarely-changing tables: the pack switches and the settings.
 
-The core's migration ``0025_cache_versions`` made ``cache_versions`` (the core schema is
+The core's migration ``0026_cache_versions`` made ``cache_versions`` (the core schema is
 always brought up to date before the web's); this adds a counter for ``web_pack_settings``
 and ``web_settings`` and the triggers that bump them on every write, so a pack switched off
 through one worker is off in every worker at its next request.
@@ -22,10 +22,13 @@ OPS = ("INSERT", "UPDATE", "DELETE")
 
 
 def upgrade() -> None:
-    versions = sa.table("cache_versions", sa.column("key"), sa.column("version"))
-    op.bulk_insert(versions, [{"key": name, "version": 1} for name in TABLES])
-    if op.get_bind().dialect.name == "postgresql":  # the function is the core's (0025)
+    for name in TABLES:  # kept by a downgrade (the core's table: its rows stay as they are)
+        op.execute(sa.text("INSERT INTO cache_versions (key, version) SELECT :key, 1 WHERE NOT "
+                           "EXISTS (SELECT 1 FROM cache_versions WHERE key = :key)")
+                   .bindparams(key=name))
+    if op.get_bind().dialect.name == "postgresql":  # the function is the core's (0026)
         for name in TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS cache_versions_{name} ON {name}")
             op.execute(f"""
                 CREATE TRIGGER cache_versions_{name} AFTER INSERT OR UPDATE OR DELETE
                 OR TRUNCATE ON {name} FOR EACH STATEMENT EXECUTE FUNCTION cache_versions_bump()
@@ -33,6 +36,7 @@ def upgrade() -> None:
         return
     for name in TABLES:
         for op_name in OPS:
+            op.execute(f"DROP TRIGGER IF EXISTS cache_versions_{name}_{op_name.lower()}")
             op.execute(f"""
                 CREATE TRIGGER cache_versions_{name}_{op_name.lower()} AFTER {op_name}
                 ON {name} BEGIN
@@ -49,4 +53,5 @@ def downgrade() -> None:
         else:
             for op_name in OPS:
                 op.execute(f"DROP TRIGGER IF EXISTS cache_versions_{name}_{op_name.lower()}")
-    op.execute("DELETE FROM cache_versions WHERE key IN ('web_pack_settings', 'web_settings')")
+    # The counters stay: ``cache_versions`` is the core's, and a web downgrade leaves the
+    # core's rows as they are (an upgrade again finds them).
