@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import Field, field_validator
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -64,24 +64,31 @@ def _needs_care_team(actor: Actor, permission: str) -> bool:
     return actor.role == PRACTITIONER and permission in CLINICAL
 
 
+def _care_rules(actor: Actor, now: datetime
+                ) -> list[tuple[ColumnElement[Any], ColumnElement[bool]]]:
+    """The rules that put a patient in ``actor``'s care, each as (a table's patient column,
+    what its row must say): a grant they hold, and for a practitioner an appointment with
+    them, a case they lead, a case team they are on."""
+    rules: list[tuple[ColumnElement[Any], ColumnElement[bool]]] = [
+        (AccessGrant.patient_id, and_(AccessGrant.user_id == actor.user_id,
+                                      AccessGrant.expires_at > now))]
+    if actor.practitioner_id is not None:
+        rules += [
+            (Appointment.patient_id, Appointment.practitioner_id == actor.practitioner_id),
+            (Case.patient_id, Case.primary_practitioner_id == actor.practitioner_id),
+            (CaseTeamMember.patient_id,
+             CaseTeamMember.practitioner_id == actor.practitioner_id),
+        ]
+    return rules
+
+
 def in_care(session: Session, actor: Actor, patient_id: int,
             now: datetime | None = None) -> bool:
     """True when ``patient_id`` is in the care of ``actor`` (an appointment with their
     practitioner record, a case they are the primary practitioner of or on the team of) or
     ``actor`` holds an unexpired grant for them. One query."""
-    now = now or utcnow()
-    probes = [exists().where(AccessGrant.user_id == actor.user_id,
-                             AccessGrant.patient_id == patient_id,
-                             AccessGrant.expires_at > now)]
-    if actor.practitioner_id is not None:
-        probes += [
-            exists().where(Appointment.patient_id == patient_id,
-                           Appointment.practitioner_id == actor.practitioner_id),
-            exists().where(Case.patient_id == patient_id,
-                           Case.primary_practitioner_id == actor.practitioner_id),
-            exists().where(CaseTeamMember.patient_id == patient_id,
-                           CaseTeamMember.practitioner_id == actor.practitioner_id),
-        ]
+    probes = [exists().where(column == patient_id, rule)
+              for column, rule in _care_rules(actor, now or utcnow())]
     return bool(session.scalar(select(or_(*probes))))
 
 
@@ -89,20 +96,9 @@ def in_care_clause(actor: Actor, patient_id: ColumnElement[Any],
                    now: datetime | None = None) -> ColumnElement[bool]:
     """:func:`in_care` as a filter on many rows at once: true where ``patient_id`` (a
     column) is a patient in the care of ``actor`` or one they hold a grant for (the same
-    four rules, as ``IN`` subqueries, for a list across patients)."""
-    now = now or utcnow()
-    clauses = [patient_id.in_(select(AccessGrant.patient_id).where(
-        AccessGrant.user_id == actor.user_id, AccessGrant.expires_at > now))]
-    if actor.practitioner_id is not None:
-        clauses += [
-            patient_id.in_(select(Appointment.patient_id)
-                           .where(Appointment.practitioner_id == actor.practitioner_id)),
-            patient_id.in_(select(Case.patient_id)
-                           .where(Case.primary_practitioner_id == actor.practitioner_id)),
-            patient_id.in_(select(CaseTeamMember.patient_id)
-                           .where(CaseTeamMember.practitioner_id == actor.practitioner_id)),
-        ]
-    return or_(*clauses)
+    rules, as ``IN`` subqueries, for a list across patients)."""
+    return or_(*(patient_id.in_(select(column).where(rule))
+                 for column, rule in _care_rules(actor, now or utcnow())))
 
 
 def may(session: Session, actor: Actor, permission: str, patient_id: int) -> bool:
