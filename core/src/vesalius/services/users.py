@@ -11,7 +11,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import Field, field_validator
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
@@ -149,29 +149,35 @@ def revoke_tokens(session: Session, actor: Actor, user: User) -> int:
     return result.rowcount
 
 
+_TOKEN_LOOKUP = (
+    select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at,
+           User.id, User.role, User.patient_id, User.active, Practitioner.id)
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Practitioner, Practitioner.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def actor_for_token(session: Session, token: str, ip: str | None = None,
                     user_agent: str | None = None) -> Actor:
     """The actor a bearer token stands for; :class:`Unauthorized` when it is unknown,
     revoked, expired, or its user is deactivated."""
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("invalid token")
-    row = session.execute(
-        select(ApiToken, User, Practitioner.id).join(User, User.id == ApiToken.user_id)
-        .outerjoin(Practitioner, Practitioner.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token))
-    ).first()
+    # Plain columns, not objects: every API request asks this.
+    row = session.execute(_TOKEN_LOOKUP, {"token_hash": _digest(token)}).first()
     now = utcnow()
     if row is None:
         raise Unauthorized("invalid token")
-    api_token, user, practitioner_id = row
-    if api_token.revoked_at is not None or not user.active or (
-        api_token.expires_at is not None and api_token.expires_at <= now
-    ):
+    (token_id, revoked_at, expires_at, last_used_at, user_id, role, patient_id, active,
+     practitioner_id) = row
+    if revoked_at is not None or not active or (expires_at is not None and expires_at <= now):
         raise Unauthorized("token revoked or expired")
     # Touch at most once a minute: a write per request would serialise readers on SQLite.
-    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
-        api_token.last_used_at = now
-    return Actor(user_id=user.id, role=user.role, patient_id=user.patient_id,
+    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                        .values(last_used_at=now))
+    return Actor(user_id=user_id, role=role, patient_id=patient_id,
                  practitioner_id=practitioner_id, ip=ip,
                  user_agent=(user_agent or "")[:200] or None)
 
