@@ -37,13 +37,15 @@ def command() -> None:
 @click.option("--role", required=True, help=f"One of: {', '.join(ROLES)}.")
 @click.option("--name", default="", help="Name shown in the app (default: the e-mail).")
 @click.option("--discipline", "disciplines", multiple=True,
-              help="A practitioner's discipline (repeat for several): makes the practitioner.")
+              help="A practitioner's discipline (repeat for several): makes the practitioner "
+                   "record (an owner given one treats and signs notes).")
 @click.option("--patient-id", type=int, help="For --role patient: their patient record.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @_database
 def create(email: str, role: str, name: str, disciplines: tuple[str, ...],
            patient_id: int | None, password_stdin: bool, url: str | None) -> None:
-    """Create a user (and, for a practitioner, their practitioner record)."""
+    """Create a user (and, for a practitioner or an owner who treats, their practitioner
+    record)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     db = _db(url)
     try:
