@@ -39,6 +39,7 @@ def clinic(db, system):  # type: ignore[no-untyped-def]
             "owners_visit": _arrived(s, system, c, treating.id, 10),
             "practitioners_visit": _arrived(s, system, c, c["practitioner"].id, 11),
             "treating_practitioner": treating.id, "patient": c["patient"].id,
+            "case": c["case"].id,
         }
 
 
@@ -151,3 +152,40 @@ def test_roles_without_the_permission_hear_the_role_refusal(db, clinic):  # type
             notes.sign(s, Actor(user_id=99, role=role), note_id)
     with pytest.raises(Forbidden, match=r"notes.sign"), db.session() as s:
         notes.sign(s, Actor(user_id=98, role="patient", patient_id=clinic["patient"]), note_id)
+
+
+def test_an_existing_owner_starts_to_treat_then_signs(db, db_url, clinic, system):  # type: ignore[no-untyped-def]
+    """``vesalius users treat`` gives an owner without one a practitioner record (refused
+    for other roles, and a second time); with it, their next draft is theirs to sign."""
+    from click.testing import CliRunner
+    from vesalius.cli import main
+    from vesalius.errors import Conflict
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["users", "treat", "mo.manager@example.org", "--discipline",
+                                  "rehab", "--database", db_url])
+    assert result.exit_code == 0, result.output
+    assert "mo.manager@example.org treats: practitioner" in result.output
+    again = runner.invoke(main, ["users", "treat", "mo.manager@example.org", "--discipline",
+                                 "rehab", "--database", db_url])
+    assert again.exit_code != 0 and "has a practitioner record already" in again.output
+    with db.session() as s:
+        desk = users.create_user(s, system, users.UserIn(email="desk@example.org",
+                                                         role="front-desk"))
+        with pytest.raises(Invalid) as caught:
+            users.add_practitioner_record(s, system, desk, ["rehab"])
+        assert caught.value.field == "role"
+        with pytest.raises(Conflict):
+            users.add_practitioner_record(s, system, users.by_email(
+                s, "olive.owner@example.org"), ["rehab"])
+        owner = users.actor_for_user(s, users.by_email(s, "mo.manager@example.org"))
+    assert owner.role == "owner" and owner.practitioner_id is not None
+    with db.session() as s:  # a visit with them: the patient is in their care
+        appointment = scheduling.book(s, system, BookingIn(
+            patient_id=clinic["patient"], practitioner_id=owner.practitioner_id,
+            case_id=clinic["case"], start=at(MONDAY, 15), end=at(MONDAY, 15, 45)))
+    note_id = _draft(db, owner, appointment.id)
+    with db.session() as s:
+        notes.sign(s, owner, note_id)
+    with db.session() as s:
+        assert s.get(Note, note_id).signed_by == owner.user_id

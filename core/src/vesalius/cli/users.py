@@ -66,6 +66,27 @@ def create(email: str, role: str, name: str, disciplines: tuple[str, ...],
         db.dispose()
 
 
+@command.command("treat")
+@click.argument("email")
+@click.option("--discipline", "disciplines", multiple=True, required=True,
+              help="A discipline they practise (repeat for several).")
+@_database
+def treat(email: str, disciplines: tuple[str, ...], url: str | None) -> None:
+    """Give EMAIL a practitioner record: an owner who treats (they sign their own notes)."""
+    db = _db(url)
+    try:
+        with db.session() as session:
+            practitioner = users.add_practitioner_record(
+                session, Actor.system("cli"), users.by_email(session, email),
+                list(disciplines))
+            click.echo(f"{email} treats: practitioner {practitioner.id} "
+                       f"({', '.join(practitioner.disciplines)})")
+    except ServiceError as exc:
+        fail(exc.message)
+    finally:
+        db.dispose()
+
+
 @command.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", help="A label for the token.")

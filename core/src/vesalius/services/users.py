@@ -93,14 +93,41 @@ def create_user(session: Session, actor: Actor, data: UserIn) -> User:
     session.add(user)
     session.flush()
     if data.role == PRACTITIONER or (data.role == OWNER and data.disciplines):
-        from .practitioners import check_disciplines
-
-        session.add(Practitioner(user_id=user.id, display_name=user.name,
-                                 disciplines=check_disciplines(data.disciplines)))
-        session.flush()
+        _practitioner_record(session, user, data.disciplines)
     audit.record(session, actor, "create", "user", user.id, user.patient_id,
                  detail=f"role {user.role}")
     return user
+
+
+def _practitioner_record(session: Session, user: User, disciplines: list[str]) -> Practitioner:
+    from .practitioners import check_disciplines
+
+    practitioner = Practitioner(user_id=user.id, display_name=user.name,
+                                disciplines=check_disciplines(disciplines))
+    session.add(practitioner)
+    session.flush()
+    return practitioner
+
+
+def add_practitioner_record(session: Session, actor: Actor, user: User,
+                            disciplines: list[str]) -> Practitioner:
+    """Give ``user`` a practitioner record with ``disciplines``: an owner who starts to
+    treat (they then see patients in their calendar and sign their own notes), or a
+    practitioner who has none. 409 when they have one already."""
+    actor.require("users.manage")
+    if user.role not in (PRACTITIONER, OWNER):
+        raise Invalid("only practitioners and an owner who treats have a practitioner record",
+                      field="role")
+    if not disciplines:
+        raise Invalid("name at least one discipline", field="disciplines")
+    found = session.scalar(select(Practitioner.id).where(Practitioner.user_id == user.id))
+    if found is not None:
+        raise Conflict(f"{user.email} has a practitioner record already (practitioner "
+                       f"{found})")
+    practitioner = _practitioner_record(session, user, disciplines)
+    audit.record(session, actor, "update", "user", user.id, None,
+                 detail=f"practitioner record {practitioner.id} added")
+    return practitioner
 
 
 def by_email(session: Session, email: str) -> User:
