@@ -72,7 +72,7 @@ def test_booking_queues_confirmation_and_reminder_in_the_locations_time(db, syst
         assert reminder.send_after == datetime(2030, 3, 3, 14, 0, tzinfo=UTC)  # 24 h before
         assert reminder.subject == "Reminder: your appointment on Monday 4 March 2030 at 09:00"
         # Calling the trigger again queues nothing new (dedupe keys).
-        assert notices.booked(s, appt) == [] and len(_rows(s)) == 2
+        assert notices.booked(s, appt) == 0 and len(_rows(s)) == 2
 
         # Several reminders, across the change to daylight time: 13:00 UTC on 11 March is
         # 09:00 EDT; each reminder is that many hours before, in UTC.

@@ -350,15 +350,19 @@ def _insert_postgresql(session: Session, slot: Slot, values: dict[str, Any]) -> 
 
 
 def _insert_row(session: Session, slot: Slot, values: dict[str, Any]) -> int | None:
-    """Insert the booking's row on a savepoint of its own: its id, or None when the
-    database refused an overlap without an error (PostgreSQL); SQLite's overlap trigger
-    raises :class:`IntegrityError`."""
+    """Insert the booking's row: its id, or None when the database refused an overlap
+    without an error (PostgreSQL); SQLite's overlap trigger raises :class:`IntegrityError`.
+
+    Either way the caller's transaction stays usable for the look-up of the booking in the
+    way: PostgreSQL's insert runs on a savepoint of its own, and SQLite's refusal (the
+    trigger's ``RAISE(ABORT)``, or a constraint's default ABORT) undoes that one statement
+    and keeps the transaction, so it needs none (a savepoint costs two statements).
+    """
     if session.get_bind().dialect.name == "postgresql":
         return _insert_postgresql(session, slot, values)
-    with session.begin_nested():
-        # A Core insert: the busiest write of a clinic skips the unit of work.
-        return int(session.connection().execute(
-            _INSERT_APPOINTMENT, values).inserted_primary_key[0])
+    # A Core insert: the busiest write of a clinic skips the unit of work.
+    return int(session.connection().execute(
+        _INSERT_APPOINTMENT, values).inserted_primary_key[0])
 
 
 def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked",
