@@ -11,6 +11,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from clinic_factories import patient
@@ -95,9 +96,10 @@ def test_the_replica_is_tried_again_after_the_interval_and_warned_of_rarely(refu
 
     @contextmanager
     def answers():  # type: ignore[no-untyped-def]
-        yield None
+        yield SimpleNamespace(connection=SimpleNamespace(dbapi_connection=None))
 
     monkeypatch.setattr(engine, "connect", answers)  # the replica is back
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda _conn: True)
     later = start + replicas.WARN_EVERY + replicas.RETRY_AFTER
     assert replicas.reachable(engine, now=later)
     assert replicas.reachable(engine, now=later + 1)

@@ -14,8 +14,8 @@ two transactions commit together when the unit of work ends; the replica's has n
 commit.
 
 A replica that cannot be reached (down, restarting, a network fault) does not fail the
-report: each report first checks out a replica connection (pinged), and when that fails it
-reads from the primary instead, and so do the reports of the next :data:`RETRY_AFTER`
+report: each report first checks out a replica connection and pings it; when that fails,
+it reads from the primary instead, and so do the reports of the next :data:`RETRY_AFTER`
 seconds without trying the replica. The warning names the replica's host, never the
 report, and is logged at most once every :data:`WARN_EVERY` seconds while the replica stays
 unreachable; its return is logged once. A replica connection is given
@@ -96,8 +96,8 @@ def _where(engine: Engine) -> str:
 
 def reachable(engine: Engine, now: float | None = None) -> bool:
     """Whether a report may read from the replica ``engine`` now: False without trying for
-    :data:`RETRY_AFTER` seconds after it failed; else a connection is checked out (the pool
-    pings it) and given back. A failure is logged (throttled), a recovery once."""
+    :data:`RETRY_AFTER` seconds after it failed; else a connection is checked out, pinged
+    and given back. A failure is logged (throttled), a recovery once."""
     now = time.monotonic() if now is None else now
     key = str(engine.url)
     with _lock:
@@ -105,16 +105,21 @@ def reachable(engine: Engine, now: float | None = None) -> bool:
         if now < health.down_until:
             return False
     try:
-        with engine.connect():
-            pass
-    except DBAPIError as exc:
+        with engine.connect() as conn:
+            try:  # pinged even when in steady use: a report is worth a round trip
+                engine.dialect.do_ping(conn.connection.dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error:
+                conn.invalidate()  # not back to the pool
+                raise
+    except (DBAPIError, engine.dialect.loaded_dbapi.Error) as exc:
+        orig = getattr(exc, "orig", None) or exc
         with _lock:
             health.down_until = now + RETRY_AFTER
             if health.warned_at is None or now - health.warned_at >= WARN_EVERY:
                 health.warned_at = now
                 log.warning("the read replica at %s cannot be reached (%s): reports read "
                             "from the primary, retrying the replica every %d s",
-                            _where(engine), type(exc.orig or exc).__name__, RETRY_AFTER)
+                            _where(engine), type(orig).__name__, RETRY_AFTER)
         return False
     with _lock:
         health.down_until = 0.0
