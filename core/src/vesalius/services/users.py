@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..db.types import utcnow
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..models import ApiToken, Patient, Practitioner, User
-from ..permissions import PATIENT, PRACTITIONER, normalise_role
+from ..permissions import OWNER, PATIENT, PRACTITIONER, normalise_role
 from . import audit
 from .actor import Actor
 from .common import Input
@@ -73,7 +73,8 @@ def check_password(user: User, password: str) -> bool:
 
 
 def create_user(session: Session, actor: Actor, data: UserIn) -> User:
-    """A new user; a practitioner also gets a practitioner record with their disciplines."""
+    """A new user; a practitioner also gets a practitioner record with their disciplines,
+    and so does an owner given disciplines (an owner who treats: they sign their notes)."""
     actor.require("users.manage")
     if session.scalar(select(func.count()).select_from(User).where(User.email == data.email)):
         raise Conflict(f"a user with e-mail {data.email} exists", field="email")
@@ -83,22 +84,50 @@ def create_user(session: Session, actor: Actor, data: UserIn) -> User:
                           field="patient_id")
     elif data.patient_id is not None:
         raise Invalid("only patient users belong to a patient record", field="patient_id")
-    if data.disciplines and data.role != PRACTITIONER:
-        raise Invalid("only practitioners have disciplines", field="disciplines")
+    if data.disciplines and data.role not in (PRACTITIONER, OWNER):
+        raise Invalid("only practitioners (and an owner who treats) have disciplines",
+                      field="disciplines")
     user = User(email=data.email, role=data.role, name=data.name or data.email,
                 patient_id=data.patient_id,
                 password_hash=hash_password(data.password) if data.password else None)
     session.add(user)
     session.flush()
-    if data.role == PRACTITIONER:
-        from .practitioners import check_disciplines
-
-        session.add(Practitioner(user_id=user.id, display_name=user.name,
-                                 disciplines=check_disciplines(data.disciplines)))
-        session.flush()
+    if data.role == PRACTITIONER or (data.role == OWNER and data.disciplines):
+        _practitioner_record(session, user, data.disciplines)
     audit.record(session, actor, "create", "user", user.id, user.patient_id,
                  detail=f"role {user.role}")
     return user
+
+
+def _practitioner_record(session: Session, user: User, disciplines: list[str]) -> Practitioner:
+    from .practitioners import check_disciplines
+
+    practitioner = Practitioner(user_id=user.id, display_name=user.name,
+                                disciplines=check_disciplines(disciplines))
+    session.add(practitioner)
+    session.flush()
+    return practitioner
+
+
+def add_practitioner_record(session: Session, actor: Actor, user: User,
+                            disciplines: list[str]) -> Practitioner:
+    """Give ``user`` a practitioner record with ``disciplines``: an owner who starts to
+    treat (they then see patients in their calendar and sign their own notes), or a
+    practitioner who has none. 409 when they have one already."""
+    actor.require("users.manage")
+    if user.role not in (PRACTITIONER, OWNER):
+        raise Invalid("only practitioners and an owner who treats have a practitioner record",
+                      field="role")
+    if not disciplines:
+        raise Invalid("name at least one discipline", field="disciplines")
+    found = session.scalar(select(Practitioner.id).where(Practitioner.user_id == user.id))
+    if found is not None:
+        raise Conflict(f"{user.email} has a practitioner record already (practitioner "
+                       f"{found})")
+    practitioner = _practitioner_record(session, user, disciplines)
+    audit.record(session, actor, "update", "user", user.id, None,
+                 detail=f"practitioner record {practitioner.id} added")
+    return practitioner
 
 
 def by_email(session: Session, email: str) -> User:
