@@ -7,14 +7,14 @@ each worker now keeps them in memory (``vesalius.services.cache``) and the count
 when a change (through any worker, psql or a migration) makes its copy old. A booking reads
 the counters in the statement that loads its practitioner and patient.
 
-Revision ID: 0029_settings_cache
-Revises: 0028_roundtrip
+Revision ID: 0030_settings_cache
+Revises: 0029_backup_claims
 Create Date: 2026-12-05 07:40:00
 """
 from vesalius.migrations.counters import count_writes, stop_counting
 
-revision = "0029_settings_cache"
-down_revision = "0028_roundtrip"
+revision = "0030_settings_cache"
+down_revision = "0029_backup_claims"
 branch_labels = None
 depends_on = None
 
