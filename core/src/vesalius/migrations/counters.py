@@ -1,6 +1,6 @@
-"""Cache counters of more tables (migrations after ``0026_cache_versions``, which made the
-``cache_versions`` table and, on PostgreSQL, its trigger function): a counter row per table
-and the triggers that bump it on every write (see ``vesalius.services.cache``)."""
+"""Cache counters for migrations: a counter row per table in ``cache_versions`` and the
+triggers that bump it on every write (see ``vesalius.services.cache``). The table and, on
+PostgreSQL, the triggers' function are ``0026_cache_versions``'s."""
 
 from __future__ import annotations
 
