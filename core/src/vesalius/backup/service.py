@@ -62,7 +62,7 @@ def take(url: str | None, out: Path, key: bytes | None) -> BackupResult:
             try:
                 with reader.connect() as conn:
                     collected = collect(conn, engine, work)
-                    head = audit_anchors.head(conn)
+                    head = audit_anchors.head(conn, check_schema=True)
             finally:
                 reader.dispose()
         else:
@@ -71,7 +71,7 @@ def take(url: str | None, out: Path, key: bytes | None) -> BackupResult:
             try:
                 with pg_snapshot(live, url, snapshot) as conn:
                     collected = collect(conn, engine, work)
-                    head = audit_anchors.head(conn)
+                    head = audit_anchors.head(conn, check_schema=True)
             finally:
                 live.dispose()
         manifest = collected.manifest | _anchored(url, head) | {

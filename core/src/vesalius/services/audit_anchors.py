@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
 from ..db.types import utcnow
 
@@ -241,8 +241,14 @@ def last_seq(path: Path) -> int | None:
 # -- taking one ------------------------------------------------------------------------------
 
 
-def head(conn: Connection) -> Anchor | None:
-    """The chain's head now, as an anchor (None: the log is empty or predates the chain)."""
+def head(conn: Connection, *, check_schema: bool = False) -> Anchor | None:
+    """The chain's head now, as an anchor (None: the log is empty, or, looked at when
+    ``check_schema``, the database predates the chain: a backup before a migration)."""
+    if check_schema:
+        inspector = inspect(conn)
+        if not inspector.has_table("audit_events") or "seq" not in {
+                c["name"] for c in inspector.get_columns("audit_events")}:
+            return None
     row = conn.exec_driver_sql(_HEAD).first()
     if row is None or row[0] is None or row[1] is None:
         return None
