@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clinic_factories import clinic_setup
 from sqlalchemy import select
-from test_audit_chain import FRONT_DESK, _tamper, logged  # noqa: F401  (a fixture)
+from test_audit_chain import FRONT_DESK, _tamper
 from vesalius.backup import restore, take
 from vesalius.backup.settings import Settings
 from vesalius.backup.worker import make_huey
@@ -25,6 +26,15 @@ from vesalius.db import Database
 from vesalius.models import AuditEvent
 from vesalius.services import audit, audit_anchors, patients
 from vesalius.services.audit_anchors import ANCHORS_FILE, KEY_FILE, Anchor
+
+
+@pytest.fixture
+def logged(db, system):  # type: ignore[no-untyped-def]
+    """A clinic whose log holds its set-up and a few reads of a patient's record."""
+    with db.session() as s:
+        patient_id = clinic_setup(s, system)["patient"].id
+    _reads(db, patient_id, 3)
+    return {"patient": patient_id}
 
 
 def _reads(db: Database, patient_id: int, n: int) -> None:
