@@ -147,6 +147,23 @@ def test_a_rewritten_and_rehashed_tail_is_named(db, logged, data_dir):  # type: 
                                     f"{anchored.seq} taken ")
 
 
+def test_a_cut_tail_hidden_by_new_events_is_named(db, logged, data_dir):  # type: ignore[no-untyped-def]
+    """The tail cut, then the clinic goes on: the log passes the anchor's position again,
+    with other events there."""
+    anchored = _anchor(db, data_dir)
+    head_id, seq, _ = _head(db)
+    _tamper(db, f"DELETE FROM audit_events WHERE id > {head_id - 2}")
+    _reads(db, logged["patient"], 5)
+    with db.session() as s:
+        assert audit.verify_chain(s).ok
+        replaced = s.scalar(select(AuditEvent.id).where(AuditEvent.seq == seq))
+    report = _report(db, data_dir)
+    assert not report.ok and report.first_broken_id == replaced and report.cut == 0
+    assert report.reason.startswith(f"rewritten: it does not match the anchor of position "
+                                    f"{anchored.seq} taken ")
+    assert "removed and others written in their place" in report.reason
+
+
 def test_a_forged_anchor_line_is_refused(db, logged, data_dir):  # type: ignore[no-untyped-def]
     real = _anchor(db, data_dir)
     path = data_dir / ANCHORS_FILE

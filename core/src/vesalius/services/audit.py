@@ -441,7 +441,8 @@ def verify_chain(session: Session, *, batch: int = 2000,
         checked = session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.id < event_id)) or 0
         reason = (f"rewritten: it does not match the anchor of position {anchor.seq} taken "
-                  f"{_when(anchor.at)} (the log was changed and re-hashed after it)")
+                  f"{_when(anchor.at)} (after then, events up to it were changed and re-hashed, or "
+                  f"removed and others written in their place)")
     if broken_id is not None:
         return ChainReport(ok=False, checked=checked, first_broken_id=broken_id,
                            reason=reason, **found)

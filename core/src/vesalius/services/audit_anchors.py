@@ -171,10 +171,6 @@ class Loaded:
     refused: tuple[str, ...] = ()
     other_key: int = 0
 
-    @property
-    def newest(self) -> Anchor | None:
-        return max(self.anchors, key=lambda a: (a.seq, a.at), default=None)
-
 
 def parse(item: Mapping[str, Any], key: bytes) -> Anchor | None:
     """The anchor in ``item`` when its HMAC holds under ``key``; None when it was made
