@@ -1,8 +1,10 @@
 """What the clinic tells a patient about their appointments and payments, and when: the
 confirmation of a booking (one per visit; one listing the dates for a series), the
 reminders of the clinic's schedule, the notice of a moved visit, the cancellation, and
-the receipt of a payment. Scheduling and billing call in here inside their own
-transaction, so a message is queued exactly when the change commits.
+the receipt of a payment. Several visits of a series cancelled or moved together get one
+message listing their dates (:func:`series_cancelled`, :func:`series_moved`). Scheduling
+and billing call in here inside their own transaction, so a message is queued exactly
+when the change commits.
 
 Preferences: the confirmation, reminders and moved-visit notice follow the patient's
 ``reminders_email`` / ``reminders_sms``; the cancellation and the receipt are
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
@@ -34,7 +36,9 @@ CONFIRMATION = "appointment-confirmation"
 SERIES_CONFIRMATION = "appointment-series-confirmation"
 REMINDER = "appointment-reminder"
 RESCHEDULED = "appointment-rescheduled"
+SERIES_RESCHEDULED = "appointment-series-rescheduled"
 CANCELLATION = "appointment-cancellation"
+SERIES_CANCELLATION = "appointment-series-cancellation"
 RECEIPT = "payment-receipt"
 #: What a cancelled (or moved, or no longer upcoming) visit's pending messages are.
 UPCOMING = (CONFIRMATION, REMINDER, RESCHEDULED)
@@ -232,6 +236,89 @@ Pour un autre rendez-vous, réservez en ligne ou contactez-nous.""",
     }},
 ))
 
+#: The variables of a message about several visits of a series (no time of its own).
+_SERIES = {
+    "given_name": _VISIT["given_name"], "practitioner": _VISIT["practitioner"],
+    "service": _VISIT["service"], "location": _VISIT["location"],
+    "dates": "The visits' dates and times, a list (use {% for when in dates %})",
+}
+
+kinds.register(kinds.MessageKind(
+    key=SERIES_RESCHEDULED, label="Appointment moved (series)",
+    description="Sent once when the clinic moves several visits of a series together "
+                "(this and the following ones, or all): lists their new dates.",
+    subject="Your {{ count }} appointments with {{ practitioner }} have moved",
+    text="""Hello {{ given_name }},
+
+Your appointments have moved. They are now:
+
+{{ service or "Appointment" }} with {{ practitioner }}{% if location %}, {{ location }}{% endif %}
+
+{% for when in dates %}
+- {{ when }}
+{% endfor %}
+
+If the new times do not suit you, please let us know.""",
+    sms="Hi {{ given_name }}, your {{ count }} appointments with {{ practitioner }} have "
+        "moved; the first is now on {{ dates[0] }}. Details by e-mail or from the clinic.",
+    variables=_SERIES | {"count": "How many visits moved"},
+    translations={"fr": {
+        "subject": "Vos {{ count }} rendez-vous avec {{ practitioner }} sont déplacés",
+        "text": """Bonjour {{ given_name }},
+
+Vos rendez-vous ont été déplacés. Ils ont maintenant lieu :
+
+{{ service or "Rendez-vous" }} avec {{ practitioner }}{% if location %}, {{ location }}{% endif %}
+
+{% for when in dates %}
+- {{ when }}
+{% endfor %}
+
+Si ces nouveaux horaires ne vous conviennent pas, prévenez-nous.""",
+        "sms": "Bonjour {{ given_name }}, vos {{ count }} rendez-vous avec {{ practitioner }} "
+               "sont déplacés ; le premier a maintenant lieu le {{ dates[0] }}. Détails par "
+               "courriel ou auprès de la clinique.",
+    }},
+))
+
+kinds.register(kinds.MessageKind(
+    key=SERIES_CANCELLATION, label="Appointment cancellation (series)",
+    description="Sent once when the clinic cancels several visits of a series together "
+                "(this and the following ones, or all): lists their dates. "
+                "Transactional: e-mailed even to patients who turned reminders off.",
+    subject="Your {{ count }} appointments with {{ practitioner }} are cancelled",
+    text="""Hello {{ given_name }},
+
+These appointments are cancelled:
+
+{{ service or "Appointment" }} with {{ practitioner }}{% if location %}, {{ location }}{% endif %}
+
+{% for when in dates %}
+- {{ when }}
+{% endfor %}
+
+If you would like other times, book online or contact us.""",
+    sms="Hi {{ given_name }}, your {{ count }} appointments with {{ practitioner }} from "
+        "{{ dates[0] }} are cancelled.",
+    variables=_SERIES | {"count": "How many visits were cancelled"}, transactional=True,
+    translations={"fr": {
+        "subject": "Vos {{ count }} rendez-vous avec {{ practitioner }} sont annulés",
+        "text": """Bonjour {{ given_name }},
+
+Ces rendez-vous sont annulés :
+
+{{ service or "Rendez-vous" }} avec {{ practitioner }}{% if location %}, {{ location }}{% endif %}
+
+{% for when in dates %}
+- {{ when }}
+{% endfor %}
+
+Pour d'autres rendez-vous, réservez en ligne ou contactez-nous.""",
+        "sms": "Bonjour {{ given_name }}, vos {{ count }} rendez-vous avec {{ practitioner }} "
+               "à partir du {{ dates[0] }} sont annulés.",
+    }},
+))
+
 kinds.register(kinds.MessageKind(
     key=RECEIPT, label="Payment receipt",
     description="Sent when the clinic records a payment from the patient. Transactional: "
@@ -349,11 +436,24 @@ def series_booked(session: Session, appointments: Sequence[Appointment]
                   ) -> list[OutboxMessage]:
     """A series was booked: one confirmation listing its upcoming dates (each visit's
     reminders were queued as it was booked). Tied to the first upcoming visit, so that
-    cancelling that visit before it goes out also withdraws it."""
-    now = utcnow()
-    upcoming = sorted((a for a in appointments if _upcoming(a, now)), key=lambda a: a.start_at)
+    cancelling the series from that visit on before it goes out also withdraws it
+    (:func:`series_cancelled`)."""
+    upcoming = _upcoming_of(appointments)
     if not upcoming:
         return []
+    return _series_message(session, SERIES_CONFIRMATION, upcoming,
+                           f"confirmation:series:{upcoming[0].series_id}")
+
+
+def _upcoming_of(appointments: Sequence[Appointment]) -> list[Appointment]:
+    now = utcnow()
+    return sorted((a for a in appointments if _upcoming(a, now)), key=lambda a: a.start_at)
+
+
+def _series_message(session: Session, kind: str, upcoming: Sequence[Appointment],
+                    dedupe_key: str, *, cancel: bool = False) -> list[OutboxMessage]:
+    """One message of ``kind`` about several visits (in order) listing their dates, tied
+    to the first, with one .ics carrying each visit (METHOD:CANCEL with ``cancel``)."""
     first = upcoming[0]
     patient = _patient(session, first)
     if patient is None:
@@ -363,21 +463,27 @@ def series_booked(session: Session, appointments: Sequence[Appointment]
     for appointment in upcoming:
         shown = notify.appointment_context(session, appointment, language)
         dates.append(f"{shown['date']} {shown['time']}")
-    return notify.send(session, kind=SERIES_CONFIRMATION, patient=patient,
-                       dedupe_key=f"confirmation:series:{first.series_id}",
+    return notify.send(session, kind=kind, patient=patient, dedupe_key=dedupe_key,
                        appointment=first, context={"dates": dates, "count": len(dates)},
-                       attachments=[ics.attachment(session, upcoming)])
+                       attachments=[ics.attachment(session, upcoming, cancel=cancel)])
 
 
-def moved(session: Session, appointment: Appointment,
-          was: tuple[datetime, int, int | None]) -> list[OutboxMessage]:
-    """A visit moved (``was``: its start, practitioner and location before): the pending
-    reminders (and a confirmation not yet sent) are withdrawn, the new time's reminders
-    queued, and the patient told of the new time. A move of the room alone says
-    nothing."""
-    start, practitioner_id, location_id = was
-    if (start, practitioner_id, location_id) == (
-            appointment.start_at, appointment.practitioner_id, appointment.location_id):
+#: Where a visit was before a move: its start, practitioner and location.
+Was = tuple[datetime, int, int | None]
+
+
+def _moved(appointment: Appointment, was: Was) -> bool:
+    """Whether the patient has news: a move of the room alone is none."""
+    return was != (appointment.start_at, appointment.practitioner_id, appointment.location_id)
+
+
+def moved(session: Session, appointment: Appointment, was: Was, *,
+          tell: bool = True) -> list[OutboxMessage]:
+    """A visit moved (``was``: where it was before): the pending reminders (and a
+    confirmation not yet sent) are withdrawn, the new time's reminders queued, and the
+    patient told of the new time (unless not ``tell``: a series' visits moved together
+    are told once, :func:`series_moved`). A move of the room alone says nothing."""
+    if not _moved(appointment, was):
         return []
     outbox.cancel_pending(session, appointment_id=appointment.id, kinds=UPCOMING)
     if not _upcoming(appointment, utcnow()):
@@ -385,31 +491,65 @@ def moved(session: Session, appointment: Appointment,
     patient = _patient(session, appointment)
     if patient is None:
         return []
+    queued = _rescheduled(session, appointment, was, patient) if tell else []
+    return queued + queue_reminders(session, appointment, patient)
+
+
+def _rescheduled(session: Session, appointment: Appointment, was: Was,
+                 patient: Patient) -> list[OutboxMessage]:
+    """The notice of one moved visit, naming its time before and after."""
+    start, _practitioner_id, location_id = was
     language = templates.language_of(session, patient.language)
     was_at = start.astimezone(location_zone(session, location_id))
     before = {"date": long_date(was_at, language), "time": f"{was_at:%H:%M}"}
     key = _generation(session, appointment.id, RESCHEDULED,
                       f"rescheduled:appointment:{appointment.id}", once=False)
-    queued = notify.send(session, kind=RESCHEDULED, patient=patient, dedupe_key=str(key),
-                         appointment=appointment,
-                         context={"old_date": before["date"], "old_time": before["time"]},
-                         attachments=[ics.attachment(session, [appointment])])
-    return queued + queue_reminders(session, appointment, patient)
+    return notify.send(session, kind=RESCHEDULED, patient=patient, dedupe_key=str(key),
+                       appointment=appointment,
+                       context={"old_date": before["date"], "old_time": before["time"]},
+                       attachments=[ics.attachment(session, [appointment])])
 
 
-def status_changed(session: Session, appointment: Appointment, old: str, new: str
-                   ) -> list[OutboxMessage]:
+def series_moved(session: Session, changes: Sequence[tuple[Appointment, Was]]
+                 ) -> list[OutboxMessage]:
+    """Visits of a series moved together (each by :func:`moved` with ``tell=False``, which
+    moved their reminders): one notice listing the new dates of those still ahead that
+    the patient has news of, with one .ics carrying each; a single such visit gets its
+    own notice, naming its time before."""
+    upcoming = _upcoming_of([a for a, was in changes if _moved(a, was)])
+    if len(upcoming) == 1:
+        (appointment,) = upcoming
+        patient = _patient(session, appointment)
+        was = next(w for a, w in changes if a is appointment)
+        return _rescheduled(session, appointment, was, patient) if patient else []
+    if not upcoming:
+        return []
+    first = upcoming[0]
+    key = _generation(session, first.id, SERIES_RESCHEDULED,
+                      f"rescheduled:series:{first.series_id}:{first.id}", once=False)
+    return _series_message(session, SERIES_RESCHEDULED, upcoming, str(key))
+
+
+def status_changed(session: Session, appointment: Appointment, old: str, new: str, *,
+                   tell: bool = True) -> list[OutboxMessage]:
     """A visit's status moved on. Cancelled (late or not): what was pending for it is
-    withdrawn and, if it was still ahead, the cancellation queued. No-show, arrived,
-    completed: its pending reminders are withdrawn. A no-show undone: its reminders are
-    queued again (those still ahead)."""
+    withdrawn and, if it was still ahead, the cancellation queued (unless not ``tell``: a
+    series' visits cancelled together are told once, :func:`series_cancelled`). No-show,
+    arrived, completed: its pending reminders are withdrawn. A no-show undone: its
+    reminders are queued again (those still ahead)."""
     if new in ("booked", "confirmed"):
         if old == "no-show":
             return queue_reminders(session, appointment)
         return []
     outbox.cancel_pending(session, appointment_id=appointment.id, kinds=UPCOMING)
-    if new not in ("cancelled", "late-cancelled") or not _upcoming(appointment, utcnow()):
+    if (not tell or new not in ("cancelled", "late-cancelled")
+            or not _upcoming(appointment, utcnow())):
         return []
+    return _cancellation(session, appointment)
+
+
+def _cancellation(session: Session, appointment: Appointment) -> list[OutboxMessage]:
+    """The cancellation of one visit, its .ics cancelling the event (once per visit)."""
     patient = _patient(session, appointment)
     if patient is None:
         return []
@@ -417,6 +557,29 @@ def status_changed(session: Session, appointment: Appointment, old: str, new: st
                        dedupe_key=f"cancellation:appointment:{appointment.id}",
                        appointment=appointment,
                        attachments=[ics.attachment(session, [appointment], cancel=True)])
+
+
+def series_cancelled(session: Session, appointments: Sequence[Appointment]
+                     ) -> list[OutboxMessage]:
+    """Visits of a series cancelled together (each by :func:`status_changed` with
+    ``tell=False``, which withdrew what was pending for it): one cancellation listing
+    those still ahead, with one .ics cancelling each; a single one ahead gets its own
+    cancellation. A series' confirmation or moved-visits notice still pending and tied to
+    one of them (its first date) is withdrawn. The dedupe key names the series and the
+    first visit (a cancelled visit stays cancelled), so a retry queues nothing."""
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.status == "pending",
+        OutboxMessage.appointment_id.in_([a.id for a in appointments]),
+        OutboxMessage.kind.in_((SERIES_CONFIRMATION, SERIES_RESCHEDULED)))
+        .values(status="cancelled").execution_options(synchronize_session=False))
+    upcoming = _upcoming_of(appointments)
+    if len(upcoming) == 1:
+        return _cancellation(session, upcoming[0])
+    if not upcoming:
+        return []
+    first = upcoming[0]
+    return _series_message(session, SERIES_CANCELLATION, upcoming,
+                           f"cancellation:series:{first.series_id}:{first.id}", cancel=True)
 
 
 def portal_link() -> str:
