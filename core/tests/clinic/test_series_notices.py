@@ -59,7 +59,7 @@ def _calendar(s, row):  # type: ignore[no-untyped-def]
 
 def test_cancelling_a_series_sends_one_message_listing_the_dates(db, system):  # type: ignore[no-untyped-def]
     with db.session() as s:
-        ada, booked = _series(s, system)
+        _ada, booked = _series(s, system)
         ids = [a.id for a in booked]
         cancelled = recurrence.cancel_series(s, system, ids[1], "following", "moving away")
         assert [a.id for a in cancelled] == ids[1:]
