@@ -10,11 +10,11 @@ from datetime import timedelta
 
 import pytest
 from clinic_factories import MONDAY, at, clinic_setup
+from clinic_outbox import session_rows as _rows
 from icalendar import Calendar
-from sqlalchemy import select
 from vesalius.errors import Invalid
 from vesalius.messaging import ics, notices, templates
-from vesalius.models import OutboxMessage, Patient
+from vesalius.models import Patient
 from vesalius.services import patients, practitioners, recurrence
 
 WEEK = timedelta(weeks=1)
@@ -37,18 +37,6 @@ def _series(s, system, count=5):  # type: ignore[no-untyped-def]
     return ada, booked
 
 
-def _rows(s, kind=None, appointment_id=None, status=None):  # type: ignore[no-untyped-def]
-    query = (select(OutboxMessage).order_by(OutboxMessage.id)
-             .execution_options(populate_existing=True))  # cancel_pending updates in bulk
-    if kind is not None:
-        query = query.where(OutboxMessage.kind == kind)
-    if appointment_id is not None:
-        query = query.where(OutboxMessage.appointment_id == appointment_id)
-    if status is not None:
-        query = query.where(OutboxMessage.status == status)
-    return list(s.scalars(query))
-
-
 def _calendar(s, row):  # type: ignore[no-untyped-def]
     """The .ics the worker would attach to ``row``, parsed back."""
     (spec,) = row.attachments
@@ -65,10 +53,10 @@ def test_cancelling_a_series_sends_one_message_listing_the_dates(db, system):  #
         assert [a.id for a in cancelled] == ids[1:]
 
         # One message per channel, none per visit, tied to the first visit cancelled.
-        rows = _rows(s, notices.SERIES_CANCELLATION)
+        rows = _rows(s, kind=notices.SERIES_CANCELLATION)
         assert sorted(r.channel for r in rows) == ["email", "sms"]
         assert {r.appointment_id for r in rows} == {ids[1]}
-        assert _rows(s, notices.CANCELLATION) == []
+        assert _rows(s, kind=notices.CANCELLATION) == []
         email, = [r for r in rows if r.channel == "email"]
         assert email.subject == "Your 4 appointments with Pat Rehab are cancelled"
         assert email.recipient == "ada.lovelace@example.org"
@@ -85,10 +73,10 @@ def test_cancelling_a_series_sends_one_message_listing_the_dates(db, system):  #
         # Each cancelled visit's reminders are withdrawn; the first visit's stay, and so
         # does the series' confirmation (tied to the first visit, still booked).
         for appointment_id in ids[1:]:
-            assert {r.status for r in _rows(s, notices.REMINDER, appointment_id)} == {
+            assert {r.status for r in _rows(s, appointment_id, notices.REMINDER)} == {
                 "cancelled"}
-        assert {r.status for r in _rows(s, notices.REMINDER, ids[0])} == {"pending"}
-        assert {r.status for r in _rows(s, notices.SERIES_CONFIRMATION)} == {"pending"}
+        assert {r.status for r in _rows(s, ids[0], notices.REMINDER)} == {"pending"}
+        assert {r.status for r in _rows(s, kind=notices.SERIES_CONFIRMATION)} == {"pending"}
 
         # One .ics cancelling each visit; its SEQUENCE is past the confirmation's .ics,
         # which carried every visit (though tied to the first).
@@ -109,10 +97,10 @@ def test_cancelling_a_series_sends_one_message_listing_the_dates(db, system):  #
 
         # What is left is one visit: cancelling "all" of it is that visit's own message.
         recurrence.cancel_series(s, system, ids[0], "all", "moving away")
-        single, = _rows(s, notices.CANCELLATION, ids[0], "pending")[:1]
+        single, = _rows(s, kind=notices.CANCELLATION, appointment_id=ids[0], status="pending")[:1]
         assert single.subject == "Your appointment on Monday 4 March 2030 at 09:00 is cancelled"
-        assert len(_rows(s, notices.CANCELLATION)) == 2  # e-mail and SMS
-        assert len(_rows(s, notices.SERIES_CANCELLATION)) == 2
+        assert len(_rows(s, kind=notices.CANCELLATION)) == 2  # e-mail and SMS
+        assert len(_rows(s, kind=notices.SERIES_CANCELLATION)) == 2
 
 
 def test_cancelling_a_whole_series_withdraws_its_unsent_confirmation(db, system):  # type: ignore[no-untyped-def]
@@ -120,8 +108,8 @@ def test_cancelling_a_whole_series_withdraws_its_unsent_confirmation(db, system)
         ada, booked = _series(s, system, count=3)
         ada.reminders_email = False  # the cancellation is transactional: e-mailed anyway
         recurrence.cancel_series(s, system, booked[2].id, "all", "moving away")
-        assert {r.status for r in _rows(s, notices.SERIES_CONFIRMATION)} == {"cancelled"}
-        rows = _rows(s, notices.SERIES_CANCELLATION)
+        assert {r.status for r in _rows(s, kind=notices.SERIES_CONFIRMATION)} == {"cancelled"}
+        rows = _rows(s, kind=notices.SERIES_CANCELLATION)
         assert sorted(r.channel for r in rows) == ["email", "sms"]
         assert {r.appointment_id for r in rows} == {booked[0].id}
         assert all(r.subject == "Your 3 appointments with Pat Rehab are cancelled"
@@ -132,14 +120,14 @@ def test_a_visit_cancelled_alone_gets_its_own_cancellation(db, system):  # type:
     with db.session() as s:
         _ada, booked = _series(s, system, count=3)
         recurrence.cancel_series(s, system, booked[1].id, "one", "unwell")
-        rows = _rows(s, notices.CANCELLATION)
+        rows = _rows(s, kind=notices.CANCELLATION)
         assert {r.appointment_id for r in rows} == {booked[1].id} and len(rows) == 2
         # "This and following" from the last visit is that visit alone too.
         recurrence.cancel_series(s, system, booked[2].id, "following", "unwell")
-        assert {r.appointment_id for r in _rows(s, notices.CANCELLATION)} == {
+        assert {r.appointment_id for r in _rows(s, kind=notices.CANCELLATION)} == {
             booked[1].id, booked[2].id}
-        assert _rows(s, notices.SERIES_CANCELLATION) == []
-        email, = _rows(s, notices.CANCELLATION, booked[2].id)[:1]
+        assert _rows(s, kind=notices.SERIES_CANCELLATION) == []
+        email, = _rows(s, kind=notices.CANCELLATION, appointment_id=booked[2].id)[:1]
         (event,) = _calendar(s, email).walk("VEVENT")
         assert str(event["UID"]) == f"appt-{booked[2].id}@vesalius"
 
@@ -149,7 +137,7 @@ def test_in_the_patients_language(db, system):  # type: ignore[no-untyped-def]
         ada, booked = _series(s, system, count=3)
         ada.language = "fr-CA"
         recurrence.cancel_series(s, system, booked[0].id, "all", "moving away")
-        email, = [r for r in _rows(s, notices.SERIES_CANCELLATION) if r.channel == "email"]
+        email, = [r for r in _rows(s, kind=notices.SERIES_CANCELLATION) if r.channel == "email"]
         assert email.subject == "Vos 3 rendez-vous avec Pat Rehab sont annulés"
         assert "- lundi 11 mars 2030 09:00" in email.body_text
         assert email.body_text.startswith("Bonjour Ada,")
@@ -167,7 +155,7 @@ def test_in_the_clinics_words(db, system):  # type: ignore[no-untyped-def]
         templates.save(s, system, notices.SERIES_CANCELLATION, "en", {
             "subject": "{{ count }} visits cancelled, first {{ dates[0] }}"})
         recurrence.cancel_series(s, system, booked[0].id, "all", "moving away")
-        email, = [r for r in _rows(s, notices.SERIES_CANCELLATION) if r.channel == "email"]
+        email, = [r for r in _rows(s, kind=notices.SERIES_CANCELLATION) if r.channel == "email"]
         assert email.subject == "2 visits cancelled, first Monday 4 March 2030 09:00"
 
 
@@ -179,8 +167,8 @@ def test_moving_a_series_sends_one_notice_listing_the_new_dates(db, system):  # 
         moved = recurrence.edit_series(s, system, ids[1], recurrence.SeriesEditIn(
             scope="following", start=at(MONDAY + WEEK, 14)))
         assert len(moved) == 4
-        assert _rows(s, notices.RESCHEDULED) == []
-        rows = _rows(s, notices.SERIES_RESCHEDULED)
+        assert _rows(s, kind=notices.RESCHEDULED) == []
+        rows = _rows(s, kind=notices.SERIES_RESCHEDULED)
         assert sorted(r.channel for r in rows) == ["email", "sms"]
         assert {r.appointment_id for r in rows} == {ids[1]}
         email, = [r for r in rows if r.channel == "email"]
@@ -194,7 +182,7 @@ def test_moving_a_series_sends_one_notice_listing_the_new_dates(db, system):  # 
         # Each moved visit's reminder follows it (the old one withdrawn), on each channel.
         for appointment_id in ids[1:]:
             assert [(r.status, r.channel) for r in _rows(
-                s, notices.REMINDER, appointment_id)] == [
+                s, appointment_id, notices.REMINDER)] == [
                 ("cancelled", "email"), ("cancelled", "sms"), ("pending", "email"),
                 ("pending", "sms")]
         calendar = _calendar(s, email)
@@ -207,7 +195,7 @@ def test_moving_a_series_sends_one_notice_listing_the_new_dates(db, system):  # 
         # Moved again: a second notice (its own dedupe key), the SEQUENCE one higher.
         recurrence.edit_series(s, system, ids[1], recurrence.SeriesEditIn(
             scope="following", start=at(MONDAY + WEEK, 15)))
-        rows = _rows(s, notices.SERIES_RESCHEDULED)
+        rows = _rows(s, kind=notices.SERIES_RESCHEDULED)
         assert len(rows) == 4 and len({r.dedupe_key for r in rows}) == 4
         events = _calendar(s, [r for r in rows if r.channel == "email"][-1]).walk("VEVENT")
         assert {int(e["SEQUENCE"]) for e in events} == {2}
@@ -222,6 +210,6 @@ def test_moving_a_series_sends_one_notice_listing_the_new_dates(db, system):  # 
         # One visit moved alone: its own notice, naming its time before.
         recurrence.edit_series(s, system, ids[0], recurrence.SeriesEditIn(
             scope="one", start=at(MONDAY, 16)))
-        single = [r for r in _rows(s, notices.RESCHEDULED) if r.channel == "email"]
+        single = [r for r in _rows(s, kind=notices.RESCHEDULED) if r.channel == "email"]
         assert [r.appointment_id for r in single] == [ids[0]]
         assert "on Monday 4 March 2030 at 09:00 has moved" in single[0].body_text

@@ -53,6 +53,23 @@ _VISIT = {
     "location": "The location's name",
 }
 
+#: The variables of a message about several visits of a series (no time of its own).
+_SERIES = {
+    "given_name": _VISIT["given_name"], "practitioner": _VISIT["practitioner"],
+    "service": _VISIT["service"], "location": _VISIT["location"],
+    "dates": "The visits' dates and times, a list (use {% for when in dates %})",
+}
+
+#: How a message about several visits lists them, by language.
+_LIST = {
+    "en": '{{ service or "Appointment" }} with {{ practitioner }}'
+          '{% if location %}, {{ location }}{% endif %}'
+          "\n\n{% for when in dates %}\n- {{ when }}\n{% endfor %}",
+    "fr": '{{ service or "Rendez-vous" }} avec {{ practitioner }}'
+          '{% if location %}, {{ location }}{% endif %}'
+          "\n\n{% for when in dates %}\n- {{ when }}\n{% endfor %}",
+}
+
 kinds.register(kinds.MessageKind(
     key=CONFIRMATION, label="Appointment confirmation",
     description="Sent when a visit is booked (by the patient online or by the clinic).",
@@ -102,34 +119,21 @@ kinds.register(kinds.MessageKind(
 
 Your appointments are booked:
 
-{{ service or "Appointment" }} with {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["en"] + """
 
 If you cannot come to one of them, please let us know as early as you can.
 
 See you soon.""",
     sms="Hi {{ given_name }}, {{ count }} appointments with {{ practitioner }} are booked, "
         "the first on {{ dates[0] }}. Details by e-mail or from the clinic.",
-    variables={
-        "given_name": _VISIT["given_name"], "practitioner": _VISIT["practitioner"],
-        "service": _VISIT["service"], "location": _VISIT["location"],
-        "dates": "The visits' dates and times, a list (use {% for when in dates %})",
-        "count": "How many visits were booked",
-    },
+    variables=_SERIES | {"count": "How many visits were booked"},
     translations={"fr": {
         "subject": "Vos {{ count }} rendez-vous avec {{ practitioner }}",
         "text": """Bonjour {{ given_name }},
 
 Vos rendez-vous sont réservés :
 
-{{ service or "Rendez-vous" }} avec {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["fr"] + """
 
 Si vous ne pouvez pas venir à l'un d'eux, prévenez-nous le plus tôt possible.
 
@@ -236,13 +240,6 @@ Pour un autre rendez-vous, réservez en ligne ou contactez-nous.""",
     }},
 ))
 
-#: The variables of a message about several visits of a series (no time of its own).
-_SERIES = {
-    "given_name": _VISIT["given_name"], "practitioner": _VISIT["practitioner"],
-    "service": _VISIT["service"], "location": _VISIT["location"],
-    "dates": "The visits' dates and times, a list (use {% for when in dates %})",
-}
-
 kinds.register(kinds.MessageKind(
     key=SERIES_RESCHEDULED, label="Appointment moved (series)",
     description="Sent once when the clinic moves several visits of a series together "
@@ -252,11 +249,7 @@ kinds.register(kinds.MessageKind(
 
 Your appointments have moved. They are now:
 
-{{ service or "Appointment" }} with {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["en"] + """
 
 If the new times do not suit you, please let us know.""",
     sms="Hi {{ given_name }}, your {{ count }} appointments with {{ practitioner }} have "
@@ -268,11 +261,7 @@ If the new times do not suit you, please let us know.""",
 
 Vos rendez-vous ont été déplacés. Ils ont maintenant lieu :
 
-{{ service or "Rendez-vous" }} avec {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["fr"] + """
 
 Si ces nouveaux horaires ne vous conviennent pas, prévenez-nous.""",
         "sms": "Bonjour {{ given_name }}, vos {{ count }} rendez-vous avec {{ practitioner }} "
@@ -291,11 +280,7 @@ kinds.register(kinds.MessageKind(
 
 These appointments are cancelled:
 
-{{ service or "Appointment" }} with {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["en"] + """
 
 If you would like other times, book online or contact us.""",
     sms="Hi {{ given_name }}, your {{ count }} appointments with {{ practitioner }} from "
@@ -307,11 +292,7 @@ If you would like other times, book online or contact us.""",
 
 Ces rendez-vous sont annulés :
 
-{{ service or "Rendez-vous" }} avec {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["fr"] + """
 
 Pour d'autres rendez-vous, réservez en ligne ou contactez-nous.""",
         "sms": "Bonjour {{ given_name }}, vos {{ count }} rendez-vous avec {{ practitioner }} "
