@@ -27,7 +27,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
-from ..models import Appointment, Invoice, OutboxMessage, Patient, Payment, PaymentAllocation
+from ..models import (
+    Appointment,
+    Invoice,
+    Location,
+    OutboxMessage,
+    Patient,
+    Payment,
+    PaymentAllocation,
+    Practitioner,
+    Service,
+)
 from ..services.scheduling import location_zone
 from . import ics, kinds, notify, outbox, templates
 from .dates import long_date, short_date
@@ -422,8 +432,8 @@ def series_booked(session: Session, appointments: Sequence[Appointment]
     upcoming = _upcoming_of(appointments)
     if not upcoming:
         return []
-    return _series_message(session, SERIES_CONFIRMATION, upcoming,
-                           f"confirmation:series:{upcoming[0].series_id}")
+    return outbox.enqueue_all(session, _series_message(
+        session, SERIES_CONFIRMATION, upcoming, f"confirmation:series:{upcoming[0].series_id}"))
 
 
 def _upcoming_of(appointments: Sequence[Appointment]) -> list[Appointment]:
@@ -432,21 +442,37 @@ def _upcoming_of(appointments: Sequence[Appointment]) -> list[Appointment]:
 
 
 def _series_message(session: Session, kind: str, upcoming: Sequence[Appointment],
-                    dedupe_key: str, *, cancel: bool = False) -> list[OutboxMessage]:
-    """One message of ``kind`` about several visits (in order) listing their dates, tied
-    to the first, with one .ics carrying each visit (METHOD:CANCEL with ``cancel``)."""
+                    dedupe_key: str, *, cancel: bool = False) -> list[dict[str, Any]]:
+    """The outbox rows of one message of ``kind`` about several visits (in order) listing
+    their dates, tied to the first, with one .ics carrying each visit (METHOD:CANCEL with
+    ``cancel``)."""
     first = upcoming[0]
     patient = _patient(session, first)
     if patient is None:
         return []
     language = templates.language_of(session, patient.language)
+    held = _parties(session, upcoming)  # noqa: F841  (referenced: see _parties)
     dates = []
     for appointment in upcoming:
         shown = notify.appointment_context(session, appointment, language)
         dates.append(f"{shown['date']} {shown['time']}")
-    return notify.send(session, kind=kind, patient=patient, dedupe_key=dedupe_key,
-                       appointment=first, context={"dates": dates, "count": len(dates)},
-                       attachments=[ics.attachment(session, upcoming, cancel=cancel)])
+    return notify.messages(session, kind=kind, patient=patient, dedupe_key=dedupe_key,
+                           appointment=first, context={"dates": dates, "count": len(dates)},
+                           attachments=[ics.attachment(session, upcoming, cancel=cancel)])
+
+
+def _parties(session: Session, appointments: Sequence[Appointment]) -> list[object]:
+    """The visits' locations, practitioners and services, loaded in one query each: each
+    visit's words look them up by id, and the session's identity map keeps an object only
+    while something refers to it, so the caller holds this list while it words them (a
+    series' dates then cost no query each)."""
+    held: list[object] = []
+    for model, column in ((Location, "location_id"), (Practitioner, "practitioner_id"),
+                          (Service, "service_id")):
+        ids = {getattr(a, column) for a in appointments} - {None}
+        if ids:
+            held += session.scalars(select(model).where(model.id.in_(ids))).all()
+    return held
 
 
 #: Where a visit was before a move: its start, practitioner and location.
@@ -508,7 +534,8 @@ def series_moved(session: Session, changes: Sequence[tuple[Appointment, Was]]
     first = upcoming[0]
     key = _generation(session, first.id, SERIES_RESCHEDULED,
                       f"rescheduled:series:{first.series_id}:{first.id}", once=False)
-    return _series_message(session, SERIES_RESCHEDULED, upcoming, str(key))
+    return outbox.enqueue_all(session, _series_message(session, SERIES_RESCHEDULED, upcoming,
+                                                       str(key)))
 
 
 def status_changed(session: Session, appointment: Appointment, old: str, new: str, *,
@@ -526,33 +553,43 @@ def status_changed(session: Session, appointment: Appointment, old: str, new: st
     if (not tell or new not in ("cancelled", "late-cancelled")
             or not _upcoming(appointment, utcnow())):
         return []
-    return _cancellation(session, appointment)
+    return outbox.enqueue_all(session, _cancellation(session, appointment))
 
 
-def _cancellation(session: Session, appointment: Appointment) -> list[OutboxMessage]:
-    """The cancellation of one visit, its .ics cancelling the event (once per visit)."""
+def _cancellation(session: Session, appointment: Appointment) -> list[dict[str, Any]]:
+    """The outbox rows of one visit's cancellation, its .ics cancelling the event (once
+    per visit)."""
     patient = _patient(session, appointment)
     if patient is None:
         return []
-    return notify.send(session, kind=CANCELLATION, patient=patient,
-                       dedupe_key=f"cancellation:appointment:{appointment.id}",
-                       appointment=appointment,
-                       attachments=[ics.attachment(session, [appointment], cancel=True)])
+    return notify.messages(session, kind=CANCELLATION, patient=patient,
+                           dedupe_key=f"cancellation:appointment:{appointment.id}",
+                           appointment=appointment,
+                           attachments=[ics.attachment(session, [appointment], cancel=True)])
 
 
 def series_cancelled(session: Session, appointments: Sequence[Appointment]
                      ) -> list[OutboxMessage]:
     """Visits of a series cancelled together (each by :func:`status_changed` with
-    ``tell=False``, which withdrew what was pending for it): one cancellation listing
-    those still ahead, with one .ics cancelling each; a single one ahead gets its own
-    cancellation. A series' confirmation or moved-visits notice still pending and tied to
-    one of them (its first date) is withdrawn. The dedupe key names the series and the
-    first visit (a cancelled visit stays cancelled), so a retry queues nothing."""
+    ``tell=False``, which withdrew what was pending for it): the messages of
+    :func:`series_cancellation`, queued. A series' confirmation or moved-visits notice
+    still pending and tied to one of them (its first date) is withdrawn. The dedupe key
+    names the series and the first visit (a cancelled visit stays cancelled), so a retry
+    queues nothing."""
     session.execute(update(OutboxMessage).where(
         OutboxMessage.status == "pending",
         OutboxMessage.appointment_id.in_([a.id for a in appointments]),
         OutboxMessage.kind.in_((SERIES_CONFIRMATION, SERIES_RESCHEDULED)))
         .values(status="cancelled").execution_options(synchronize_session=False))
+    return outbox.enqueue_all(session, series_cancellation(session, appointments))
+
+
+def series_cancellation(session: Session, appointments: Sequence[Appointment]
+                        ) -> list[dict[str, Any]]:
+    """What cancelling these visits together tells the patient, as outbox rows (queued by
+    :func:`series_cancelled`; shown before by the calendar's series-cancel page): one
+    cancellation listing those still ahead, with one .ics cancelling each; a single one
+    ahead gets its own cancellation; none ahead, nothing."""
     upcoming = _upcoming_of(appointments)
     if len(upcoming) == 1:
         return _cancellation(session, upcoming[0])

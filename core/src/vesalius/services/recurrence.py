@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 from pydantic import Field, model_validator
@@ -218,15 +218,30 @@ def edit_series(session: Session, actor: Actor, appointment_id: int,
     return items
 
 
-def cancel_series(session: Session, actor: Actor, appointment_id: int, scope: Scope,
-                  reason: str) -> list[Appointment]:
-    """Cancel one occurrence, it and the following ones, or every booked one. Several
-    cancelled together are told to the patient in one message listing their dates."""
+def _cancellable(session: Session, actor: Actor, appointment_id: int,
+                 scope: Scope) -> list[Appointment]:
     target = get(session, Appointment, appointment_id, "appointment")
     actor.require("appointments.cancel", patient_id=target.patient_id)
     items = _scope(session, target, scope)
     if target.status not in scheduling.MOVABLE:
         raise Conflict(f"an appointment that is {target.status} cannot be cancelled")
+    return items
+
+
+def cancel_preview(session: Session, actor: Actor, appointment_id: int, scope: Scope
+                   ) -> tuple[list[Appointment], list[dict[str, Any]]]:
+    """What :func:`cancel_series` would do, doing nothing: the visits it would cancel and
+    the messages the patient would be sent (outbox rows: ``channel``, ``recipient``,
+    ``subject``, ``body_text``, ``attachments``)."""
+    items = _cancellable(session, actor, appointment_id, scope)
+    return items, scheduling.notices().series_cancellation(session, items)
+
+
+def cancel_series(session: Session, actor: Actor, appointment_id: int, scope: Scope,
+                  reason: str) -> list[Appointment]:
+    """Cancel one occurrence, it and the following ones, or every booked one. Several
+    cancelled together are told to the patient in one message listing their dates."""
+    items = _cancellable(session, actor, appointment_id, scope)
     together = len(items) > 1
     for item in items:
         scheduling.cancel(session, actor, item.id, reason, tell=not together)
