@@ -12,6 +12,7 @@ import pytest
 from clinic_factories import MONDAY, at, clinic_setup
 from clinic_outbox import session_rows as _rows
 from icalendar import Calendar
+from vesalius.db.types import utcnow
 from vesalius.errors import Invalid
 from vesalius.messaging import ics, notices, templates
 from vesalius.models import Patient
@@ -213,3 +214,31 @@ def test_moving_a_series_sends_one_notice_listing_the_new_dates(db, system):  # 
         single = [r for r in _rows(s, kind=notices.RESCHEDULED) if r.channel == "email"]
         assert [r.appointment_id for r in single] == [ids[0]]
         assert "on Monday 4 March 2030 at 09:00 has moved" in single[0].body_text
+
+
+def test_only_the_visits_still_ahead_are_listed(db, system):  # type: ignore[no-untyped-def]
+    """A series begun three weeks ago, never checked in: cancelling all of it lists the
+    two dates still ahead; with one ahead, that visit's own cancellation."""
+    with db.session() as s:
+        c = clinic_setup(s, system)
+        start = (utcnow() - timedelta(weeks=3, hours=-1)).replace(second=0, microsecond=0)
+        booked, _ = recurrence.book_series(s, system, recurrence.SeriesBookingIn(
+            patient_id=c["patient"].id, practitioner_id=c["practitioner"].id,
+            service_id=c["service"].id, start=start,
+            recurrence=recurrence.RecurrenceIn(frequency="weekly", count=5)))
+        cancelled = recurrence.cancel_series(s, system, booked[0].id, "all", "moved away")
+        assert len(cancelled) == 5
+        email, = _rows(s, kind=notices.SERIES_CANCELLATION)  # e-mail only: no mobile
+        assert email.appointment_id == booked[3].id
+        assert email.subject == "Your 2 appointments with Pat Rehab are cancelled"
+        assert [e.start for e in _calendar(s, email).walk("VEVENT")] == [
+            booked[3].start_at, booked[4].start_at]
+
+        booked, _ = recurrence.book_series(s, system, recurrence.SeriesBookingIn(
+            patient_id=c["patient"].id, practitioner_id=c["practitioner"].id,
+            service_id=c["service"].id, start=start + timedelta(hours=2),
+            recurrence=recurrence.RecurrenceIn(frequency="weekly", count=4)))
+        recurrence.cancel_series(s, system, booked[0].id, "all", "moved away")
+        assert len(_rows(s, kind=notices.SERIES_CANCELLATION)) == 1
+        single, = _rows(s, booked[3].id, notices.CANCELLATION)
+        assert single.subject.endswith("is cancelled")
