@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, NamedTuple
-from urllib.parse import quote_plus
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
@@ -25,6 +23,7 @@ from ..models import Location, Practitioner, Room
 from ..services import booking_rules, practitioners, scheduling, waitlist
 from ..services import cases as case_service
 from ..services.common import bounded_date, clinic_timezone, parse_id
+from .calendar_grid import FREED, ROW_MINUTES, Column, Frame, draw
 from .context import actor, commit_reads, db
 from .directory import LocationEntry, locations_of, staff_at
 from .filters import STATUS_LABELS
@@ -33,50 +32,13 @@ from .security import requires, wants_json
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
-ROW_MINUTES = 5
 SLOT_MINUTES = 15
 DEFAULT_OPEN = (time(8), time(18))
 SHOWN = ("booked", "confirmed", "arrived", "in-session", "completed")
-#: Drawn too, struck through (the front desk sees who did not come); a toggle hides them.
-FREED = ("cancelled", "late-cancelled", "no-show")
 #: The status moves the calendar offers in place, with their button words; cancelling asks
 #: for a reason. The server's state machine (scheduling.TRANSITIONS) decides what is allowed.
 IN_PLACE = (("arrived", "Check in"), ("confirmed", "Confirm"), ("no-show", "No-show"),
             ("booked", "Undo"), ("cancelled", "Cancel…"))
-
-
-class Placed(NamedTuple):
-    """Where a booking sits on a column of the grid, worked out once per start and end
-    (bookings at the same times share it)."""
-
-    #: First 5-minute row and rows covered (at least 2, clipped to the grid).
-    row: int
-    span: int
-    #: The local start ("09:15") and the length in minutes, as the block says them.
-    time: str
-    minutes: int
-
-
-@dataclass
-class Column:
-    key: str
-    title: str
-    subtitle: str = ""
-    practitioner_id: int | None = None
-    room_id: int | None = None
-    day: date | None = None
-    #: The column's bookings and where they sit, in time order.
-    blocks: list[tuple[scheduling.CalendarEntry, Placed]] = field(default_factory=list)
-    #: Working time as (first row, rows) runs of the grid, drawn open.
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    #: The instant of the grid's first row on this column's day (UTC, ISO 8601).
-    grid_start: str = ""
-    #: The booking form for this column at the grid's first row (the header's "+").
-    book_href: str = ""
-    #: What the column's hatched time is, in words (a drop there is warned about).
-    closed_words: str = ""
-    #: The column's blocks, drawn (one text for the template: hundreds of blocks a day).
-    blocks_html: Markup = field(default_factory=Markup)
 
 
 def _day_arg(zone: tzinfo, name: str = "date") -> date:
@@ -119,141 +81,6 @@ def _bounds(spans: list[tuple[time, time]], entries: list[Any], zone: tzinfo) ->
         last = max(last, local_end.hour + (1 if local_end.minute else 0)
                    if local_end.date() == local_start.date() else 24)
     return first, min(last, 24)
-
-
-class _Frame:
-    """A day's grid bounds, worked out once for all of that day's columns and blocks: the
-    first and last instants (local, and in UTC, the zone of the bookings, so that comparing
-    and subtracting them needs no zone conversion per block)."""
-
-    def __init__(self, day: date, zone: tzinfo, first: int, last: int) -> None:
-        self.zone = zone
-        self.first = first
-        self.start = datetime.combine(day, time(first), zone)
-        self.end = self.start + timedelta(hours=last - first)  # wall-clock hours
-        self.start_utc = self.start.astimezone(UTC)
-        self.end_utc = self.end.astimezone(UTC)
-        self.rows = (last - first) * 12
-        #: The grid's first instant (UTC, ISO 8601): where a click's time is counted from.
-        self.grid_start = self.start_utc.isoformat()
-        self._placed: dict[tuple[datetime, datetime], Placed | None] = {}
-
-    def place(self, entry: scheduling.CalendarEntry) -> Placed | None:
-        """Where ``entry`` sits on this day's grid (None: outside the hours shown)."""
-        key = (entry.start, entry.end)
-        if key not in self._placed:
-            self._placed[key] = self._place(entry.start, entry.end)
-        return self._placed[key]
-
-    def _place(self, entry_start: datetime, entry_end: datetime) -> Placed | None:
-        clipped_start, clipped_end = entry_start < self.start_utc, entry_end > self.end_utc
-        start = self.start_utc if clipped_start else entry_start
-        end = self.end_utc if clipped_end else entry_end
-        if end <= start:
-            return None
-        row = int((start - self.start_utc).total_seconds() // 60 // ROW_MINUTES) + 1
-        # Clipped at both ends: the grid's own length in wall-clock time (a DST day).
-        length = (self.end - self.start if clipped_start and clipped_end else end - start)
-        span = max(2, int(-(-length.total_seconds() // 60 // ROW_MINUTES)))
-        return Placed(row, min(span, self.rows - row + 1),
-                      entry_start.astimezone(self.zone).strftime("%H:%M"),
-                      int((entry_end - entry_start).total_seconds() // 60))
-
-    def column(self, col: Column, spans: list[tuple[time, time]]) -> Column:
-        """Set a column's open runs (working time in 5-minute rows) and its first instant."""
-        top, bottom = self.first * 60, self.first * 60 + self.rows * ROW_MINUTES
-        for start, end in sorted(spans):
-            a = max(top, start.hour * 60 + start.minute)
-            b = min(bottom, end.hour * 60 + end.minute)
-            if b > a:
-                col.spans.append(((a - top) // ROW_MINUTES + 1, (b - a) // ROW_MINUTES))
-        col.grid_start = self.grid_start
-        col.closed_words = (f"outside {col.title}'s working hours (a break, or not working)"
-                            if col.practitioner_id else "outside the clinic's working hours")
-        return col
-
-
-def _set_aside(blocks: list[tuple[scheduling.CalendarEntry, Placed]]) -> set[int]:
-    """The cancelled or no-show blocks (by position) whose time was booked again: drawn
-    aside (narrow, at the column's right), so that the new booking stays readable and
-    clickable."""
-    active = [(p.row, p.row + p.span) for e, p in blocks if e.status not in FREED]
-    return {n for n, (e, p) in enumerate(blocks) if e.status in FREED
-            and any(a < p.row + p.span and p.row < b for a, b in active)}
-
-
-#: Per status: its class and data-status text, its words, whether the block can be dragged,
-#: and the class the calendar adds to a freed slot.
-_STATUS_DRAW = {
-    status: (str(escape(status)), str(escape(STATUS_LABELS.get(status, status))),
-             "true" if status in scheduling.MOVABLE else "false",
-             " freed" if status in FREED else "")
-    for status in scheduling.TRANSITIONS}
-#: The characters urlencode (as url_for writes a query) leaves as they are.
-_QUERY_SAFE = "!$'()*,/:;?@"
-
-
-def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
-    """Each column's blocks as escaped HTML, drawn here rather than cell by cell in Jinja (a
-    busy day has hundreds): every text is escaped, numbers are formatted; texts shared by
-    many blocks (statuses, services, rooms, practitioners, times) are escaped once."""
-    base = str(escape(url_for("calendar.appointment", appointment_id=0).removesuffix("0")))
-    book = url_for("calendar.book")
-    names: dict[str, str] = {}
-    starts: dict[str, str] = {}
-
-    def esc(text: str) -> str:
-        found = names.get(text)
-        if found is None:
-            found = names[text] = str(escape(text))
-        return found
-
-    for col in columns:
-        # As url_for would write it (werkzeug's query encoding), without a routing build
-        # per column; the columns of a day share their first instant.
-        start = starts.get(col.grid_start)
-        if start is None:
-            start = starts[col.grid_start] = quote_plus(col.grid_start, safe=_QUERY_SAFE)
-        col.book_href = (f"{book}?practitioner={col.practitioner_id or ''}"
-                         f"&room={col.room_id or ''}&start={start}")
-        aside = _set_aside(col.blocks) if col.blocks else ()
-        html = []
-        for n, (e, placed) in enumerate(col.blocks):
-            status = e.status
-            drawn = _STATUS_DRAW.get(status)
-            if drawn is None:  # a status the state machine does not know: drawn as it is
-                drawn = (esc(status), esc(STATUS_LABELS.get(status, status)), "false", "")
-            status_text, state, movable, freed = drawn
-            after = f" · {esc(e.service_name)}" if e.service_name else ""
-            if by_room:
-                after += f" · {esc(e.practitioner_name)}"
-            elif e.room_name:
-                after += f" · {esc(e.room_name)}"
-            # The patient booked it themselves: said next to the time (short blocks clip).
-            via = ' · <span class="via">online</span>' if e.booked_via != "staff" else ""
-            classes = f"appt {status_text} r{placed.row} s{placed.span}"
-            if e.service_colour:
-                classes += f" svc-{esc(e.service_colour)}"
-            if freed:
-                classes += " freed aside" if n in aside else freed
-            # The front-desk alert: an icon with its words (visible on hover, and read out).
-            if e.patient_alert:
-                said = esc(e.patient_alert)
-                alert = (f'<span class="appt-alert" title="{said}"><span aria-hidden="true">'
-                         f'⚑</span><span class="visually-hidden">Alert: {said}.</span></span>')
-            else:
-                alert = ""
-            name, at = esc(e.patient_name), esc(placed.time)
-            # The status in words, not only as the stripe's colour (WCAG 1.4.1): it is
-            # part of the link's text, so of its accessible name too.
-            html.append(
-                f'\n    <a class="{classes}" href="{base}{e.id}" draggable="{movable}" '
-                f'data-appointment="{e.id}" data-status="{status_text}" '
-                f'data-minutes="{placed.minutes}" data-name="{name}" data-time="{at}">'
-                f'<strong>{alert}{name}</strong> {at}{via} · <span class="st">{state}</span>'
-                f'{after}</a>\n    ')
-        # Laid out as the grid's loop over the blocks laid them out before (same bytes).
-        col.blocks_html = Markup("".join(html))
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:
@@ -303,7 +130,7 @@ def day() -> str:
     shown = [e for e in entries if e.status in drawn]
     spans = {p.id: _open_spans(by_practitioner[p.id], the_day, location_id) for p in staff}
     first, last = _bounds([s for v in spans.values() for s in v], shown, zone)
-    frame = _Frame(the_day, zone, first, last)
+    frame = Frame(the_day, zone, first, last)
     columns: list[Column] = []
     if by_room and location is not None:
         any_open = [s for v in spans.values() for s in v] or [DEFAULT_OPEN]
@@ -336,10 +163,11 @@ def day() -> str:
                         else entry.practitioner_id)
         if col is not None and (placed := frame.place(entry)) is not None:
             col.blocks.append((entry, placed))
-    _draw_blocks(columns, by_room)
+    now_row = _now_row(the_day, zone, first, last)
+    draw(columns, by_room=by_room, now_row=now_row)
     return render_template(
         "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
-        first_hour=first, now_row=_now_row(the_day, zone, first, last),
+        first_hour=first, now_row=now_row,
         rows=(last - first) * 12, locations=locations, location=location, by_room=by_room,
         hide_freed=hide_freed, transitions=_transitions(),
         prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1),
@@ -392,7 +220,7 @@ def week() -> str:
         for entry in entries:
             by_day[entry.start.astimezone(zone).date()].append(entry)
         for d in days:
-            frame = _Frame(d, zone, first, last)
+            frame = Frame(d, zone, first, last)
             col = frame.column(Column(key=f"d-{d}", title=d.strftime("%a %d"),
                                       subtitle=d.strftime("%b"),
                                       practitioner_id=practitioner.id, day=d), spans[d])
@@ -401,7 +229,7 @@ def week() -> str:
             col.blocks = [(e, placed) for e in by_day[d] if (placed := frame.place(e))]
             columns.append(col)
         times, rows = _times(first, last), (last - first) * 12
-        _draw_blocks(columns)
+        draw(columns, week=True)
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
         first_hour=first if practitioner is not None else 0, transitions=_transitions(),
