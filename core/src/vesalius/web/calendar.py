@@ -75,8 +75,8 @@ def _bounds(spans: list[tuple[time, time]], entries: list[Any], zone: tzinfo) ->
     for start, end in spans:
         first = min(first, start.hour)
         last = max(last, end.hour + (1 if end.minute else 0))
-    for entry in entries:
-        local_start, local_end = entry.start.astimezone(zone), entry.end.astimezone(zone)
+    for start_at, end_at in {(e.start, e.end) for e in entries}:  # bookings share times
+        local_start, local_end = start_at.astimezone(zone), end_at.astimezone(zone)
         first = min(first, local_start.hour)
         last = max(last, local_end.hour + (1 if local_end.minute else 0)
                    if local_end.date() == local_start.date() else 24)
