@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from vesalius_sdk import AppointmentStatusChange
 
-from ..db.types import utcnow
+from ..db.types import as_stored, instants, utcnow
 from ..errors import Conflict, Forbidden, Invalid
 from ..models import (
     Appointment,
@@ -641,7 +641,8 @@ class CalendarEntry(NamedTuple):
 def _day_query(by_location: bool, by_practitioners: bool, active_only: bool) -> Select[Any]:
     """The day list's statement, built once per shape (building it costs more than running
     it): plain rows of the columns the calendar draws, in :class:`CalendarEntry`'s order
-    (no ORM objects: hundreds per page)."""
+    (no ORM objects: hundreds per page), the start and end as the driver reads them (see
+    :func:`~vesalius.db.types.instants`)."""
     a, patient, prac = Appointment.__table__.c, Patient.__table__, Practitioner.__table__
     svc, room = Service.__table__.alias("svc"), Room.__table__.alias("room")
     # The name the calendar shows: the preferred given name if there is one (as
@@ -649,7 +650,8 @@ def _day_query(by_location: bool, by_practitioners: bool, active_only: bool) -> 
     name = (func.coalesce(func.nullif(patient.c.preferred_name, ""), patient.c.given_name)
             + " " + patient.c.family_name)
     query = (
-        select(a.id, a.start_at, a.end_at, a.status, a.patient_id, name, a.practitioner_id,
+        select(a.id, as_stored(a.start_at), as_stored(a.end_at), a.status, a.patient_id,
+               name, a.practitioner_id,
                prac.c.display_name, a.case_id, a.service_id, svc.c.name, a.location_id,
                a.room_id, room.c.name, a.series_id, a.booking_note, svc.c.colour,
                patient.c.admin_note, a.booked_via)
@@ -690,8 +692,9 @@ def day_list(session: Session, actor: Actor, day: date, *, location_id: int | No
                                 zone).astimezone(UTC),
         "location_id": location_id, "practitioner_ids": practitioner_ids}
     query = _day_query(location_id is not None, bool(practitioner_ids), not include_cancelled)
-    make = CalendarEntry._make
-    entries = [make(row) for row in session.execute(query, params)]
+    make, instant = CalendarEntry._make, instants()
+    entries = [make((row[0], instant(row[1]), instant(row[2]), *row[3:]))
+               for row in session.execute(query, params)]
     # One audit event for the list read, naming the appointments it showed (see audit).
     audit.record_list(session, actor, "read", "appointment",
                       [(e.id, e.patient_id) for e in entries], detail="day list")
