@@ -195,31 +195,36 @@ def _blocks(blocks: list[tuple[scheduling.CalendarEntry, Placed]], esc: _Texts,
     """A column's blocks: each booking a link to it, with its status in words."""
     aside = set_aside(blocks) if blocks else set()
     html = []
+    known = esc.escaped.get  # most texts were escaped already: look them up first
+
+    def text(value: str) -> str:
+        return known(value) or esc(value)
+
     for n, (e, placed) in enumerate(blocks):
         drawn = _STATUS_DRAW.get(e.status)
         if drawn is None:  # a status the state machine does not know: drawn as it is
-            drawn = (esc(e.status), esc(STATUS_LABELS.get(e.status, e.status)), "false", "")
+            drawn = (text(e.status), esc(STATUS_LABELS.get(e.status, e.status)), "false", "")
         status, state, movable, freed = drawn
-        after = f" · {esc(e.service_name)}" if e.service_name else ""
+        after = f" · {text(e.service_name)}" if e.service_name else ""
         if by_room:
-            after += f" · {esc(e.practitioner_name)}"
+            after += f" · {text(e.practitioner_name)}"
         elif e.room_name:
-            after += f" · {esc(e.room_name)}"
+            after += f" · {text(e.room_name)}"
         # The patient booked it themselves: said next to the time (short blocks clip).
         via = ' · <span class="via">online</span>' if e.booked_via != "staff" else ""
         classes = f"appt {status} r{placed.row} s{placed.span}"
         if e.service_colour:
-            classes += f" svc-{esc(e.service_colour)}"
+            classes += f" svc-{text(e.service_colour)}"
         if freed:
             classes += " freed aside" if n in aside else freed
         # The front-desk alert: an icon with its words (visible on hover, and read out).
         if e.patient_alert:
-            said = esc(e.patient_alert)
+            said = text(e.patient_alert)
             alert = (f'<span class="appt-alert" title="{said}"><span aria-hidden="true">⚑'
                      f'</span><span class="visually-hidden">Alert: {said}.</span></span>')
         else:
             alert = ""
-        name, at = esc(e.patient_name), esc(placed.time)
+        name, at = text(e.patient_name), text(placed.time)
         # The status in words, not only as the stripe's colour (WCAG 1.4.1): it is part of
         # the link's text, so of its accessible name too.
         html.append(
