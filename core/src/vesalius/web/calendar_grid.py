@@ -14,11 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from urllib.parse import quote_plus
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from ..services import scheduling
-from .filters import STATUS_LABELS
+from .filters import STATUS_LABELS, fixed_url
 
 ROW_MINUTES = 5
 #: Drawn too, struck through (the front desk sees who did not come); a toggle hides them.
@@ -138,9 +137,9 @@ class _Texts:
     def __init__(self) -> None:
         self.escaped: dict[str, str] = {}
         self.quoted: dict[str, str] = {}
-        self.appointment = self(url_for("calendar.appointment", appointment_id=0)
+        self.appointment = self(fixed_url("calendar.appointment", appointment_id=0)
                                 .removesuffix("0"))
-        self.book = url_for("calendar.book")
+        self.book = fixed_url("calendar.book")
 
     def __call__(self, text: str) -> str:
         found = self.escaped.get(text)
