@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Numeric
+from sqlalchemy import BigInteger, ColumnElement, DateTime, Dialect, Numeric, String, type_coerce
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 CENT = Decimal("0.01")
@@ -87,6 +88,41 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class _DriverValue(TypeDecorator[Any]):
+    """A column read as the database driver returns it, without SQLAlchemy's processing of
+    each value (see :func:`as_stored`)."""
+
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> None:
+        return None
+
+
+def as_stored(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``column`` selected as the driver reads it: for a list of hundreds of rows, whose
+    :class:`UTCDateTime` values :func:`instants` converts (each distinct value once)."""
+    return type_coerce(column, _DriverValue())
+
+
+def instants() -> Callable[[Any], datetime | None]:
+    """A reader of stored instants as :class:`UTCDateTime` returns them (aware, UTC) from
+    the driver's value (SQLite's text, PostgreSQL's datetime), converting each distinct
+    value once: many rows of a list share their times (a day's bookings, their slots)."""
+    seen: dict[Any, datetime | None] = {None: None}
+
+    def instant(value: Any) -> datetime | None:
+        try:
+            return seen[value]
+        except KeyError:
+            at = datetime.fromisoformat(value) if isinstance(value, str) else value
+            found = seen[value] = (at.replace(tzinfo=UTC) if at.tzinfo is None
+                                   else at.astimezone(UTC))
+            return found
+
+    return instant
 
 
 def utcnow() -> datetime:

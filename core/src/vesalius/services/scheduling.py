@@ -7,21 +7,22 @@ for people. Either way a clash is a :class:`~vesalius.errors.Conflict` (HTTP 409
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import Field
-from sqlalchemy import Integer, and_, bindparam, func, insert, or_, select, text
+from sqlalchemy import Integer, Select, and_, bindparam, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from vesalius_sdk import AppointmentStatusChange
 
-from ..db.types import utcnow
+from ..db.types import as_stored, instants, utcnow
 from ..errors import Conflict, Forbidden, Invalid
 from ..models import (
     Appointment,
@@ -620,9 +621,9 @@ def list_appointments(session: Session, actor: Actor, *, patient_id: int | None 
     return found
 
 
-@dataclass(frozen=True)
-class CalendarEntry:
-    """One row of a day list: the appointment with the names the calendar shows."""
+class CalendarEntry(NamedTuple):
+    """One row of a day list: the appointment with the names the calendar shows (an
+    immutable tuple: a busy day has hundreds, built straight from the query's rows)."""
 
     id: int
     start: datetime
@@ -648,6 +649,42 @@ class CalendarEntry:
     booked_via: str = "staff"
 
 
+@functools.cache
+def _day_query(by_location: bool, by_practitioners: bool, active_only: bool) -> Select[Any]:
+    """The day list's statement, built once per shape (building it costs more than running
+    it): plain rows of the columns the calendar draws, in :class:`CalendarEntry`'s order
+    (no ORM objects: hundreds per page), the start and end as the driver reads them (see
+    :func:`~vesalius.db.types.instants`)."""
+    a, patient, prac = Appointment.__table__.c, Patient.__table__, Practitioner.__table__
+    svc, room = Service.__table__.alias("svc"), Room.__table__.alias("room")
+    # The name the calendar shows: the preferred given name if there is one (as
+    # Patient.display_name: an empty preferred name counts as none).
+    name = (func.coalesce(func.nullif(patient.c.preferred_name, ""), patient.c.given_name)
+            + " " + patient.c.family_name)
+    query = (
+        select(a.id, as_stored(a.start_at), as_stored(a.end_at), a.status, a.patient_id,
+               name, a.practitioner_id,
+               prac.c.display_name, a.case_id, a.service_id, svc.c.name, a.location_id,
+               a.room_id, room.c.name, a.series_id, a.booking_note, svc.c.colour,
+               patient.c.admin_note, a.booked_via)
+        .select_from(Appointment.__table__)
+        .join(patient, patient.c.id == a.patient_id)
+        .join(prac, prac.c.id == a.practitioner_id)
+        .outerjoin(svc, svc.c.id == a.service_id)
+        .outerjoin(room, room.c.id == a.room_id)
+        .where(a.start_at >= bindparam("start"), a.start_at < bindparam("end"))
+        .order_by(a.start_at, prac.c.display_name, a.id)
+    )
+    if by_location:
+        query = query.where(a.location_id == bindparam("location_id"))
+    if by_practitioners:
+        query = query.where(a.practitioner_id.in_(bindparam("practitioner_ids",
+                                                            expanding=True)))
+    if active_only:
+        query = query.where(a.status.in_(ACTIVE_STATUSES))
+    return query
+
+
 def day_list(session: Session, actor: Actor, day: date, *, location_id: int | None = None,
              practitioner_ids: list[int] | None = None, days: int = 1,
              include_cancelled: bool = True, zone: tzinfo | None = None
@@ -661,46 +698,15 @@ def day_list(session: Session, actor: Actor, day: date, *, location_id: int | No
             session.scalar(select(Location.timezone).where(Location.id == location_id))
             if location_id is not None else None
         )
-    start = datetime.combine(day, time(0), zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=max(1, min(days, 31))), time(0),
-                           zone).astimezone(UTC)
-    # Plain rows of the columns the calendar draws (no ORM objects: hundreds per page).
-    a, patient, prac = Appointment.__table__.c, Patient.__table__, Practitioner.__table__
-    svc, room = Service.__table__.alias("svc"), Room.__table__.alias("room")
-    query = (
-        select(a.id, a.start_at, a.end_at, a.status, a.patient_id, patient.c.given_name,
-               patient.c.preferred_name, patient.c.family_name, a.practitioner_id,
-               prac.c.display_name, a.case_id, a.service_id, svc.c.name, a.location_id,
-               a.room_id, room.c.name, a.series_id, a.booking_note, svc.c.colour,
-               patient.c.admin_note, a.booked_via)
-        .select_from(Appointment.__table__)
-        .join(patient, patient.c.id == a.patient_id)
-        .join(prac, prac.c.id == a.practitioner_id)
-        .outerjoin(svc, svc.c.id == a.service_id)
-        .outerjoin(room, room.c.id == a.room_id)
-        .where(a.start_at >= start, a.start_at < end)
-        .order_by(a.start_at, prac.c.display_name, a.id)
-    )
-    if location_id is not None:
-        query = query.where(a.location_id == location_id)
-    if practitioner_ids:
-        query = query.where(a.practitioner_id.in_(practitioner_ids))
-    if not include_cancelled:
-        query = query.where(a.status.in_(ACTIVE_STATUSES))
-    entries = [
-        CalendarEntry(
-            id=aid, start=start_at, end=end_at, status=status, patient_id=pid,
-            patient_name=f"{preferred or given} {family}", practitioner_id=prid,
-            practitioner_name=pname, case_id=case_id, service_id=service_id,
-            service_name=sname, location_id=loc_id, room_id=room_id, room_name=rname,
-            series_id=series_id, booking_note=note, service_colour=colour,
-            patient_alert=alert, booked_via=via,
-        )
-        for (aid, start_at, end_at, status, pid, given, preferred, family, prid, pname,
-             case_id, service_id, sname, loc_id, room_id, rname, series_id, note, colour,
-             alert, via)
-        in session.execute(query)
-    ]
+    params: dict[str, Any] = {
+        "start": datetime.combine(day, time(0), zone).astimezone(UTC),
+        "end": datetime.combine(day + timedelta(days=max(1, min(days, 31))), time(0),
+                                zone).astimezone(UTC),
+        "location_id": location_id, "practitioner_ids": practitioner_ids}
+    query = _day_query(location_id is not None, bool(practitioner_ids), not include_cancelled)
+    make, instant = CalendarEntry._make, instants()
+    entries = [make((row[0], instant(row[1]), instant(row[2]), *row[3:]))
+               for row in session.execute(query, params)]
     # One audit event for the list read, naming the appointments it showed (see audit).
     audit.record_list(session, actor, "read", "appointment",
                       [(e.id, e.patient_id) for e in entries], detail="day list")

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
@@ -25,6 +23,7 @@ from ..models import Location, Practitioner, Room
 from ..services import booking_rules, practitioners, scheduling, waitlist
 from ..services import cases as case_service
 from ..services.common import bounded_date, clinic_timezone, parse_id
+from .calendar_grid import FREED, ROW_MINUTES, Column, Frame, draw
 from .context import actor, commit_reads, db
 from .directory import LocationEntry, locations_of, staff_at
 from .filters import STATUS_LABELS
@@ -33,52 +32,13 @@ from .security import requires, wants_json
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
-ROW_MINUTES = 5
 SLOT_MINUTES = 15
 DEFAULT_OPEN = (time(8), time(18))
 SHOWN = ("booked", "confirmed", "arrived", "in-session", "completed")
-#: Drawn too, struck through (the front desk sees who did not come); a toggle hides them.
-FREED = ("cancelled", "late-cancelled", "no-show")
 #: The status moves the calendar offers in place, with their button words; cancelling asks
 #: for a reason. The server's state machine (scheduling.TRANSITIONS) decides what is allowed.
 IN_PLACE = (("arrived", "Check in"), ("confirmed", "Confirm"), ("no-show", "No-show"),
             ("booked", "Undo"), ("cancelled", "Cancel…"))
-
-
-@dataclass
-class Block:
-    entry: scheduling.CalendarEntry
-    row: int
-    span: int
-    #: Drawn text, prepared here once (hundreds of blocks on a busy day).
-    href: str = ""
-    time: str = ""
-    minutes: int = 0
-    #: Drawn beside an active booking at the same time (a freed slot rebooked).
-    aside: bool = False
-    #: The block's link, drawn in Python with every text escaped (see :func:`_draw_blocks`).
-    html: Markup = field(default_factory=Markup)
-
-
-@dataclass
-class Column:
-    key: str
-    title: str
-    subtitle: str = ""
-    practitioner_id: int | None = None
-    room_id: int | None = None
-    day: date | None = None
-    blocks: list[Block] = field(default_factory=list)
-    #: Working time as (first row, rows) runs of the grid, drawn open.
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    #: The instant of the grid's first row on this column's day (UTC, ISO 8601).
-    grid_start: str = ""
-    #: The booking form for this column at the grid's first row (the header's "+").
-    book_href: str = ""
-    #: What the column's hatched time is, in words (a drop there is warned about).
-    closed_words: str = ""
-    #: The column's blocks, drawn (one text for the template: hundreds of blocks a day).
-    blocks_html: Markup = field(default_factory=Markup)
 
 
 def _day_arg(zone: tzinfo, name: str = "date") -> date:
@@ -115,120 +75,12 @@ def _bounds(spans: list[tuple[time, time]], entries: list[Any], zone: tzinfo) ->
     for start, end in spans:
         first = min(first, start.hour)
         last = max(last, end.hour + (1 if end.minute else 0))
-    for entry in entries:
-        local_start, local_end = entry.start.astimezone(zone), entry.end.astimezone(zone)
+    for start_at, end_at in {(e.start, e.end) for e in entries}:  # bookings share times
+        local_start, local_end = start_at.astimezone(zone), end_at.astimezone(zone)
         first = min(first, local_start.hour)
         last = max(last, local_end.hour + (1 if local_end.minute else 0)
                    if local_end.date() == local_start.date() else 24)
     return first, min(last, 24)
-
-
-def _grid(col: Column, day: date, zone: tzinfo, first: int, last: int,
-          spans: list[tuple[time, time]]) -> None:
-    """Set a column's open runs (working time in 5-minute rows) and its first instant."""
-    top, bottom = first * 60, last * 60
-    for start, end in sorted(spans):
-        a = max(top, start.hour * 60 + start.minute)
-        b = min(bottom, end.hour * 60 + end.minute)
-        if b > a:
-            col.spans.append(((a - top) // ROW_MINUTES + 1, (b - a) // ROW_MINUTES))
-    col.grid_start = datetime.combine(day, time(first), zone).astimezone(UTC).isoformat()
-    col.closed_words = (f"outside {col.title}'s working hours (a break, or not working)"
-                        if col.practitioner_id else "outside the clinic's working hours")
-
-
-class _Frame:
-    """A day's grid bounds, worked out once for all of that day's blocks: the first and
-    last instants (local, and in UTC, the zone of the bookings, so that comparing and
-    subtracting them needs no zone conversion per block)."""
-
-    def __init__(self, day: date, zone: tzinfo, first: int, last: int) -> None:
-        self.zone = zone
-        self.start = datetime.combine(day, time(first), zone)
-        self.end = self.start + timedelta(hours=last - first)  # wall-clock hours
-        self.start_utc = self.start.astimezone(UTC)
-        self.end_utc = self.end.astimezone(UTC)
-        self.rows = (last - first) * 12
-
-
-def _block(entry: scheduling.CalendarEntry, frame: _Frame) -> Block | None:
-    clipped_start, clipped_end = entry.start < frame.start_utc, entry.end > frame.end_utc
-    start = frame.start_utc if clipped_start else entry.start
-    end = frame.end_utc if clipped_end else entry.end
-    if end <= start:
-        return None
-    row = int((start - frame.start_utc).total_seconds() // 60 // ROW_MINUTES) + 1
-    # Clipped at both ends: the grid's own length in wall-clock time (a DST day).
-    length = (frame.end - frame.start if clipped_start and clipped_end else end - start)
-    span = max(2, int(-(-length.total_seconds() // 60 // ROW_MINUTES)))
-    return Block(entry=entry, row=row, span=min(span, frame.rows - row + 1),
-                 time=entry.start.astimezone(frame.zone).strftime("%H:%M"),
-                 minutes=int((entry.end - entry.start).total_seconds() // 60))
-
-
-def _set_aside(blocks: list[Block]) -> None:
-    """A cancelled or no-show block whose time was booked again moves aside (drawn narrow,
-    at the column's right), so that the new booking stays readable and clickable."""
-    active = [(b.row, b.row + b.span) for b in blocks if b.entry.status not in FREED]
-    for block in blocks:
-        if block.entry.status in FREED:
-            top, bottom = block.row, block.row + block.span
-            block.aside = any(a < bottom and top < b for a, b in active)
-
-
-def _draw_blocks(columns: list[Column], by_room: bool = False) -> None:
-    """Each block's link as escaped HTML, drawn here rather than cell by cell in Jinja (a
-    busy day has hundreds): every text is escaped, numbers are formatted; names shared by
-    many blocks (statuses, services, rooms, practitioners) are escaped once."""
-    base = url_for("calendar.appointment", appointment_id=0).removesuffix("0")
-    book = url_for("calendar.book")
-    names: dict[str, Markup] = {}
-
-    def esc(text: str) -> Markup:
-        found = names.get(text)
-        if found is None:
-            found = names[text] = escape(text)
-        return found
-
-    for col in columns:
-        # As url_for would write it (werkzeug's query encoding), without a routing build
-        # per column.
-        col.book_href = book + "?" + urlencode(
-            [("practitioner", col.practitioner_id or ""), ("room", col.room_id or ""),
-             ("start", col.grid_start)], safe="!$'()*,/:;?@")
-        _set_aside(col.blocks)
-        for block in col.blocks:
-            e = block.entry
-            block.href = f"{base}{e.id}"
-            after = f" · {esc(e.service_name)}" if e.service_name else ""
-            if by_room:
-                after += f" · {esc(e.practitioner_name)}"
-            elif e.room_name:
-                after += f" · {esc(e.room_name)}"
-            # The status in words, not only as the stripe's colour (WCAG 1.4.1): it is
-            # part of the link's text, so of its accessible name too.
-            state = esc(STATUS_LABELS.get(e.status, e.status))
-            # The patient booked it themselves: said next to the time (short blocks clip).
-            via = ' · <span class="via">online</span>' if e.booked_via != "staff" else ""
-            classes = f"appt {esc(e.status)} r{block.row} s{block.span}"
-            if e.service_colour:
-                classes += f" svc-{esc(e.service_colour)}"
-            if e.status in FREED:
-                classes += " freed aside" if block.aside else " freed"
-            # The front-desk alert: an icon with its words (visible on hover, and read out).
-            alert = (f'<span class="appt-alert" title="{escape(e.patient_alert)}">'
-                     f'<span aria-hidden="true">⚑</span><span class="visually-hidden">'
-                     f'Alert: {escape(e.patient_alert)}.</span></span>'
-                     if e.patient_alert else "")
-            movable = "true" if e.status in scheduling.MOVABLE else "false"
-            block.html = Markup(
-                f'<a class="{classes}" href="{escape(block.href)}" draggable="{movable}" '
-                f'data-appointment="{e.id}" data-status="{esc(e.status)}" '
-                f'data-minutes="{block.minutes}" data-name="{escape(e.patient_name)}" '
-                f'data-time="{escape(block.time)}"><strong>{alert}{escape(e.patient_name)}'
-                f'</strong> {escape(block.time)}{via} · <span class="st">{state}</span>{after}</a>')
-        # Laid out as the grid's loop over the blocks laid them out before (same bytes).
-        col.blocks_html = Markup("".join(f"\n    {b.html}\n    " for b in col.blocks))
 
 
 def _times(first: int, last: int) -> list[tuple[int, str]]:
@@ -278,15 +130,14 @@ def day() -> str:
     shown = [e for e in entries if e.status in drawn]
     spans = {p.id: _open_spans(by_practitioner[p.id], the_day, location_id) for p in staff}
     first, last = _bounds([s for v in spans.values() for s in v], shown, zone)
+    frame = Frame(the_day, zone, first, last)
     columns: list[Column] = []
     if by_room and location is not None:
         any_open = [s for v in spans.values() for s in v] or [DEFAULT_OPEN]
         rooms = [r for r in location.rooms if r.active]
         for room in rooms:
-            col = Column(key=f"room-{room.id}", title=room.name, room_id=room.id,
-                         day=the_day)
-            _grid(col, the_day, zone, first, last, any_open)
-            columns.append(col)
+            columns.append(frame.column(Column(key=f"room-{room.id}", title=room.name,
+                                               room_id=room.id, day=the_day), any_open))
         # Bookings made without a room still belong on the front desk's grid: a "No room"
         # column per practitioner who has them (one column for all would stack the
         # practitioners' simultaneous bookings on top of each other).
@@ -295,30 +146,28 @@ def day() -> str:
         for pid, name in sorted(roomless.items(), key=lambda kv: kv[1]):
             col = Column(key=f"room-none-{pid}", title="No room", subtitle=name,
                          practitioner_id=pid, day=the_day)
-            _grid(col, the_day, zone, first, last, spans.get(pid) or any_open)
+            frame.column(col, spans.get(pid) or any_open)
             col.closed_words = (f"outside {name}'s working hours (a break, or not working)"
                                 if pid in spans else "outside the clinic's working hours")
             columns.append(col)
             index[("none", pid)] = col
     else:
         for p in staff:
-            col = Column(key=f"p-{p.id}", title=p.display_name,
-                         subtitle=", ".join(p.disciplines), practitioner_id=p.id, day=the_day)
-            _grid(col, the_day, zone, first, last, spans[p.id])
-            columns.append(col)
+            columns.append(frame.column(Column(
+                key=f"p-{p.id}", title=p.display_name, subtitle=", ".join(p.disciplines),
+                practitioner_id=p.id, day=the_day), spans[p.id]))
         index = {c.practitioner_id: c for c in columns}
-    frame = _Frame(the_day, zone, first, last)
     for entry in shown:
         col = index.get((entry.room_id if entry.room_id is not None
                          else ("none", entry.practitioner_id)) if by_room
                         else entry.practitioner_id)
-        block = _block(entry, frame) if col else None
-        if col is not None and block is not None:
-            col.blocks.append(block)
-    _draw_blocks(columns, by_room)
+        if col is not None and (placed := frame.place(entry)) is not None:
+            col.blocks.append((entry, placed))
+    now_row = _now_row(the_day, zone, first, last)
+    draw(columns, by_room=by_room, now_row=now_row)
     return render_template(
         "calendar/day.html", day=the_day, columns=columns, times=_times(first, last),
-        first_hour=first, now_row=_now_row(the_day, zone, first, last),
+        first_hour=first, now_row=now_row,
         rows=(last - first) * 12, locations=locations, location=location, by_room=by_room,
         hide_freed=hide_freed, transitions=_transitions(),
         prev_day=the_day - timedelta(days=1), next_day=the_day + timedelta(days=1),
@@ -371,16 +220,16 @@ def week() -> str:
         for entry in entries:
             by_day[entry.start.astimezone(zone).date()].append(entry)
         for d in days:
-            col = Column(key=f"d-{d}", title=d.strftime("%a %d"), subtitle=d.strftime("%b"),
-                         practitioner_id=practitioner.id, day=d)
-            _grid(col, d, zone, first, last, spans[d])
+            frame = Frame(d, zone, first, last)
+            col = frame.column(Column(key=f"d-{d}", title=d.strftime("%a %d"),
+                                      subtitle=d.strftime("%b"),
+                                      practitioner_id=practitioner.id, day=d), spans[d])
             col.closed_words = (f"outside {practitioner.display_name}'s working hours "
                                 "(a break, or not working)")
-            frame = _Frame(d, zone, first, last)
-            col.blocks = [b for e in by_day[d] if (b := _block(e, frame))]
+            col.blocks = [(e, placed) for e in by_day[d] if (placed := frame.place(e))]
             columns.append(col)
         times, rows = _times(first, last), (last - first) * 12
-        _draw_blocks(columns)
+        draw(columns, week=True)
     return render_template(
         "calendar/week.html", start=start, columns=columns, times=times, rows=rows,
         first_hour=first if practitioner is not None else 0, transitions=_transitions(),

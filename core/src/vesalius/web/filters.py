@@ -137,6 +137,18 @@ def _role_menu(role: str) -> list[tuple[str, str, str]]:
     return found  # type: ignore[no-any-return]
 
 
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` of a link that is the same on every request (a static file, a page or
+    form without arguments of the request's), worked out once per worker: every page has a
+    score of them. Only for arguments written in the template, never the request's."""
+    memo = state().extras.setdefault("fixed_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = url_for(endpoint, **values)
+    return found  # type: ignore[no-any-return]
+
+
 def check_menu(app: Flask) -> None:
     """Refuse to start when a core menu entry names an endpoint no view serves (it would
     silently vanish from the menu); a pack's bad entry is logged and left out."""
@@ -203,3 +215,5 @@ def install_filters(app: Flask) -> None:
     @app.context_processor
     def _menu() -> dict[str, Any]:
         return {"menu": menu, "clinic_tz": clinic_tz}
+
+    app.jinja_env.globals["fixed_url"] = fixed_url
