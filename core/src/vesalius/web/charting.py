@@ -33,12 +33,22 @@ from flask import (
 )
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from vesalius_sdk import ChartMark, ResponseError
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
-from ..models import Appointment, Case, Location, MeasureResult, Note, Practitioner, User
+from ..models import (
+    Appointment,
+    Case,
+    Location,
+    MeasureResult,
+    Note,
+    Patient,
+    Payer,
+    Practitioner,
+    User,
+)
 from ..plugins import PackError
 from ..services import cases as case_service
 from ..services import note_templates, patients, payers, scheduling
@@ -210,6 +220,7 @@ def _drawn(_registry: int, chart: Any, marks_json: str) -> str:
 @bp.route("/notes/<int:note_id>")
 @requires("notes.write")
 def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | Response:
+    held = _preload(note_id)  # noqa: F841 (kept: the session holds loaded rows weakly)
     note, case = _load(note_id)
     if note.status != "draft":
         return redirect(url_for("charting.view_note", note_id=note.id))
@@ -250,6 +261,25 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
         templates=_offered_with(reg, case.discipline, template), from_patient=from_patient,
         measure_titles={m: reg.measures[m].title for r in from_patient for m in
                         r.request.measures if m in reg.measures})
+
+
+def _preload(note_id: int) -> Any:
+    """The note with its case, the case's payer, its patient and its visit, in one
+    statement: the reads below (each still checking access and writing its audit row) find
+    them in the session instead of running a statement each. Returns the row, which the
+    caller keeps: the session holds what it loaded only weakly."""
+    return db().execute(_draft_rows(), {"note_id": note_id}).first()
+
+
+@functools.cache
+def _draft_rows() -> Any:
+    """:func:`_preload`'s statement, built once (building it costs more than running it)."""
+    return (select(Note, Case, Payer, Patient, Appointment)
+            .outerjoin(Case, Case.id == Note.case_id)
+            .outerjoin(Payer, Payer.id == Case.payer_id)
+            .outerjoin(Patient, Patient.id == Note.patient_id)
+            .outerjoin(Appointment, Appointment.id == Note.appointment_id)
+            .where(Note.id == bindparam("note_id")))
 
 
 def _offered_with(reg: Any, discipline: str, template: Any) -> list[Any]:
