@@ -33,7 +33,7 @@ from flask import (
 )
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from vesalius_sdk import ChartMark, ResponseError
 from werkzeug.wrappers import Response
 
@@ -41,6 +41,7 @@ from ..errors import ServiceError
 from ..models import (
     Appointment,
     Case,
+    IntakeRequest,
     Location,
     MeasureResult,
     Note,
@@ -220,7 +221,7 @@ def _drawn(_registry: int, chart: Any, marks_json: str) -> str:
 @bp.route("/notes/<int:note_id>")
 @requires("notes.write")
 def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | Response:
-    held = _preload(note_id)  # noqa: F841 (kept: the session holds loaded rows weakly)
+    held = _preload(note_id)  # kept to the end: the session holds loaded rows weakly
     note, case = _load(note_id)
     if note.status != "draft":
         return redirect(url_for("charting.view_note", note_id=note.id))
@@ -252,7 +253,7 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
     from ..services import intake
 
     from_patient = (intake.reported_for(session, actor(), note.appointment_id)
-                    if note.appointment_id else [])
+                    if note.appointment_id and held.reported else [])
     return render_template(
         "charting/editor.html", note=note, case=case, patient=patient, template=template,
         document=document, fields=fields, layout=layout, problems=listed,
@@ -266,15 +267,18 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
 def _preload(note_id: int) -> Any:
     """The note with its case, the case's payer, its patient and its visit, in one
     statement: the reads below (each still checking access and writing its audit row) find
-    them in the session instead of running a statement each. Returns the row, which the
-    caller keeps: the session holds what it loaded only weakly."""
+    them in the session instead of running a statement each. Also ``reported``: whether the
+    visit has submitted intake answers (most have none, and then there is nothing to read).
+    Returns the row, which the caller keeps: the session holds what it loaded only weakly."""
     return db().execute(_draft_rows(), {"note_id": note_id}).first()
 
 
 @functools.cache
 def _draft_rows() -> Any:
     """:func:`_preload`'s statement, built once (building it costs more than running it)."""
-    return (select(Note, Case, Payer, Patient, Appointment)
+    reported = exists().where(IntakeRequest.appointment_id == Note.appointment_id,
+                              IntakeRequest.status == "submitted")
+    return (select(Note, Case, Payer, Patient, Appointment, reported.label("reported"))
             .outerjoin(Case, Case.id == Note.case_id)
             .outerjoin(Payer, Payer.id == Case.payer_id)
             .outerjoin(Patient, Patient.id == Note.patient_id)
