@@ -368,6 +368,7 @@ def peers(engine: str, pg_url: str | None, workdir: Path, counts: list[int], *,
     url = pg_url or f"sqlite:///{workdir / 'peers.sqlite3'}"
     db = fresh(url)
     settings = compare.our_settings(db)
+    floor = compare.commit_floor(db)
     ours = crud_services(db, n_patients, n_appointments)
     ours["patients (services, one transaction)"] = compare.patients_one_transaction(
         db, n_patients)
@@ -382,7 +383,8 @@ def peers(engine: str, pg_url: str | None, workdir: Path, counts: list[int], *,
     loads.append(os.getloadavg()[0])
     print("\nLoad average (1 min) before Vesalius, between, after GNU Health: "
           + ", ".join(f"{x:.1f}" for x in loads))
-    return compare.print_peers(engine, ours, peer, settings, tuple(counts))  # type: ignore[arg-type]
+    return compare.print_peers(engine, ours, peer, settings, tuple(counts),  # type: ignore[arg-type]
+                               floor)
 
 
 def main() -> int:

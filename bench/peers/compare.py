@@ -78,6 +78,38 @@ def our_settings(db: Database) -> dict[str, str]:
                 for name in ("synchronous_commit", "fsync", "wal_sync_method")}
 
 
+def commit_floor(db: Database, count: int = 2000) -> float:
+    """Commits per second of the barest durable write on ``db``'s connections: one short
+    row inserted and committed straight through the driver (no SQLAlchemy, no service), at
+    the settings our connections use (``synchronous=FULL`` on SQLite). No booking of any
+    system, ours or the peer's, can be committed one by one faster than this on this disk:
+    the ceiling the booking rows' ratios are read against."""
+    with db.engine.connect() as conn:
+        key = "INTEGER" if db.dialect == "sqlite" else "SERIAL"
+        conn.exec_driver_sql(f"CREATE TABLE bench_floor (id {key} PRIMARY KEY, at TEXT)")
+        conn.commit()
+    try:
+        with db.engine.connect() as conn:
+            raw: Any = conn.connection.dbapi_connection
+            sqlite = db.dialect == "sqlite"
+            insert = ("INSERT INTO bench_floor (at) VALUES (?)" if sqlite
+                      else "INSERT INTO bench_floor (at) VALUES (%s)")
+            cursor = raw.cursor()
+            started = time.perf_counter()
+            for n in range(count):
+                if sqlite and not raw.in_transaction:
+                    cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute(insert, (f"2031-01-06T09:{n % 60:02d}",))
+                raw.commit()
+            rate = count / (time.perf_counter() - started)
+            cursor.close()
+    finally:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("DROP TABLE bench_floor")
+            conn.commit()
+    return rate
+
+
 def patients_one_transaction(db: Database, n_patients: int) -> float:
     """N patients created in one transaction through the service, as the peer's row."""
     actor = Actor.system("bench")
@@ -95,8 +127,10 @@ def patients_one_transaction(db: Database, n_patients: int) -> float:
 
 
 def print_peers(engine: str, ours: dict[str, float], peer: dict[str, Any],
-                settings: dict[str, str], counts: tuple[int, int, int, int]) -> bool:
-    """The side-by-side table; True when every rate row reaches ``TARGET_RATIO``."""
+                settings: dict[str, str], counts: tuple[int, int, int, int],
+                floor: float | None = None) -> bool:
+    """The side-by-side table; True when every rate row reaches ``TARGET_RATIO``.
+    ``floor``: :func:`commit_floor`'s rate, printed with what the booking target asks."""
     n_patients, n_appointments, http_patients, http_appointments = counts
     name = f"GNU Health {peer['version']}"
     print(f"\n## {engine}: Vesalius beside {name} (trytond {peer['trytond']}), one run\n")
@@ -107,6 +141,14 @@ def print_peers(engine: str, ours: dict[str, float], peer: dict[str, Any],
     print("|---|---|---|")
     for key in sorted(set(settings) | set(peer["settings"])):
         print(f"| {key} | {settings.get(key, '-')} | {peer['settings'].get(key, '-')} |")
+    if floor:
+        booking = peer["rates"].get("appointments (services)")
+        print(f"\nThis disk's durable commit floor: {floor:,.0f} commits/s (one short row "
+              "inserted and committed straight through the driver, at our settings). "
+              + (f"{TARGET_RATIO:.0f}x {name}'s bookings one transaction each is "
+                 f"{TARGET_RATIO * booking:,.0f}/s: "
+                 + ("above" if TARGET_RATIO * booking > floor else "below")
+                 + " the floor." if booking else ""))
     print(f"\n| measure | Vesalius | {name} | ratio | >= {TARGET_RATIO:.0f}x |")
     print("|---|---|---|---|---|")
     ok_all = True

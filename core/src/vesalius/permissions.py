@@ -40,8 +40,10 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     # Clinical records.
     "notes.read": frozenset({OWNER, PRACTITIONER}),
     "notes.write": frozenset({OWNER, PRACTITIONER}),
-    # Only a practitioner signs: the signature names their practitioner record.
-    "notes.sign": frozenset({PRACTITIONER}),
+    # A treating clinician signs: a practitioner, or an owner who treats. The signature
+    # names the signer's practitioner record, so an owner without one is refused by
+    # ``services.notes.sign`` (the role grants the permission, the record the ability).
+    "notes.sign": frozenset({OWNER, PRACTITIONER}),
     "measures.read": frozenset({OWNER, PRACTITIONER, PATIENT}),
     "measures.record": frozenset({OWNER, PRACTITIONER, PATIENT}),
     "measures.score": EVERYONE,

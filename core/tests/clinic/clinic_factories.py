@@ -24,9 +24,10 @@ def location(session: Session, actor: Actor, name: str = "Main St",
 
 def practitioner(session: Session, actor: Actor, email: str = "pat.rehab@example.org",
                  discipline: str = "rehab", location_id: int | None = None,
-                 hours: tuple[int, int] = (9, 17)) -> Practitioner:
+                 hours: tuple[int, int] = (9, 17), role: str = "practitioner") -> Practitioner:
+    """A practitioner record and its user (``role="owner"``: an owner who treats)."""
     user = users.create_user(session, actor, users.UserIn(
-        email=email, role="practitioner", name=email.split("@")[0].replace(".", " ").title(),
+        email=email, role=role, name=email.split("@")[0].replace(".", " ").title(),
         disciplines=[discipline]))
     prac = user.practitioner
     assert prac is not None

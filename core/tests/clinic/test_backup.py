@@ -29,7 +29,7 @@ from vesalius.backup.worker import make_huey
 from vesalius.cli import main
 from vesalius.db import Database
 from vesalius.db.migrate import alembic_config, current, head
-from vesalius.models import BackupRun, Note, Patient
+from vesalius.models import BackupClaim, BackupRun, Note, Patient
 
 
 def test_backup_under_load_restores_and_verifies(db, db_url, system, tmp_path):  # type: ignore[no-untyped-def]
@@ -203,7 +203,7 @@ def test_worker_backs_up_to_a_folder_and_prunes(db, db_url, system, tmp_path, mo
     monkeypatch.delenv(crypto.KEY_FILE_ENV, raising=False)
     monkeypatch.setenv(crypto.KEY_ENV, crypto.key_text(crypto.new_key()))
     insured_clinic(db, system, patients=1)
-    settings = _settings(tmp_path)
+    settings = _settings(tmp_path, schedule="* * * * *")  # due now, whenever this runs
     folder = settings.directory
     assert folder is not None
     folder.mkdir()
@@ -222,10 +222,13 @@ def test_worker_backs_up_to_a_folder_and_prunes(db, db_url, system, tmp_path, mo
         (run,) = s.scalars(select(BackupRun))
         assert (run.trigger, run.ok, run.pruned, run.encrypted) == ("worker", True, 2, True)
         assert run.destination == str(folder / new)
-    # The schedule is the settings' cron (UTC).
+        # The run claimed its due time (the settings' cron, UTC: this minute) first.
+        (claim,) = s.scalars(select(BackupClaim))
+        assert (claim.state, claim.attempts) == ("done", 1)
+        assert today.replace(second=0, microsecond=0) <= claim.due_at <= datetime.now(UTC)
+    # The task looks every minute (backup_claims decides whether a backup is due).
     task = huey.backup_task.task_class()  # type: ignore[attr-defined]
-    assert task.validate_datetime(datetime(2026, 12, 4, 2, 30))
-    assert not task.validate_datetime(datetime(2026, 12, 4, 2, 31))
+    assert task.validate_datetime(datetime(2026, 12, 4, 2, 31))
 
 
 def test_a_failed_scheduled_run_is_recorded(db, db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]

@@ -72,7 +72,7 @@ def test_booking_queues_confirmation_and_reminder_in_the_locations_time(db, syst
         assert reminder.send_after == datetime(2030, 3, 3, 14, 0, tzinfo=UTC)  # 24 h before
         assert reminder.subject == "Reminder: your appointment on Monday 4 March 2030 at 09:00"
         # Calling the trigger again queues nothing new (dedupe keys).
-        assert notices.booked(s, appt) == [] and len(_rows(s)) == 2
+        assert notices.booked(s, appt) == 0 and len(_rows(s)) == 2
 
         # Several reminders, across the change to daylight time: 13:00 UTC on 11 March is
         # 09:00 EDT; each reminder is that many hours before, in UTC.
@@ -387,3 +387,47 @@ def test_no_clinical_content_in_any_message(db, system):  # type: ignore[no-unty
             rendered = templates.check(kind, language, {})
             for text in (rendered.subject, rendered.text, rendered.sms or ""):
                 assert not any(sentinel in text for sentinel in SENTINELS)
+
+
+def test_each_worker_keeps_the_settings_and_wording_until_they_change(db, db_url, system):  # type: ignore[no-untyped-def]
+    """Two workers on one database (two engines: each keeps its own copy). A change of the
+    reminder schedule or the clinic's wording through one, or straight in SQL, is used by
+    the other's next booking; and the copy is used: the second booking reads neither."""
+    from sqlalchemy import event, text
+    from vesalius.db import Database
+
+    other = Database(db_url)
+    try:
+        with db.session() as s:
+            c = _toronto(s, system)
+            ids = {key: c[key].id for key in ("patient", "practitioner", "service", "case",
+                                              "toronto")}
+
+        def book(database, start):  # type: ignore[no-untyped-def]
+            with database.session() as s:
+                appt = scheduling.book(s, system, BookingIn(
+                    patient_id=ids["patient"], practitioner_id=ids["practitioner"],
+                    service_id=ids["service"], case_id=ids["case"],
+                    location_id=ids["toronto"], start=start))
+                return [(r.kind, r.subject) for r in _rows(s, appt.id)]
+
+        assert len(book(other, at(MONDAY, 9))) == 2  # confirmation, the 24 h reminder
+        seen: list[str] = []
+        event.listen(other.engine, "before_cursor_execute",
+                     lambda *args: seen.append(args[2]))
+        book(other, at(MONDAY, 10))
+        assert not [q for q in seen if "message_settings" in q or "message_templates" in q]
+        with db.session() as s:  # through this worker
+            templates.set_settings(s, system, templates.SettingsIn(reminder_hours=[2, 48]))
+            templates.save(s, system, notices.CONFIRMATION, "en",
+                           {"subject": "Booked: {{ date }}"})
+        queued = book(other, at(MONDAY, 11))
+        assert [k for k, _ in queued].count(notices.REMINDER) == 2
+        assert (notices.CONFIRMATION, "Booked: Monday 4 March 2030") in queued
+        with db.engine.begin() as conn:  # straight in SQL: psql, a script
+            conn.execute(text("DELETE FROM message_templates"))
+        queued = book(other, at(MONDAY, 13))
+        assert (notices.CONFIRMATION, "Your appointment on Monday 4 March 2030 at 08:00") in (
+            queued)  # 13:00 UTC is 08:00 in Toronto
+    finally:
+        other.dispose()

@@ -147,7 +147,7 @@ class World:
 
 
 def _signed(api: Api, appointment: int) -> tuple[int, dict[str, Any]]:
-    """A note signed by the practitioner (only a practitioner signs), with its invoice."""
+    """A note signed by the practitioner, with its invoice."""
     author = "practitioner"
     note = api.ok("POST", "/notes", author, body={"appointment_id": appointment,
                                                   "template_id": "rehab.visit"})
@@ -160,7 +160,9 @@ def _signed(api: Api, appointment: int) -> tuple[int, dict[str, Any]]:
 
 
 def _records(api: Api, patient: int, day: date, hour: int, author: str, prac: int,
-             service: int, payer: int) -> Records:
+             service: int, payer: int, author_treats: int | None = None) -> Records:
+    """``author_treats``: the author's own practitioner record (an owner who treats), put on
+    the case's team so that the patient is in their care (they sign as a practitioner)."""
     r = Records(patient=patient, hour=hour, payer=payer)
     coverage = api.ok("POST", f"/patients/{patient}/coverages", "front-desk", body={
         "payer_id": payer, "member_id": f"ACM-{patient}", "copay": "10.00",
@@ -169,6 +171,8 @@ def _records(api: Api, patient: int, day: date, hour: int, author: str, prac: in
         "patient_id": patient, "discipline": "rehab", "title": "Right knee pain",
         "diagnosis_codes": ["M25.561"], "coverage_id": coverage["id"],
         "primary_practitioner_id": prac})["id"]
+    if author_treats is not None:
+        api.ok("POST", f"/cases/{r.case}/team", body={"practitioner_id": author_treats})
     r.case_to_close = api.ok("POST", "/cases", "front-desk", body={
         "patient_id": patient, "discipline": "rehab", "title": "Old ankle sprain"})["id"]
     api.ok("POST", f"/cases/{r.case}/measures", "practitioner",
@@ -237,8 +241,8 @@ def build_world(db_url: str, acting: str | None) -> Iterator[World]:
     tokens: dict[str, str] = {}
     user_ids: dict[str, int] = {}
     with db.session() as s:
-        for email, role, extra in (
-                ("owner@clinic.test", "owner", {}),
+        for email, role, extra in (  # the owner treats too (the usual small clinic)
+                ("owner@clinic.test", "owner", {"disciplines": ["rehab"]}),
                 ("desk@clinic.test", "front-desk", {}),
                 ("billing@clinic.test", "billing", {}),
                 ("pt@clinic.test", "practitioner", {"disciplines": ["rehab", "general"]})):
@@ -248,7 +252,10 @@ def build_world(db_url: str, acting: str | None) -> Iterator[World]:
     api = Api(app.test_client(), tokens)
     loc = api.ok("POST", "/locations", body={"name": "Harbour St", "timezone": "UTC",
                                             "rooms": ["Room A", "Room B"]})
-    (prac,) = api.ok("GET", "/practitioners")
+    prac = next(p for p in api.ok("GET", "/practitioners") if p["display_name"] ==
+                "practitioner")
+    owners = next(p["id"] for p in api.ok("GET", "/practitioners") if p["display_name"] ==
+                  "owner")
     api.ok("PATCH", f"/practitioners/{prac['id']}", body={
         "npi": "1234567893", "provider_number": "PRV-77", "default_location_id": loc["id"]})
     api.ok("PUT", f"/practitioners/{prac['id']}/hours", body={"hours": [
@@ -274,7 +281,7 @@ def build_world(db_url: str, acting: str | None) -> Iterator[World]:
     author = acting if acting in PERMISSIONS["notes.write"] else "practitioner"
     mine, other = (
         _records(api, patient_id, PAST + timedelta(days=i), hour, author, prac["id"],
-                 service["id"], payer["id"])
+                 service["id"], payer["id"], owners if author == "owner" else None)
         for i, (patient_id, hour) in enumerate(zip(ids, (7, 13), strict=True)))
     api.ok("GET", "/calendar", query={"date": PAST.isoformat()})  # a list read to look up
     digest = next(e["list_digest"] for e in api.ok("GET", "/audit") if e["list_digest"])

@@ -11,7 +11,7 @@ from clinic_factories import MONDAY, at, clinic_setup, patient
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from vesalius.errors import Conflict, Invalid
-from vesalius.models import Appointment
+from vesalius.models import Appointment, AuditEvent
 from vesalius.services import availability, recurrence, scheduling, waitlist
 from vesalius.services.scheduling import BookingIn, RescheduleIn
 
@@ -42,6 +42,26 @@ def test_book_and_overlap_conflict(db, system, clinic):  # type: ignore[no-untyp
     with db.session() as s:
         scheduling.book(s, system, booking(clinic, at(MONDAY, 10, 45)))
         scheduling.book(s, system, booking(clinic, at(MONDAY, 9, 15), at(MONDAY, 10)))
+
+
+def test_a_refused_booking_keeps_the_rest_of_its_transaction(db, system, clinic):  # type: ignore[no-untyped-def]
+    """A script booking several visits in one transaction catches the clash and goes on:
+    the refusal undoes only the clashing row (PostgreSQL: its savepoint; SQLite: the
+    trigger's ABORT undoes its one statement), never the bookings made before it."""
+    with db.session() as s:
+        first = scheduling.book(s, system, booking(clinic, at(MONDAY, 10)))
+        with pytest.raises(Conflict) as caught:
+            scheduling.book(s, system, booking(clinic, at(MONDAY, 10, 30)))
+        assert caught.value.details[0]["appointment_id"] == first.id
+        later = scheduling.book(s, system, booking(clinic, at(MONDAY, 11)))
+        ids = {first.id, later.id}
+    with db.session() as s:
+        kept = set(s.scalars(select(Appointment.id).where(
+            Appointment.patient_id == clinic["patient"])))
+        assert kept == ids  # both kept, the refused one not half-written
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.resource_type == "appointment", AuditEvent.action == "create",
+            AuditEvent.resource_id.in_(ids))) == 2
 
 
 def test_service_fills_end_and_discipline_is_checked(db, system, clinic):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -34,6 +35,9 @@ class Settings:
     worker_store: Path = Path("vesalius-worker.sqlite3")
     #: ``VESALIUS_BACKUP_STAGING``: where an S3 backup is written before it is uploaded.
     staging: Path | None = None
+    #: ``VESALIUS_BACKUP_CLAIM_TIMEOUT`` (minutes): a scheduled run's claim not renewed for
+    #: this long (its worker died) is retaken by another worker (``backup.claims``).
+    claim_timeout: timedelta = timedelta(minutes=15)
 
     @property
     def destination_label(self) -> str | None:
@@ -89,4 +93,6 @@ def from_env(env: Mapping[str, str] | None = None, url: str | None = None) -> Se
                             monthly=_count(env, "VESALIUS_BACKUP_KEEP_MONTHLY", 12)),
         worker_store=Path(store),
         staging=Path(env["VESALIUS_BACKUP_STAGING"]) if env.get("VESALIUS_BACKUP_STAGING")
-        else None)
+        else None,
+        claim_timeout=timedelta(minutes=max(1, _count(env, "VESALIUS_BACKUP_CLAIM_TIMEOUT",
+                                                      15))))

@@ -7,13 +7,15 @@ The queue is a SQLite file by default (no extra server); ``VESALIUS_REDIS_URL``
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from .scheduled import run
+from ..db import Database
+from .claims import tick
 from .settings import Settings, schedule_fields
 
 if TYPE_CHECKING:
@@ -39,18 +41,24 @@ def make_queue(settings: Settings, *, redis_url: str | None = None,
 def make_huey(settings: Settings, url: str | None = None, immediate: bool = False, *,
               redis_url: str | None = None, backups: bool = True,
               channels: Mapping[str, Callable[[], Channel]] | None = None) -> Huey:
-    """The worker's huey: the backup task on ``settings.schedule`` (cron fields, UTC) when
-    ``backups``, the outbox every minute when ``channels`` are given, and the FHIR Bulk
-    Data exports every minute."""
+    """The worker's huey: when ``backups``, a look every minute at the backup schedule
+    (``settings.schedule``, cron fields, UTC), claimed in the database so that one of
+    several workers takes each due time (:mod:`.claims`); the outbox every minute when
+    ``channels`` are given; and the FHIR Bulk Data exports every minute."""
     huey = make_queue(settings, redis_url=redis_url, immediate=immediate)
     if backups:
-        @huey.periodic_task(crontab(*schedule_fields(settings.schedule), strict=True),
-                            name="backup", retries=2, retry_delay=600)
+        schedule_fields(settings.schedule)  # a bad schedule fails now, not at the tick
+
+        @functools.cache
+        def db() -> Database:  # one engine per worker process, made in the one that uses it
+            return Database(url)
+
+        @huey.periodic_task(crontab(minute="*"), name="backup")
         def backup() -> None:
-            outcome = run(settings, url, trigger="worker")
-            # Where and how big, never what is inside.
-            log.info("backup stored at %s (%d bytes, %d older pruned)", outcome.location,
-                     outcome.size, len(outcome.pruned))
+            outcome = tick(settings, db(), url=url).outcome
+            if outcome is not None:  # where and how big, never what is inside
+                log.info("backup stored at %s (%d bytes, %d older pruned)",
+                         outcome.location, outcome.size, len(outcome.pruned))
 
         huey.backup_task = backup  # type: ignore[attr-defined]
     if channels:

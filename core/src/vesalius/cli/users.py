@@ -37,13 +37,15 @@ def command() -> None:
 @click.option("--role", required=True, help=f"One of: {', '.join(ROLES)}.")
 @click.option("--name", default="", help="Name shown in the app (default: the e-mail).")
 @click.option("--discipline", "disciplines", multiple=True,
-              help="A practitioner's discipline (repeat for several): makes the practitioner.")
+              help="A practitioner's discipline (repeat for several): makes the practitioner "
+                   "record (an owner given one treats and signs notes).")
 @click.option("--patient-id", type=int, help="For --role patient: their patient record.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @_database
 def create(email: str, role: str, name: str, disciplines: tuple[str, ...],
            patient_id: int | None, password_stdin: bool, url: str | None) -> None:
-    """Create a user (and, for a practitioner, their practitioner record)."""
+    """Create a user (and, for a practitioner or an owner who treats, their practitioner
+    record)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     db = _db(url)
     try:
@@ -58,6 +60,27 @@ def create(email: str, role: str, name: str, disciplines: tuple[str, ...],
         first = exc.errors(include_url=False)[0]
         fail(f"{'.'.join(str(p) for p in first['loc'])}: "
              f"{first['msg'].removeprefix('Value error, ')}")
+    except ServiceError as exc:
+        fail(exc.message)
+    finally:
+        db.dispose()
+
+
+@command.command("treat")
+@click.argument("email")
+@click.option("--discipline", "disciplines", multiple=True, required=True,
+              help="A discipline they practise (repeat for several).")
+@_database
+def treat(email: str, disciplines: tuple[str, ...], url: str | None) -> None:
+    """Give EMAIL a practitioner record: an owner who treats (they sign their own notes)."""
+    db = _db(url)
+    try:
+        with db.session() as session:
+            practitioner = users.add_practitioner_record(
+                session, Actor.system("cli"), users.by_email(session, email),
+                list(disciplines))
+            click.echo(f"{email} treats: practitioner {practitioner.id} "
+                       f"({', '.join(practitioner.disciplines)})")
     except ServiceError as exc:
         fail(exc.message)
     finally:

@@ -49,7 +49,8 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
     It sends the outbox every minute on the configured channels (e-mail: VESALIUS_SMTP_URL
     and VESALIUS_MAIL_FROM; SMS: VESALIUS_SMS_URL and VESALIUS_SMS_FROM), backs up on
     VESALIUS_BACKUP_SCHEDULE (cron fields, UTC; default 30 2 * * *) to VESALIUS_BACKUP_DIR
-    or VESALIUS_BACKUP_S3_URL, pruning by VESALIUS_BACKUP_KEEP_DAILY/WEEKLY/MONTHLY, and
+    or VESALIUS_BACKUP_S3_URL, pruning by VESALIUS_BACKUP_KEEP_DAILY/WEEKLY/MONTHLY (several
+    workers on one database take one backup per due time: each claims it there), and
     every minute runs the FHIR Bulk Data exports clients asked for (files under
     VESALIUS_DATA_DIR). Its queue is a SQLite file (VESALIUS_WORKER_STORE; default beside
     the clinic's database), or Redis when VESALIUS_REDIS_URL is set.
@@ -80,7 +81,7 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
         click.echo(f"Worker: backups on '{settings.schedule}' (UTC) to "
                    f"{settings.destination_label}; keep {settings.retention.daily} daily, "
                    f"{settings.retention.weekly} weekly, {settings.retention.monthly} "
-                   "monthly")
+                   "monthly; each due time claimed in the database (one run across workers)")
     else:
         click.echo("Worker: no backups (no VESALIUS_BACKUP_DIR or VESALIUS_BACKUP_S3_URL)")
     if channels:

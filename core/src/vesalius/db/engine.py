@@ -14,18 +14,24 @@ is one commit: audit rows go in the transaction they describe.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///vesalius.sqlite3"
 
 #: SQLite's sync level on every connection to a database file (see the module's docstring).
 SQLITE_SYNCHRONOUS = "FULL"
+#: A pooled PostgreSQL connection idle in the pool longer than this (seconds) is pinged
+#: before it is handed out: a server restart, a proxy's or the server's idle timeout may
+#: have closed it. One in steady use is not: a ping is a round trip, a ninth of a booking's.
+PING_AFTER_IDLE = 5.0
 
 
 def database_url(url: str | None = None) -> str:
@@ -69,14 +75,38 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use when it sat in the pool :data:`PING_AFTER_IDLE`
+    seconds or more (SQLAlchemy's ``pool_pre_ping`` pings every checkout); a dead one is
+    replaced (the pool retries the checkout), so the request never sees it. A connection
+    the server closed while in steady use fails its request once; SQLAlchemy then
+    invalidates the pool's older connections, so the next request gets a new one."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["vesalius.idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("vesalius.idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return  # new, or in steady use
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the pooled connection was closed") from exc
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = database_url(url)
     if is_sqlite(url):
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_when_idle(engine)
+    return engine
 
 
 @contextmanager

@@ -325,15 +325,15 @@ def _reminders(session: Session, appointment: Appointment, patient: Patient | No
     return rows
 
 
-def booked(session: Session, appointment: Appointment) -> list[OutboxMessage]:
+def booked(session: Session, appointment: Appointment) -> int:
     """A visit was booked: its confirmation (unless part of a series: see
-    :func:`series_booked`) and its reminders, queued in one statement. Nothing for a visit
-    already in the past (a clinic entering yesterday's walk-in)."""
+    :func:`series_booked`) and its reminders, queued in one statement; how many messages.
+    Nothing for a visit already in the past (a clinic entering yesterday's walk-in)."""
     if not _upcoming(appointment, utcnow()):
-        return []
+        return 0
     patient = _patient(session, appointment)
     if patient is None or not (patient.email or patient.mobile or patient.phone):
-        return []
+        return 0
     rows = []
     if appointment.series_id is None:
         rows += notify.messages(session, kind=CONFIRMATION, patient=patient,
@@ -341,8 +341,8 @@ def booked(session: Session, appointment: Appointment) -> list[OutboxMessage]:
                                 appointment=appointment,
                                 attachments=[ics.attachment(session, [appointment],
                                                             new=True)])
-    return outbox.enqueue_all(session, rows + _reminders(session, appointment, patient,
-                                                         new=True))
+    return len(outbox.queue_all(session, rows + _reminders(session, appointment, patient,
+                                                           new=True)))
 
 
 def series_booked(session: Session, appointments: Sequence[Appointment]

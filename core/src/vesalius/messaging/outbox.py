@@ -49,21 +49,28 @@ def row(*, kind: str, channel: str, to: str, message: Rendered, dedupe_key: str,
     }
 
 
-def enqueue_all(session: Session, rows: Sequence[dict[str, Any]]) -> list[OutboxMessage]:
+def queue_all(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     """Queue the :func:`row` s in one statement; a ``dedupe_key`` queued before (in any
-    status, by a concurrent transaction too) queues nothing. Returns the rows queued, in
-    order, as persistent objects of the session."""
+    status, by a concurrent transaction too) queues nothing. Returns the new ids by dedupe
+    key (the busiest caller, a booking, needs no more: see :func:`enqueue_all`)."""
     if not rows:
-        return []
+        return {}
     session.flush()  # the rows name a patient or an appointment: write those first
     now = utcnow()
-    values = [{**r, "created_at": now} for r in rows]
+    for value in rows:
+        value["created_at"] = now
     # ON CONFLICT DO NOTHING (both engines): no look-up first and no savepoint, and a
     # racing transaction's commit of the same key loses quietly instead of failing.
     insert = _INSERT[session.get_bind().dialect.name]
-    queued = {key: new_id for key, new_id in session.connection().execute(insert, values)}
+    return {key: new_id for key, new_id in session.connection().execute(insert, rows)}
+
+
+def enqueue_all(session: Session, rows: Sequence[dict[str, Any]]) -> list[OutboxMessage]:
+    """:func:`queue_all`, returning the rows queued, in order, as persistent objects of the
+    session."""
+    queued = queue_all(session, rows)
     found = []
-    for value in values:
+    for value in rows:
         new_id = queued.pop(value["dedupe_key"], None)  # a key twice in rows: once
         if new_id is None:
             continue

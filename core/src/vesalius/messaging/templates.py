@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from pydantic import Field, field_validator
@@ -28,7 +29,7 @@ from ..models.message_templates import (
     MessageSettings,
     MessageTemplate,
 )
-from ..services import audit
+from ..services import audit, cache
 from ..services.actor import Actor
 from ..services.common import Input
 from . import kinds
@@ -104,16 +105,6 @@ class SettingsIn(Input):
         return value
 
 
-#: ``session.info`` keys of what one transaction reads once: a booking queues several
-#: messages (confirmation, reminders), each needing the settings and the clinic's words.
-_SETTINGS, _CLINIC = "vesalius.messages.settings", "vesalius.messages.templates"
-
-
-def _forget(session: Session) -> None:
-    session.info.pop(_SETTINGS, None)
-    session.info.pop(_CLINIC, None)
-
-
 def per_transaction(session: Session, key: str, load: Callable[[], T]) -> T:
     """``load()`` once per transaction of ``session`` (a later transaction reads again:
     another worker may have changed it)."""
@@ -134,10 +125,12 @@ _BOTH = (
                  .outerjoin(MessageSettings, MessageSettings.id == 1)
                  .outerjoin(MessageTemplate, true()))
 )
+#: The clinic's words: parts by (kind, language).
+Words = Mapping[tuple[str, str], Mapping[str, str]]
 
 
-def _load(session: Session) -> None:
-    """Read the settings and the clinic's words together, for this transaction."""
+def _read(session: Session) -> tuple[Settings, Words]:
+    """The settings and the clinic's words, from the database (immutable: cached)."""
     found: Settings | None = None
     words: dict[tuple[str, str], dict[str, str]] = {}
     for minutes, language, updated_at, settings_id, key, lang, part, body in session.execute(
@@ -147,18 +140,23 @@ def _load(session: Session) -> None:
                 tuple(minutes), language, updated_at)
         if key is not None:
             words.setdefault((key, lang), {})[part] = body
-    per_transaction(session, _SETTINGS, lambda: found or Settings())
-    per_transaction(session, _CLINIC, lambda: words)
+    return found or Settings(), MappingProxyType(
+        {key: MappingProxyType(parts) for key, parts in words.items()})
+
+
+def _clinic(session: Session) -> tuple[Settings, Words]:
+    """The settings and the clinic's words, from this worker's memory while neither table
+    changed (``services.cache``: a change by any worker or host is seen at its commit; the
+    writing transaction reads its own change)."""
+    return cache.cached(session, "messages.clinic", _TABLES, lambda: _read(session))
+
+
+_TABLES = ("message_settings", "message_templates")
 
 
 def settings(session: Session) -> Settings:
-    """The settings in force (no permission: every booking reads them); read once per
-    transaction (with the clinic's words: :func:`_load`)."""
-    def load() -> Settings:
-        _load(session)
-        return session.info[_SETTINGS][1]  # type: ignore[no-any-return]
-
-    return per_transaction(session, _SETTINGS, load)
+    """The settings in force (no permission: every booking reads them)."""
+    return _clinic(session)[0]
 
 
 def set_settings(session: Session, actor: Actor, data: SettingsIn) -> Settings:
@@ -175,7 +173,6 @@ def set_settings(session: Session, actor: Actor, data: SettingsIn) -> Settings:
         ("reminder schedule", list(row.reminder_minutes), minutes),
         ("default language", row.default_language, data.default_language)) if old != new]
     row.reminder_minutes, row.default_language = minutes, data.default_language
-    _forget(session)
     if changed:
         row.updated_by, row.updated_at = actor.user_id, utcnow()
         session.flush()
@@ -206,20 +203,10 @@ class Choice:
         return {**self.defaults, **self.clinic}
 
 
-def _clinic_words(session: Session) -> dict[tuple[str, str], dict[str, str]]:
-    """Every override of the clinic, by (kind, language): a few dozen rows at most, read
-    once per transaction (with the settings: :func:`_load`)."""
-    def load() -> dict[tuple[str, str], dict[str, str]]:
-        _load(session)
-        return session.info[_CLINIC][1]  # type: ignore[no-any-return]
-
-    return per_transaction(session, _CLINIC, load)
-
-
 def choose(session: Session, kind: kinds.MessageKind, language: str) -> Choice:
     """The templates of ``kind`` in ``language`` (English when the kind has no words in
     it: neither defaults nor the clinic's text)."""
-    words = _clinic_words(session)
+    words = _clinic(session)[1]
     clinic = words.get((kind.key, language), {})
     if language != "en" and language not in kind.translations and not clinic:
         language = "en"  # no words in that language for this kind: English throughout
@@ -336,7 +323,6 @@ def save(session: Session, actor: Actor, kind_key: str, language: str,
         elif row.body != body:
             row.body, row.updated_by, row.updated_at = body, actor.user_id, utcnow()
             changed.append(part)
-    _forget(session)
     if changed:
         session.flush()
         audit.record(session, actor, "update", "message-template", None, None,
@@ -351,7 +337,6 @@ def reset(session: Session, actor: Actor, kind_key: str, language: str) -> int:
     result = session.execute(delete(MessageTemplate).where(
         MessageTemplate.kind == kind.key, MessageTemplate.language == language))
     removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    _forget(session)
     if removed:
         audit.record(session, actor, "reset", "message-template", None, None,
                      detail=f"{kind.key} ({language}): back to the default")

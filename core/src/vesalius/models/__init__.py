@@ -2,7 +2,8 @@
 
 from .access import AccessGrant as AccessGrant  # re-exported; registers the table
 from .auth import ApiToken, AuditEvent, AuditList, AuditListItem
-from .backups import BackupRun as BackupRun  # re-exported; registers the table
+from .backups import BackupClaim as BackupClaim  # re-exported; registers the table
+from .backups import BackupRun as BackupRun
 from .billing import (
     Claim,
     ClaimEvent,

@@ -1,6 +1,7 @@
 """The record of each backup run: when, where to, how big, its SHA-256, and whether it
 worked. The admin page reads it to show the last good backup and to warn when there is none
-recent or the last run failed."""
+recent or the last run failed. And the scheduled runs' claims: which worker took which due
+time (``backup_claims``), so that several workers take one backup per due time."""
 
 from __future__ import annotations
 
@@ -35,3 +36,27 @@ class BackupRun(Base):
     error: Mapped[str | None] = mapped_column(String(500))
     #: Older backups the retention policy deleted after this run.
     pruned: Mapped[int] = mapped_column(default=0)
+
+
+#: A claim's states: a worker is taking it, it was taken, or the attempt failed.
+CLAIM_STATES = ("running", "done", "failed")
+
+
+class BackupClaim(Base):
+    """One due time of the backup schedule, claimed by the worker that takes it (see
+    :mod:`vesalius.backup.claims`). ``due_at`` is unique: the claim is its insert."""
+
+    __tablename__ = "backup_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The minute the schedule named (UTC).
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), unique=True)
+    state: Mapped[str] = mapped_column(String(10))
+    #: Who holds it: ``host:pid`` of the worker (never credentials).
+    worker: Mapped[str] = mapped_column(String(100))
+    #: Attempts so far (a failed or abandoned one is taken again, up to a limit).
+    attempts: Mapped[int] = mapped_column(default=1)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The holder's heartbeat while it runs: older than the timeout, the claim is retaken.
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,7 +12,8 @@ Three layers, checked in order by :func:`require`:
    else "breaks the glass" (:func:`break_glass`): a stated reason, a grant that expires
    after :data:`GRANT_HOURS`, an audit event, and a row the owner reads in
    :func:`grants`. The owner, front desk and billing keep what the permission table gives
-   their role (front desk and billing hold no clinical permission).
+   their role (front desk and billing hold no clinical permission); an owner who treats
+   signs only notes of patients in their care, as a practitioner does.
 
 On top of reading, the note rules: a draft is edited, switched, discarded and signed by its
 author only (:func:`require_author`); "entered in error" by its author or the owner
@@ -62,7 +63,9 @@ BREAK_THE_GLASS = "break-the-glass"
 
 
 def _needs_care_team(actor: Actor, permission: str) -> bool:
-    return actor.role == PRACTITIONER and permission in CLINICAL
+    # An owner who treats signs as a practitioner does: only for patients in their care.
+    return permission in CLINICAL and (
+        actor.role == PRACTITIONER or (actor.role == OWNER and permission == "notes.sign"))
 
 
 def _care_rules(user_id: Any, practitioner_id: Any, now: Any

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..errors import Invalid
 from ..models import Practitioner, TimeOff, WorkingHours
 from ..models.scheduling import OUTSIDE_HOURS_RULES, BookingRules
-from . import audit
+from . import audit, cache
 from .actor import Actor
 from .common import aware
 from .scheduling import location_zone
@@ -26,9 +26,13 @@ Span = tuple[time, time]
 
 
 def outside_hours_rule(session: Session) -> str:
-    """``"warn"`` or ``"refuse"``: what a booking outside working hours does."""
-    rule = session.scalar(select(BookingRules.outside_hours).where(BookingRules.id == 1))
-    return rule if rule in OUTSIDE_HOURS_RULES else "warn"
+    """``"warn"`` or ``"refuse"``: what a booking outside working hours does (each worker's
+    cached copy while the rules are unchanged: every booking over the API asks)."""
+    def load() -> str:
+        rule = session.scalar(select(BookingRules.outside_hours).where(BookingRules.id == 1))
+        return rule if rule in OUTSIDE_HOURS_RULES else "warn"
+
+    return cache.cached(session, "booking_rules.outside_hours", ("booking_rules",), load)
 
 
 def set_outside_hours_rule(session: Session, actor: Actor, rule: str) -> BookingRules:

@@ -38,7 +38,8 @@ from sqlalchemy.sql.selectable import ScalarSelect
 T = TypeVar("T")
 
 #: Tables whose rows workers cache, each with a counter: the core's and the web schema's.
-CORE_TABLES = ("locations", "rooms", "practitioners", "working_hours", "services")
+CORE_TABLES = ("locations", "rooms", "practitioners", "working_hours", "services",
+               "message_settings", "message_templates", "booking_rules")
 WEB_TABLES = ("web_pack_settings", "web_settings")
 WATCHED = frozenset(CORE_TABLES + WEB_TABLES)
 

@@ -58,6 +58,10 @@ from .events import after_commit
 #: The ``code`` in a 409's ``details`` when a signed note is asked to change: the editor
 #: stops saving and shows the signed note (a late autosave after signing, say).
 NOTE_SIGNED = "note-signed"
+#: The ``code`` in a 403's ``details`` when the signer has no practitioner record.
+NO_PRACTITIONER_RECORD = "no-practitioner-record"
+NO_PRACTITIONER_MESSAGE = ("only a treating practitioner signs notes: your account has no "
+                           "practitioner record")
 
 
 class DraftIn(Input):
@@ -603,15 +607,25 @@ def sign(session: Session, actor: Actor, note_id: int) -> Signed:
     signer, time, pack and template versions, snapshot and hash, store measure results,
     draft the invoice from the pack's charge lines, complete the visit (one never checked in
     too). All in the caller's transaction: any failure leaves nothing half-written. A note
-    already signed: 409 with ``code: "note-signed"``."""
+    already signed: 409 with ``code: "note-signed"``.
+
+    The signer is the draft's author with a practitioner record (a practitioner, or an
+    owner who treats), the patient in their care; the draft must name that record (the
+    signature renders its name). Without a record: 403 coded ``no-practitioner-record``."""
+    if actor.role != "system" and actor.practitioner_id is None:
+        actor.require("notes.sign")  # a role without the permission hears that first
+        raise Forbidden(NO_PRACTITIONER_MESSAGE, details=[{
+            "code": NO_PRACTITIONER_RECORD, "field": None,
+            "message": NO_PRACTITIONER_MESSAGE}])
     note = _note(session, actor, note_id, "notes.sign")
     access.require_author(actor, note)
     if note.status != "draft":
         message = f"the note is already {note.status}"
         raise Conflict(message, details=[{"code": NOTE_SIGNED, "field": None,
                                           "message": message, "status": note.status}])
-    if actor.role != "system" and actor.practitioner_id is None:
-        raise Forbidden("only a practitioner signs notes")
+    if actor.role != "system" and note.practitioner_id != actor.practitioner_id:
+        raise Forbidden("this draft names another practitioner (it was started before "
+                        "your account had a practitioner record): start a new note to sign")
     registry = get_registry()
     if note.template_id not in registry.templates:
         raise Conflict(f"the template {note.template_id} is not installed (pack {note.pack})")

@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..models.scheduling import ACTIVE_STATUSES, FREED_STATUSES, STATUSES
 from ..plugins import get_registry
-from . import audit
+from . import audit, cache
 from .actor import Actor
 from .common import Input, aware, clinic_timezone, get
 from .events import after_commit
@@ -117,9 +117,10 @@ class Slot:
 # One statement for both parties and the place they usually meet, built once: bookings are
 # the busiest write of a clinic. Loaded as objects, so that what a booking goes on to write
 # (the patient's messages: their address, the practitioner's and location's names) finds
-# them in the session instead of asking the database again.
+# them in the session instead of asking the database again. The cache's counters come along
+# (services.cache): the messages' settings and wording are then this worker's copy.
 _BOOKING_PARTIES = (
-    select(Practitioner, Patient, Location)
+    select(Practitioner, Patient, Location, cache.versions_column())
     .select_from(Practitioner)
     .outerjoin(Patient, Patient.id == bindparam("patient_id", type_=Integer))
     .outerjoin(Location, Location.id == func.coalesce(
@@ -138,7 +139,8 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
     if found is None:
         raise Invalid(f"no practitioner with id {data.practitioner_id}",
                       field="practitioner_id")
-    practitioner, patient, _location = found
+    practitioner, patient, location, counters = found
+    cache.seed(session, counters)
     if patient is None:
         raise Invalid(f"no patient with id {data.patient_id}", field="patient_id")
     if not practitioner.active:
@@ -189,7 +191,8 @@ def resolve(session: Session, actor: Actor, data: BookingIn) -> Slot:
     if location_id is None:
         location_id = default_location_id
     return Slot(data.patient_id, data.practitioner_id, start, end, data.case_id,
-                data.service_id, location_id, data.room_id, loaded=tuple(found))
+                data.service_id, location_id, data.room_id,
+                loaded=(practitioner, patient, location))
 
 
 def clashes(session: Session, slots: list[Slot],
@@ -350,15 +353,19 @@ def _insert_postgresql(session: Session, slot: Slot, values: dict[str, Any]) -> 
 
 
 def _insert_row(session: Session, slot: Slot, values: dict[str, Any]) -> int | None:
-    """Insert the booking's row on a savepoint of its own: its id, or None when the
-    database refused an overlap without an error (PostgreSQL); SQLite's overlap trigger
-    raises :class:`IntegrityError`."""
+    """Insert the booking's row: its id, or None when the database refused an overlap
+    without an error (PostgreSQL); SQLite's overlap trigger raises :class:`IntegrityError`.
+
+    Either way the caller's transaction stays usable for the look-up of the booking in the
+    way: PostgreSQL's insert runs on a savepoint of its own, and SQLite's refusal (the
+    trigger's ``RAISE(ABORT)``, or a constraint's default ABORT) undoes that one statement
+    and keeps the transaction, so it needs none (a savepoint costs two statements).
+    """
     if session.get_bind().dialect.name == "postgresql":
         return _insert_postgresql(session, slot, values)
-    with session.begin_nested():
-        # A Core insert: the busiest write of a clinic skips the unit of work.
-        return int(session.connection().execute(
-            _INSERT_APPOINTMENT, values).inserted_primary_key[0])
+    # A Core insert: the busiest write of a clinic skips the unit of work.
+    return int(session.connection().execute(
+        _INSERT_APPOINTMENT, values).inserted_primary_key[0])
 
 
 def insert(session: Session, actor: Actor, slot: Slot, *, status: str = "booked",

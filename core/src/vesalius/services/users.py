@@ -11,13 +11,13 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import Field, field_validator
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..models import ApiToken, Patient, Practitioner, User
-from ..permissions import PATIENT, PRACTITIONER, normalise_role
+from ..permissions import OWNER, PATIENT, PRACTITIONER, normalise_role
 from . import audit
 from .actor import Actor
 from .common import Input
@@ -73,7 +73,8 @@ def check_password(user: User, password: str) -> bool:
 
 
 def create_user(session: Session, actor: Actor, data: UserIn) -> User:
-    """A new user; a practitioner also gets a practitioner record with their disciplines."""
+    """A new user; a practitioner also gets a practitioner record with their disciplines,
+    and so does an owner given disciplines (an owner who treats: they sign their notes)."""
     actor.require("users.manage")
     if session.scalar(select(func.count()).select_from(User).where(User.email == data.email)):
         raise Conflict(f"a user with e-mail {data.email} exists", field="email")
@@ -83,22 +84,50 @@ def create_user(session: Session, actor: Actor, data: UserIn) -> User:
                           field="patient_id")
     elif data.patient_id is not None:
         raise Invalid("only patient users belong to a patient record", field="patient_id")
-    if data.disciplines and data.role != PRACTITIONER:
-        raise Invalid("only practitioners have disciplines", field="disciplines")
+    if data.disciplines and data.role not in (PRACTITIONER, OWNER):
+        raise Invalid("only practitioners (and an owner who treats) have disciplines",
+                      field="disciplines")
     user = User(email=data.email, role=data.role, name=data.name or data.email,
                 patient_id=data.patient_id,
                 password_hash=hash_password(data.password) if data.password else None)
     session.add(user)
     session.flush()
-    if data.role == PRACTITIONER:
-        from .practitioners import check_disciplines
-
-        session.add(Practitioner(user_id=user.id, display_name=user.name,
-                                 disciplines=check_disciplines(data.disciplines)))
-        session.flush()
+    if data.role == PRACTITIONER or (data.role == OWNER and data.disciplines):
+        _practitioner_record(session, user, data.disciplines)
     audit.record(session, actor, "create", "user", user.id, user.patient_id,
                  detail=f"role {user.role}")
     return user
+
+
+def _practitioner_record(session: Session, user: User, disciplines: list[str]) -> Practitioner:
+    from .practitioners import check_disciplines
+
+    practitioner = Practitioner(user_id=user.id, display_name=user.name,
+                                disciplines=check_disciplines(disciplines))
+    session.add(practitioner)
+    session.flush()
+    return practitioner
+
+
+def add_practitioner_record(session: Session, actor: Actor, user: User,
+                            disciplines: list[str]) -> Practitioner:
+    """Give ``user`` a practitioner record with ``disciplines``: an owner who starts to
+    treat (they then see patients in their calendar and sign their own notes), or a
+    practitioner who has none. 409 when they have one already."""
+    actor.require("users.manage")
+    if user.role not in (PRACTITIONER, OWNER):
+        raise Invalid("only practitioners and an owner who treats have a practitioner record",
+                      field="role")
+    if not disciplines:
+        raise Invalid("name at least one discipline", field="disciplines")
+    found = session.scalar(select(Practitioner.id).where(Practitioner.user_id == user.id))
+    if found is not None:
+        raise Conflict(f"{user.email} has a practitioner record already (practitioner "
+                       f"{found})")
+    practitioner = _practitioner_record(session, user, disciplines)
+    audit.record(session, actor, "update", "user", user.id, None,
+                 detail=f"practitioner record {practitioner.id} added")
+    return practitioner
 
 
 def by_email(session: Session, email: str) -> User:
@@ -149,29 +178,35 @@ def revoke_tokens(session: Session, actor: Actor, user: User) -> int:
     return result.rowcount
 
 
+_TOKEN_LOOKUP = (
+    select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at,
+           User.id, User.role, User.patient_id, User.active, Practitioner.id)
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Practitioner, Practitioner.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def actor_for_token(session: Session, token: str, ip: str | None = None,
                     user_agent: str | None = None) -> Actor:
     """The actor a bearer token stands for; :class:`Unauthorized` when it is unknown,
     revoked, expired, or its user is deactivated."""
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("invalid token")
-    row = session.execute(
-        select(ApiToken, User, Practitioner.id).join(User, User.id == ApiToken.user_id)
-        .outerjoin(Practitioner, Practitioner.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token))
-    ).first()
+    # Plain columns, not objects: every API request asks this.
+    row = session.execute(_TOKEN_LOOKUP, {"token_hash": _digest(token)}).first()
     now = utcnow()
     if row is None:
         raise Unauthorized("invalid token")
-    api_token, user, practitioner_id = row
-    if api_token.revoked_at is not None or not user.active or (
-        api_token.expires_at is not None and api_token.expires_at <= now
-    ):
+    (token_id, revoked_at, expires_at, last_used_at, user_id, role, patient_id, active,
+     practitioner_id) = row
+    if revoked_at is not None or not active or (expires_at is not None and expires_at <= now):
         raise Unauthorized("token revoked or expired")
     # Touch at most once a minute: a write per request would serialise readers on SQLite.
-    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
-        api_token.last_used_at = now
-    return Actor(user_id=user.id, role=user.role, patient_id=user.patient_id,
+    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                        .values(last_used_at=now))
+    return Actor(user_id=user_id, role=role, patient_id=patient_id,
                  practitioner_id=practitioner_id, ip=ip,
                  user_agent=(user_agent or "")[:200] or None)
 

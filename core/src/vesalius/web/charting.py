@@ -596,9 +596,14 @@ def sign(note_id: int) -> str | Response | tuple[str, int]:
         signed = note_service.sign(db(), actor(), note_id)
     except ServiceError as exc:
         rollback()
+        codes = {d.get("code") for d in exc.details or []}
+        if note_service.NO_PRACTITIONER_RECORD in codes:  # their own draft: say why, stay
+            flash("You cannot sign notes: " + exc.message.partition(": ")[2] + ".", "error")
+            page = editor(note_id)
+            return (page, 403) if isinstance(page, str) else page
         if exc.status in (403, 404):
             raise
-        if any(d.get("code") == note_service.NOTE_SIGNED for d in exc.details or []):
+        if note_service.NOTE_SIGNED in codes:
             flash("This note is already signed.", "info")  # a second click, another tab
             return redirect(url_for("charting.view_note", note_id=note_id))
         problems = exc.details or [{"field": exc.field, "message": exc.message}]

@@ -14,6 +14,8 @@ Create Date: 2026-12-05 04:40:00
 import sqlalchemy as sa
 from alembic import op
 
+from vesalius.migrations.counters import count_writes, stop_counting
+
 revision = "0026_cache_versions"
 down_revision = "0025_reported_guard"
 branch_labels = None
@@ -21,7 +23,6 @@ depends_on = None
 
 #: The core tables whose rows workers cache (keep in step with services/cache.py).
 TABLES = ("locations", "rooms", "practitioners", "working_hours", "services")
-OPS = ("INSERT", "UPDATE", "DELETE")
 
 
 #: The web app's cached tables (its migration w0004 counts them): when the core goes below
@@ -32,27 +33,15 @@ WEB_TABLES = ("web_pack_settings", "web_settings")
 
 def upgrade() -> None:
     web = tuple(t for t in WEB_TABLES if sa.inspect(op.get_bind()).has_table(t))
-    versions = op.create_table(
+    op.create_table(
         "cache_versions",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_cache_versions")),
     )
-    op.bulk_insert(versions, [{"key": table, "version": 1} for table in TABLES + web])
-    create_triggers(TABLES + web)
-
-
-def downgrade() -> None:
-    web = tuple(t for t in WEB_TABLES if sa.inspect(op.get_bind()).has_table(t))
-    drop_triggers(TABLES + web)  # the web's too: they write this table
-    if op.get_bind().dialect.name == "postgresql":  # with the web tables' triggers on it
-        op.execute("DROP FUNCTION IF EXISTS cache_versions_bump() CASCADE")
-    op.drop_table("cache_versions")
-
-
-def create_triggers(tables: tuple[str, ...]) -> None:
-    """Bump ``cache_versions[table]`` on every write of each table."""
     if op.get_bind().dialect.name == "postgresql":
+        # The function's search_path is the schema's it was made in: a trigger bumps the
+        # counters beside its table, whatever the writer's search_path.
         op.execute("""
             CREATE OR REPLACE FUNCTION cache_versions_bump() RETURNS trigger
             LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
@@ -61,29 +50,12 @@ def create_triggers(tables: tuple[str, ...]) -> None:
                 RETURN NULL;
             END $$
         """)
-        # The function's search_path is the schema's it was made in: a trigger bumps the
-        # counters beside its table, whatever the writer's search_path.
-        for table in tables:  # once per statement, whatever the number of rows
-            op.execute(f"""
-                CREATE TRIGGER cache_versions_{table} AFTER INSERT OR UPDATE OR DELETE
-                OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION cache_versions_bump()
-            """)
-        return
-    for table in tables:  # SQLite has row triggers only
-        for op_name in OPS:
-            op.execute(f"""
-                CREATE TRIGGER cache_versions_{table}_{op_name.lower()} AFTER {op_name}
-                ON {table} BEGIN
-                    UPDATE cache_versions SET version = version + 1 WHERE key = '{table}';
-                END
-            """)
+    count_writes(TABLES + web)
 
 
-def drop_triggers(tables: tuple[str, ...]) -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in tables:
-            op.execute(f"DROP TRIGGER IF EXISTS cache_versions_{table} ON {table}")
-        return
-    for table in tables:
-        for op_name in OPS:
-            op.execute(f"DROP TRIGGER IF EXISTS cache_versions_{table}_{op_name.lower()}")
+def downgrade() -> None:
+    web = tuple(t for t in WEB_TABLES if sa.inspect(op.get_bind()).has_table(t))
+    stop_counting(TABLES + web)  # the web's too: they write this table
+    if op.get_bind().dialect.name == "postgresql":  # with the web tables' triggers on it
+        op.execute("DROP FUNCTION IF EXISTS cache_versions_bump() CASCADE")
+    op.drop_table("cache_versions")
