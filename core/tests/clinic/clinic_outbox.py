@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from vesalius.db import Database
 from vesalius.messaging import outbox
 from vesalius.messaging.render import Rendered
@@ -45,6 +46,20 @@ def queue(db: Database, count: int, *, channel: str = "email", start: int = 0,
 def rows(db: Database) -> dict[int, OutboxMessage]:
     with db.session() as s:
         return {r.id: r for r in s.scalars(select(OutboxMessage))}
+
+
+def session_rows(s: Session, appointment_id: int | None = None, kind: str | None = None,
+                 status: str | None = None) -> list[OutboxMessage]:
+    """The rows in ``s``'s view, oldest first, of one appointment, kind or status."""
+    query = (select(OutboxMessage).order_by(OutboxMessage.id)
+             .execution_options(populate_existing=True))  # cancel_pending updates in bulk
+    if appointment_id is not None:
+        query = query.where(OutboxMessage.appointment_id == appointment_id)
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(s.scalars(query))
 
 
 def statuses(db: Database) -> dict[str, int]:

@@ -73,6 +73,16 @@ def db(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The clinic's data folder (audit anchors and their key, FHIR exports) in the test's
+    own folder: a PostgreSQL clinic's default is ./vesalius-data, the working directory."""
+    folder = tmp_path / "vesalius-data"
+    monkeypatch.setenv("VESALIUS_DATA_DIR", str(folder))
+    monkeypatch.delenv("VESALIUS_SECRET_KEY", raising=False)
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def registry() -> Iterator[object]:
     """The core's ``general`` pack plus the test pack ``rehab``; installed packs stay out so
     that these tests do not depend on other packs' progress."""

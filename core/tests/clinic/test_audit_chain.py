@@ -225,7 +225,8 @@ def test_cli_verify(db, logged):  # type: ignore[no-untyped-def]
     runner = CliRunner()
     ok = runner.invoke(main, ["audit", "verify", "--database", db.url])
     assert ok.exit_code == 0
-    assert ok.output.startswith("audit chain intact: ") and ok.output.count("\n") == 1
+    assert ok.output.startswith("audit chain intact: ") and ok.output.count("\n") == 2
+    assert "anchors: no anchors file at " in ok.output
     as_json = json.loads(runner.invoke(main, ["audit", "verify", "--json", "--database",
                                               db.url]).output)
     assert as_json["ok"] is True and as_json["first_broken_id"] is None

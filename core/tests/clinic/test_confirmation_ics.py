@@ -122,3 +122,27 @@ def test_the_ics_is_made_when_sent_from_the_visit_as_it_is_then(db, system, mail
     (calendar,) = _sent(db, mail)
     (event,) = calendar.walk("VEVENT")
     assert str(event["LOCATION"]) == "King St" and int(event["SEQUENCE"]) == 0
+
+
+def test_a_series_cancelled_together_is_one_email_cancelling_each_visit(db, system, mail) -> None:  # type: ignore[no-untyped-def]
+    from vesalius.services import recurrence
+
+    with db.session() as s:
+        c = clinic_setup(s, system)
+        booked, _ = recurrence.book_series(s, system, recurrence.SeriesBookingIn(
+            patient_id=c["patient"].id, practitioner_id=c["practitioner"].id,
+            service_id=c["service"].id, start=at(MONDAY, 9),
+            recurrence=recurrence.RecurrenceIn(frequency="weekly", count=3)))
+        ids = [a.id for a in booked]
+        s.commit()
+    (confirmation,) = _sent(db, mail)
+    with db.session() as s:
+        recurrence.cancel_series(s, system, ids[0], "all", "moved away")
+        s.commit()
+    (cancelled,) = _sent(db, mail)  # one e-mail for the three visits
+    assert cancelled["METHOD"] == "CANCEL"
+    events = cancelled.walk("VEVENT")
+    assert sorted(str(e["UID"]) for e in events) == sorted(f"appt-{i}@vesalius" for i in ids)
+    assert {str(e["STATUS"]) for e in events} == {"CANCELLED"}
+    before = {str(e["UID"]): int(e["SEQUENCE"]) for e in confirmation.walk("VEVENT")}
+    assert all(int(e["SEQUENCE"]) > before[str(e["UID"])] for e in events)

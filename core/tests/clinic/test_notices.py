@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import pytest
 from clinic_factories import MONDAY, at, case, clinic_setup
+from clinic_outbox import session_rows as _rows
 from sqlalchemy import select
 from vesalius.db.types import utcnow
 from vesalius.errors import Forbidden, Invalid
 from vesalius.messaging import kinds, notices, templates
-from vesalius.models import AuditEvent, Invoice, OutboxMessage, Patient
+from vesalius.models import AuditEvent, Invoice, Patient
 from vesalius.services import (
     Actor,
     billing,
@@ -42,18 +43,6 @@ def _book(s, system, c, start, **extra):  # type: ignore[no-untyped-def]
         patient_id=c["patient"].id, practitioner_id=c["practitioner"].id,
         service_id=c["service"].id, case_id=c["case"].id, location_id=c["toronto"].id,
         start=start, **extra))
-
-
-def _rows(s, appointment_id=None, kind=None, status=None):  # type: ignore[no-untyped-def]
-    query = (select(OutboxMessage).order_by(OutboxMessage.id)
-             .execution_options(populate_existing=True))  # cancel_pending updates in bulk
-    if appointment_id is not None:
-        query = query.where(OutboxMessage.appointment_id == appointment_id)
-    if kind is not None:
-        query = query.where(OutboxMessage.kind == kind)
-    if status is not None:
-        query = query.where(OutboxMessage.status == status)
-    return list(s.scalars(query))
 
 
 def test_booking_queues_confirmation_and_reminder_in_the_locations_time(db, system):  # type: ignore[no-untyped-def]

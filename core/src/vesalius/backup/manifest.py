@@ -297,25 +297,47 @@ def check_balances(conn: Connection, manifest: dict[str, Any], listing: IO[str])
                  else f"{matched} patients match, {problems.count} differ", problems.final())
 
 
-def check_audit_chain(conn: Connection) -> Check:
-    from ..services import audit
+def check_audit_chain(conn: Connection, manifest: dict[str, Any] | None = None,
+                      anchor_key: bytes | None = None) -> Check:
+    """The chain, and that it reaches the anchor the backup carries (its head when it was
+    taken, signed with a key outside the database: checked when that key is here)."""
+    from ..services import audit, audit_anchors
 
+    carried = (manifest or {}).get("audit_anchor")
+    anchors: list[audit_anchors.Anchor] = []
+    note = ""
+    if carried is not None:
+        try:
+            found = audit_anchors.parse(carried, anchor_key) if anchor_key else None
+        except ValueError as exc:
+            return Check("audit chain", False, "the backup's anchor is refused",
+                         (f"its anchor: {exc}",))
+        if found is None:
+            note = ("; its anchor not checked (the anchor key it was signed with is not "
+                    "here: VESALIUS_SECRET_KEY or audit-anchor.key)")
+        else:
+            anchors.append(found)
+            note = f"; it reaches the backup's anchor (position {found.seq})"
     with Session(bind=conn) as session:
-        report = audit.verify_chain(session)
+        report = audit.verify_chain(session, anchors=anchors)
     if report.ok:
-        return Check("audit chain", True, f"{report.checked} events checked, unbroken")
+        return Check("audit chain", True, f"{report.checked} events checked, unbroken{note}")
+    if report.cut:
+        return Check("audit chain", False, f"cut: {report.cut} events missing",
+                     (str(report.reason),))
     return Check("audit chain", False, f"broken at event {report.first_broken_id}",
                  (str(report.reason),))
 
 
 def verify(conn: Connection, manifest: dict[str, Any], notes: Path,
-           balances_file: Path) -> Verification:
-    """Check the database behind ``conn`` against a backup's manifest and lists."""
+           balances_file: Path, anchor_key: bytes | None = None) -> Verification:
+    """Check the database behind ``conn`` against a backup's manifest and lists (and its
+    audit anchor when ``anchor_key`` is given)."""
     with notes.open() as listing_notes, balances_file.open() as listing_balances:
         return Verification((
             check_revisions(conn, manifest),
             check_counts(conn, manifest),
             check_notes(conn, manifest, listing_notes),
             check_balances(conn, manifest, listing_balances),
-            check_audit_chain(conn),
+            check_audit_chain(conn, manifest, anchor_key),
         ))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from ..db.engine import database_url, make_engine
 from ..db.types import utcnow
+from ..services import audit_anchors
 from . import archive
 from .crypto import CorruptBackup
 from .engines import (
@@ -24,6 +26,8 @@ from .engines import (
     sqlite_tables,
 )
 from .manifest import BALANCES, FORMAT, FORMAT_VERSION, NOTES, Verification, collect, verify
+
+log = logging.getLogger(__name__)
 
 
 class NotEmpty(BackupError):
@@ -58,6 +62,7 @@ def take(url: str | None, out: Path, key: bytes | None) -> BackupResult:
             try:
                 with reader.connect() as conn:
                     collected = collect(conn, engine, work)
+                    head = audit_anchors.head(conn, check_schema=True)
             finally:
                 reader.dispose()
         else:
@@ -66,9 +71,10 @@ def take(url: str | None, out: Path, key: bytes | None) -> BackupResult:
             try:
                 with pg_snapshot(live, url, snapshot) as conn:
                     collected = collect(conn, engine, work)
+                    head = audit_anchors.head(conn, check_schema=True)
             finally:
                 live.dispose()
-        manifest = collected.manifest | {
+        manifest = collected.manifest | _anchored(url, head) | {
             "created_at": utcnow().isoformat(),
             "database": {"member": snapshot.name, "size": snapshot.stat().st_size,
                          "sha256": archive.file_sha256(snapshot)},
@@ -78,6 +84,34 @@ def take(url: str | None, out: Path, key: bytes | None) -> BackupResult:
             (BALANCES, collected.balances)], key)
     return BackupResult(written.path, written.size, written.sha256, written.encrypted,
                         manifest)
+
+
+def _anchored(url: str, head: audit_anchors.Anchor | None) -> dict[str, Any]:
+    """The snapshot's chain head, signed, for the manifest, and appended to the clinic's
+    anchors file (:mod:`vesalius.services.audit_anchors`). A backup is worth more than an
+    anchor: one that cannot be written is logged and the backup goes on without it."""
+    if head is None:
+        return {}
+    root = audit_anchors.data_dir(url)
+    try:
+        key = audit_anchors.load_key(root, create=True)
+        assert key is not None  # made when missing
+        path = root / audit_anchors.ANCHORS_FILE
+        if audit_anchors.last_seq(path) != head.seq:
+            audit_anchors.append(path, head, key)
+    except (audit_anchors.AnchorError, OSError) as exc:
+        log.warning("the backup carries no audit anchor: %s", exc)
+        return {}
+    return {"audit_anchor": head.signed(key)}
+
+
+def anchor_key(url: str) -> bytes | None:
+    """The key that checks a backup's anchor where it is restored (None: none here)."""
+    try:
+        return audit_anchors.load_key(audit_anchors.data_dir(url))
+    except audit_anchors.AnchorError as exc:
+        log.warning("the backup's audit anchor cannot be checked: %s", exc)
+        return None
 
 
 @dataclass(frozen=True)
@@ -139,6 +173,7 @@ def restore(file: Path, url: str | None, key: bytes | None) -> RestoreResult:
     url = database_url(url)
     engine = engine_name(url)
     _refuse_non_empty(url)
+    signer = anchor_key(url)
     if engine == "sqlite":
         target = sqlite_path(url).absolute()
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +189,7 @@ def restore(file: Path, url: str | None, key: bytes | None) -> RestoreResult:
             reader = sqlite_reader(database)
             try:
                 with reader.connect() as conn:
-                    verification = verify(conn, manifest, notes, balances)
+                    verification = verify(conn, manifest, notes, balances, signer)
             finally:
                 reader.dispose()
             if verification.ok:
@@ -164,7 +199,7 @@ def restore(file: Path, url: str | None, key: bytes | None) -> RestoreResult:
         try:
             pg_restore(live, url, database)
             with live.connect() as conn:
-                verification = verify(conn, manifest, notes, balances)
+                verification = verify(conn, manifest, notes, balances, signer)
         finally:
             live.dispose()
         return RestoreResult(manifest, verification, True)

@@ -17,7 +17,7 @@ import click
 #: sentence of its help: what ``vesalius --help`` shows, shortened to the terminal's width).
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("vesalius.cli.audit",
-              "The audit log (who read or changed what, when, from where)."),
+              "The audit log (who read or changed what, when, from where) and its anchors."),
     "backup": ("vesalius.cli.backup",
                "Back up the clinic database while it runs: `vesalius backup -o FILE`."),
     "charts": ("vesalius.cli.charts", "Clickable charts (body, spine, meridian, foot)."),

@@ -50,10 +50,12 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
     and VESALIUS_MAIL_FROM; SMS: VESALIUS_SMS_URL and VESALIUS_SMS_FROM), backs up on
     VESALIUS_BACKUP_SCHEDULE (cron fields, UTC; default 30 2 * * *) to VESALIUS_BACKUP_DIR
     or VESALIUS_BACKUP_S3_URL, pruning by VESALIUS_BACKUP_KEEP_DAILY/WEEKLY/MONTHLY (several
-    workers on one database take one backup per due time: each claims it there), and
+    workers on one database take one backup per due time: each claims it there),
     every minute runs the FHIR Bulk Data exports clients asked for (files under
-    VESALIUS_DATA_DIR). Its queue is a SQLite file (VESALIUS_WORKER_STORE; default beside
-    the clinic's database), or Redis when VESALIUS_REDIS_URL is set.
+    VESALIUS_DATA_DIR), and every VESALIUS_AUDIT_ANCHOR_MINUTES (default 10; 0: never)
+    anchors the audit chain's head in VESALIUS_DATA_DIR/audit-anchors.jsonl when it moved.
+    Its queue is a SQLite file (VESALIUS_WORKER_STORE; default beside the clinic's
+    database), or Redis when VESALIUS_REDIS_URL is set.
     """
     from ..backup.destinations import destination
     from ..backup.worker import REDIS_ENV, make_huey
@@ -75,8 +77,15 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
             destination(settings)  # a malformed destination fails now, not at 02:30
         except SettingsError as exc:
             fail(str(exc))
+    from ..services.audit_anchors import AnchorError, minutes
+
+    try:
+        anchor_minutes = minutes()
+    except AnchorError as exc:
+        fail(str(exc))
     redis_url = os.environ.get(REDIS_ENV) or None
-    huey = make_huey(settings, url, redis_url=redis_url, backups=backups, channels=channels)
+    huey = make_huey(settings, url, redis_url=redis_url, backups=backups, channels=channels,
+                     anchor_minutes=anchor_minutes)
     if backups:
         click.echo(f"Worker: backups on '{settings.schedule}' (UTC) to "
                    f"{settings.destination_label}; keep {settings.retention.daily} daily, "
@@ -91,6 +100,12 @@ def command(url: str | None, once: bool, now_text: str | None) -> None:
     else:
         click.echo("Worker: no messages sent (no VESALIUS_SMTP_URL or VESALIUS_SMS_URL); "
                    "they wait in the outbox")
+    if anchor_minutes:
+        click.echo(f"Worker: the audit chain anchored every {anchor_minutes} minutes when it "
+                   "moved")
+        huey.audit_anchor_task()  # type: ignore[attr-defined]  # one now, not at :00
+    else:
+        click.echo("Worker: no audit anchors (VESALIUS_AUDIT_ANCHOR_MINUTES=0)")
     click.echo("Worker: FHIR Bulk Data exports every minute")
     huey.fhir_export_task()  # type: ignore[attr-defined]  # one queued now, not at :00
     click.echo(f"Worker: queue {'Redis' if redis_url else settings.worker_store}")

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
@@ -45,14 +45,36 @@ def attachment(session: Session, appointments: Sequence[Appointment], *,
     transaction, so no .ics of theirs was queued before (SEQUENCE 0, nothing to count: a
     booking's statements are counted)."""
     ids = [a.id for a in appointments]
-    sent = {} if new else dict(session.execute(
-        select(OutboxMessage.appointment_id, func.count())
-        .where(OutboxMessage.appointment_id.in_(ids), OutboxMessage.attachments.is_not(None))
-        .group_by(OutboxMessage.appointment_id)).all())
+    sent = {} if new else _sent(session, appointments)
     method = "CANCEL" if cancel else "PUBLISH"
     return {"filename": FILENAME, "content_type": f"text/calendar; method={method}",
             "ics": {"appointments": ids, "sequence": [sent.get(i, 0) for i in ids],
                     "cancel": cancel, "stamp": utcnow().isoformat()}}
+
+
+def _sent(session: Session, appointments: Sequence[Appointment]) -> dict[int, int]:
+    """How many .ics were queued before for each visit: the e-mails tied to it, and those
+    of a series message (tied to its first visit only) whose .ics carried it. One query."""
+    ids = [a.id for a in appointments]
+    series = {a.series_id for a in appointments if a.series_id is not None}
+    if not series:
+        return dict(session.execute(
+            select(OutboxMessage.appointment_id, func.count())
+            .where(OutboxMessage.appointment_id.in_(ids),
+                   OutboxMessage.attachments.is_not(None))
+            .group_by(OutboxMessage.appointment_id)).all())
+    tied = or_(OutboxMessage.appointment_id.in_(ids), OutboxMessage.appointment_id.in_(
+        select(Appointment.id).where(Appointment.series_id.in_(series))))
+    counts = dict.fromkeys(ids, 0)
+    for appointment_id, attachments in session.execute(
+            select(OutboxMessage.appointment_id, OutboxMessage.attachments)
+            .where(tied, OutboxMessage.attachments.is_not(None))):
+        carried = {i for part in attachments or () for i in
+                   (part.get("ics") or {}).get("appointments", ())}
+        for i in ids:
+            if i == appointment_id or i in carried:
+                counts[i] += 1
+    return counts
 
 
 def made(session: Session, attachment: Mapping[str, Any]) -> dict[str, str] | None:

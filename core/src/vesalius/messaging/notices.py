@@ -1,8 +1,10 @@
 """What the clinic tells a patient about their appointments and payments, and when: the
 confirmation of a booking (one per visit; one listing the dates for a series), the
 reminders of the clinic's schedule, the notice of a moved visit, the cancellation, and
-the receipt of a payment. Scheduling and billing call in here inside their own
-transaction, so a message is queued exactly when the change commits.
+the receipt of a payment. Several visits of a series cancelled or moved together get one
+message listing their dates (:func:`series_cancelled`, :func:`series_moved`). Scheduling
+and billing call in here inside their own transaction, so a message is queued exactly
+when the change commits.
 
 Preferences: the confirmation, reminders and moved-visit notice follow the patient's
 ``reminders_email`` / ``reminders_sms``; the cancellation and the receipt are
@@ -21,11 +23,21 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..db.types import utcnow
-from ..models import Appointment, Invoice, OutboxMessage, Patient, Payment, PaymentAllocation
+from ..models import (
+    Appointment,
+    Invoice,
+    Location,
+    OutboxMessage,
+    Patient,
+    Payment,
+    PaymentAllocation,
+    Practitioner,
+    Service,
+)
 from ..services.scheduling import location_zone
 from . import ics, kinds, notify, outbox, templates
 from .dates import long_date, short_date
@@ -34,7 +46,9 @@ CONFIRMATION = "appointment-confirmation"
 SERIES_CONFIRMATION = "appointment-series-confirmation"
 REMINDER = "appointment-reminder"
 RESCHEDULED = "appointment-rescheduled"
+SERIES_RESCHEDULED = "appointment-series-rescheduled"
 CANCELLATION = "appointment-cancellation"
+SERIES_CANCELLATION = "appointment-series-cancellation"
 RECEIPT = "payment-receipt"
 #: What a cancelled (or moved, or no longer upcoming) visit's pending messages are.
 UPCOMING = (CONFIRMATION, REMINDER, RESCHEDULED)
@@ -47,6 +61,23 @@ _VISIT = {
     "practitioner": "The practitioner's name",
     "service": "The service booked (e.g. \"Follow-up visit\")",
     "location": "The location's name",
+}
+
+#: The variables of a message about several visits of a series (no time of its own).
+_SERIES = {
+    "given_name": _VISIT["given_name"], "practitioner": _VISIT["practitioner"],
+    "service": _VISIT["service"], "location": _VISIT["location"],
+    "dates": "The visits' dates and times, a list (use {% for when in dates %})",
+}
+
+#: How a message about several visits lists them, by language.
+_LIST = {
+    "en": '{{ service or "Appointment" }} with {{ practitioner }}'
+          '{% if location %}, {{ location }}{% endif %}'
+          "\n\n{% for when in dates %}\n- {{ when }}\n{% endfor %}",
+    "fr": '{{ service or "Rendez-vous" }} avec {{ practitioner }}'
+          '{% if location %}, {{ location }}{% endif %}'
+          "\n\n{% for when in dates %}\n- {{ when }}\n{% endfor %}",
 }
 
 kinds.register(kinds.MessageKind(
@@ -98,34 +129,21 @@ kinds.register(kinds.MessageKind(
 
 Your appointments are booked:
 
-{{ service or "Appointment" }} with {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["en"] + """
 
 If you cannot come to one of them, please let us know as early as you can.
 
 See you soon.""",
     sms="Hi {{ given_name }}, {{ count }} appointments with {{ practitioner }} are booked, "
         "the first on {{ dates[0] }}. Details by e-mail or from the clinic.",
-    variables={
-        "given_name": _VISIT["given_name"], "practitioner": _VISIT["practitioner"],
-        "service": _VISIT["service"], "location": _VISIT["location"],
-        "dates": "The visits' dates and times, a list (use {% for when in dates %})",
-        "count": "How many visits were booked",
-    },
+    variables=_SERIES | {"count": "How many visits were booked"},
     translations={"fr": {
         "subject": "Vos {{ count }} rendez-vous avec {{ practitioner }}",
         "text": """Bonjour {{ given_name }},
 
 Vos rendez-vous sont réservés :
 
-{{ service or "Rendez-vous" }} avec {{ practitioner }}{% if location %}, {{ location }}{% endif %}
-
-{% for when in dates %}
-- {{ when }}
-{% endfor %}
+""" + _LIST["fr"] + """
 
 Si vous ne pouvez pas venir à l'un d'eux, prévenez-nous le plus tôt possible.
 
@@ -229,6 +247,66 @@ Votre rendez-vous avec {{ practitioner }} du {{ date }} à {{ time }} est annul�
 Pour un autre rendez-vous, réservez en ligne ou contactez-nous.""",
         "sms": "Bonjour {{ given_name }}, votre rendez-vous avec {{ practitioner }} du "
                "{{ date }} à {{ time }} est annulé.",
+    }},
+))
+
+kinds.register(kinds.MessageKind(
+    key=SERIES_RESCHEDULED, label="Appointment moved (series)",
+    description="Sent once when the clinic moves several visits of a series together "
+                "(this and the following ones, or all): lists their new dates.",
+    subject="Your {{ count }} appointments with {{ practitioner }} have moved",
+    text="""Hello {{ given_name }},
+
+Your appointments have moved. They are now:
+
+""" + _LIST["en"] + """
+
+If the new times do not suit you, please let us know.""",
+    sms="Hi {{ given_name }}, your {{ count }} appointments with {{ practitioner }} have "
+        "moved; the first is now on {{ dates[0] }}. Details by e-mail or from the clinic.",
+    variables=_SERIES | {"count": "How many visits moved"},
+    translations={"fr": {
+        "subject": "Vos {{ count }} rendez-vous avec {{ practitioner }} sont déplacés",
+        "text": """Bonjour {{ given_name }},
+
+Vos rendez-vous ont été déplacés. Ils ont maintenant lieu :
+
+""" + _LIST["fr"] + """
+
+Si ces nouveaux horaires ne vous conviennent pas, prévenez-nous.""",
+        "sms": "Bonjour {{ given_name }}, vos {{ count }} rendez-vous avec {{ practitioner }} "
+               "sont déplacés ; le premier a maintenant lieu le {{ dates[0] }}. Détails par "
+               "courriel ou auprès de la clinique.",
+    }},
+))
+
+kinds.register(kinds.MessageKind(
+    key=SERIES_CANCELLATION, label="Appointment cancellation (series)",
+    description="Sent once when the clinic cancels several visits of a series together "
+                "(this and the following ones, or all): lists their dates. "
+                "Transactional: e-mailed even to patients who turned reminders off.",
+    subject="Your {{ count }} appointments with {{ practitioner }} are cancelled",
+    text="""Hello {{ given_name }},
+
+These appointments are cancelled:
+
+""" + _LIST["en"] + """
+
+If you would like other times, book online or contact us.""",
+    sms="Hi {{ given_name }}, your {{ count }} appointments with {{ practitioner }} from "
+        "{{ dates[0] }} are cancelled.",
+    variables=_SERIES | {"count": "How many visits were cancelled"}, transactional=True,
+    translations={"fr": {
+        "subject": "Vos {{ count }} rendez-vous avec {{ practitioner }} sont annulés",
+        "text": """Bonjour {{ given_name }},
+
+Ces rendez-vous sont annulés :
+
+""" + _LIST["fr"] + """
+
+Pour d'autres rendez-vous, réservez en ligne ou contactez-nous.""",
+        "sms": "Bonjour {{ given_name }}, vos {{ count }} rendez-vous avec {{ practitioner }} "
+               "à partir du {{ dates[0] }} sont annulés.",
     }},
 ))
 
@@ -349,35 +427,70 @@ def series_booked(session: Session, appointments: Sequence[Appointment]
                   ) -> list[OutboxMessage]:
     """A series was booked: one confirmation listing its upcoming dates (each visit's
     reminders were queued as it was booked). Tied to the first upcoming visit, so that
-    cancelling that visit before it goes out also withdraws it."""
-    now = utcnow()
-    upcoming = sorted((a for a in appointments if _upcoming(a, now)), key=lambda a: a.start_at)
+    cancelling the series from that visit on before it goes out also withdraws it
+    (:func:`series_cancelled`)."""
+    upcoming = _upcoming_of(appointments)
     if not upcoming:
         return []
+    return outbox.enqueue_all(session, _series_message(
+        session, SERIES_CONFIRMATION, upcoming, f"confirmation:series:{upcoming[0].series_id}"))
+
+
+def _upcoming_of(appointments: Sequence[Appointment]) -> list[Appointment]:
+    now = utcnow()
+    return sorted((a for a in appointments if _upcoming(a, now)), key=lambda a: a.start_at)
+
+
+def _series_message(session: Session, kind: str, upcoming: Sequence[Appointment],
+                    dedupe_key: str, *, cancel: bool = False) -> list[dict[str, Any]]:
+    """The outbox rows of one message of ``kind`` about several visits (in order) listing
+    their dates, tied to the first, with one .ics carrying each visit (METHOD:CANCEL with
+    ``cancel``)."""
     first = upcoming[0]
     patient = _patient(session, first)
     if patient is None:
         return []
     language = templates.language_of(session, patient.language)
+    held = _parties(session, upcoming)  # noqa: F841  (referenced: see _parties)
     dates = []
     for appointment in upcoming:
         shown = notify.appointment_context(session, appointment, language)
         dates.append(f"{shown['date']} {shown['time']}")
-    return notify.send(session, kind=SERIES_CONFIRMATION, patient=patient,
-                       dedupe_key=f"confirmation:series:{first.series_id}",
-                       appointment=first, context={"dates": dates, "count": len(dates)},
-                       attachments=[ics.attachment(session, upcoming)])
+    return notify.messages(session, kind=kind, patient=patient, dedupe_key=dedupe_key,
+                           appointment=first, context={"dates": dates, "count": len(dates)},
+                           attachments=[ics.attachment(session, upcoming, cancel=cancel)])
 
 
-def moved(session: Session, appointment: Appointment,
-          was: tuple[datetime, int, int | None]) -> list[OutboxMessage]:
-    """A visit moved (``was``: its start, practitioner and location before): the pending
-    reminders (and a confirmation not yet sent) are withdrawn, the new time's reminders
-    queued, and the patient told of the new time. A move of the room alone says
-    nothing."""
-    start, practitioner_id, location_id = was
-    if (start, practitioner_id, location_id) == (
-            appointment.start_at, appointment.practitioner_id, appointment.location_id):
+def _parties(session: Session, appointments: Sequence[Appointment]) -> list[object]:
+    """The visits' locations, practitioners and services, loaded in one query each: each
+    visit's words look them up by id, and the session's identity map keeps an object only
+    while something refers to it, so the caller holds this list while it words them (a
+    series' dates then cost no query each)."""
+    held: list[object] = []
+    for model, column in ((Location, "location_id"), (Practitioner, "practitioner_id"),
+                          (Service, "service_id")):
+        ids = {getattr(a, column) for a in appointments} - {None}
+        if ids:
+            held += session.scalars(select(model).where(model.id.in_(ids))).all()
+    return held
+
+
+#: Where a visit was before a move: its start, practitioner and location.
+Was = tuple[datetime, int, int | None]
+
+
+def _moved(appointment: Appointment, was: Was) -> bool:
+    """Whether the patient has news: a move of the room alone is none."""
+    return was != (appointment.start_at, appointment.practitioner_id, appointment.location_id)
+
+
+def moved(session: Session, appointment: Appointment, was: Was, *,
+          tell: bool = True) -> list[OutboxMessage]:
+    """A visit moved (``was``: where it was before): the pending reminders (and a
+    confirmation not yet sent) are withdrawn, the new time's reminders queued, and the
+    patient told of the new time (unless not ``tell``: a series' visits moved together
+    are told once, :func:`series_moved`). A move of the room alone says nothing."""
+    if not _moved(appointment, was):
         return []
     outbox.cancel_pending(session, appointment_id=appointment.id, kinds=UPCOMING)
     if not _upcoming(appointment, utcnow()):
@@ -385,38 +498,106 @@ def moved(session: Session, appointment: Appointment,
     patient = _patient(session, appointment)
     if patient is None:
         return []
+    queued = _rescheduled(session, appointment, was, patient) if tell else []
+    return queued + queue_reminders(session, appointment, patient)
+
+
+def _rescheduled(session: Session, appointment: Appointment, was: Was,
+                 patient: Patient) -> list[OutboxMessage]:
+    """The notice of one moved visit, naming its time before and after."""
+    start, _practitioner_id, location_id = was
     language = templates.language_of(session, patient.language)
     was_at = start.astimezone(location_zone(session, location_id))
     before = {"date": long_date(was_at, language), "time": f"{was_at:%H:%M}"}
     key = _generation(session, appointment.id, RESCHEDULED,
                       f"rescheduled:appointment:{appointment.id}", once=False)
-    queued = notify.send(session, kind=RESCHEDULED, patient=patient, dedupe_key=str(key),
-                         appointment=appointment,
-                         context={"old_date": before["date"], "old_time": before["time"]},
-                         attachments=[ics.attachment(session, [appointment])])
-    return queued + queue_reminders(session, appointment, patient)
+    return notify.send(session, kind=RESCHEDULED, patient=patient, dedupe_key=str(key),
+                       appointment=appointment,
+                       context={"old_date": before["date"], "old_time": before["time"]},
+                       attachments=[ics.attachment(session, [appointment])])
 
 
-def status_changed(session: Session, appointment: Appointment, old: str, new: str
-                   ) -> list[OutboxMessage]:
+def series_moved(session: Session, changes: Sequence[tuple[Appointment, Was]]
+                 ) -> list[OutboxMessage]:
+    """Visits of a series moved together (each by :func:`moved` with ``tell=False``, which
+    moved their reminders): one notice listing the new dates of those still ahead that
+    the patient has news of, with one .ics carrying each; a single such visit gets its
+    own notice, naming its time before."""
+    upcoming = _upcoming_of([a for a, was in changes if _moved(a, was)])
+    if len(upcoming) == 1:
+        (appointment,) = upcoming
+        patient = _patient(session, appointment)
+        was = next(w for a, w in changes if a is appointment)
+        return _rescheduled(session, appointment, was, patient) if patient else []
+    if not upcoming:
+        return []
+    first = upcoming[0]
+    key = _generation(session, first.id, SERIES_RESCHEDULED,
+                      f"rescheduled:series:{first.series_id}:{first.id}", once=False)
+    return outbox.enqueue_all(session, _series_message(session, SERIES_RESCHEDULED, upcoming,
+                                                       str(key)))
+
+
+def status_changed(session: Session, appointment: Appointment, old: str, new: str, *,
+                   tell: bool = True) -> list[OutboxMessage]:
     """A visit's status moved on. Cancelled (late or not): what was pending for it is
-    withdrawn and, if it was still ahead, the cancellation queued. No-show, arrived,
-    completed: its pending reminders are withdrawn. A no-show undone: its reminders are
-    queued again (those still ahead)."""
+    withdrawn and, if it was still ahead, the cancellation queued (unless not ``tell``: a
+    series' visits cancelled together are told once, :func:`series_cancelled`). No-show,
+    arrived, completed: its pending reminders are withdrawn. A no-show undone: its
+    reminders are queued again (those still ahead)."""
     if new in ("booked", "confirmed"):
         if old == "no-show":
             return queue_reminders(session, appointment)
         return []
     outbox.cancel_pending(session, appointment_id=appointment.id, kinds=UPCOMING)
-    if new not in ("cancelled", "late-cancelled") or not _upcoming(appointment, utcnow()):
+    if (not tell or new not in ("cancelled", "late-cancelled")
+            or not _upcoming(appointment, utcnow())):
         return []
+    return outbox.enqueue_all(session, _cancellation(session, appointment))
+
+
+def _cancellation(session: Session, appointment: Appointment) -> list[dict[str, Any]]:
+    """The outbox rows of one visit's cancellation, its .ics cancelling the event (once
+    per visit)."""
     patient = _patient(session, appointment)
     if patient is None:
         return []
-    return notify.send(session, kind=CANCELLATION, patient=patient,
-                       dedupe_key=f"cancellation:appointment:{appointment.id}",
-                       appointment=appointment,
-                       attachments=[ics.attachment(session, [appointment], cancel=True)])
+    return notify.messages(session, kind=CANCELLATION, patient=patient,
+                           dedupe_key=f"cancellation:appointment:{appointment.id}",
+                           appointment=appointment,
+                           attachments=[ics.attachment(session, [appointment], cancel=True)])
+
+
+def series_cancelled(session: Session, appointments: Sequence[Appointment]
+                     ) -> list[OutboxMessage]:
+    """Visits of a series cancelled together (each by :func:`status_changed` with
+    ``tell=False``, which withdrew what was pending for it): the messages of
+    :func:`series_cancellation`, queued. A series' confirmation or moved-visits notice
+    still pending and tied to one of them (its first date) is withdrawn. The dedupe key
+    names the series and the first visit (a cancelled visit stays cancelled), so a retry
+    queues nothing."""
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.status == "pending",
+        OutboxMessage.appointment_id.in_([a.id for a in appointments]),
+        OutboxMessage.kind.in_((SERIES_CONFIRMATION, SERIES_RESCHEDULED)))
+        .values(status="cancelled").execution_options(synchronize_session=False))
+    return outbox.enqueue_all(session, series_cancellation(session, appointments))
+
+
+def series_cancellation(session: Session, appointments: Sequence[Appointment]
+                        ) -> list[dict[str, Any]]:
+    """What cancelling these visits together tells the patient, as outbox rows (queued by
+    :func:`series_cancelled`; shown before by the calendar's series-cancel page): one
+    cancellation listing those still ahead, with one .ics cancelling each; a single one
+    ahead gets its own cancellation; none ahead, nothing."""
+    upcoming = _upcoming_of(appointments)
+    if len(upcoming) == 1:
+        return _cancellation(session, upcoming[0])
+    if not upcoming:
+        return []
+    first = upcoming[0]
+    return _series_message(session, SERIES_CANCELLATION, upcoming,
+                           f"cancellation:series:{first.series_id}:{first.id}", cancel=True)
 
 
 def portal_link() -> str:

@@ -59,6 +59,7 @@ def sample_context(kind: kinds.MessageKind, language: str = "en") -> dict[str, A
         "portal_link": "https://clinic.example.org/portal/",
         "dates": [f"{long_date(_SAMPLE_DAY, language)} 09:30",
                   f"{long_date(date(2030, 3, 11), language)} 09:30"],
+        "count": 2,  # as many as the dates above
     }
     return {name: known.get(name, f"[{name}]") for name in kind.variables}
 

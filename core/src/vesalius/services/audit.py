@@ -25,9 +25,9 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, insert, inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,6 +36,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 from ..db.types import utcnow
 from ..models import AuditEvent, AuditList, AuditListItem
 from .actor import Actor
+
+if TYPE_CHECKING:
+    from .audit_anchors import Anchor
 
 _INSERT = insert(AuditEvent.__table__)
 _INSERT_ITEMS = insert(AuditListItem.__table__)
@@ -255,7 +258,12 @@ class ChainReport:
     """What :func:`verify_chain` found. ``first_broken_id`` is the first event whose link
     does not hold (``reason`` says why); ``checked`` counts the events found intact before
     it (all of them when ``ok``). ``ok`` with a ``reason``: there was nothing to check (a
-    database whose schema predates the chain)."""
+    database whose schema predates the chain).
+
+    Given anchors (:mod:`.audit_anchors`), the chain must also reach the newest one and
+    match every one it reaches: ``cut`` counts the events missing after the head (the
+    tail was deleted), and an anchor whose position holds another hash names that event
+    as ``first_broken_id`` (the log was rewritten and re-hashed after the anchor)."""
 
     ok: bool
     checked: int
@@ -267,15 +275,30 @@ class ChainReport:
     head_hash: str | None = None
     #: Distinct lists whose items were checked against their digest.
     lists_checked: int = 0
+    #: Anchors given and found to match the chain.
+    anchors_checked: int = 0
+    #: The newest anchor given (position and time), whether or not the chain reaches it.
+    anchor_seq: int | None = None
+    anchor_at: datetime | None = None
+    #: Events missing after the head: the newest anchor's position less the head's.
+    cut: int = 0
 
     def summary(self) -> str:
         """One line for people and logs."""
         if self.ok:
             head = f"; head {self.head_id} {self.head_hash}" if self.head_id else ""
+            anchored = (f"; reaches the newest anchor (position {self.anchor_seq}, "
+                        f"{_when(self.anchor_at)})" if self.anchor_seq is not None else "")
             return (f"audit chain intact: {self.checked} events, {self.lists_checked} "
-                    f"lists{head}")
+                    f"lists{head}{anchored}")
+        if self.cut:
+            return f"audit chain cut: {self.reason}"
         return (f"audit chain broken at event {self.first_broken_id}: {self.reason} "
                 f"({self.checked} events intact before it)")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "?"
 
 
 _EVENT_COLUMNS = [AuditEvent.__table__.c[name] for name in ("id", *CHAINED, "prev_hash",
@@ -311,10 +334,16 @@ def _misplaced(session: Session, row: Mapping[str, Any], expected: int,
             f"re-hashed, or this one's link was edited)")
 
 
-def _chain(session: Session, batch: int) -> tuple[int, int | None, str | None,
-                                                  int | None, str | None]:
+def _chain(session: Session, batch: int, anchored: Mapping[int, Anchor],
+           mismatches: list[tuple[int, Anchor]]) -> tuple[int, int | None, str | None,
+                                                          int | None, str | None]:
+    """Walk the chain; an anchored position holding another hash goes to
+    ``mismatches`` as ``(event id, anchor)``."""
     checked, prev_id, prev_hash = 0, None, GENESIS
     for row in _events(session, batch):
+        if anchored and not mismatches and (held := anchored.get(row["seq"])) is not None \
+                and held.hash != row["hash"]:
+            mismatches.append((row["id"], held))
         if row["hash"] is None or row["prev_hash"] is None or row["seq"] is None:
             return checked, row["id"], "unsealed: the event has no hash", prev_id, prev_hash
         if row["seq"] != checked + 1 or row["prev_hash"] != prev_hash:
@@ -374,10 +403,15 @@ def _lists(session: Session, batch: int) -> tuple[int, int | None, str | None]:
     return checked, first.id, f"{broken[first.list_digest]} ({first.list_digest[:12]})"
 
 
-def verify_chain(session: Session, *, batch: int = 2000) -> ChainReport:
+def verify_chain(session: Session, *, batch: int = 2000,
+                 anchors: Iterable[Anchor] = ()) -> ChainReport:
     """Check the whole audit log: every event's hash against its fields and the event
     before it, in id order, and every list read's items against the digest its event
     names. Streams ``batch`` rows at a time. Stops at the first broken chain link.
+
+    ``anchors`` (already checked against their HMAC: :func:`.audit_anchors.read`) are
+    matched as the walk passes their positions, at no extra query: the chain must reach
+    the newest and hold each one's hash at its position.
 
     It only reads. On SQLite, give it a session that does not hold the write lock while
     the clinic is open (the core's sessions begin ``IMMEDIATE``; ``vesalius audit verify``
@@ -386,14 +420,42 @@ def verify_chain(session: Session, *, batch: int = 2000) -> ChainReport:
     if "hash" not in columns:  # e.g. a restored backup taken before the chain existed
         return ChainReport(ok=True, checked=0,
                            reason="nothing to check: this database predates the audit chain")
-    checked, broken_id, reason, head_id, head_hash = _chain(session, batch)
+    anchored: dict[int, Anchor] = {}
+    for anchor in anchors:  # the newest anchor of a position speaks for it
+        if anchor.seq not in anchored or anchor.at > anchored[anchor.seq].at:
+            anchored[anchor.seq] = anchor
+    newest = anchored[max(anchored)] if anchored else None
+    mismatches: list[tuple[int, Anchor]] = []
+    checked, broken_id, reason, head_id, head_hash = _chain(session, batch, anchored,
+                                                            mismatches)
     lists_checked, list_broken_id, list_reason = _lists(session, batch)
     if list_broken_id is not None and (broken_id is None or list_broken_id < broken_id):
         checked = session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.id < list_broken_id)) or 0
         broken_id, reason = list_broken_id, list_reason
-    if broken_id is None:
-        return ChainReport(ok=True, checked=checked, head_id=head_id, head_hash=head_hash
-                           if head_id is not None else None, lists_checked=lists_checked)
-    return ChainReport(ok=False, checked=checked, first_broken_id=broken_id, reason=reason,
-                       lists_checked=lists_checked)
+    found = {"lists_checked": lists_checked, "anchor_seq": newest and newest.seq,
+             "anchor_at": newest and newest.at}
+    if broken_id is None and mismatches:
+        event_id, anchor = mismatches[0]
+        broken_id = event_id
+        checked = session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.id < event_id)) or 0
+        reason = (f"rewritten: it does not match the anchor of position {anchor.seq} taken "
+                  f"{_when(anchor.at)} (after then, events up to it were changed and re-hashed, or "
+                  f"removed and others written in their place)")
+    if broken_id is not None:
+        return ChainReport(ok=False, checked=checked, first_broken_id=broken_id,
+                           reason=reason, **found)
+    matched = sum(1 for seq in anchored if seq <= checked)
+    if newest is not None and newest.seq > checked:
+        cut = newest.seq - checked
+        ends = (f"event {head_id} at position {checked}" if head_id is not None
+                else "no event")
+        return ChainReport(
+            ok=False, checked=checked, head_id=head_id, head_hash=head_hash,
+            anchors_checked=matched, cut=cut, reason=(
+                f"the last {cut} events were removed after {_when(newest.at)} (the anchor "
+                f"taken then vouches for {newest.seq} events; the log now ends at "
+                f"{ends})"), **found)
+    return ChainReport(ok=True, checked=checked, head_id=head_id, head_hash=head_hash
+                       if head_id is not None else None, anchors_checked=matched, **found)

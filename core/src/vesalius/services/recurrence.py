@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 from pydantic import Field, model_validator
@@ -178,7 +178,8 @@ def edit_series(session: Session, actor: Actor, appointment_id: int,
                 data: SeriesEditIn) -> list[Appointment]:
     """Move or change one occurrence, it and the following ones, or all booked ones; each
     keeps its date and takes the same change of wall-clock time, length, practitioner or
-    room. Completed, arrived and cancelled occurrences are left as they are."""
+    room. Completed, arrived and cancelled occurrences are left as they are. Several moved
+    together are told to the patient in one message listing their new dates."""
     target = get(session, Appointment, appointment_id, "appointment")
     actor.require("appointments.change", patient_id=target.patient_id)
     if target.status not in scheduling.MOVABLE:
@@ -193,7 +194,10 @@ def edit_series(session: Session, actor: Actor, appointment_id: int,
     items = _scope(session, target, data.scope)
     # Move the far end first so that occurrences never step on each other on the way.
     items.sort(key=lambda a: a.start_at, reverse=shift > timedelta(0))
+    together = len(items) > 1  # the patient hears once, listing the new dates
+    changes = []
     for item in items:
+        was = (item.start_at, item.practitioner_id, item.location_id)
         local = item.start_at.astimezone(zone).replace(tzinfo=None) + shift
         start = local.replace(tzinfo=zone).astimezone(item.start_at.tzinfo)
         length = (timedelta(minutes=data.duration_minutes) if data.duration_minutes
@@ -207,18 +211,40 @@ def edit_series(session: Session, actor: Actor, appointment_id: int,
         slot = scheduling.Slot(item.patient_id, data.practitioner_id or item.practitioner_id,
                                start, start + length, item.case_id, item.service_id,
                                location_id, room_id)
-        scheduling.move(session, actor, item, slot)
+        scheduling.move(session, actor, item, slot, tell=not together)
+        changes.append((item, was))
+    if together:
+        scheduling.notices().series_moved(session, changes)
     return items
 
 
-def cancel_series(session: Session, actor: Actor, appointment_id: int, scope: Scope,
-                  reason: str) -> list[Appointment]:
-    """Cancel one occurrence, it and the following ones, or every booked one."""
+def _cancellable(session: Session, actor: Actor, appointment_id: int,
+                 scope: Scope) -> list[Appointment]:
     target = get(session, Appointment, appointment_id, "appointment")
     actor.require("appointments.cancel", patient_id=target.patient_id)
     items = _scope(session, target, scope)
     if target.status not in scheduling.MOVABLE:
         raise Conflict(f"an appointment that is {target.status} cannot be cancelled")
+    return items
+
+
+def cancel_preview(session: Session, actor: Actor, appointment_id: int, scope: Scope
+                   ) -> tuple[list[Appointment], list[dict[str, Any]]]:
+    """What :func:`cancel_series` would do, doing nothing: the visits it would cancel and
+    the messages the patient would be sent (outbox rows: ``channel``, ``recipient``,
+    ``subject``, ``body_text``, ``attachments``)."""
+    items = _cancellable(session, actor, appointment_id, scope)
+    return items, scheduling.notices().series_cancellation(session, items)
+
+
+def cancel_series(session: Session, actor: Actor, appointment_id: int, scope: Scope,
+                  reason: str) -> list[Appointment]:
+    """Cancel one occurrence, it and the following ones, or every booked one. Several
+    cancelled together are told to the patient in one message listing their dates."""
+    items = _cancellable(session, actor, appointment_id, scope)
+    together = len(items) > 1
     for item in items:
-        scheduling.cancel(session, actor, item.id, reason)
+        scheduling.cancel(session, actor, item.id, reason, tell=not together)
+    if together:
+        scheduling.notices().series_cancelled(session, items)
     return items

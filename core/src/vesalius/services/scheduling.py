@@ -443,9 +443,10 @@ def read(session: Session, actor: Actor, appointment_id: int) -> Appointment:
 
 
 def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
-               reason: str | None = None) -> Appointment:
+               reason: str | None = None, *, tell: bool = True) -> Appointment:
     """Move an appointment along the state machine; :class:`Conflict` for a move it does
-    not allow. Cancelling needs a reason."""
+    not allow. Cancelling needs a reason. ``tell=False``: the patient's cancellation is
+    left to the caller (a series tells them once for all its visits)."""
     appointment = get(session, Appointment, appointment_id, "appointment")
     cancelling = status in FREED_STATUSES and status != "no-show"
     permission = "appointments.cancel" if cancelling else "appointments.change"
@@ -474,7 +475,7 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
     audit.record(session, actor, "status", "appointment", appointment.id,
                  appointment.patient_id, detail=f"{old} -> {status}")
     _announce(session, appointment, old, status)
-    notices().status_changed(session, appointment, old, status)
+    notices().status_changed(session, appointment, old, status, tell=tell)
     if cancelling:  # its time is offered to the waitlist (a no-show's time is past)
         from .waitlist_offers import offer_freed  # imported here: it imports this module
         offer_freed(session, appointment)
@@ -523,13 +524,14 @@ def complete_for_note(session: Session, actor: Actor, appointment: Appointment,
 
 
 def cancel(session: Session, actor: Actor, appointment_id: int, reason: str,
-           at: datetime | None = None) -> Appointment:
-    """Cancel, as a late cancellation when inside the policy window before the start."""
+           at: datetime | None = None, *, tell: bool = True) -> Appointment:
+    """Cancel, as a late cancellation when inside the policy window before the start
+    (``tell``: see :func:`set_status`)."""
     appointment = get(session, Appointment, appointment_id, "appointment")
     now = at or utcnow()
     late = appointment.start_at - now < late_cancel_window()
     return set_status(session, actor, appointment_id,
-                      "late-cancelled" if late else "cancelled", reason)
+                      "late-cancelled" if late else "cancelled", reason, tell=tell)
 
 
 def reschedule(session: Session, actor: Actor, appointment_id: int,
@@ -561,7 +563,10 @@ def reschedule(session: Session, actor: Actor, appointment_id: int,
                      appointment.service_id, location_id, room_id))
 
 
-def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot) -> Appointment:
+def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot, *,
+         tell: bool = True) -> Appointment:
+    """Move to ``slot``; ``tell=False`` leaves the patient's moved-visit notice to the
+    caller (a series tells them once), its reminders still follow it."""
     _queue_for(session, slot)
     clash = _clash(session, slot, ignore_id=appointment.id)
     if clash is not None:
@@ -575,7 +580,7 @@ def move(session: Session, actor: Actor, appointment: Appointment, slot: Slot) -
     audit.record(session, actor, "reschedule", "appointment", appointment.id,
                  appointment.patient_id,
                  detail=f"{before:%Y-%m-%dT%H:%M}Z -> {slot.start:%Y-%m-%dT%H:%M}Z")
-    notices().moved(session, appointment, was)
+    notices().moved(session, appointment, was, tell=tell)
     return appointment
 
 

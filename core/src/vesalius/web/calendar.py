@@ -594,4 +594,5 @@ def reschedule(appointment_id: int) -> Response | tuple[Response, int]:
 
 # The booking form and the waitlist live in their own module: importing it (last, as it
 # imports bp) registers their routes on this blueprint.
+from . import series  # noqa: E402, F401  (cancelling visits of a series, on this blueprint)
 from .booking import _first_zone, _local_start  # noqa: E402
