@@ -168,6 +168,32 @@ def test_editor_queries_are_bounded(browser, db, visits, kit):
         physio.post(f"/chart/notes/{note_id}/discard")
 
 
+def test_editor_markup_stays_latin_1(browser, visits):
+    """The editor's own markup writes characters above U+00FF as entities: one such
+    character makes CPython hold the whole page (130-360 kB with a chart) at two or four
+    bytes a character, and each copy of it and its UTF-8 encoding cost several times more."""
+    physio = browser("practitioner")
+    note_id = _start(physio, visits[0], template_id="physio.initial-assessment")
+    try:
+        page = physio.get(f"/chart/notes/{note_id}").get_data(as_text=True)
+        assert 'class="chart-editor"' in page and "&minus;" in page
+        assert not sorted({c for c in page if ord(c) > 0xFF})
+    finally:
+        physio.post(f"/chart/notes/{note_id}/discard")
+
+
+def test_field_drawings_are_kept_apart_by_value_and_type():
+    """A field's drawing is reused for an equal value only: 1, 1.0, True and "1" are drawn
+    differently (Python finds the first three equal), as are 0.0 and -0.0; equal objects
+    match whatever their keys' order."""
+    from vesalius.web.charting import _value_key
+
+    keys = [_value_key(v) for v in (1, 1.0, True, "1", None, 0.0, -0.0, 0, False, "")]
+    assert len(set(keys)) == len(keys)
+    assert _value_key({"a": 1, "b": [2]}) == _value_key({"b": [2], "a": 1})
+    assert _value_key([1]) != _value_key([1.0])
+
+
 def test_table_cells_computed_and_region(app):
     """A table with a computed and a region column (no installed template has one yet):
     computed cells are read-only outputs holding the stored value, a region cell shows the

@@ -30,12 +30,13 @@ check it once per patient, never per row.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import Field, field_validator
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -67,20 +68,19 @@ def _needs_care_team(actor: Actor, permission: str) -> bool:
         actor.role == PRACTITIONER or (actor.role == OWNER and permission == "notes.sign"))
 
 
-def _care_rules(actor: Actor, now: datetime
+def _care_rules(user_id: Any, practitioner_id: Any, now: Any
                 ) -> list[tuple[ColumnElement[Any], ColumnElement[bool]]]:
-    """The rules that put a patient in ``actor``'s care, each as (a table's patient column,
-    what its row must say): a grant they hold, and for a practitioner an appointment with
-    them, a case they lead, a case team they are on."""
+    """The rules that put a patient in a user's care, each as (a table's patient column,
+    what its row must say): a grant they hold, and for a practitioner (``practitioner_id``
+    not None) an appointment with them, a case they lead, a case team they are on."""
     rules: list[tuple[ColumnElement[Any], ColumnElement[bool]]] = [
-        (AccessGrant.patient_id, and_(AccessGrant.user_id == actor.user_id,
+        (AccessGrant.patient_id, and_(AccessGrant.user_id == user_id,
                                       AccessGrant.expires_at > now))]
-    if actor.practitioner_id is not None:
+    if practitioner_id is not None:
         rules += [
-            (Appointment.patient_id, Appointment.practitioner_id == actor.practitioner_id),
-            (Case.patient_id, Case.primary_practitioner_id == actor.practitioner_id),
-            (CaseTeamMember.patient_id,
-             CaseTeamMember.practitioner_id == actor.practitioner_id),
+            (Appointment.patient_id, Appointment.practitioner_id == practitioner_id),
+            (Case.patient_id, Case.primary_practitioner_id == practitioner_id),
+            (CaseTeamMember.patient_id, CaseTeamMember.practitioner_id == practitioner_id),
         ]
     return rules
 
@@ -90,9 +90,21 @@ def in_care(session: Session, actor: Actor, patient_id: int,
     """True when ``patient_id`` is in the care of ``actor`` (an appointment with their
     practitioner record, a case they are the primary practitioner of or on the team of) or
     ``actor`` holds an unexpired grant for them. One query."""
-    probes = [exists().where(column == patient_id, rule)
-              for column, rule in _care_rules(actor, now or utcnow())]
-    return bool(session.scalar(select(or_(*probes))))
+    query = _in_care_query(actor.user_id is not None, actor.practitioner_id is not None)
+    return bool(session.scalar(query, {"user_id": actor.user_id,
+                                       "practitioner_id": actor.practitioner_id,
+                                       "patient_id": patient_id, "now": now or utcnow()}))
+
+
+@functools.cache
+def _in_care_query(user: bool, practitioner: bool) -> Any:
+    """:func:`in_care`'s statement, built once per shape: building its four probes cost
+    more CPU than running them, and every clinical read of a practitioner runs it."""
+    rules = _care_rules(bindparam("user_id") if user else None,
+                        bindparam("practitioner_id") if practitioner else None,
+                        bindparam("now"))
+    return select(or_(*(exists().where(column == bindparam("patient_id"), rule)
+                        for column, rule in rules)))
 
 
 def in_care_clause(actor: Actor, patient_id: ColumnElement[Any],
@@ -101,7 +113,8 @@ def in_care_clause(actor: Actor, patient_id: ColumnElement[Any],
     column) is a patient in the care of ``actor`` or one they hold a grant for (the same
     rules, as ``IN`` subqueries, for a list across patients)."""
     return or_(*(patient_id.in_(select(column).where(rule))
-                 for column, rule in _care_rules(actor, now or utcnow())))
+                 for column, rule in _care_rules(actor.user_id, actor.practitioner_id,
+                                                 now or utcnow())))
 
 
 def may(session: Session, actor: Actor, permission: str, patient_id: int) -> bool:

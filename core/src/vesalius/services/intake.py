@@ -14,6 +14,7 @@ field for; the note itself keeps the practitioner's words.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from vesalius_sdk import NoteTemplate
 from vesalius_sdk.templates import (
@@ -490,14 +491,22 @@ def _shown(field: Any, value: Any) -> str:
     return str(value)
 
 
+@functools.cache
+def _submitted() -> Any:
+    """The visit's submitted requests (every note editor asks): built once, as building
+    the statement costs more than running it."""
+    return (select(IntakeRequest)
+            .where(IntakeRequest.appointment_id == bindparam("appointment_id"),
+                   IntakeRequest.status == "submitted")
+            .order_by(IntakeRequest.id))
+
+
 def reported_for(session: Session, actor: Actor, appointment_id: int) -> list[Reported]:
     """The visit's submitted requests with their answers and the results they stored
     (two queries): for the note editor's "Reported by the patient" panel."""
     appointment = get(session, Appointment, appointment_id, "appointment")
     access.require(session, actor, "notes.read", appointment.patient_id)
-    requests = list(session.scalars(select(IntakeRequest).where(
-        IntakeRequest.appointment_id == appointment_id,
-        IntakeRequest.status == "submitted").order_by(IntakeRequest.id)))
+    requests = list(session.scalars(_submitted(), {"appointment_id": appointment_id}))
     if not requests:
         return []
     wanted = [i for r in requests for i in (r.result_ids or [])]

@@ -7,6 +7,7 @@ refuses (409 with the code ``note-signed``), and so does the database (migration
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from vesalius_sdk import (
     CaseContext,
@@ -141,15 +142,27 @@ def _at(document: Mapping[str, Any], path: str) -> Any:
     return values.get(key) if isinstance(values, Mapping) else None
 
 
-def _last_signed_query(case_id: int, patient_id: int, on_or_before: date | None,
-                       exclude: int | None):  # type: ignore[no-untyped-def]
-    """The case's signed notes, newest first (date of service, then signing time)."""
-    query = select(Note).where(Note.case_id == case_id, Note.patient_id == patient_id,
+def _last_signed(session: Session, case_id: int, patient_id: int, on_or_before: date | None,
+                 exclude: int | None) -> Note | None:
+    """The case's newest signed note (date of service, then signing time), on or before a
+    date and other than a note when given."""
+    values = {"case_id": case_id, "patient_id": patient_id, "on_or_before": on_or_before,
+              "exclude": exclude}
+    return session.scalar(_last_signed_query(on_or_before is not None, exclude is not None),
+                          {k: v for k, v in values.items() if v is not None})
+
+
+@functools.cache
+def _last_signed_query(dated: bool, excluding: bool):  # type: ignore[no-untyped-def]
+    """:func:`_last_signed`'s statement, built once per shape (building a statement costs
+    more CPU than running this one)."""
+    query = select(Note).where(Note.case_id == bindparam("case_id"),
+                               Note.patient_id == bindparam("patient_id"),
                                Note.status == "signed")
-    if on_or_before is not None:
-        query = query.where(Note.date_of_service <= on_or_before)
-    if exclude is not None:
-        query = query.where(Note.id != exclude)
+    if dated:
+        query = query.where(Note.date_of_service <= bindparam("on_or_before"))
+    if excluding:
+        query = query.where(Note.id != bindparam("exclude"))
     return query.order_by(Note.date_of_service.desc(), Note.signed_at.desc(),
                           Note.id.desc()).limit(1)
 
@@ -158,8 +171,8 @@ def _copy_forward(session: Session, registry: Registry, template: NoteTemplate,
                   note: Note) -> tuple[Note | None, dict[str, Any]]:
     """The source (the case's last signed note on or before this note's date) and what
     ``template`` carries from it. Same patient and same case only, by construction."""
-    source = session.scalar(_last_signed_query(note.case_id, note.patient_id,
-                                               note.date_of_service, note.id))
+    source = _last_signed(session, note.case_id, note.patient_id, note.date_of_service,
+                          note.id)
     if source is None:
         return None, {}
     return source, carried_forward(template, source.document,
@@ -422,8 +435,7 @@ def last_signed(session: Session, actor: Actor, case_id: int,
             raise Invalid(f"note {before_note_id} is not of case {case.id}",
                           field="before_note_id")
         on_or_before = current.date_of_service
-    note = session.scalar(_last_signed_query(case.id, case.patient_id, on_or_before,
-                                             before_note_id))
+    note = _last_signed(session, case.id, case.patient_id, on_or_before, before_note_id)
     if note is None:
         return None
     audit.record(session, actor, "read", "note", note.id, note.patient_id)

@@ -33,12 +33,23 @@ from flask import (
 )
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from vesalius_sdk import ChartMark, ResponseError
 from werkzeug.wrappers import Response
 
 from ..errors import ServiceError
-from ..models import Appointment, Case, Location, MeasureResult, Note, Practitioner, User
+from ..models import (
+    Appointment,
+    Case,
+    IntakeRequest,
+    Location,
+    MeasureResult,
+    Note,
+    Patient,
+    Payer,
+    Practitioner,
+    User,
+)
 from ..plugins import PackError
 from ..services import cases as case_service
 from ..services import note_templates, patients, payers, scheduling
@@ -210,6 +221,7 @@ def _drawn(_registry: int, chart: Any, marks_json: str) -> str:
 @bp.route("/notes/<int:note_id>")
 @requires("notes.write")
 def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | Response:
+    held = _preload(note_id)  # kept to the end: the session holds loaded rows weakly
     note, case = _load(note_id)
     if note.status != "draft":
         return redirect(url_for("charting.view_note", note_id=note.id))
@@ -235,21 +247,44 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
                      or any(p.split(".")[0] == s.id for p in invalid)}
     carried = _carried(note)
     reported = set(note.reported or {})
-    fields = {path: _field_html(reg, layout, path, f, _at(document, path), listed,
-                                path in folded, carried.get(path), path in reported)
-              for path, f in template.iter_fields()}
+    drawn = {section_id: [_field_html(reg, layout, path, f, _at(document, path), listed,
+                                      path in folded, carried.get(path), path in reported)
+                          for path, f in fields]
+             for section_id, fields in layout.sections}
     from ..services import intake
 
     from_patient = (intake.reported_for(session, actor(), note.appointment_id)
-                    if note.appointment_id else [])
+                    if note.appointment_id and held.reported else [])
     return render_template(
         "charting/editor.html", note=note, case=case, patient=patient, template=template,
-        document=document, fields=fields, layout=layout, problems=listed,
+        document=document, drawn=drawn, layout=layout, problems=listed,
         open_sections=open_sections, source=source, last_note=last.note if last else None,
         last_note_body=Markup(last.note.rendered or "") if last else None,
         templates=_offered_with(reg, case.discipline, template), from_patient=from_patient,
         measure_titles={m: reg.measures[m].title for r in from_patient for m in
                         r.request.measures if m in reg.measures})
+
+
+def _preload(note_id: int) -> Any:
+    """The note with its case, the case's payer, its patient and its visit, in one
+    statement: the reads below (each still checking access and writing its audit row) find
+    them in the session instead of running a statement each. Also ``reported``: whether the
+    visit has submitted intake answers (most have none, and then there is nothing to read).
+    Returns the row, which the caller keeps: the session holds what it loaded only weakly."""
+    return db().execute(_draft_rows(), {"note_id": note_id}).first()
+
+
+@functools.cache
+def _draft_rows() -> Any:
+    """:func:`_preload`'s statement, built once (building it costs more than running it)."""
+    reported = exists().where(IntakeRequest.appointment_id == Note.appointment_id,
+                              IntakeRequest.status == "submitted")
+    return (select(Note, Case, Payer, Patient, Appointment, reported.label("reported"))
+            .outerjoin(Case, Case.id == Note.case_id)
+            .outerjoin(Payer, Payer.id == Case.payer_id)
+            .outerjoin(Patient, Patient.id == Note.patient_id)
+            .outerjoin(Appointment, Appointment.id == Note.appointment_id)
+            .where(Note.id == bindparam("note_id")))
 
 
 def _offered_with(reg: Any, discipline: str, template: Any) -> list[Any]:
@@ -264,9 +299,8 @@ def _field_html(reg: Any, layout: _Layout, path: str, f: Any, value: Any,
     """One field drawn by its macro, kept per template for reuse: the drawing depends only
     on the field, its value, its problems, whether it is folded and its carried mark, so
     empty fields (most of a new note) and unchanged ones are drawn once."""
-    mine = tuple(p["message"] for p in problems if p["path"] == path)
-    key = (path, json.dumps(value, sort_keys=True, default=str), mine, folded, carried,
-           reported)
+    mine = tuple(p["message"] for p in problems if p["path"] == path) if problems else ()
+    key = (path, _value_key(value), mine, folded, carried, reported)
     found = layout.drawn.get(key)
     if found is not None:
         return found
@@ -285,6 +319,18 @@ def _field_html(reg: Any, layout: _Layout, path: str, f: Any, value: Any,
             layout.drawn.clear()
         layout.drawn[key] = html
     return html
+
+
+def _value_key(value: Any) -> Any:
+    """A field's value as part of a drawing's key: a text, number or yes/no with its type
+    (1, 1.0 and True are equal in Python but drawn differently; a float by its repr, as
+    -0.0 equals 0.0), anything else as canonical JSON."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return kind, value
+    if kind is float:
+        return kind, repr(value)
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _empty(value: Any) -> bool:
@@ -332,6 +378,8 @@ class _Layout:
     required_sections: frozenset[str]
     foldable: tuple[tuple[str, str], ...]  # (path, measure id) of measures not default
     chart_paths: tuple[tuple[str, str], ...]  # (path, chart id) of drawable chart fields
+    #: (section id, its fields' (path, field) in order): what the editor draws, section by section
+    sections: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
     carried: tuple[str, ...]
     computed: tuple[str, ...]  # paths of tables with computed columns
     regions: dict[str, dict[str, str]]  # chart -> region id -> label (region columns)
@@ -370,6 +418,8 @@ def _make_layout(reg: Any, template: Any) -> _Layout:
                        if f.kind == "measure" and not f.default and not f.required
                        and f.measure in reg.measures),
         chart_paths=chart_paths,
+        sections=tuple((s.id, tuple((f"{s.id}.{f.id}", f) for f in s.fields))
+                       for s in template.sections),
         carried=tuple(template.carried_paths()),
         computed=tuple(p for p, f in fields if f.kind == "table" and f.computed),
         regions=regions,
