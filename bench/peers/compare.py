@@ -79,11 +79,11 @@ def our_settings(db: Database) -> dict[str, str]:
 
 
 def commit_floor(db: Database, count: int = 2000) -> float:
-    """Commits per second of the barest durable write on ``db``'s connections: one short
-    row inserted and committed straight through the driver (no SQLAlchemy, no service), at
-    the settings our connections use (``synchronous=FULL`` on SQLite). No booking of any
-    system, ours or the peer's, can be committed one by one faster than this on this disk:
-    the ceiling the booking rows' ratios are read against."""
+    """Commits per second of the barest write on ``db``'s connections: one short row
+    inserted and committed straight through the driver (no SQLAlchemy, no service), at the
+    settings our connections use (``synchronous=FULL`` on SQLite: durable). No booking of
+    any system, ours or the peer's, can be committed one by one faster than this here: it
+    tells whether a booking target is out of the disk's (or server's) reach or the code's."""
     with db.engine.connect() as conn:
         key = "INTEGER" if db.dialect == "sqlite" else "SERIAL"
         conn.exec_driver_sql(f"CREATE TABLE bench_floor (id {key} PRIMARY KEY, at TEXT)")
@@ -143,8 +143,12 @@ def print_peers(engine: str, ours: dict[str, float], peer: dict[str, Any],
         print(f"| {key} | {settings.get(key, '-')} | {peer['settings'].get(key, '-')} |")
     if floor:
         booking = peer["rates"].get("appointments (services)")
-        print(f"\nThis disk's durable commit floor: {floor:,.0f} commits/s (one short row "
-              "inserted and committed straight through the driver, at our settings). "
+        durable = (settings.get("synchronous") == "FULL"
+                   or (settings.get("fsync"), settings.get("synchronous_commit")) == ("on", "on"))
+        what = "This disk's durable commit floor" if durable else (
+            "Commit floor (not durable: see the settings above)")
+        print(f"\n{what}: {floor:,.0f} commits/s (one short row inserted and committed "
+              "straight through the driver, at our settings). "
               + (f"{TARGET_RATIO:.0f}x {name}'s bookings one transaction each is "
                  f"{TARGET_RATIO * booking:,.0f}/s: "
                  + ("above" if TARGET_RATIO * booking > floor else "below")
