@@ -74,7 +74,10 @@ def test_an_owner_without_a_practitioner_record_is_told_why(browser, db, visits)
     body = refused.get_data(as_text=True)
     assert refused.status_code == 403
     assert "You cannot sign notes: your account has no practitioner record." in body
-    assert 'id="sign-form"' in body and "Shoulder easier overhead." in body  # their draft
+    assert "Shoulder easier overhead." in body  # their draft
+    # The editor offers no signature it would refuse, and says who signs.
+    assert 'id="sign-form"' not in body and 'id="sign-unavailable"' in body
+    assert 'id="sign-form"' not in owner.get(f"/chart/notes/{note_id}").get_data(as_text=True)
     assert "Traceback" not in body
     with db.session() as s:
         note = s.get(Note, note_id)

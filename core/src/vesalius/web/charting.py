@@ -262,7 +262,9 @@ def editor(note_id: int, problems: list[dict[str, Any]] | None = None) -> str | 
         last_note_body=Markup(last.note.rendered or "") if last else None,
         templates=_offered_with(reg, case.discipline, template), from_patient=from_patient,
         measure_titles={m: reg.measures[m].title for r in from_patient for m in
-                        r.request.measures if m in reg.measures})
+                        r.request.measures if m in reg.measures},
+        # Signing takes a practitioner record (an owner who does not treat has none).
+        can_sign=actor().practitioner_id is not None)
 
 
 def _preload(note_id: int) -> Any:

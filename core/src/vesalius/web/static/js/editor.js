@@ -356,16 +356,18 @@
   if (problems) problems.focus();
 
   // -- signing, with a confirmation; no autosave may land after the signature ----------
-  const form = document.getElementById("sign-form");
+  const form = document.getElementById("sign-form"); // absent for an account that cannot sign
   const dialog = document.getElementById("sign-dialog");
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    if (!document.getElementById("sign-confirm").checked) return;
-    if (typeof dialog.showModal === "function") dialog.showModal();
-    else if (window.confirm("Sign this note? It cannot be changed afterwards.")) submitSigned();
-  });
-  document.getElementById("sign-cancel").addEventListener("click", () => dialog.close());
-  document.getElementById("sign-ok").addEventListener("click", submitSigned);
+  if (form) {
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (!document.getElementById("sign-confirm").checked) return;
+      if (typeof dialog.showModal === "function") dialog.showModal();
+      else if (window.confirm("Sign this note? It cannot be changed afterwards.")) submitSigned();
+    });
+    document.getElementById("sign-cancel").addEventListener("click", () => dialog.close());
+    document.getElementById("sign-ok").addEventListener("click", submitSigned);
+  }
   async function submitSigned() {
     dialog.close();
     cancelPendingSave();
