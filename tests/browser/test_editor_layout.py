@@ -22,8 +22,10 @@ OPEN_ALL = """() => {
   document.querySelectorAll('details.note-section').forEach((d) => { d.open = true; });
   document.querySelectorAll('.add-measure').forEach((b) => b.click());
 }"""
+# The drafts are the demo owner's, who has no practitioner record: their editor's side panel
+# says who signs where a practitioner's has the Sign button (the same place in the layout).
 SIGN_IN_VIEW = """() => {
-  const r = document.getElementById('sign-button').getBoundingClientRect();
+  const r = document.querySelector('#sign-button, #sign-unavailable').getBoundingClientRect();
   return r.top >= 0 && r.bottom <= window.innerHeight && r.width > 0;
 }"""
 
