@@ -51,8 +51,9 @@ def row(*, kind: str, channel: str, to: str, message: Rendered, dedupe_key: str,
 
 def queue_all(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     """Queue the :func:`row` s in one statement; a ``dedupe_key`` queued before (in any
-    status, by a concurrent transaction too) queues nothing. Returns the new ids by dedupe
-    key (the busiest caller, a booking, needs no more: see :func:`enqueue_all`)."""
+    status, by a concurrent transaction too) queues nothing; each row gets its
+    ``created_at``. Returns the new ids by dedupe key (the busiest caller, a booking, needs
+    no more: see :func:`enqueue_all`)."""
     if not rows:
         return {}
     session.flush()  # the rows name a patient or an appointment: write those first
