@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,6 +107,18 @@ def server_env(**extra: str) -> dict[str, str]:
     env.update({"VESALIUS_PUBLIC_RATE": str(PUBLIC_RATE), "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env
+
+
+def revenue(server: Server, token: str) -> list[dict[str, object]]:
+    """The revenue report of the last 60 days through ``server``'s API (a report: it reads
+    the replica when one is configured and reachable)."""
+    today = date.today()
+    answer = requests.get(server.base + "/api/v1/reports/revenue", timeout=30,
+                          params={"from": (today - timedelta(days=60)).isoformat(),
+                                  "to": today.isoformat()},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.json()  # type: ignore[no-any-return]
 
 
 class Browser:

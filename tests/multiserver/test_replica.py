@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-import requests
-from multiserver_kit import OWNER, Browser, Clinic, Server, required
+from multiserver_kit import OWNER, Browser, Clinic, required, revenue
 from sqlalchemy import create_engine, event, func, select, text
 
 pytestmark = pytest.mark.postgres
@@ -56,16 +55,6 @@ def replay_paused(replica_url: str) -> Iterator[None]:
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_wal_replay_resume()"))
         engine.dispose()
-
-
-def revenue(server: Server, token: str) -> list[dict[str, object]]:
-    today = date.today()
-    answer = requests.get(server.base + "/api/v1/reports/revenue", timeout=10,
-                          params={"from": (today - timedelta(days=60)).isoformat(),
-                                  "to": today.isoformat()},
-                          headers={"Authorization": f"Bearer {token}"})
-    assert answer.status_code == 200, answer.text[:300]
-    return answer.json()  # type: ignore[no-any-return]
 
 
 def names(rows: list[dict[str, object]]) -> set[object]:

@@ -8,12 +8,10 @@ import glob
 import os
 import subprocess
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import requests
-from multiserver_kit import Clinic, Server, required
+from multiserver_kit import Clinic, Server, required, revenue
 from sqlalchemy import create_engine, text
 from vesalius.db.replica import RETRY_AFTER
 
@@ -29,16 +27,6 @@ def _pg_ctl(data: str, *args: str) -> None:
     if os.geteuid() == 0:
         command = ["runuser", "-u", Path(data).owner(), "--", *command]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
-
-
-def _revenue(server: Server, token: str) -> list[dict[str, object]]:
-    today = date.today()
-    answer = requests.get(server.base + "/api/v1/reports/revenue", timeout=30,
-                          params={"from": (today - timedelta(days=60)).isoformat(),
-                                  "to": today.isoformat()},
-                          headers={"Authorization": f"Bearer {token}"})
-    assert answer.status_code == 200, answer.text[:300]
-    return answer.json()  # type: ignore[no-any-return]
 
 
 def _answers(url: str, deadline: float) -> None:
@@ -62,13 +50,13 @@ def test_reports_on_b_answer_from_the_primary_while_the_replica_is_stopped(
     data = required("VESALIUS_TEST_REPLICA_DATA", 'eval "$(bash .ci/replica)"')
     assert clinic.replica_url
     _a, b = servers
-    before = _revenue(b, clinic.token)  # read from the replica
+    before = revenue(b, clinic.token)  # read from the replica
     assert before
     logged = b.log.read_text().count(WARNING)
     _pg_ctl(data, "stop", "-m", "fast", "-w")
     try:
         for _ in range(3):
-            assert _revenue(b, clinic.token) == before  # from the primary: no error
+            assert revenue(b, clinic.token) == before  # from the primary: no error
         log = b.log.read_text()
         assert log.count(WARNING) == logged + 1  # three reports, one warning
         line = next(x for x in log.splitlines()[::-1] if WARNING in x)
@@ -79,5 +67,5 @@ def test_reports_on_b_answer_from_the_primary_while_the_replica_is_stopped(
                 "restart")  # with the options it was started with (postmaster.opts)
         _answers(clinic.replica_url, time.monotonic() + 60)
     time.sleep(RETRY_AFTER)  # B tries the replica again after this long
-    assert _revenue(b, clinic.token) == before
+    assert revenue(b, clinic.token) == before
     assert "reachable again" in b.log.read_text()
