@@ -27,9 +27,9 @@ from datetime import datetime, timedelta
 
 from huey import crontab
 from sqlalchemy import and_, delete, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import Database
+from ..db.statements import insert_new
 from ..db.types import utcnow
 from ..models import BackupClaim
 from .scheduled import Outcome, run
@@ -45,12 +45,7 @@ RETRY_DELAY = timedelta(minutes=10)
 KEEP = timedelta(days=90)
 
 _TABLE = BackupClaim.__table__
-_INSERT = {
-    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["due_at"])
-    .returning(_TABLE.c.id),
-    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["due_at"])
-    .returning(_TABLE.c.id),
-}
+_INSERT = insert_new(_TABLE, [_TABLE.c.id], ["due_at"])
 
 
 def worker_name() -> str:

@@ -9,20 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from ..db.statements import insert_new
 from ..db.types import utcnow
 from ..models.messages import CHANNELS, OutboxMessage
 from .render import Rendered
 
 _TABLE = OutboxMessage.__table__
-_INSERT = {
-    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    .returning(_TABLE.c.dedupe_key, _TABLE.c.id),
-    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    .returning(_TABLE.c.dedupe_key, _TABLE.c.id),
-}
+_INSERT = insert_new(_TABLE, [_TABLE.c.dedupe_key, _TABLE.c.id], ["dedupe_key"])
 
 
 def row(*, kind: str, channel: str, to: str, message: Rendered, dedupe_key: str,

@@ -30,9 +30,9 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, insert, inspect, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
+from ..db.statements import insert_new
 from ..db.types import utcnow
 from ..models import AuditEvent, AuditList, AuditListItem
 from .actor import Actor
@@ -44,12 +44,7 @@ _INSERT = insert(AuditEvent.__table__)
 _INSERT_ITEMS = insert(AuditListItem.__table__)
 #: A list already stored is named again, not written again (race-free on both databases).
 #: RETURNING says whether the row is new (rowcount is not reliable across drivers here).
-_INSERT_LIST = {
-    "sqlite": sqlite.insert(AuditList.__table__).on_conflict_do_nothing()
-    .returning(AuditList.__table__.c.digest),
-    "postgresql": postgresql.insert(AuditList.__table__).on_conflict_do_nothing()
-    .returning(AuditList.__table__.c.digest),
-}
+_INSERT_LIST = insert_new(AuditList.__table__, [AuditList.__table__.c.digest])
 
 #: The ``prev_hash`` of the first event of a clinic.
 GENESIS = "0" * 64
