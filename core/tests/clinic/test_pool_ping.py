@@ -4,6 +4,7 @@ one in steady use costs no ping."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -38,27 +39,29 @@ def _pings(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return pings
 
 
-def test_an_idle_connection_closed_by_the_server_is_replaced(
-        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def one_connection(postgres_url: str) -> Iterator[Database]:
+    """A database whose pool holds one connection: each checkout is that one again."""
     db = Database(postgres_url, pool_size=1, max_overflow=0)
-    try:
-        pings = _pings(db, monkeypatch)
-        first = _backend(db)
-        _terminate(postgres_url, first)  # a restart, or an idle timeout, while it waited
-        monkeypatch.setattr(engine, "PING_AFTER_IDLE", 0.0)  # it has been idle long enough
-        second = _backend(db)  # no error: the ping found it dead, the pool made a new one
-        assert second != first and pings == [1]
-    finally:
-        db.dispose()
+    yield db
+    db.dispose()
+
+
+def test_an_idle_connection_closed_by_the_server_is_replaced(
+        one_connection: Database, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = one_connection
+    pings = _pings(db, monkeypatch)
+    first = _backend(db)
+    _terminate(postgres_url, first)  # a restart, or an idle timeout, while it waited
+    monkeypatch.setattr(engine, "PING_AFTER_IDLE", 0.0)  # it has been idle long enough
+    second = _backend(db)  # no error: the ping found it dead, the pool made a new one
+    assert second != first and pings == [1]
 
 
 def test_a_connection_in_steady_use_is_not_pinged(
-        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = Database(postgres_url, pool_size=1, max_overflow=0)
-    try:
-        pings = _pings(db, monkeypatch)
-        first = _backend(db)
-        assert _backend(db) == first  # straight back out of the pool: the same, unpinged
-        assert pings == []
-    finally:
-        db.dispose()
+        one_connection: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = one_connection
+    pings = _pings(db, monkeypatch)
+    first = _backend(db)
+    assert _backend(db) == first  # straight back out of the pool: the same, unpinged
+    assert pings == []

@@ -21,7 +21,8 @@ down_revision = "0025_reported_guard"
 branch_labels = None
 depends_on = None
 
-#: The core tables whose rows workers cache (keep in step with services/cache.py).
+#: The core tables cached when this migration was written (later migrations count more:
+#: services/cache.py lists them all, and a test checks each has its counter).
 TABLES = ("locations", "rooms", "practitioners", "working_hours", "services")
 
 
