@@ -128,6 +128,8 @@ _BOTH = (
 )
 #: The clinic's words: parts by (kind, language).
 Words = Mapping[tuple[str, str], Mapping[str, str]]
+#: The tables :func:`_read` reads (each has a cache counter).
+_TABLES = ("message_settings", "message_templates")
 
 
 def _read(session: Session) -> tuple[Settings, Words]:
@@ -150,9 +152,6 @@ def _clinic(session: Session) -> tuple[Settings, Words]:
     changed (``services.cache``: a change by any worker or host is seen at its commit; the
     writing transaction reads its own change)."""
     return cache.cached(session, "messages.clinic", _TABLES, lambda: _read(session))
-
-
-_TABLES = ("message_settings", "message_templates")
 
 
 def settings(session: Session) -> Settings:
