@@ -83,11 +83,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return None if value is None else _aware(value)
+
+
+def _aware(value: datetime) -> datetime:
+    """A stored instant, aware and in UTC (SQLite's are stored naive, in UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class _DriverValue(TypeDecorator[Any]):
@@ -117,9 +118,8 @@ def instants() -> Callable[[Any], datetime | None]:
         try:
             return seen[value]
         except KeyError:
-            at = datetime.fromisoformat(value) if isinstance(value, str) else value
-            found = seen[value] = (at.replace(tzinfo=UTC) if at.tzinfo is None
-                                   else at.astimezone(UTC))
+            found = seen[value] = _aware(
+                datetime.fromisoformat(value) if isinstance(value, str) else value)
             return found
 
     return instant
