@@ -69,9 +69,12 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clinic, 
     db.upgrade()
     ensure_web_schema(db.engine)
     logs = tmp_path_factory.mktemp("servers")
+    # The clinic's files (backups' audit anchors among them) in a folder of the test's own,
+    # shared by the two servers as on one host; not ./vesalius-data in the checkout.
+    files = {"VESALIUS_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
     extra = {"VESALIUS_DATABASE_REPLICA_URL": replica_url} if replica_url else {}
-    a = Server("A", url, server_env(), logs / "a.log")
-    b = Server("B", url, server_env(**extra), logs / "b.log")
+    a = Server("A", url, server_env(**files), logs / "a.log")
+    b = Server("B", url, server_env(**files, **extra), logs / "b.log")
     # Cheap password hashes for the seeded accounts (argon2 keeps its parameters in each
     # hash, so the servers verify them as they are): the default costs most of the seeding.
     cheap = mock.patch.object(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,

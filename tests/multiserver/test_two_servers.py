@@ -220,7 +220,7 @@ def test_messages_queued_through_both_servers_are_sent_once_by_two_workers(
     with _mail().running_mail_server() as mail:  # type: ignore[attr-defined]
         mail.delay = 0.3  # slow enough that the two workers run side by side
         env = server_env(VESALIUS_SMTP_URL=mail.url, VESALIUS_MAIL_FROM="clinic@multi.test",
-                         **queue)
+                         VESALIUS_DATA_DIR=str(tmp_path), **queue)  # its audit anchors
         command = [sys.executable, "-m", "vesalius", "worker", "--database", clinic.url]
         running = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
